@@ -1,0 +1,326 @@
+"""Call profiles: the rules of each call for proposals, as data, and the model that reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from c3p_docs.errors import InputError, UsageError
+from c3p_docs.loading import format_path, load_yaml_file
+from c3p_docs.model import Bilingual
+
+PROFILE_DIR = Path(__file__).parent
+T = TypeVar("T")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class Sourced(_Data, Generic[T]):
+    """A rule value with the section of the source it comes from."""
+
+    value: T
+    """The value."""
+    source: str
+    """Where the call says it, e.g. `R6-2 §5`."""
+    assumed: bool = False
+    """True where the source is silent or ambiguous and the value is our assumption."""
+    note: str | None = None
+    """Why the value was read or assumed this way."""
+
+
+class Condition(_Data):
+    """When a conditional attachment or rule applies; every key given must hold."""
+
+    country_in: list[str] | None = None
+    """The partner city's country is one of these."""
+    field_true: str | None = None
+    """This dotted project field is true."""
+    field_nonempty: str | None = None
+    """This dotted project field is a non-empty list or text."""
+    has_joint_implementers: bool | None = None
+    """The project has (True) or has no (False) joint implementers."""
+    status_in: list[str] | None = None
+    """project.status is one of these."""
+
+
+class AttachmentRule(_Data):
+    """One document of the call's list."""
+
+    number: int
+    """Number in the call's list (0–13)."""
+    label: str
+    """How the call writes the number and how file names start: `①` or `(1)`."""
+    name: Bilingual
+    """The document's name as the call gives it."""
+    file_stem: str
+    """Short name used in file names, e.g. 調査事業概要."""
+    kind: str | None = None
+    """The c3p-docs document kind that produces it, if any."""
+    formats: list[str] = Field(default_factory=lambda: ["pdf", "docx", "pptx", "xlsx"])
+    """Accepted file formats."""
+    languages: list[Literal["ja", "en"]] = Field(default_factory=lambda: ["ja"])
+    """One file per language listed."""
+    requirement: Literal["required", "optional", "conditional"] = "required"
+    """required, optional, or conditional (see `when`)."""
+    when: Condition | None = None
+    """For a conditional attachment: when it is required."""
+    otherwise: Literal["not_applicable", "optional"] = "not_applicable"
+    """Status when the condition does not hold."""
+    per_organisation: bool = False
+    """One per organisation of a joint application."""
+    needs_translation: bool = False
+    """Foreign-language letters need a Japanese translation (和訳) beside them."""
+    max_pages: int | None = None
+    """Page limit per file."""
+    published: bool = False
+    """The ministry publishes it: nothing confidential."""
+    source: str
+    """Section of the call."""
+    note: Bilingual | None = None
+    """Guidance shown in the checklist."""
+
+
+class Bracket(_Data):
+    """One step of a points table: the first that matches gives its points."""
+
+    points: int
+    below: float | None = None
+    at_most: float | None = None
+    at_least: float | None = None
+
+    def matches(self, value: float) -> bool:
+        if self.below is not None:
+            return value < self.below
+        if self.at_most is not None:
+            return value <= self.at_most
+        if self.at_least is not None:
+            return value >= self.at_least
+        return True
+
+
+class ScoreItem(_Data):
+    """An item of the call's scoring sheet."""
+
+    id: str
+    """Stable id (cost_effectiveness, ghg_reduction, …, or a judgement item)."""
+    name: Bilingual
+    """Name as in the scoring sheet."""
+    max: int | dict[str, int | None]
+    """Maximum points, or per project status {new: …, ongoing: …} (None: not scored for that status)."""
+    method: Literal["judgement", "brackets", "table", "threshold_by_kind", "present"] = "judgement"
+    """How points follow from data; `judgement` items are scored by the reviewers."""
+    metric: str | None = None
+    """The figure the brackets apply to (cost_effectiveness, annual_reduction, other_assignments, jcm_adoptions)."""
+    brackets: list[Bracket] = Field(default_factory=list)
+    """Steps for `brackets`, first match wins."""
+    otherwise: int = 0
+    """Points when no bracket matches."""
+    table: dict[str, int] = Field(default_factory=dict)
+    """Points per category for `table` (the highest held counts)."""
+    table_limits: dict[str, dict[str, int]] = Field(default_factory=dict)
+    """Conditions on table entries, e.g. action_plan: {max_employees: 300}."""
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    """For `threshold_by_kind`: points when the figure is below the threshold of the kind."""
+    points: int | None = None
+    """Points for `present` and `threshold_by_kind`."""
+    criterion: Bilingual | None = None
+    """What the reviewers look for: the summary document's guidance for this item."""
+    source: str
+    """Section of the call."""
+    assumed: bool = False
+    """True where the call is silent and the value is assumed."""
+    note: str | None = None
+    """How edges and formulas are read."""
+
+    def max_for(self, status: str | None) -> int | None:
+        if isinstance(self.max, int):
+            return self.max
+        return self.max.get(status or "new")
+
+
+class ActivityRule(_Data):
+    """A required activity of the contract year."""
+
+    id: str
+    kinds: list[str]
+    """Activity kinds that count."""
+    min_per_year: int
+    """How many a fiscal year."""
+    name: Bilingual
+    source: str
+    note: str | None = None
+
+
+class Window(_Data):
+    """A recurring event in given months of the fiscal year."""
+
+    id: str
+    name: Bilingual
+    months: list[int]
+    """Calendar months, e.g. [4, 5]."""
+    source: str
+
+
+class Deadline(_Data):
+    """A dated event of the call."""
+
+    id: str
+    name: Bilingual
+    date: dt.date
+    time: str | None = None
+    """Local time HH:MM (JST), if the call gives one."""
+    source: str
+    assumed: bool = False
+
+
+class EligibilityItem(_Data):
+    """An eligibility condition the applicant declares."""
+
+    id: str
+    text: Bilingual
+    source: str
+
+
+class BudgetRules(_Data):
+    """Money rules of the call."""
+
+    cap_jpy: Sourced[int]
+    """Contract cap per project a year, tax included."""
+    extra_jpy: Sourced[int] | None = None
+    """Extra amount for on-site surveys a JCM application needs; None where the call has none."""
+    general_admin_rate_cap: Sourced[float]
+    general_admin_base: Sourced[list[str]]
+    """Components the rate applies to (direct costs less outsourcing)."""
+    outsourcing_max_share: Sourced[float]
+    outsourcing_base: Sourced[list[str]]
+    """Components whose total the outsourcing share is measured against."""
+    tax_rate: Sourced[float]
+    equipment_threshold_jpy: Sourced[int]
+    rounding: Sourced[Literal["floor", "round"]]
+    categories: Sourced[dict[str, str]]
+    """Category → group: personnel, operating, outsourcing, joint_implementation."""
+
+
+class PeriodRules(_Data):
+    max_years_per_phase: Sourced[int]
+    max_phases: Sourced[int]
+    max_years_per_city_pair: Sourced[int] | None = None
+
+
+class SubjectRule(_Data):
+    """E-mail subject of the application."""
+
+    pattern: str
+    """Fixed text with {japanese_city}, {partner_city} and {fiscal_year_ja}."""
+    separator: str
+    """Character between the two names, as printed in the call."""
+    numbering_allowed: bool = False
+    """Whether "(1/3)" may be added when a package needs several mails."""
+    source: str
+    assumed: bool = False
+    note: str | None = None
+
+
+class MailRules(_Data):
+    to: Sourced[str]
+    limit_bytes: Sourced[int]
+    header_margin_bytes: Sourced[int]
+    inquiry_subject: Sourced[str] | None = None
+
+
+class CallRules(_Data):
+    """Everything c3p-docs knows about one call for proposals."""
+
+    id: str
+    """Short name, e.g. fy2026-1."""
+    name: Bilingual
+    fiscal_year: int
+    """Japanese fiscal year N (1 April N – 31 March N+1)."""
+    sources: dict[str, str]
+    """Source documents, by short name."""
+    qualification_years: Bilingual
+    """Years of the all-ministry qualification the call asks for."""
+    attachments: list[AttachmentRule]
+    subject: SubjectRule
+    mail: MailRules
+    budget: BudgetRules
+    period: PeriodRules
+    activities: list[ActivityRule]
+    report_sessions: list[Window] = Field(default_factory=list)
+    seminar: Window | None = None
+    monthly_report_due_day: Sourced[int]
+    """Day of the next month by which the monthly report is due."""
+    deadlines: list[Deadline] = Field(default_factory=list)
+    priority_countries: Sourced[list[str]]
+    candidate_countries: Sourced[list[str]]
+    eligibility: list[EligibilityItem]
+    scoring: list[ScoreItem]
+    scoring_total: dict[str, int] | None = None
+    """Total of the scoring sheet per project status, where the call gives it."""
+    deliverables: list[Bilingual] = Field(default_factory=list)
+    """End-of-year deliverables."""
+
+    def attachment(self, number: int) -> AttachmentRule | None:
+        return next((a for a in self.attachments if a.number == number), None)
+
+    def attachment_for_kind(self, kind: str) -> AttachmentRule | None:
+        return next((a for a in self.attachments if a.kind == kind), None)
+
+    def deadline(self, deadline_id: str) -> Deadline | None:
+        return next((d for d in self.deadlines if d.id == deadline_id), None)
+
+
+def bundled_profiles() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(PROFILE_DIR.glob("*.yaml"))}
+
+
+_cache: dict[str, CallRules] = {}
+
+
+def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
+    """Load a bundled profile by name, or a profile YAML by path (relative to `base_dir` first)."""
+    bundled = bundled_profiles()
+    if name_or_path in bundled:
+        path = bundled[name_or_path]
+    else:
+        candidates = [Path(name_or_path)]
+        if base_dir is not None:
+            candidates.insert(0, base_dir / name_or_path)
+        path = next((c for c in candidates if c.is_file()), None)
+        if path is None:
+            import difflib
+
+            close = difflib.get_close_matches(name_or_path, list(bundled), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"unknown call {name_or_path!r}: not a bundled profile ({', '.join(bundled)}) "
+                             f"nor a profile file.{hint} Run `c3p-docs calls` to list them.")
+    key = str(path.resolve())
+    if key in _cache:
+        return _cache[key]
+    loaded = load_yaml_file(path, "call profile")
+    try:
+        rules = CallRules.model_validate(loaded.data)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors()[:20]:
+            loc = tuple(problem["loc"])
+            line, column = loaded.position(loc)
+            lines.append(f"{path}:{line}:{column}  {format_path(loc)}: {problem['msg']}")
+        raise InputError("invalid call profile:\n" + "\n".join(lines)) from None
+    _cache[key] = rules
+    return rules
+
+
+def resolve(project_data: Any, key: str) -> Any:
+    """Follow a dotted field path through a model or dict; None where any step is missing."""
+    current = project_data
+    for part in key.split("."):
+        if current is None:
+            return None
+        current = current.get(part) if isinstance(current, dict) else getattr(current, part, None)
+    return current

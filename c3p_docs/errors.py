@@ -1,0 +1,38 @@
+"""The few exceptions c3p-docs raises on purpose; the CLI turns each into a message and an exit code."""
+
+from __future__ import annotations
+
+
+class C3pError(Exception):
+    """Base of our errors; `exit_code` follows PRODUCT.md (1 rules broken, 2 usage or unreadable input)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, findings: list | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings = findings or []
+
+
+class UsageError(C3pError):
+    """Raised by the CLI and loaders for bad flags, missing files, or unknown call names."""
+
+    exit_code = 2
+
+
+class InputError(C3pError):
+    """Raised by loading when a file cannot be read as YAML or is hostile (tags, alias bombs, size)."""
+
+    exit_code = 2
+
+
+class RulesBroken(C3pError):
+    """Raised when the input was read but breaks the schema or the call's rules."""
+
+    exit_code = 1
+
+
+class ToolMissing(C3pError):
+    """Raised when an external tool (LibreOffice) is required by a flag but absent."""
+
+    exit_code = 2

@@ -1,0 +1,78 @@
+"""Findings: what every check produces, and how they are printed as text or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or note; `file`, `path`, `line` and `attachment` are None when they do not apply."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    attachment: str | None = None
+
+    def as_json(self) -> dict:
+        return {key: value for key, value in asdict(self).items() if value is not None}
+
+    def as_text(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+        head = f"{where}  " if where else ""
+        subject = f"{self.path}: " if self.path else ""
+        if self.attachment and not self.path:
+            subject = f"{self.attachment}: "
+        return f"{head}{self.severity}[{self.code}] {subject}{self.message}"
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then by file position, so the first line printed is the first thing to fix."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.file or "", f.line or 0, f.path or ""))
+
+
+def _use_colour(stream) -> bool:
+    import os
+
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def print_findings(findings: list[Finding], output_format: str, extra: dict | None = None, summary: str = "") -> None:
+    """JSON on stdout (human summary to stderr), or text lines on stderr... text results on stdout."""
+    ordered = sorted_findings(findings)
+    if output_format == "json":
+        payload = {"ok": not has_errors(ordered), "findings": [f.as_json() for f in ordered]}
+        payload.update(extra or {})
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        if summary:
+            sys.stderr.write(summary + "\n")
+        return
+    colour = _use_colour(sys.stdout)
+    paint = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+    for finding in ordered:
+        line = finding.as_text()
+        if colour:
+            line = f"{paint[finding.severity]}{line}\033[0m"
+        sys.stdout.write(line + "\n")
+    if summary:
+        sys.stdout.write(summary + "\n")
