@@ -110,8 +110,8 @@ class ScoreItem(_Data):
     """Stable id (cost_effectiveness, ghg_reduction, …, or a judgement item)."""
     name: Bilingual
     """Name as in the scoring sheet."""
-    max: int | dict[str, int | None]
-    """Maximum points, or per project status {new: …, ongoing: …} (None: not scored for that status)."""
+    max: int | dict[str, int | None] | None = None
+    """Maximum points, or per project status {new: …, ongoing: …}; None where the call prints none."""
     method: Literal["judgement", "brackets", "table", "threshold_by_kind", "present"] = "judgement"
     """How points follow from data; `judgement` items are scored by the reviewers."""
     metric: str | None = None
@@ -138,9 +138,13 @@ class ScoreItem(_Data):
     """How edges and formulas are read."""
 
     def max_for(self, status: str | None) -> int | None:
-        if isinstance(self.max, int):
-            return self.max
-        return self.max.get(status or "new")
+        if isinstance(self.max, dict):
+            return self.max.get(status or "new")
+        return self.max
+
+    def scored_for(self, status: str | None) -> bool:
+        """False where the sheet gives this item no points for the status (e.g. `-` for new projects)."""
+        return not (isinstance(self.max, dict) and self.max.get(status or "new") is None)
 
 
 class ActivityRule(_Data):

@@ -1,0 +1,244 @@
+"""Call-rule checks over a loaded project: money, period, activities, country, completeness."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from c3p_docs.attachments import attachment_statuses
+from c3p_docs.budget import compute_budget
+from c3p_docs.countries import closest_country, country_code, same_country
+from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
+from c3p_docs.findings import Finding
+from c3p_docs.model import Bilingual, Project
+from c3p_docs.project import LoadedProject
+
+# Fields a complete application needs; a draft may leave them out (warning `incomplete`).
+COMPLETE_APPLICATION_FIELDS = [
+    ("project", "status"), ("project", "phase"), ("project", "year"), ("project", "period"),
+    ("project", "sectors"), ("project", "summary"), ("project", "background"), ("project", "needs"),
+    ("japanese_city", "kind"), ("japanese_city", "financial_capability_index"), ("agreement", "kind"),
+    ("applicant", "representative"), ("applicant", "address"), ("applicant", "employees"),
+    ("applicant", "qualification", "grade"), ("project_manager", "name"),
+    ("project_manager", "other_assignments"), ("contact", "name"), ("contact", "email"),
+    ("contact", "phone"), ("jcm", "projects"), ("budget", "general_admin_rate"), ("budget", "items"),
+    ("activities",),
+]
+
+
+def _get(project: Project, path: tuple[str, ...]):
+    current = project
+    for part in path:
+        current = getattr(current, part, None)
+        if current is None:
+            return None
+    return current
+
+
+def _sourced(rule) -> str:
+    return f"{rule.source}{', assumed' if rule.assumed else ''}"
+
+
+def check_completeness(loaded: LoadedProject) -> list[Finding]:
+    findings = []
+    for path in COMPLETE_APPLICATION_FIELDS:
+        value = _get(loaded.project, path)
+        if value is None or value == [] or value == "":
+            findings.append(loaded.source.finding(
+                "incomplete", "warning", path, "not filled in yet; documents show a placeholder. A complete "
+                "application needs it."))
+    return findings
+
+
+def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual]]:
+    found = []
+    if isinstance(value, Bilingual):
+        return [(path, value)]
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _bilingual_fields(item, path + (index,))
+    elif hasattr(value, "model_fields"):
+        for name in type(value).model_fields:
+            found += _bilingual_fields(getattr(value, name), path + (name,))
+    return found
+
+
+def check_translations(loaded: LoadedProject) -> list[Finding]:
+    findings = []
+    for path, text in _bilingual_fields(loaded.project, ()):
+        if text.ja and not text.en:
+            findings.append(loaded.source.finding("missing-translation", "warning", path,
+                                                  "has Japanese but no English (`en:`); the English documents need it."))
+        elif text.en and not text.ja:
+            findings.append(loaded.source.finding("missing-translation", "warning", path,
+                                                  "has English but no Japanese (`ja:`); the Japanese documents need it."))
+        elif not text.ja and not text.en:
+            findings.append(loaded.source.finding("incomplete", "warning", path, "is empty in both languages."))
+    return findings
+
+
+def check_budget(loaded: LoadedProject) -> list[Finding]:
+    project, rules, source = loaded.project, loaded.rules, loaded.source
+    money = rules.budget
+    findings = []
+    summary = compute_budget(project.budget, rules)
+    rate = project.budget.general_admin_rate
+    if rate is not None and rate > money.general_admin_rate_cap.value:
+        findings.append(source.finding(
+            "admin-rate-over-cap", "error", ("budget", "general_admin_rate"),
+            f"{rate} exceeds the call's cap {money.general_admin_rate_cap.value} ({rules.id} · "
+            f"{_sourced(money.general_admin_rate_cap)}). Lower it or move costs."))
+    if project.budget.field_survey_extra and money.extra_jpy is None:
+        findings.append(source.finding(
+            "no-extra-amount", "error", ("budget", "field_survey_extra"),
+            f"the call {rules.id} has no extra amount for field surveys; remove the flag."))
+    if project.budget.items and summary.total > summary.cap:
+        extra = " including the extra for JCM field surveys" if summary.extra_claimed else ""
+        findings.append(source.finding(
+            "budget-over-cap", "error", ("budget", "items"),
+            f"total {summary.total:,} JPY (tax included) exceeds the cap {summary.cap:,} JPY{extra} "
+            f"({rules.id} · {_sourced(money.cap_jpy)}) by {summary.total - summary.cap:,} JPY. Reduce items."))
+    outsourcing = summary.by_group["outsourcing"]
+    limit = money.outsourcing_max_share.value * summary.outsourcing_base
+    if outsourcing and outsourcing > limit:
+        findings.append(source.finding(
+            "outsourcing-over-share", "warning", ("budget", "items"),
+            f"outsourcing {outsourcing:,} JPY is more than {money.outsourcing_max_share.value:g} of "
+            f"{' + '.join(money.outsourcing_base.value)} ({summary.outsourcing_base:,} JPY) "
+            f"({rules.id} · {_sourced(money.outsourcing_base)}); the call allows this only with reason."))
+    threshold = money.equipment_threshold_jpy.value
+    for index, item in enumerate(project.budget.items):
+        path = ("budget", "items", index)
+        if item.category == "equipment" and item.unit_cost_jpy < threshold:
+            findings.append(source.finding(
+                "equipment-threshold", "warning", path + ("category",),
+                f"unit cost {item.unit_cost_jpy:,} JPY is below the equipment threshold {threshold:,} JPY "
+                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}); it is a consumable."))
+        if item.category == "consumables" and item.unit_cost_jpy >= threshold:
+            findings.append(source.finding(
+                "equipment-threshold", "warning", path + ("category",),
+                f"unit cost {item.unit_cost_jpy:,} JPY reaches the equipment threshold {threshold:,} JPY "
+                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}); it is equipment unless it wears out "
+                "within about 2 years."))
+        if item.amount == 0:
+            findings.append(source.finding("zero-amount", "warning", path, "amounts to 0 JPY."))
+    return findings
+
+
+def check_period(loaded: LoadedProject) -> list[Finding]:
+    project, rules, source = loaded.project, loaded.rules, loaded.source
+    info = project.project
+    findings = []
+    limits = rules.period
+    if info.phase is not None and info.phase > limits.max_phases.value:
+        findings.append(source.finding("phase-out-of-range", "error", ("project", "phase"),
+                                       f"phase {info.phase}: the call allows {limits.max_phases.value} "
+                                       f"({limits.max_phases.source})."))
+    if info.period and info.period.start and info.period.end:
+        years = (info.period.end - info.period.start).days / 365.25
+        phases = info.phase or 1
+        if years > limits.max_years_per_phase.value * phases + 0.01:
+            findings.append(source.finding(
+                "period-too-long", "error", ("project", "period"),
+                f"{years:.1f} years exceeds {limits.max_years_per_phase.value} years a phase "
+                f"({limits.max_years_per_phase.source}) for phase {phases}."))
+        pair = limits.max_years_per_city_pair
+        if pair is not None and years > pair.value + 0.01:
+            findings.append(source.finding(
+                "period-too-long", "error", ("project", "period"),
+                f"{years:.1f} years exceeds {pair.value} years for one Japanese city–partner city pair "
+                f"({pair.source})."))
+        for index, activity in enumerate(project.activities):
+            if activity.status != "cancelled" and not (info.period.start.replace(day=1) <= activity.first_day <= info.period.end):
+                findings.append(source.finding("activity-outside-period", "warning", ("activities", index),
+                                               f"{activity.month_key} is outside the project period "
+                                               f"{info.period.start} – {info.period.end}."))
+    return findings
+
+
+def check_activities(loaded: LoadedProject) -> list[Finding]:
+    """The required activities of the call's fiscal year (the estimate covers that year only)."""
+    project, rules, source = loaded.project, loaded.rules, loaded.source
+    start, end = fiscal_year_bounds(rules.fiscal_year)
+    counts: Counter[str] = Counter(
+        a.kind for a in project.activities if a.status != "cancelled" and start <= a.first_day <= end)
+    findings = []
+    for rule in rules.activities:
+        have = sum(counts[kind] for kind in rule.kinds)
+        if have < rule.min_per_year:
+            findings.append(source.finding(
+                "activities-short", "warning", ("activities",),
+                f"{have} of about {rule.min_per_year} {rule.name.en} planned in fiscal {rules.fiscal_year} "
+                f"({start} – {end}) ({rule.source}); add them with kind {' / '.join(rule.kinds)}."))
+    for index, activity in enumerate(project.activities):
+        if activity.status == "done" and activity.first_day > _today():
+            findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
+                                           f"marked done but {activity.month_key} is in the future."))
+    return findings
+
+
+def _today():
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def check_country(loaded: LoadedProject) -> list[Finding]:
+    project, rules, source = loaded.project, loaded.rules, loaded.source
+    country = project.partner_city.country
+    path = ("partner_city", "country")
+    if country_code(country) is None:
+        close = closest_country(country)
+        hint = f" Did you mean {close!r}?" if close else ""
+        return [source.finding("unknown-country", "error", path,
+                               f"{country!r} is not a country name we know.{hint} Write it in English as "
+                               "the ministry does (e.g. Indonesia, Vietnam, Lao PDR).")]
+    if any(same_country(country, c) for c in rules.priority_countries.value):
+        return []
+    if any(same_country(country, c) for c in rules.candidate_countries.value):
+        return [source.finding("candidate-country", "info", path,
+                               f"{country} is a JCM candidate country, a priority of {rules.id} "
+                               f"({rules.candidate_countries.source}).")]
+    return [source.finding("non-priority-country", "warning", path,
+                           f"{country} is not a JCM partner or candidate country of {rules.id} "
+                           f"({rules.priority_countries.source}); reviewers assess its potential to become a partner.")]
+
+
+def check_eligibility(loaded: LoadedProject) -> list[Finding]:
+    project, source = loaded.project, loaded.source
+    findings = []
+    if project.agreement and project.agreement.kind == "intended":
+        findings.append(source.finding("agreement-intended", "info", ("agreement", "kind"),
+                                       "no agreement yet: the application must state the intention to conclude one."))
+    if project.project.status == "ongoing" and not project.project.year:
+        findings.append(source.finding("incomplete", "warning", ("project", "year"),
+                                       "an ongoing project needs its year within the phase."))
+    if project.project.status == "new" and (project.project.year or 1) > 1:
+        findings.append(source.finding("status-year", "warning", ("project", "status"),
+                                       f"status new but year {project.project.year}; a continuing project is `ongoing`."))
+    for index, extra in enumerate(project.attachments.extra):
+        if not extra.name.ja and not extra.name.en:
+            findings.append(source.finding("incomplete", "warning", ("attachments", "extra", index, "name"), "empty name."))
+    return findings
+
+
+def check_attachments(loaded: LoadedProject) -> list[Finding]:
+    """Tell the applicant which conditional attachments the project makes required."""
+    findings = []
+    for status in attachment_statuses(loaded.rules, loaded.project):
+        if status.reason_code == "condition_met":
+            findings.append(Finding("attachment-required", "info",
+                                    f"{status.rule.name.ja} is required for this project "
+                                    f"({status.rule.source}).", file=str(loaded.path),
+                                    attachment=status.rule.label))
+    return findings
+
+
+CHECKS = (check_completeness, check_translations, check_budget, check_period, check_activities,
+          check_country, check_eligibility, check_attachments)
+
+
+def validate_project(loaded: LoadedProject) -> list[Finding]:
+    findings = list(loaded.findings)
+    for check in CHECKS:
+        findings += check(loaded)
+    return findings

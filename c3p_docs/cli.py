@@ -1,0 +1,240 @@
+"""The command line: parse flags, call one function, print, exit with PRODUCT.md's codes."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from c3p_docs.errors import C3pError, UsageError
+
+app = typer.Typer(
+    name="c3p-docs",
+    help="Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P).\n\n"
+         "One project YAML → every document of the call, in Japanese and English.\n\n"
+         "Start with `c3p-docs init`, check with `c3p-docs validate project.yaml`, then "
+         "`c3p-docs build project.yaml -o out`.\n\n"
+         "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+subject_app = typer.Typer(help="Make or check the e-mail subject of the application.", no_args_is_help=True)
+app.add_typer(subject_app, name="subject")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, Enum):
+    ja = "ja"
+    en = "en"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for tools.")]
+ProjectArg = Annotated[Path, typer.Argument(help="The project YAML.", metavar="PROJECT.yaml")]
+
+
+def _fail(error: C3pError, output_format: str = "text") -> None:
+    from c3p_docs.findings import print_findings
+
+    if error.findings:
+        print_findings(error.findings, output_format, summary="")
+    if output_format != "json" or not error.findings:
+        _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
+    raise typer.Exit(error.exit_code)
+
+
+def _stderr(text: str, colour: str = "") -> None:
+    if colour and sys.stderr.isatty():
+        text = f"{colour}{text}\033[0m"
+    sys.stderr.write(text + "\n")
+
+
+def handled(function):
+    """Turn our exceptions into a message and exit code; anything else into a short internal-error note."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        output_format = kwargs.get("output_format")
+        output_format = output_format.value if isinstance(output_format, Enum) else "text"
+        try:
+            return function(*args, **kwargs)
+        except C3pError as error:
+            _fail(error, output_format)
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            _stderr("c3p-docs: interrupted; files already written are complete, nothing half-written was kept.")
+            raise typer.Exit(130)
+        except Exception as error:  # a bug, not bad input: say so briefly, keep the traceback for --debug
+            import os
+            import traceback
+
+            if os.environ.get("C3P_DEBUG"):
+                traceback.print_exc()
+            _stderr(f"c3p-docs: internal error ({type(error).__name__}: {error}). Please report it with the "
+                    "command you ran; set C3P_DEBUG=1 to see the details.", colour="\033[31m")
+            raise typer.Exit(2)
+
+    return wrapper
+
+
+@app.command()
+@handled
+def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
+    """Check PROJECT.yaml against the schema and the call's rules; writes nothing.
+
+    Every problem is reported at once as FILE:LINE:COL field.path: message. Warnings (fields a complete
+    application still needs) do not fail; errors exit 1.
+    """
+    from c3p_docs.checks import validate_project
+    from c3p_docs.findings import has_errors, print_findings
+    from c3p_docs.project import load_project_leniently
+
+    loaded, findings = load_project_leniently(project)
+    if loaded is not None:
+        broken_paths = {f.path for f in findings if f.severity == "error" and f.path}
+        findings = findings + [f for f in validate_project(loaded) if not (
+            f.code == "incomplete" and any(p == f.path or p.startswith(f"{f.path}.") or p.startswith(f"{f.path}[")
+                                           for p in broken_paths))]
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    call = loaded.rules.id if loaded else None
+    summary = (f"{project}: {errors} error(s), {warnings} warning(s)" + (f" against {call}." if call else ".")
+               + (" Ready to build." if not errors else ""))
+    print_findings(findings, output_format.value, extra={"call": call}, summary=summary)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+@app.command()
+@handled
+def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
+          lang: Annotated[Lang, typer.Option(help="Language of item names.")] = Lang.en) -> None:
+    """Self-assess the scoring items the data decides (cost-effectiveness, GHG reduction, certifications…).
+
+    Items the reviewers judge are listed with no points. The basis of each figure is shown.
+    """
+    import json
+
+    from c3p_docs.project import load_project
+    from c3p_docs.scoring import score_project, score_totals
+
+    loaded = load_project(project)
+    scores = score_project(loaded.project, loaded.rules, lang.value)
+    totals = score_totals(scores, loaded.rules, loaded.project)
+    if output_format == OutputFormat.json:
+        payload = {"call": loaded.rules.id, "items": [s.as_json() for s in scores], **totals}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    width = max(len(s.name) for s in scores)
+    for item in scores:
+        points = "—" if item.points is None else str(item.points)
+        maximum = "" if item.max is None else f"/{item.max}"
+        sys.stdout.write(f"{item.name:<{width}}  {points:>3}{maximum:<4}  {item.basis}\n")
+    sheet = f" (whole sheet: {totals['sheet_max']})" if totals["sheet_max"] else ""
+    sys.stdout.write(f"\nPoints the data decides: {totals['total']} of {totals['max']}{sheet}.\n")
+
+
+@app.command()
+@handled
+def calls(output_format: FormatOption = OutputFormat.text) -> None:
+    """List the bundled call profiles (use their names in `call:` or --call)."""
+    import json
+
+    from c3p_docs.calls import bundled_profiles, load_call
+
+    profiles = [load_call(name) for name in bundled_profiles()]
+    if output_format == OutputFormat.json:
+        sys.stdout.write(json.dumps([{"id": p.id, "fiscal_year": p.fiscal_year, "name": p.name.model_dump()}
+                                     for p in profiles], ensure_ascii=False, indent=2) + "\n")
+        return
+    for profile in profiles:
+        sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.en}\n")
+    sys.stdout.write("\nA profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n")
+
+
+@app.command()
+@handled
+def schema() -> None:
+    """Print the JSON Schema of PROJECT.yaml (for editor completion; see the README)."""
+    from c3p_docs.schema import project_json_schema
+
+    sys.stdout.write(project_json_schema() + "\n")
+
+
+@app.command()
+@handled
+def init(directory: Annotated[Path, typer.Argument(help="Folder to write project.yaml into.")] = Path("."),
+         call: Annotated[str, typer.Option("--call", help="Call profile name or path.")] = "fy2026-1",
+         lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.ja,
+         force: Annotated[bool, typer.Option(help="Replace an existing project.yaml.")] = False) -> None:
+    """Write a commented project.yaml to start from; it validates and builds as it is."""
+    from c3p_docs.calls import load_call
+    from c3p_docs.init_file import starter_yaml
+    from c3p_docs.output import write_atomic
+
+    rules = load_call(call)
+    target = directory / "project.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{target} exists; nothing was changed. Use --force to replace it, or another folder.")
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, starter_yaml(rules, call, lang.value).encode("utf-8"))
+    _stderr(f"wrote {target} for {rules.id}. Next: c3p-docs validate {target}")
+
+
+@subject_app.command("make")
+@handled
+def subject_make(project: ProjectArg) -> None:
+    """Print the exact e-mail subject the call requires for this project."""
+    from c3p_docs.project import load_project
+    from c3p_docs.subject import make_subject
+
+    loaded = load_project(project)
+    sys.stdout.write(make_subject(loaded.project, loaded.rules) + "\n")
+    if loaded.rules.subject.assumed:
+        _stderr(f"note: {loaded.rules.id} prints no subject; this follows {loaded.rules.subject.source} (assumed).")
+
+
+@subject_app.command("check")
+@handled
+def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed.")],
+                  project: Annotated[Optional[Path], typer.Option(help="Project YAML (checks the names too).")] = None,
+                  call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
+                  output_format: FormatOption = OutputFormat.text) -> None:
+    """Find every deviation of TEXT from the call's subject: characters, fiscal year, names, fixed text."""
+    from c3p_docs.findings import has_errors, print_findings
+    from c3p_docs.subject import check_subject, make_subject
+
+    loaded_project, rules = _project_or_call(project, call)
+    findings = check_subject(text, rules, loaded_project)
+    extra = {"expected": make_subject(loaded_project, rules)} if loaded_project else {}
+    summary = "subject OK" if not findings else f"{len(findings)} problem(s) in the subject"
+    print_findings(findings, output_format.value, extra=extra, summary=summary)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+def _project_or_call(project: Path | None, call: str | None):
+    from c3p_docs.calls import load_call
+    from c3p_docs.project import load_project
+
+    if project is not None and call is not None:
+        raise UsageError("give --project or --call, not both.")
+    if project is not None:
+        loaded = load_project(project)
+        return loaded.project, loaded.rules
+    if call is None:
+        raise UsageError("give --project PROJECT.yaml or --call CALL.")
+    return None, load_call(call)
+
+
+def main() -> None:
+    app()

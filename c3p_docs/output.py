@@ -1,0 +1,65 @@
+"""Writing files safely: atomic replace, byte-identical rebuilds, never over a person's edits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+STATE_FILE = ".c3p-docs-state.json"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename over it: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class OutputState:
+    """What we last wrote in an output folder, so a file someone edited since is recognised and kept."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = root / STATE_FILE
+        self.written: dict[str, str] = {}
+        if self.path.is_file():
+            try:
+                self.written = json.loads(self.path.read_text(encoding="utf-8")).get("files", {})
+            except (ValueError, OSError):
+                self.written = {}
+
+    def edited_since_written(self, relative: str) -> bool:
+        """True when the file exists and differs from what we wrote (or we never wrote it)."""
+        target = self.root / relative
+        if not target.exists():
+            return False
+        known = self.written.get(relative)
+        return known is None or digest(target.read_bytes()) != known
+
+    def record(self, relative: str, data: bytes) -> None:
+        self.written[relative] = digest(data)
+
+    def save(self) -> None:
+        data = json.dumps({"files": dict(sorted(self.written.items()))}, ensure_ascii=False, indent=1).encode()
+        write_atomic(self.path, data + b"\n")
+
+
+def kept_name(relative: str) -> str:
+    """`a/b.docx` → `a/b.new.docx`: where a new rendition goes when a person edited the old one."""
+    path = Path(relative)
+    return str(path.with_name(f"{path.stem}.new{path.suffix}"))

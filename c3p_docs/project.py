@@ -1,0 +1,155 @@
+"""Load PROJECT.yaml into a validated Project and its call's rules, every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from c3p_docs.calls import CallRules, load_call
+from c3p_docs.errors import C3pError, RulesBroken
+from c3p_docs.findings import Finding
+from c3p_docs.loading import LoadedYaml, load_yaml_file
+from c3p_docs.model import Project
+
+
+@dataclass
+class LoadedProject:
+    """A project that passed the schema, with its rules, its source positions and load-time warnings."""
+
+    project: Project
+    rules: CallRules
+    source: LoadedYaml
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model class that owns the last key of `loc`, for "did you mean" suggestions."""
+    model: type[BaseModel] | None = Project
+    for part in loc[:-1]:
+        if model is None or isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return None
+        model = _inner_model(info.annotation)
+    return model
+
+
+def _inner_model(annotation) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _inner_model(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-branch tags (`str`, `Bilingual`, `function-after[...]`) from a location."""
+    return tuple(part for part in loc if isinstance(part, int) or not (
+        part[:1].isupper() or "[" in part or part in ("str", "int", "float", "bool", "list[str]")))
+
+
+def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for problem in error.errors():
+        loc = _clean_loc(tuple(problem["loc"]))
+        kind = problem["type"]
+        if (loc, kind) in seen:
+            continue
+        seen.add((loc, kind))
+        if kind == "extra_forbidden":
+            model = _model_at(loc)
+            known = list(model.model_fields) if model else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]!r}?" if close else (f" Known keys here: {', '.join(known)}." if known else "")
+            findings.append(source.finding("unknown-key", "error", loc, f"unknown key {loc[-1]!r}.{hint}"))
+        elif kind == "missing":
+            findings.append(source.finding("missing-field", "error", loc,
+                                           "required; add it (run `c3p-docs init` for a commented example)."))
+        else:
+            given = problem.get("input")
+            shown = f" (got {given!r})" if isinstance(given, (str, int, float, bool)) and len(repr(given)) < 80 else ""
+            message = problem["msg"].removeprefix("Value error, ")
+            findings.append(source.finding("schema", "error", loc, f"{message}{shown}."))
+    # A union of str and Bilingual reports both branches; keep one message per location.
+    by_loc: dict[tuple, Finding] = {}
+    for finding in findings:
+        by_loc.setdefault((finding.path, finding.code), finding)
+    return list(by_loc.values())
+
+
+def _without_invalid(data: dict, error: ValidationError) -> dict:
+    """A copy of `data` with every invalid value removed (whole lists where an item is invalid, so the
+    positions of what stays are still right), to run the rule checks on what is valid."""
+    import copy
+
+    repaired = copy.deepcopy(data)
+    for problem in error.errors():
+        loc = _clean_loc(tuple(problem["loc"]))
+        if problem["type"] == "missing" or not loc:
+            continue
+        first_index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        target = loc[:first_index] if first_index is not None else loc
+        parent = repaired
+        for part in target[:-1]:
+            parent = parent.get(part) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            parent.pop(target[-1], None)
+    return repaired
+
+
+def load_project_leniently(path: Path) -> tuple[LoadedProject | None, list[Finding]]:
+    """For `validate`: schema errors plus the rule findings of whatever part of the project is valid."""
+    try:
+        return load_project(path), []
+    except RulesBroken as broken:
+        findings = broken.findings
+    source = load_yaml_file(path, "project file")
+    if not isinstance(source.data, dict):
+        return None, findings
+    data = source.data
+    for _ in range(4):
+        try:
+            project = Project.model_validate(data)
+        except ValidationError as error:
+            data = _without_invalid(data, error)
+            continue
+        try:
+            rules = load_call(project.call, base_dir=path.parent)
+        except C3pError:
+            return None, findings
+        return LoadedProject(project, rules, source, path, []), findings
+    return None, findings
+
+
+def load_project(path: Path) -> LoadedProject:
+    """Read and validate; raises RulesBroken with every schema finding, InputError for unreadable YAML."""
+    source = load_yaml_file(path, "project file")
+    findings = list(source.findings)
+    if not isinstance(source.data, dict):
+        raise RulesBroken(f"{path}: expected a mapping of fields at the top (call:, project:, …).",
+                          findings + [source.finding("schema", "error", (), "the file is not a mapping of fields.")])
+    errors = [f for f in findings if f.severity == "error"]
+    try:
+        project = Project.model_validate(source.data)
+    except ValidationError as error:
+        findings += schema_findings(error, source)
+        raise RulesBroken(f"{path}: the project does not match the schema.", findings) from None
+    if errors:
+        raise RulesBroken(f"{path}: the project has errors.", findings)
+    try:
+        rules = load_call(project.call, base_dir=path.parent)
+    except C3pError as error:
+        line, column = source.position(("call",))
+        finding = Finding("unknown-call", "error", error.message, file=str(path), path="call", line=line, column=column)
+        raise RulesBroken(error.message, findings + [finding]) from None
+    return LoadedProject(project, rules, source, path, findings)
