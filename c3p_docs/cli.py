@@ -236,5 +236,56 @@ def _project_or_call(project: Path | None, call: str | None):
     return None, load_call(call)
 
 
+@app.command()
+@handled
+def build(project: ProjectArg,
+          out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (attachments go to OUT/submission/).")] = Path("out"),
+          only: Annotated[Optional[str], typer.Option(help="Comma-separated kinds: cover, application_form, overview, "
+                                                           "summary, pledge, checklist, final_report_outline, final_summary.")] = None,
+          lang: Annotated[str, typer.Option(help="Languages to render: ja, en or ja,en.")] = "ja,en",
+          pdf: Annotated[str, typer.Option(help="auto: convert with LibreOffice when installed; always: fail "
+                                                "without it; never.")] = "auto",
+          templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates; a file there "
+                                                                 "replaces the built-in one of the same name.")] = None,
+          output_format: FormatOption = OutputFormat.text) -> None:
+    """Render every document of the call from PROJECT.yaml into OUT, with OUT/manifest.json.
+
+    Rebuilding unchanged input rewrites nothing; a file you edited in OUT is kept and the new rendition is
+    written beside it as NAME.new.EXT.
+    """
+    import json
+
+    from c3p_docs.build import KINDS, run_build
+    from c3p_docs.findings import has_errors, print_findings
+    from c3p_docs.project import load_project
+
+    kinds = set(KINDS)
+    if only:
+        kinds = {k.strip() for k in only.split(",") if k.strip()}
+        unknown = kinds - set(KINDS)
+        if unknown:
+            raise UsageError(f"--only: unknown kind(s) {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}.")
+    languages = [l.strip() for l in lang.split(",") if l.strip()]
+    if not languages or set(languages) - {"ja", "en"}:
+        raise UsageError("--lang takes ja, en or ja,en.")
+    if pdf not in ("auto", "always", "never"):
+        raise UsageError("--pdf takes auto, always or never.")
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates}: no such folder.")
+    loaded = load_project(project)
+    progress = sys.stderr.isatty() and output_format == OutputFormat.text
+    result, manifest = run_build(loaded, out, kinds, languages, pdf, str(templates) if templates else None, progress)
+    findings = loaded.findings + result.findings
+    summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
+               + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
+    if output_format == OutputFormat.json:
+        print_findings(findings, "json", extra={"out": str(out), "files": manifest}, summary=summary)
+    else:
+        for finding in findings:
+            _stderr(finding.as_text())
+        _stderr(summary)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
 def main() -> None:
     app()

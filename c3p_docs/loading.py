@@ -130,8 +130,11 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
         mark = error.problem_mark or error.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
         problem = error.problem or error.context or "invalid YAML"
-        raise InputError(f"{where}: YAML syntax error: {problem}. Check indentation, quotes and colons "
-                         "on that line and the one before it.") from None
+        context = ""
+        if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
+            context = f" ({error.context} that started at line {error.context_mark.line + 1})"
+        raise InputError(f"{where}: YAML syntax error: {problem}{context}. Check indentation, quotes and "
+                         "colons on that line and the one before it.") from None
     except yaml.YAMLError as error:
         raise InputError(f"{file}: YAML error: {error}") from None
     except RecursionError:

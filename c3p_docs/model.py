@@ -372,6 +372,8 @@ class Project(Strict):
     """Monthly report content keyed by month YYYY-MM."""
     attachments: Attachments = Field(default_factory=Attachments)
     """Attachment settings."""
+    submission_date: dt.date | None = None
+    """Date printed on the documents; without it they carry the call's closing date, so rebuilds are identical."""
     forms: dict[FormKind, str] = Field(default_factory=dict)
     """Tagged official form files to fill instead of the built-in renditions, by kind."""
 

@@ -26,6 +26,7 @@ def environment(lang: str, override: str | None = None):
     if override:
         loaders += [FileSystemLoader(str(Path(override) / lang)), FileSystemLoader(override)]
     loaders.append(FileSystemLoader(str(template_dir(lang))))
+    loaders.append(FileSystemLoader(str(template_dir("common"))))
     env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     return env

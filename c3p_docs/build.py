@@ -1,0 +1,222 @@
+"""`build`: every document the call asks for, written safely into OUT with a manifest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
+from c3p_docs.calls import AttachmentRule
+from c3p_docs.documents.context import build_context, document_date, placeholder_filter
+from c3p_docs.documents.markup import render_markup
+from c3p_docs.errors import UsageError
+from c3p_docs.findings import Finding
+from c3p_docs.output import OutputState, kept_name, write_atomic
+from c3p_docs.project import LoadedProject
+from c3p_docs.templates import environment
+
+KINDS = ("cover", "application_form", "overview", "summary", "pledge", "checklist", "final_report_outline",
+         "final_summary")
+WORD_KINDS = {"cover", "application_form", "summary", "pledge", "checklist", "final_report_outline"}
+# Documents that are not attachments of a call, and the languages they exist in.
+SUPPORT_LANGUAGES = {"checklist": ("ja", "en"), "final_report_outline": ("ja",), "final_summary": ("ja", "en")}
+
+
+@dataclass
+class Planned:
+    """One file to write: where, what kind, and how to make it."""
+
+    kind: str
+    lang: str
+    relative: str
+    attachment: AttachmentRule | None = None
+    pdf_relative: str | None = None
+    """Where its PDF goes, when one is made."""
+
+
+@dataclass
+class BuildResult:
+    written: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    kept: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], make_pdf: bool) -> list[Planned]:
+    rules = loaded.rules
+    planned: list[Planned] = []
+    for kind in KINDS:
+        if kind not in kinds:
+            continue
+        rule = rules.attachment_for_kind(kind)
+        if rule is not None:
+            for lang in (l for l in rule.languages if l in languages):
+                extension = ".pptx" if kind == "overview" else ".docx"
+                name = attachment_file_name(rule, lang, extension)
+                if "pdf" in rule.formats and extension not in [EXTENSIONS[f] for f in rule.formats]:
+                    # The call wants PDF (①/(1)): the Word file is the editable source beside the submission.
+                    pdf = f"submission/{attachment_file_name(rule, lang, '.pdf')}" if make_pdf else None
+                    planned.append(Planned(kind, lang, name, rule, pdf))
+                else:
+                    planned.append(Planned(kind, lang, f"submission/{name}", rule))
+        elif kind in SUPPORT_LANGUAGES:
+            for lang in (l for l in SUPPORT_LANGUAGES[kind] if l in languages):
+                extension = ".pptx" if kind == "final_summary" else ".docx"
+                planned.append(Planned(kind, lang, f"{kind}_{lang}{extension}"))
+    return planned
+
+
+def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
+    """Attachment label → the file names the submission folder should hold (for the checklist)."""
+    names: dict[str, list[str]] = {}
+    for status in attachment_statuses(loaded.rules, loaded.project):
+        rule = status.rule
+        extension = EXTENSIONS.get(rule.formats[0], ".pdf")
+        files = []
+        for lang in rule.languages:
+            for index in range(status.count):
+                suffix = f"{index + 1}" if status.count > 1 else ""
+                files.append(attachment_file_name(rule, lang, extension, suffix))
+            if rule.needs_translation:
+                files.append(attachment_file_name(rule, lang, extension, "和訳"))
+        names[rule.label] = files if status.status != "not_applicable" else []
+    return names
+
+
+class Builder:
+    def __init__(self, loaded: LoadedProject, out: Path, templates: str | None, progress: bool) -> None:
+        self.loaded = loaded
+        self.out = out
+        self.templates = templates
+        self.progress = progress
+        self.state = OutputState(out)
+        self.result = BuildResult()
+        project, rules = loaded.project, loaded.rules
+        self.created = dt.datetime.combine(document_date(project, rules), dt.time(9, 0))
+        self.contexts = {lang: build_context(project, rules, lang, templates) for lang in ("ja", "en")}
+
+    def _env(self, lang: str):
+        env = environment(lang, self.templates)
+        env.filters["ph"] = placeholder_filter(lang, self.templates)
+        return env
+
+    def _metadata(self, kind: str, lang: str):
+        from c3p_docs.documents.word import Metadata
+
+        context = self.contexts[lang]
+        author = context["applicant"]["name"] or self.loaded.project.applicant.name.ja or "c3p-docs"
+        return Metadata(title=f"{context['project']['title'] or ''}", author=author,
+                        subject=f"{self.loaded.rules.id} {kind}", created=self.created, language=lang)
+
+    def render(self, item: Planned) -> bytes:
+        context = dict(self.contexts[item.lang])
+        if item.kind == "checklist":
+            context["files"] = expected_files(self.loaded)
+        root = render_markup(self._env(item.lang), f"{item.kind}.xml.j2", context)
+        if item.kind in WORD_KINDS:
+            from c3p_docs.documents.word import render_word
+
+            return render_word(root, item.lang, self._metadata(item.kind, item.lang))
+        from c3p_docs.documents.slides import render_slides
+
+        data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang))
+        for label in report.overflow:
+            self.result.findings.append(Finding(
+                "text-overflow", "warning", f"{item.kind} ({item.lang}): {label} is too long for its box even at "
+                "the smallest font size; shorten it.", file=item.relative, path=label))
+        for label in report.shrunk:
+            self.result.findings.append(Finding(
+                "text-shrunk", "info", f"{item.kind} ({item.lang}): {label} was set in a smaller font to fit.",
+                file=item.relative, path=label))
+        return data
+
+    def write(self, relative: str, data: bytes, item: Planned) -> str | None:
+        """Write unless unchanged; a file a person edited is kept and ours goes beside it."""
+        target = self.out / relative
+        if target.exists() and self.state.written.get(relative) and not self.state.edited_since_written(relative) \
+                and target.read_bytes() == data:
+            self.result.unchanged += 1
+            return relative
+        if self.state.edited_since_written(relative):
+            relative = kept_name(relative)
+            self.result.kept.append(str(self.out / relative))
+            self.result.findings.append(Finding(
+                "kept-edited-file", "warning", f"{target} was changed since c3p-docs wrote it; it is kept and the "
+                f"new rendition is {self.out / relative}.", file=str(target)))
+            target = self.out / relative
+        write_atomic(target, data)
+        self.state.record(relative, data)
+        self.result.written.append({"kind": item.kind, "lang": item.lang, "path": relative})
+        return relative
+
+    def step(self, index: int, total: int, label: str) -> None:
+        if self.progress:
+            sys.stderr.write(f"\r\033[K[{index}/{total}] {label}")
+            sys.stderr.flush()
+
+
+def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
+              templates: str | None = None, progress: bool = False) -> tuple[BuildResult, list[dict]]:
+    from c3p_docs.pdf import find_soffice
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file; -o needs a folder.")
+    soffice = find_soffice()
+    make_pdf = pdf_mode == "always" or (pdf_mode == "auto" and soffice is not None)
+    if pdf_mode == "always" and soffice is None:
+        from c3p_docs.errors import ToolMissing
+
+        raise ToolMissing("--pdf always, but LibreOffice (soffice) is not installed. Install "
+                          "libreoffice-writer-nogui and libreoffice-impress-nogui, or use --pdf auto.")
+    builder = Builder(loaded, out, templates, progress)
+    if pdf_mode == "auto" and soffice is None:
+        builder.result.findings.append(Finding(
+            "no-libreoffice", "warning", "LibreOffice is not installed, so no PDF was made; the call wants the "
+            "application form as PDF. Install libreoffice-writer-nogui or convert it yourself."))
+    plan = plan_outputs(loaded, kinds, languages, make_pdf)
+    manifest: list[dict] = []
+    to_convert: list[tuple[Planned, Path, str]] = []
+    for index, item in enumerate(plan, 1):
+        builder.step(index, len(plan), f"{item.kind} ({item.lang})")
+        data = builder.render(item)
+        written = builder.write(item.relative, data, item)
+        entry = {"kind": item.kind, "lang": item.lang, "path": written}
+        if item.attachment is not None and written.startswith("submission/"):
+            entry["attachment"] = item.attachment.label
+        manifest.append(entry)
+        if item.pdf_relative:
+            pdf_target = out / item.pdf_relative
+            fresh = pdf_target.exists() and builder.state.written.get(item.pdf_relative + "#source") == \
+                builder.state.written.get(written)
+            if fresh and not builder.state.edited_since_written(item.pdf_relative):
+                manifest.append({"kind": item.kind, "lang": item.lang, "path": item.pdf_relative,
+                                 "attachment": item.attachment.label})
+                builder.result.unchanged += 1
+            else:
+                to_convert.append((item, out / written, written))
+    if to_convert:
+        builder.step(len(plan), len(plan), f"PDF ({len(to_convert)} file(s), LibreOffice)")
+        from c3p_docs.pdf import convert_to_pdf
+
+        converted = convert_to_pdf([source for _, source, _ in to_convert])
+        for item, source, written in to_convert:
+            data = converted.get(source)
+            if data is None:
+                builder.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert {source}.",
+                                                       file=str(source)))
+                continue
+            relative = builder.write(item.pdf_relative, data, item)
+            builder.state.written[item.pdf_relative + "#source"] = builder.state.written.get(written)
+            manifest.append({"kind": item.kind, "lang": item.lang, "path": relative,
+                             "attachment": item.attachment.label})
+    if progress:
+        sys.stderr.write("\r\033[K")
+    manifest_data = json.dumps({"files": manifest}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    manifest_path = out / "manifest.json"
+    if not manifest_path.exists() or manifest_path.read_bytes() != manifest_data:
+        write_atomic(manifest_path, manifest_data)
+    builder.state.save()
+    return builder.result, manifest

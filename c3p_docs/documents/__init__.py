@@ -1,0 +1,1 @@
+"""Document renderers: one module per output format, driven by templates."""

@@ -1,0 +1,39 @@
+"""The block markup templates render to: a small XML vocabulary that the Word and slide writers read.
+
+Templates are Jinja with autoescape on, so user data arrives escaped and can never add elements.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from c3p_docs.errors import C3pError
+
+
+class TemplateError(C3pError):
+    """Raised when a template (built-in or the user's override) renders to invalid markup."""
+
+    exit_code = 2
+
+
+def render_markup(env, template_name: str, context: dict) -> ET.Element:
+    from jinja2 import TemplateError as JinjaError
+
+    try:
+        template = env.get_template(template_name)
+        text = template.render(**context)
+    except JinjaError as error:
+        where = f"{getattr(error, 'filename', None) or template_name}:{getattr(error, 'lineno', '?')}"
+        raise TemplateError(f"template {where}: {error}") from None
+    try:
+        return ET.fromstring(text)
+    except ET.ParseError as error:
+        line = error.position[0]
+        snippet = text.splitlines()[line - 1].strip()[:120] if line <= len(text.splitlines()) else ""
+        raise TemplateError(f"template {template_name} rendered invalid markup at line {line}: {error.msg}: "
+                            f"{snippet}") from None
+
+
+def text_of(element: ET.Element) -> str:
+    """All text inside an element, whitespace folded (templates indent freely)."""
+    return " ".join("".join(element.itertext()).split())

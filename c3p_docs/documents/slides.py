@@ -1,0 +1,242 @@
+"""Slides from markup: A4 landscape, East Asian fonts on every run, text sized by measuring it."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Mm, Pt
+
+from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.packaging import normalise_zip
+from c3p_docs.documents.word import Metadata
+
+# A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
+A4_WIDTH, A4_HEIGHT = Emu(10_692_000), Emu(7_560_000)
+FONTS = {"ja": ("游ゴシック", "游ゴシック"), "en": ("Arial", "游ゴシック")}
+ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+LINE_HEIGHT = 1.22  # of the font size, as PowerPoint lays out single-spaced CJK text
+INSET_MM = 1.0
+
+
+def char_width_em(char: str) -> float:
+    """Advance width in em: full width for East Asian wide characters, an average for proportional Latin."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    if char == " ":
+        return 0.28
+    if char.isupper() or char.isdigit():
+        return 0.62
+    return 0.52
+
+
+def line_count(text: str, width_pt: float, size_pt: float) -> int:
+    """Lines `text` needs at `size_pt` in a box `width_pt` wide: Latin wraps at spaces, Japanese anywhere."""
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, current = 1, 0.0
+        token = ""
+        tokens: list[str] = []
+        for char in paragraph:
+            if unicodedata.east_asian_width(char) in ("W", "F"):
+                if token:
+                    tokens.append(token)
+                    token = ""
+                tokens.append(char)
+            elif char == " ":
+                token += char
+                tokens.append(token)
+                token = ""
+            else:
+                token += char
+        if token:
+            tokens.append(token)
+        for item in tokens:
+            width = sum(char_width_em(c) for c in item) * size_pt
+            if current + width > width_pt and current > 0:
+                lines += 1
+                current = width if item.strip() else 0.0
+                while current > width_pt:  # a word longer than the line breaks anywhere
+                    lines += 1
+                    current -= width_pt
+            else:
+                current += width
+        total += lines
+    return total
+
+
+def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0) -> bool:
+    width_pt = (width_mm - 2 * INSET_MM) * 72 / 25.4
+    height_pt = (height_mm - 2 * INSET_MM) * 72 / 25.4
+    return line_count(text, width_pt, size_pt) * size_pt * LINE_HEIGHT * spacing <= height_pt
+
+
+@dataclass
+class SlideReport:
+    """What had to be shrunk, and what still does not fit (the build warns about these)."""
+
+    shrunk: list[str] = field(default_factory=list)
+    overflow: list[str] = field(default_factory=list)
+
+
+def _set_fonts(run, lang: str) -> None:
+    latin, east_asian = FONTS[lang]
+    run.font.name = latin
+    r_pr = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        existing = r_pr.find(qn(tag))
+        if existing is not None:
+            r_pr.remove(existing)
+    latin_element = r_pr.find(qn("a:latin"))
+    ea = latin_element.makeelement(qn("a:ea"), {"typeface": east_asian})
+    cs = latin_element.makeelement(qn("a:cs"), {"typeface": latin})
+    latin_element.addnext(ea)
+    ea.addnext(cs)
+    r_pr.set("lang", "ja-JP" if lang == "ja" else "en-GB")
+    r_pr.set("altLang", "en-US" if lang == "ja" else "ja-JP")
+
+
+def _colour(value: str | None) -> RGBColor | None:
+    return RGBColor.from_string(value) if value else None
+
+
+class SlideWriter:
+    def __init__(self, lang: str, metadata: Metadata) -> None:
+        self.lang = lang
+        self.metadata = metadata
+        self.presentation = Presentation()
+        self.presentation.slide_width, self.presentation.slide_height = A4_WIDTH, A4_HEIGHT
+        self.report = SlideReport()
+        self._theme_fonts()
+
+    def _theme_fonts(self) -> None:
+        """Fill the theme's East Asian faces too, for text a person types later."""
+        master = self.presentation.slide_masters[0]
+        theme_part = next(rel.target_part for rel in master.part.rels.values() if rel.reltype.endswith("/theme"))
+        from lxml import etree
+
+        root = etree.fromstring(theme_part.blob)
+        namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+        latin, east_asian = FONTS[self.lang]
+        for font in root.iterfind(".//a:fontScheme/*", namespace):
+            font.find("a:latin", namespace).set("typeface", latin)
+            font.find("a:ea", namespace).set("typeface", east_asian)
+        theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def render(self, root: ET.Element) -> None:
+        blank = self.presentation.slide_layouts[6]
+        for slide_element in root.findall("slide"):
+            slide = self.presentation.slides.add_slide(blank)
+            for element in slide_element:
+                if element.tag in ("box", "rect"):
+                    self._box(slide, element)
+                elif element.tag == "arrow":
+                    self._arrow(slide, element)
+                else:
+                    raise ValueError(f"unknown slide element <{element.tag}>")
+
+    def _box(self, slide, element: ET.Element) -> None:
+        x, y, w, h = (float(element.get(k)) for k in ("x", "y", "w", "h"))
+        if element.tag == "rect":
+            shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if element.get("round") else MSO_SHAPE.RECTANGLE,
+                                           Mm(x), Mm(y), Mm(w), Mm(h))
+            shape.shadow.inherit = False
+        else:
+            shape = slide.shapes.add_textbox(Mm(x), Mm(y), Mm(w), Mm(h))
+        fill = element.get("fill")
+        if fill:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _colour(fill)
+        elif element.tag == "rect":
+            shape.fill.background()
+        line = element.get("line")
+        if line:
+            shape.line.color.rgb = _colour(line)
+            shape.line.width = Pt(float(element.get("line_width", "0.75")))
+        elif element.tag == "rect":
+            shape.line.fill.background()
+        if element.get("name"):
+            shape.name = element.get("name")
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = None
+        for side in ("left", "right", "top", "bottom"):
+            setattr(frame, f"margin_{side}", Mm(INSET_MM))
+        frame.vertical_anchor = {"middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}.get(element.get("valign", ""), MSO_ANCHOR.TOP)
+        paragraphs = element.findall("p") or [element]
+        texts = [self._paragraph_text(p) for p in paragraphs]
+        size = self._fit("\n".join(texts), element, w, h)
+        # Shapes take the theme's light text colour unless told otherwise; default to dark text.
+        colour = _colour(element.get("color") or ("222222" if element.tag == "rect" else None))
+        for index, (paragraph_element, text) in enumerate(zip(paragraphs, texts)):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.alignment = ALIGN.get(paragraph_element.get("align") or element.get("align", "left"))
+            bold = (paragraph_element.get("bold") or element.get("bold")) == "1"
+            self._runs(paragraph, paragraph_element, text, size, bold, colour)
+
+    def _paragraph_text(self, element: ET.Element) -> str:
+        bullet = "・" if self.lang == "ja" else "• "
+        return (bullet if element.get("bullet") == "1" else "") + text_of(element)
+
+    def _runs(self, paragraph, element: ET.Element, text: str, size: float, bold: bool, colour) -> None:
+        placeholder = element.find("ph") is not None and not (element.text or "").strip()
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        if placeholder:
+            run.font.color.rgb = RGBColor(0x8A, 0x8A, 0x8A)
+        elif colour is not None:
+            run.font.color.rgb = colour
+        _set_fonts(run, self.lang)
+
+    def _fit(self, text: str, element: ET.Element, width: float, height: float) -> float:
+        """The largest size from the template's down to its floor at which the text fits; warn below."""
+        size = float(element.get("size", "10"))
+        floor = float(element.get("min", str(max(6.0, size - 3))))
+        label = element.get("field") or element.get("name") or text[:30]
+        start = size
+        while size > floor and not fits(text, width, height, size):
+            size = round(size - 0.5, 1)
+        if not fits(text, width, height, size):
+            self.report.overflow.append(label)
+        elif size < start:
+            self.report.shrunk.append(label)
+        return size
+
+    def _arrow(self, slide, element: ET.Element) -> None:
+        x1, y1, x2, y2 = (float(element.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Mm(x1), Mm(y1), Mm(x2), Mm(y2))
+        connector.line.color.rgb = _colour(element.get("color", "4A6B8A"))
+        connector.line.width = Pt(1.25)
+        line = connector.line._get_or_add_ln()
+        tail = line.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"})
+        line.append(tail)
+
+    def to_bytes(self) -> bytes:
+        properties = self.presentation.core_properties
+        meta = self.metadata
+        properties.title = meta.title
+        properties.author = meta.author
+        properties.last_modified_by = meta.author
+        properties.subject = meta.subject
+        properties.language = "ja-JP" if meta.language == "ja" else "en-GB"
+        properties.created = meta.created
+        properties.modified = meta.created
+        properties.revision = 1
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return normalise_zip(buffer.getvalue())
+
+
+def render_slides(root: ET.Element, lang: str, metadata: Metadata) -> tuple[bytes, SlideReport]:
+    writer = SlideWriter(lang, metadata)
+    writer.render(root)
+    return writer.to_bytes(), writer.report

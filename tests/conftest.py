@@ -1,0 +1,52 @@
+"""Shared helpers: run the CLI as a user would, as a separate process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FY2026 = SAMPLES / "kitakyushu-davao-fy2026.yaml"
+FY2024 = SAMPLES / "yokohama-surabaya-fy2024.yaml"
+BROKEN = SAMPLES / "broken.yaml"
+
+
+def run_cli(*args: str, cwd: Path | None = None, input_text: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("C3P_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "c3p_docs", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, input=input_text, timeout=300)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+
+
+def write_project(directory: Path, text: str, name: str = "project.yaml") -> Path:
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MINIMAL = """\
+call: fy2026-1
+project:
+  title: {ja: 試験事業, en: Test project}
+japanese_city:
+  name: {ja: 試験市, en: Test City}
+partner_city:
+  name: {ja: 相手市, en: Partner City}
+  country: Vietnam
+applicant:
+  name: {ja: 試験株式会社, en: Test Co.}
+"""
