@@ -55,8 +55,10 @@ class OutputState:
         self.written[relative] = digest(data)
 
     def save(self) -> None:
-        data = json.dumps({"files": dict(sorted(self.written.items()))}, ensure_ascii=False, indent=1).encode()
-        write_atomic(self.path, data + b"\n")
+        data = json.dumps({"files": dict(sorted(self.written.items()))}, ensure_ascii=False, indent=1).encode() + b"\n"
+        if self.path.is_file() and self.path.read_bytes() == data:
+            return
+        write_atomic(self.path, data)
 
 
 def kept_name(relative: str) -> str:

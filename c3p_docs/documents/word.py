@@ -167,12 +167,13 @@ class WordWriter:
         widths = [float(w) for w in element.get("widths", "").split(",") if w] or [166 / columns] * columns
         size = float(element.get("size", self.base_size - 1))
         for row_index, row in enumerate(rows):
+            row_cells = table.rows[row_index].cells  # table.cell() re-reads the whole grid on every call
             column = 0
             for cell_element in row:
                 span = int(cell_element.get("span", "1"))
-                cell = table.cell(row_index, column)
+                cell = row_cells[column]
                 if span > 1:
-                    cell = cell.merge(table.cell(row_index, column + span - 1))
+                    cell = cell.merge(row_cells[column + span - 1])
                 cell.width = Mm(sum(widths[column:column + span]))
                 self._cell(cell, cell_element, size)
                 column += span

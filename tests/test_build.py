@@ -1,0 +1,237 @@
+"""build: open every rendered file and check the facts in it, like a reviewer would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pptx import Presentation
+
+from conftest import FY2024, FY2026, MINIMAL, assert_no_traceback, run_cli, write_project
+
+A4_TWIPS = (11906, 16838)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def docx(path):
+    return Document(str(path))
+
+
+def all_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_manifest_lists_every_file_and_attachments_are_numbered(built):
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    paths = {f["path"] for f in manifest["files"]}
+    for path in paths:
+        assert (built / path).is_file(), path
+    assert "submission/(2)_調査事業概要_ja.pptx" in paths and "submission/(2)_調査事業概要_en.pptx" in paths
+    assert "submission/(3)_応募事業概要書_en.docx" in paths
+    kinds = {f["kind"] for f in manifest["files"]}
+    assert {"cover", "application_form", "overview", "summary", "pledge", "checklist",
+            "final_report_outline", "final_summary"} <= kinds
+    overview = [f for f in manifest["files"] if f["kind"] == "overview"]
+    assert all(f["attachment"] == "(2)" for f in overview)
+
+
+def test_word_documents_are_a4_with_east_asian_fonts_and_project_metadata(built):
+    for path in sorted(built.rglob("*.docx")):
+        document = docx(path)
+        section = document.sections[0]
+        assert (section.page_width.twips, section.page_height.twips) == A4_TWIPS, path
+        defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        fonts = defaults.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "游明朝"
+        assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:asciiTheme")) is None
+        assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "ja-JP"
+        for paragraph in document.paragraphs:
+            for run in paragraph.runs:
+                assert run._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")), path
+        properties = document.core_properties
+        assert properties.author in ("株式会社環境都市総研", "Eco-City Research Institute Co., Ltd.")
+        assert properties.last_modified_by == properties.author
+        assert "python-docx" not in (properties.author + properties.last_modified_by + properties.comments)
+
+
+def test_the_application_form_carries_the_budget_and_the_parties(built):
+    text = all_text(docx(built / "(1)_応募様式.docx"))
+    # 7,200,000 + 5,760,000 + 2,500,000 + G&A 1,296,000 = 16,756,000; tax 1,675,600; total 18,431,600
+    for fact in ("株式会社環境都市総研", "北九州市", "ダバオ市（フィリピン）", "18,431,600円", "1,296,000円",
+                 "1,675,600円", "令和8年度", "九州エネルギーサービス株式会社", "h.sato@example.co.jp",
+                 "令和07・08・09年度", "暴力団排除に関する誓約事項"):
+        assert fact in text, fact
+
+
+def test_ja_and_en_show_the_same_numbers(built):
+    ja = all_text(docx(built / "submission" / "(3)_応募事業概要書_ja.docx"))
+    en = all_text(docx(built / "submission" / "(3)_応募事業概要書_en.docx"))
+    assert "3,200" in ja and "3,200" in en and "3,600" in ja and "3,600" in en
+    assert "Davao City" in en and "ダバオ市" in ja
+
+
+def test_the_summary_has_a_section_per_scoring_item(built):
+    document = docx(built / "submission" / "(3)_応募事業概要書_en.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Overall originality") for h in headings)
+    assert any(h.startswith("Scale of the local government") for h in headings)
+    assert len(headings) == 14
+
+
+def test_the_overview_is_one_a4_slide_per_language_with_the_structure_drawn(built):
+    for lang in ("ja", "en"):
+        deck = Presentation(str(built / "submission" / f"(2)_調査事業概要_{lang}.pptx"))
+        assert (deck.slide_width, deck.slide_height) == (10_692_000, 7_560_000)
+        assert len(deck.slides) == 1
+        slide = deck.slides[0]
+        texts = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert ("ダバオ市" if lang == "ja" else "Davao City") in texts
+        connectors = [s for s in slide.shapes if s.shape_type == 9 or "Connector" in s.name]
+        assert len(connectors) >= 4
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for paragraph in shape.text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        ea = run._r.rPr.find(qn("a:ea"))
+                        assert ea is not None and ea.get("typeface") == "游ゴシック"
+
+
+def test_the_final_summary_has_three_slides(built):
+    assert len(Presentation(str(built / "final_summary_ja.pptx")).slides) == 3
+
+
+def test_the_checklist_lists_every_attachment_with_its_status(built):
+    text = all_text(docx(built / "checklist_ja.docx"))
+    for label in ("(0)", "(1)", "(5)", "(8)", "(10)"):
+        assert label in text
+    assert "(6)_環境マネジメント認証.pdf" in text  # ISO14001 held: (6) required
+    assert "(8)_関心表明レター_和訳.pdf" in text
+
+
+def test_a_rebuild_of_unchanged_input_is_byte_identical_and_rewrites_nothing(built, tmp_path):
+    before = {p: p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    mtimes = {p: p.stat().st_mtime_ns for p in before}
+    result = run_cli("build", FY2026, "-o", built, "--pdf", "never")
+    assert result.returncode == 0
+    assert "0 file(s) written" in result.stderr
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+        assert path.stat().st_mtime_ns == mtimes[path], path
+    other = tmp_path / "other"
+    run_cli("build", FY2026, "-o", other, "--pdf", "never")
+    for path in built.rglob("*.docx"):
+        assert (other / path.relative_to(built)).read_bytes() == path.read_bytes()
+
+
+def test_a_file_a_person_edited_is_kept(tmp_path):
+    out = tmp_path / "out"
+    run_cli("build", FY2024, "-o", out, "--pdf", "never", "--only", "summary")
+    edited = out / "submission" / "⑤_応募事業概要書_ja.docx"
+    document = docx(edited)
+    document.add_paragraph("担当者が追記した段落")
+    document.save(str(edited))
+    mine = edited.read_bytes()
+    result = run_cli("build", FY2024, "-o", out, "--pdf", "never", "--only", "summary")
+    assert result.returncode == 0
+    assert edited.read_bytes() == mine
+    assert (out / "submission" / "⑤_応募事業概要書_ja.new.docx").is_file()
+    assert "kept" in result.stderr
+
+
+def test_a_draft_builds_with_visible_placeholders(tmp_path):
+    result = run_cli("build", write_project(tmp_path, MINIMAL), "-o", tmp_path / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    text = all_text(docx(tmp_path / "out" / "(1)_応募様式.docx"))
+    assert "（未記入）" in text
+    en = all_text(docx(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx"))
+    assert "(to be completed)" in en
+
+
+def test_user_text_is_data_not_template_and_cannot_break_the_xml(tmp_path):
+    text = MINIMAL.replace("en: Test project}", "en: \"{{ 7*7 }} <b>&amp; </doc> {% raw %}\"}")
+    result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    body = all_text(docx(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx"))
+    assert "{{ 7*7 }} <b>&amp; </doc> {% raw %}" in body and "49" not in body
+
+
+def test_an_overlong_field_is_reported_not_overflowed(tmp_path):
+    text = MINIMAL + "  # \n".replace("  # \n", "") 
+    text = text.replace("project:\n", "project:\n  needs: {ja: " + "長い説明" * 300 + ", en: long}\n")
+    result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never",
+                     "--only", "overview", "--format", "json")
+    findings = json.loads(result.stdout)["findings"]
+    assert any(f["code"] == "text-overflow" and f.get("path") == "project.needs" for f in findings)
+
+
+def test_a_user_template_overrides_one_file(tmp_path):
+    templates = tmp_path / "tpl" / "ja"
+    templates.mkdir(parents=True)
+    (templates / "pledge.xml.j2").write_text("<doc><title>独自の誓約書 {{ applicant.name }}</title></doc>", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "pledge,summary")
+    assert result.returncode == 0, result.stderr
+    assert "独自の誓約書 株式会社環境都市総研" in all_text(docx(out / "submission" / "(4)_誓約書.docx"))
+    assert "応募事業概要書" in all_text(docx(out / "submission" / "(3)_応募事業概要書_ja.docx"))
+
+
+def test_pdf_always_without_libreoffice_exits_2(tmp_path, monkeypatch):
+    import os
+
+    env_path = os.environ.get("PATH", "")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "always")
+    monkeypatch.setenv("PATH", env_path)
+    assert result.returncode == 2 and "LibreOffice" in result.stderr
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+
+
+@needs_soffice
+def test_pdfs_are_a4_one_page_overview_with_every_japanese_character_and_embedded_fonts(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "always")
+    assert result.returncode == 0, result.stderr
+    application_pdf = out / "submission" / "(1)_応募様式.pdf"
+    assert application_pdf.is_file()
+    convert = [shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+               "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf")]
+    overviews = sorted((out / "submission").glob("(2)_*.pptx"))
+    from c3p_docs.data import __file__ as data_init
+    import os
+    from pathlib import Path
+
+    env = {**os.environ, "FONTCONFIG_FILE": str(Path(data_init).parent / "fonts.conf")}
+    subprocess.run(convert + [str(p) for p in overviews], check=True, capture_output=True, env=env, timeout=300)
+    for pdf in [application_pdf] + sorted((tmp_path / "pdf").glob("*.pdf")):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "(A4)" in info, pdf
+        if "調査事業概要" in pdf.name:
+            assert "Pages:           1" in info, pdf
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
+        assert fonts and all(" yes " in line for line in fonts), fonts
+    text = subprocess.run(["pdftotext", str(tmp_path / "pdf" / "(2)_調査事業概要_ja.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    for source in ("ダバオ市における廃棄物発電と工場省エネによる脱炭素都市形成支援事業", "北九州市", "株式会社環境都市総研",
+                   "九州エネルギーサービス株式会社", "食品工場への高効率貫流ボイラー導入"):
+        assert "".join(source.split()) in flat, source
+    form = subprocess.run(["pdftotext", str(application_pdf), "-"], capture_output=True, text=True).stdout
+    assert "18,431,600" in form
