@@ -25,3 +25,17 @@ def normalise_zip(data: bytes) -> bytes:
             info.create_system = 0
             output.writestr(info, source.read(name), compresslevel=6)
     return target.getvalue()
+
+
+def apply_metadata(properties, metadata) -> None:
+    """Author, title and dates from the project, never the library's defaults ("python-docx", "Steve Canny")."""
+    properties.title = metadata.title
+    properties.author = metadata.author
+    properties.last_modified_by = metadata.author
+    properties.subject = metadata.subject
+    properties.comments = ""
+    properties.keywords = "C3P"
+    properties.language = "ja-JP" if metadata.language == "ja" else "en-GB"
+    properties.created = metadata.created
+    properties.modified = metadata.created
+    properties.revision = 1

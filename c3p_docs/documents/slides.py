@@ -15,7 +15,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import text_of
-from c3p_docs.documents.packaging import normalise_zip
+from c3p_docs.documents.packaging import apply_metadata, normalise_zip
 from c3p_docs.documents.word import Metadata
 
 # A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
@@ -221,16 +221,7 @@ class SlideWriter:
         line.append(tail)
 
     def to_bytes(self) -> bytes:
-        properties = self.presentation.core_properties
-        meta = self.metadata
-        properties.title = meta.title
-        properties.author = meta.author
-        properties.last_modified_by = meta.author
-        properties.subject = meta.subject
-        properties.language = "ja-JP" if meta.language == "ja" else "en-GB"
-        properties.created = meta.created
-        properties.modified = meta.created
-        properties.revision = 1
+        apply_metadata(self.presentation.core_properties, self.metadata)
         buffer = io.BytesIO()
         self.presentation.save(buffer)
         return normalise_zip(buffer.getvalue())

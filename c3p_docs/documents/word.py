@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from c3p_docs.documents.markup import text_of
-from c3p_docs.documents.packaging import normalise_zip
+from c3p_docs.documents.packaging import apply_metadata, normalise_zip
 
 
 @dataclass(frozen=True)
@@ -251,19 +251,8 @@ class WordWriter:
         self._inline(paragraph, element, 8)
 
     def to_bytes(self) -> bytes:
-        properties = self.document.core_properties
-        meta = self.metadata
-        properties.title = meta.title
-        properties.author = meta.author
-        properties.last_modified_by = meta.author
-        properties.subject = meta.subject
-        properties.comments = ""
-        properties.keywords = "C3P"
-        properties.language = "ja-JP" if meta.language == "ja" else "en-GB"
-        properties.created = meta.created
-        properties.modified = meta.created
-        properties.last_printed = meta.created
-        properties.revision = 1
+        apply_metadata(self.document.core_properties, self.metadata)
+        self.document.core_properties.last_printed = self.metadata.created
         buffer = io.BytesIO()
         self.document.save(buffer)
         return normalise_zip(buffer.getvalue())
