@@ -16,7 +16,7 @@ from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
 from c3p_docs.output import OutputState, kept_name, write_atomic
 from c3p_docs.project import LoadedProject
-from c3p_docs.templates import environment
+from c3p_docs.jinja_env import environment
 
 KINDS = ("cover", "application_form", "overview", "summary", "pledge", "checklist", "final_report_outline",
          "final_summary")

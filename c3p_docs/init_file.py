@@ -10,7 +10,7 @@ import yaml
 from c3p_docs.calls import CallRules
 from c3p_docs.model import Project
 from c3p_docs.project import _inner_model
-from c3p_docs.templates import template_dir
+from c3p_docs.jinja_env import template_dir
 
 STARTER = Path(__file__).parent / "data" / "starter.yaml"
 

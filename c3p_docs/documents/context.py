@@ -17,7 +17,7 @@ from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, format_date, forma
 from c3p_docs.model import Bilingual, Project
 from c3p_docs.scoring import cost_effectiveness, score_project
 from c3p_docs.subject import make_subject
-from c3p_docs.templates import template_dir
+from c3p_docs.jinja_env import template_dir
 
 
 @lru_cache(maxsize=8)
