@@ -19,7 +19,7 @@ from c3p_docs.project import LoadedProject
 from c3p_docs.jinja_env import environment
 
 KINDS = ("cover", "application_form", "overview", "summary", "pledge", "checklist", "final_report_outline",
-         "final_summary")
+         "final_summary", "email_draft")
 WORD_KINDS = {"cover", "application_form", "summary", "pledge", "checklist", "final_report_outline"}
 # Documents that are not attachments of a call, and the languages they exist in.
 SUPPORT_LANGUAGES = {"checklist": ("ja", "en"), "final_report_outline": ("ja",), "final_summary": ("ja", "en")}
@@ -212,6 +212,8 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             builder.state.written[item.pdf_relative + "#source"] = builder.state.written.get(written)
             manifest.append({"kind": item.kind, "lang": item.lang, "path": relative,
                              "attachment": item.attachment.label})
+    if "email_draft" in kinds:
+        manifest += _email_drafts(builder, loaded, out)
     if progress:
         sys.stderr.write("\r\033[K")
     manifest_data = json.dumps({"files": manifest}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
@@ -220,3 +222,29 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
         write_atomic(manifest_path, manifest_data)
     builder.state.save()
     return builder.result, manifest
+
+
+def _email_drafts(builder: Builder, loaded: LoadedProject, out: Path) -> list[dict]:
+    """Plan the mails for what OUT/submission holds now and write one .eml draft per mail."""
+    from c3p_docs.mail import plan_mails
+    from c3p_docs.mail_drafts import body_context, draft_messages, sender_address, write_drafts
+    from c3p_docs.package_check.names import attachment_number, is_system_file
+    from c3p_docs.subject import make_subject
+
+    rules, project = loaded.rules, loaded.project
+    folder = out / "submission"
+    if not folder.is_dir():
+        return []
+    files = sorted((p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and not is_system_file(p.name)),
+                   key=lambda p: (attachment_number(p.name) if attachment_number(p.name) is not None else 99, p.name))
+    plan = plan_mails([(p.name, p.stat().st_size) for p in files], rules.mail.limit_bytes.value,
+                      rules.mail.header_margin_bytes.value)
+    for name in plan.too_large:
+        builder.result.findings.append(Finding(
+            "too-large-for-mail", "error", f"{name} is too large for any mail under {rules.mail.limit_bytes.value:,} "
+            "bytes once encoded; ask the ministry to set up its file-transfer service.", file=str(folder / name)))
+    drafts = draft_messages(folder, plan, rules, make_subject(project, rules), sender_address(project),
+                            body_context(project, rules), document_date(project, rules), builder.templates)
+    written, problems = write_drafts(out, drafts, rules.mail.limit_bytes.value, builder.state, prefix="mail/")
+    builder.result.findings.extend(problems)
+    return [{"kind": "email_draft", "lang": "ja", "path": relative} for relative in written]

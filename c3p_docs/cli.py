@@ -287,5 +287,55 @@ def build(project: ProjectArg,
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
+@app.command("check-package")
+@handled
+def check_package_command(
+        folder: Annotated[Path, typer.Argument(help="The folder of files you will mail.", metavar="DIR")],
+        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.")] = None,
+        call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
+        subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
+        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC.")] = False,
+        write_mail: Annotated[Optional[Path], typer.Option(help="Write the planned mails as .eml drafts here.")] = None,
+        output_format: FormatOption = OutputFormat.text) -> None:
+    """Check a submission folder before mailing: attachments, formats, macros, archives, names, the 8MB plan.
+
+    Files are recognised by content, not extension; nothing is extracted, links are never followed.
+    """
+    from c3p_docs.findings import has_errors, print_findings
+    from c3p_docs.package_check.checker import check_package
+    from c3p_docs.subject import check_subject, make_subject
+
+    loaded_project, rules = _project_or_call(project, call)
+    report = check_package(folder, rules, loaded_project, fix_names=fix_names)
+    findings = report.findings
+    for old, new in report.renamed:
+        findings.append(_info("renamed", f"renamed {old!r} to NFC {new!r}.", str(folder / new)))
+    if subject is not None:
+        findings += check_subject(subject, rules, loaded_project)
+    if write_mail is not None:
+        from c3p_docs.mail_drafts import body_context, draft_date, draft_messages, sender_address, write_drafts
+
+        mail_subject = subject or (make_subject(loaded_project, rules) if loaded_project else None)
+        if mail_subject is None:
+            raise UsageError("--write-mail needs --project (for the subject) or --subject.")
+        drafts = draft_messages(folder, report.plan, rules, mail_subject, sender_address(loaded_project),
+                                body_context(loaded_project, rules), draft_date(loaded_project, rules))
+        written, problems = write_drafts(write_mail, drafts, rules.mail.limit_bytes.value)
+        findings += problems
+        _stderr(f"wrote {len(written)} draft(s) to {write_mail}")
+    errors = sum(f.severity == "error" for f in findings)
+    plan = report.plan
+    summary = (f"{folder}: {len(report.entries)} file(s), {errors} error(s); {len(plan.mails)} mail(s) needed"
+               + (f", {len(plan.too_large)} file(s) need the ministry's transfer service" if plan.too_large else "") + ".")
+    print_findings(findings, output_format.value, extra=report.extra_json(), summary=summary)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+def _info(code: str, message: str, file: str):
+    from c3p_docs.findings import Finding
+
+    return Finding(code, "info", message, file=file)
+
+
 def main() -> None:
     app()

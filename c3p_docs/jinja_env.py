@@ -18,8 +18,11 @@ def template_dir(lang: str) -> Path:
 
 @lru_cache(maxsize=8)
 def environment(lang: str, override: str | None = None):
-    """Sandboxed, autoescaping Jinja: user data is escaped into XML and never evaluated as a template."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    """Sandboxed Jinja, escaping into every template but plain-text ones (`.txt.j2`, mail bodies).
+
+    User data is passed as values and never evaluated as a template.
+    """
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import SandboxedEnvironment
 
     loaders = []
@@ -27,6 +30,6 @@ def environment(lang: str, override: str | None = None):
         loaders += [FileSystemLoader(str(Path(override) / lang)), FileSystemLoader(override)]
     loaders.append(FileSystemLoader(str(template_dir(lang))))
     loaders.append(FileSystemLoader(str(template_dir("common"))))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["xml.j2", "xml"], disabled_extensions=("txt.j2",), default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     return env

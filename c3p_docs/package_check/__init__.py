@@ -1,0 +1,1 @@
+"""check-package: a submission folder against the call's rules, by content and by name."""

@@ -1,0 +1,265 @@
+"""What a file really is, read from its bytes: never extracting, with caps on everything read."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ZIP_ENTRIES = 5_000
+MAX_MEMBER_READ = 4 * 1024 * 1024
+MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_RATIO = 200
+SCAN_LIMIT = 16 * 1024 * 1024  # bytes scanned for embedded archives or VBA names in binary files
+LARGE_IMAGE_BYTES = 1024 * 1024
+MACRO_CONTENT_TYPES = ("vbaproject", "macroenabled", "macrosheet", "vbadata", "activex")
+A4_SLIDES = {(10_692_000, 7_560_000), (9_906_000, 6_858_000), (7_560_000, 10_692_000), (6_858_000, 9_906_000)}
+
+
+@dataclass
+class Problem:
+    code: str
+    severity: str
+    message: str
+
+
+@dataclass
+class Inspection:
+    """The kind of file (pdf, docx, pptx, xlsx, doc, xls, ppt, zip, …) and what is wrong with it."""
+
+    kind: str
+    problems: list[Problem] = field(default_factory=list)
+    pages: int | None = None
+    slide_size: tuple[int, int] | None = None
+
+
+def _head(path: Path, size: int = 64) -> bytes:
+    with path.open("rb") as stream:
+        return stream.read(size)
+
+
+def _scan(path: Path, patterns: list[bytes]) -> set[bytes]:
+    """Which patterns occur in the first SCAN_LIMIT bytes, read in chunks (bounded memory)."""
+    found: set[bytes] = set()
+    overlap = max(len(p) for p in patterns)
+    tail = b""
+    read = 0
+    with path.open("rb") as stream:
+        while read < SCAN_LIMIT:
+            chunk = stream.read(1024 * 1024)
+            if not chunk:
+                break
+            read += len(chunk)
+            window = tail + chunk
+            found.update(p for p in patterns if p in window)
+            tail = window[-overlap:]
+    return found
+
+
+def sniff(head: bytes) -> str:
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
+        return "7z"
+    if head.startswith(b"Rar!\x1a\x07"):
+        return "rar"
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"MSCF"):
+        return "cab"
+    if len(head) > 6 and head[2:4] == b"-l" and head[6:7] == b"-" and head[4:5] in (b"h", b"z"):
+        return "lzh"
+    if head.startswith(b"BZh"):
+        return "bzip2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if head.startswith(b"MZ"):
+        return "exe"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "image"
+    return "unknown"
+
+
+def inspect(path: Path) -> Inspection:
+    head = _head(path)
+    kind = sniff(head)
+    if kind == "pdf":
+        return _inspect_pdf(path)
+    if kind == "zip":
+        return _inspect_zip(path)
+    if kind == "ole":
+        return _inspect_ole(path)
+    if kind in ("7z", "rar", "gzip", "cab", "lzh", "bzip2", "xz"):
+        return Inspection(kind, [Problem("archive", "error", f"a {kind} archive; the call accepts no compressed "
+                                         "files. Attach the documents themselves.")])
+    if kind == "exe":
+        embedded = _scan(path, [b"PK\x03\x04", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"MSCF"])
+        if embedded:
+            return Inspection(kind, [Problem("archive", "error", "a self-extracting archive (an executable with an "
+                                             "archive inside); the call accepts no compressed or self-extracting files.")])
+        return Inspection(kind, [Problem("not-windows-viewable", "error", "an executable program, not a document.")])
+    return Inspection(kind)
+
+
+def _inspect_pdf(path: Path) -> Inspection:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    result = Inspection("pdf")
+    try:
+        with path.open("rb") as stream:
+            reader = PdfReader(stream, strict=False)
+            if reader.is_encrypted:
+                try:
+                    opened = reader.decrypt("")
+                except Exception:  # noqa: BLE001 - pypdf raises several kinds for unknown ciphers
+                    opened = 0
+                if not opened:
+                    result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
+                                                   "reviewers cannot read it. Save it without a password."))
+                    return result
+                result.problems.append(Problem("pdf-encrypted", "warning", "the PDF carries owner restrictions "
+                                               "(printing or copying may be blocked); save it without security."))
+            result.pages = len(reader.pages)
+            catalog = reader.trailer["/Root"]
+            names = catalog.get("/Names", {})
+            names = names.get_object() if hasattr(names, "get_object") else names
+            active = ["/AA"] if "/AA" in catalog else []
+            open_action = catalog.get("/OpenAction")
+            open_action = open_action.get_object() if hasattr(open_action, "get_object") else open_action
+            # A destination array (LibreOffice writes one) only sets the view; an action dict may run code.
+            if isinstance(open_action, dict) and open_action.get("/S") in ("/JavaScript", "/Launch", "/ImportData"):
+                active.append(f"/OpenAction {open_action.get('/S')}")
+            if "/JavaScript" in names:
+                active.append("/JavaScript")
+            if "/EmbeddedFiles" in names:
+                active.append("/EmbeddedFiles")
+            if active:
+                result.problems.append(Problem("macro", "error", f"the PDF has active content ({', '.join(active)}); "
+                                               "the call discards files with macros or similar functions."))
+            if result.pages:
+                box = reader.pages[0].mediabox
+                width, height = float(box.width), float(box.height)
+                if reader.pages[0].get("/Rotate", 0) in (90, 270):
+                    width, height = height, width
+                result.slide_size = (round(width), round(height))
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+        result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
+                                       "export it again."))
+    return result
+
+
+def _inspect_zip(path: Path) -> Inspection:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return Inspection("zip", [Problem("corrupt-file", "error", f"a damaged zip container ({error}); Word, Excel "
+                                          "and PowerPoint cannot open it. Save it again.")])
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            return Inspection("zip", [Problem("archive", "error", f"a container with {len(infos):,} entries "
+                                              "(a zip bomb?); not read further.")])
+        names = {info.filename for info in infos}
+        declared = sum(info.file_size for info in infos)
+        compressed = sum(info.compress_size for info in infos) or 1
+        if declared > MAX_TOTAL_UNCOMPRESSED or declared / compressed > MAX_RATIO and declared > 50 * 1024 * 1024:
+            return Inspection("zip", [Problem("archive", "error", f"declares {declared:,} bytes uncompressed from "
+                                              f"{compressed:,} (a zip bomb?); not read further.")])
+        if "[Content_Types].xml" not in names:
+            return Inspection("zip", [Problem("archive", "error", "a zip archive; the call accepts no compressed "
+                                              "files. Attach the documents themselves.")])
+        if any(info.flag_bits & 0x1 for info in infos):
+            return Inspection("zip", [Problem("corrupt-file", "error", "an encrypted container; save the "
+                                              "document without a password.")])
+        if any(n.startswith("word/") for n in names):
+            kind = "docx"
+        elif any(n.startswith("ppt/") for n in names):
+            kind = "pptx"
+        elif any(n.startswith("xl/") for n in names):
+            kind = "xlsx"
+        else:
+            return Inspection("zip", [Problem("archive", "error", "a zip container that is no Word, Excel or "
+                                              "PowerPoint document.")])
+        result = Inspection(kind)
+        try:
+            _ooxml_checks(archive, infos, result)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as error:
+            result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind} ({error}); save it again."))
+        return result
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_MEMBER_READ) -> bytes:
+    """Read at most `limit` bytes of a member: declared sizes lie, so count what comes out."""
+    with archive.open(info) as stream:
+        return stream.read(limit)
+
+
+def _ooxml_checks(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], result: Inspection) -> None:
+    content_types = _read_capped(archive, archive.getinfo("[Content_Types].xml")).decode("utf-8", "replace").lower()
+    macro_types = [t for t in MACRO_CONTENT_TYPES if t in content_types]
+    vba_parts = [i.filename for i in infos if i.filename.lower().endswith(("vbaproject.bin", "vbadata.xml"))]
+    ole_parts = []
+    for info in infos:
+        lowered = info.filename.lower()
+        # A vbaProject.bin may be renamed; OLE parts outside embeddings/ (legitimate OLE objects) are suspect.
+        if info.file_size < 8 or "/embeddings/" in lowered:
+            continue
+        with archive.open(info) as stream:
+            if stream.read(8) == OLE_MAGIC:
+                ole_parts.append(info.filename)
+    if macro_types or vba_parts or ole_parts:
+        evidence = ", ".join(macro_types + vba_parts + [p for p in ole_parts if p not in vba_parts])
+        result.problems.append(Problem("macro", "error", f"contains macros ({evidence}); the call discards such "
+                                       "files. Save as a macro-free .docx/.xlsx/.pptx."))
+    for info in infos:
+        lowered = info.filename.lower()
+        if "/media/" in lowered and info.file_size > LARGE_IMAGE_BYTES:
+            saving = int(info.file_size * 0.8)
+            result.problems.append(Problem(
+                "large-image", "warning", f"the image {info.filename} is {info.file_size / 1e6:.1f} MB; compressed to "
+                f"150 dpi JPEG it would be about {saving / 1e6:.1f} MB smaller (the call asks for light files)."))
+    if result.kind == "pptx":
+        result.pages = sum(1 for i in infos if re.fullmatch(r"ppt/slides/slide\d+\.xml", i.filename))
+        if "ppt/presentation.xml" in {i.filename for i in infos}:
+            xml = _read_capped(archive, archive.getinfo("ppt/presentation.xml")).decode("utf-8", "replace")
+            match = re.search(r'<p:sldSz[^>]*\bcx="(\d+)"[^>]*\bcy="(\d+)"', xml)
+            if match:
+                result.slide_size = (int(match.group(1)), int(match.group(2)))
+
+
+def _inspect_ole(path: Path) -> Inspection:
+    """Legacy .doc/.xls/.ppt: a VBA storage leaves `_VBA_PROJECT` (UTF-16) in the directory."""
+    found = _scan(path, [name.encode("utf-16-le") for name in
+                         ("_VBA_PROJECT", "WordDocument", "PowerPoint Document", "Workbook")])
+    if "WordDocument".encode("utf-16-le") in found:
+        kind = "doc"
+    elif "PowerPoint Document".encode("utf-16-le") in found:
+        kind = "ppt"
+    elif "Workbook".encode("utf-16-le") in found:
+        kind = "xls"
+    else:
+        kind = "ole"
+    result = Inspection(kind)
+    if "_VBA_PROJECT".encode("utf-16-le") in found:
+        result.problems.append(Problem("macro", "error", f"a legacy {kind} file with a VBA macro project; the call "
+                                       "discards files with macros. Save as a macro-free .docx/.xlsx/.pptx."))
+    return result
+
+
+def is_a4_slide(size: tuple[int, int] | None) -> bool:
+    return size is None or size in A4_SLIDES
+
+
+def is_a4_pdf_page(size: tuple[int, int] | None) -> bool:
+    if size is None:
+        return True
+    width, height = sorted(size)
+    return abs(width - 595) <= 3 and abs(height - 842) <= 3
