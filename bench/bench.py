@@ -23,6 +23,54 @@ def median_seconds(command: list[str]) -> float:
     return statistics.median(times)
 
 
+def make_large_package(folder: Path) -> None:
+    """100 files, 500 MB: PDFs, Word files with big images, and plain blobs, numbered like attachments."""
+    import io
+    import os
+    import zipfile
+
+    from pypdf import PdfWriter
+
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    blob = os.urandom(5_000_000)
+    writer = PdfWriter()
+    page = writer.add_blank_page(595.28, 841.89)
+    stream = DecodedStreamObject()
+    stream.set_data(b"%" + blob.hex().encode()[:5_000_000] + b"\n")  # a 5 MB content stream, as a scan would have
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdf = buffer.getvalue()
+    for index in range(100):
+        number = index % 10 + 1
+        if index % 3 == 0:
+            with zipfile.ZipFile(folder / f"({number})_doc{index}.docx", "w", zipfile.ZIP_STORED) as archive:
+                archive.writestr("[Content_Types].xml", "<Types/>")
+                archive.writestr("word/document.xml", "<w:document/>")
+                archive.writestr("word/media/image1.png", b"\x89PNG" + blob)
+        else:
+            (folder / f"({number})_file{index}.pdf").write_bytes(pdf)
+
+
+def check_package_figures() -> None:
+    import resource
+
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work) / "package"
+        folder.mkdir()
+        make_large_package(folder)
+        total = sum(p.stat().st_size for p in folder.iterdir())
+        command = [sys.executable, "-m", "c3p_docs", "check-package", str(folder), "--call", "fy2026-1",
+                   "--format", "json"]
+        seconds = median_seconds(command)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(command, capture_output=True, check=False)
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(f"{'check-package, 100 files, ' + format(total / 1e6, '.0f') + ' MB':<48} {seconds * 1000:8.0f} ms "
+              f"(median of {RUNS}), peak RSS {max(peak, before) / 1024:.0f} MB")
+
+
 def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as work:
@@ -39,6 +87,7 @@ def main() -> None:
         ]
         for label, command in rows:
             print(f"{label:<48} {median_seconds(command) * 1000:8.0f} ms (median of {RUNS})")
+    check_package_figures()
 
 
 if __name__ == "__main__":

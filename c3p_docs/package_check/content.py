@@ -108,11 +108,22 @@ def inspect(path: Path) -> Inspection:
     return Inspection(kind)
 
 
+MAX_PDF_PARSE = 32 * 1024 * 1024
+
+
 def _inspect_pdf(path: Path) -> Inspection:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     result = Inspection("pdf")
+    if path.stat().st_size > MAX_PDF_PARSE:
+        # No mail carries it anyway (too-large-for-mail); read only the trailer for a password.
+        with path.open("rb") as stream:
+            stream.seek(-65536, 2)
+            if b"/Encrypt" in stream.read():
+                result.problems.append(Problem("pdf-encrypted", "error", "the PDF is encrypted; save it without "
+                                               "a password."))
+        return result
     try:
         with path.open("rb") as stream:
             reader = PdfReader(stream, strict=False)
