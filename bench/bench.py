@@ -71,6 +71,22 @@ def check_package_figures() -> None:
               f"(median of {RUNS}), peak RSS {max(peak, before) / 1024:.0f} MB")
 
 
+def monthly_figures() -> None:
+    """One project against 25 in one process (a consultancy's cron line), without PDFs."""
+    with tempfile.TemporaryDirectory() as work:
+        copies = []
+        for index in range(25):
+            copy = Path(work) / f"project{index:02d}.yaml"
+            copy.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+            copies.append(str(copy))
+        base = [sys.executable, "-m", "c3p_docs", "monthly", "--month", "2026-07", "--pdf", "never"]
+        one = median_seconds(base + [copies[0], "-o", f"{work}/one", "--force"])
+        many = median_seconds(base + copies + ["-o", f"{work}/many", "--force"])
+        print(f"{'monthly, 1 project':<48} {one * 1000:8.0f} ms (median of {RUNS})")
+        print(f"{'monthly, 25 projects in one call':<48} {many * 1000:8.0f} ms (median of {RUNS}), "
+              f"{many / one:.1f}× one project")
+
+
 def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as work:
@@ -87,6 +103,7 @@ def main() -> None:
         ]
         for label, command in rows:
             print(f"{label:<48} {median_seconds(command) * 1000:8.0f} ms (median of {RUNS})")
+    monthly_figures()
     check_package_figures()
 
 

@@ -337,5 +337,68 @@ def _info(code: str, message: str, file: str):
     return Finding(code, "info", message, file=file)
 
 
+@app.command()
+@handled
+def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more project YAMLs.", metavar="PROJECT.yaml...")],
+            month: Annotated[str, typer.Option(help="YYYY-MM, or `previous` (the month before today: cron on the 1st).")] = "previous",
+            out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; one subfolder per project.")] = Path("monthly"),
+            lang: Annotated[str, typer.Option(help="Languages: ja, en or ja,en.")] = "ja",
+            pdf: Annotated[str, typer.Option(help="auto, always or never (see build).")] = "auto",
+            force: Annotated[bool, typer.Option(help="Replace reports a person edited since they were generated.")] = False,
+            templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates.")] = None) -> None:
+    """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
+
+    Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
+    a report someone edited is kept (the new one goes beside it), and overlapping runs take turns.
+    Exit 1 if any project failed; the others are still written.
+    """
+    import datetime as dt
+    import re
+
+    from c3p_docs.monthly import previous_month
+    from c3p_docs.monthly_run import run_monthly
+
+    if month == "previous":
+        month = previous_month(dt.date.today())
+    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise UsageError(f"--month {month!r}: use YYYY-MM or previous.")
+    languages = [l.strip() for l in lang.split(",") if l.strip()]
+    if not languages or set(languages) - {"ja", "en"}:
+        raise UsageError("--lang takes ja, en or ja,en.")
+    if pdf not in ("auto", "always", "never"):
+        raise UsageError("--pdf takes auto, always or never.")
+    outcomes = run_monthly(projects, month, out, languages, pdf, force, str(templates) if templates else None)
+    failed = 0
+    for outcome in outcomes:
+        for finding in outcome.findings:
+            _stderr(finding.as_text())
+        if not outcome.ok:
+            failed += 1
+            sys.stdout.write(f"FAILED {outcome.path}: {outcome.message}\n")
+        else:
+            changed = f"{len(outcome.files)} file(s) written" if outcome.files else "unchanged"
+            sys.stdout.write(f"ok     {outcome.path}: {month}, {changed}\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+@handled
+def calendar(project: ProjectArg,
+             out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics")) -> None:
+    """Every deadline of the project as iCalendar: monthly reports, report sessions, surveys and their
+    advance plans, the seminar, contract end, deliverables. Re-importing updates instead of duplicating."""
+    from c3p_docs.calendar_ics import project_calendar
+    from c3p_docs.output import write_atomic
+    from c3p_docs.project import load_project
+
+    loaded = load_project(project)
+    data, count = project_calendar(loaded.project, loaded.rules)
+    if out.exists() and out.read_bytes() == data:
+        _stderr(f"{out}: unchanged ({count} events).")
+        return
+    write_atomic(out, data)
+    _stderr(f"wrote {out}: {count} events.")
+
+
 def main() -> None:
     app()

@@ -66,3 +66,9 @@ def format_number(value: float, lang: str, digits: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale="ja" if lang == "ja" else "en")
+
+
+def format_era_month(year_month: str) -> str:
+    """`2026-07` → `令和8年7月`."""
+    year, month = map(int, year_month.split("-"))
+    return f"令和{reiwa_year(year)}年{month}月"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.measure import INSET_MM, fits
 from c3p_docs.documents.packaging import apply_metadata, normalise_zip
 from c3p_docs.documents.word import Metadata
 
@@ -22,62 +22,6 @@ from c3p_docs.documents.word import Metadata
 A4_WIDTH, A4_HEIGHT = Emu(10_692_000), Emu(7_560_000)
 FONTS = {"ja": ("游ゴシック", "游ゴシック"), "en": ("Arial", "游ゴシック")}
 ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-LINE_HEIGHT = 1.22  # of the font size, as PowerPoint lays out single-spaced CJK text
-INSET_MM = 1.0
-
-
-def char_width_em(char: str) -> float:
-    """Advance width in em: full width for East Asian wide characters, an average for proportional Latin."""
-    if unicodedata.east_asian_width(char) in ("W", "F"):
-        return 1.0
-    if char == " ":
-        return 0.28
-    if char.isupper() or char.isdigit():
-        return 0.62
-    return 0.52
-
-
-def line_count(text: str, width_pt: float, size_pt: float) -> int:
-    """Lines `text` needs at `size_pt` in a box `width_pt` wide: Latin wraps at spaces, Japanese anywhere."""
-    total = 0
-    for paragraph in text.split("\n"):
-        lines, current = 1, 0.0
-        token = ""
-        tokens: list[str] = []
-        for char in paragraph:
-            if unicodedata.east_asian_width(char) in ("W", "F"):
-                if token:
-                    tokens.append(token)
-                    token = ""
-                tokens.append(char)
-            elif char == " ":
-                token += char
-                tokens.append(token)
-                token = ""
-            else:
-                token += char
-        if token:
-            tokens.append(token)
-        for item in tokens:
-            width = sum(char_width_em(c) for c in item) * size_pt
-            if current + width > width_pt and current > 0:
-                lines += 1
-                current = width if item.strip() else 0.0
-                while current > width_pt:  # a word longer than the line breaks anywhere
-                    lines += 1
-                    current -= width_pt
-            else:
-                current += width
-        total += lines
-    return total
-
-
-def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0) -> bool:
-    width_pt = (width_mm - 2 * INSET_MM) * 72 / 25.4
-    height_pt = (height_mm - 2 * INSET_MM) * 72 / 25.4
-    return line_count(text, width_pt, size_pt) * size_pt * LINE_HEIGHT * spacing <= height_pt
-
-
 @dataclass
 class SlideReport:
     """What had to be shrunk, and what still does not fit (the build warns about these)."""

@@ -1,0 +1,106 @@
+"""Every deadline of a project as RFC 5545 all-day events with stable UIDs, through `icalendar`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from c3p_docs.calls import CallRules
+from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
+from c3p_docs.model import Project
+from c3p_docs.monthly import add_months, due_date
+
+ADVANCE_PLAN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    """Stable identity: the same deadline keeps its UID when the YAML changes, so re-imports update it."""
+    day: dt.date
+    summary_ja: str
+    summary_en: str
+    end: dt.date | None = None
+
+
+def _months(start: dt.date, end: dt.date) -> list[str]:
+    months = []
+    current = start.strftime("%Y-%m")
+    while current <= end.strftime("%Y-%m"):
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def project_events(project: Project, rules: CallRules) -> list[Event]:
+    period = project.project.period
+    start = period.start if period and period.start else fiscal_year_bounds(rules.fiscal_year)[0]
+    end = period.end if period and period.end else fiscal_year_bounds(rules.fiscal_year)[1]
+    events: list[Event] = []
+    for month in _months(start, end):
+        events.append(Event(f"monthly-{month}", due_date(month, rules), f"月次報告提出期限（{month}分）",
+                            f"Monthly report due ({month})"))
+    for index, activity in enumerate(project.activities):
+        if activity.status == "cancelled":
+            continue
+        title_ja = (activity.title.ja if activity.title else None) or activity.kind
+        title_en = (activity.title.en if activity.title else None) or activity.kind
+        key = f"activity-{activity.kind}-{activity.month_key}-{index}"
+        last = activity.end_date or activity.date
+        events.append(Event(key, activity.first_day, title_ja, title_en, last))
+        if activity.kind in ("field_survey", "invitation"):
+            events.append(Event(key + "-plan", activity.first_day - dt.timedelta(days=ADVANCE_PLAN_DAYS),
+                                f"事前計画の提出：{title_ja}", f"Send the advance plan: {title_en}"))
+            after = (last or activity.first_day) + dt.timedelta(days=14)
+            events.append(Event(key + "-report", after, f"概要報告書の提出：{title_ja}",
+                                f"Send the summary report: {title_en}"))
+    fiscal_years = range(fiscal_year_of(start), fiscal_year_of(end) + 1)
+    scheduled = {a.kind for a in project.activities}
+    for fiscal_year in fiscal_years:
+        if "report_session" not in scheduled:
+            for window in rules.report_sessions:
+                year = fiscal_year if window.months[0] >= 4 else fiscal_year + 1
+                events.append(Event(f"session-{window.id}-{fiscal_year}", dt.date(year, window.months[0], 1),
+                                    f"{window.name.ja}（時期の目安）", f"{window.name.en} (expected window)",
+                                    dt.date(year, window.months[-1], 28)))
+        if rules.seminar and "seminar" not in scheduled:
+            year = fiscal_year + 1 if rules.seminar.months[0] < 4 else fiscal_year
+            events.append(Event(f"seminar-{fiscal_year}", dt.date(year, rules.seminar.months[0], 1),
+                                f"{rules.seminar.name.ja}（時期の目安）", f"{rules.seminar.name.en} (expected window)",
+                                dt.date(year, rules.seminar.months[-1], 28)))
+        contract_end = rules.deadline("contract_end")
+        end_day = contract_end.date if contract_end and fiscal_year == rules.fiscal_year else dt.date(fiscal_year + 1, 3, 14)
+        events.append(Event(f"contract-end-{fiscal_year}", end_day, "契約期間終了", "Contract ends"))
+        for number, deliverable in enumerate(rules.deliverables):
+            events.append(Event(f"deliverable-{fiscal_year}-{number}", end_day, f"成果物提出：{deliverable.ja}",
+                                f"Deliverable due: {deliverable.en}"))
+    return sorted(events, key=lambda e: (e.day, e.key))
+
+
+def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, int]:
+    from icalendar import Calendar
+    from icalendar import Event as IcsEvent
+
+    city_pair = f"{project.japanese_city.name.ja or project.japanese_city.name.en}-" \
+                f"{project.partner_city.name.ja or project.partner_city.name.en}"
+    namespace = hashlib.sha256(f"{rules.id}|{city_pair}|{project.applicant.name.ja or project.applicant.name.en}"
+                               .encode()).hexdigest()[:16]
+    calendar = Calendar()
+    calendar.add("prodid", "-//c3p-docs//C3P deadlines//JA")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"C3P {city_pair}")
+    stamp = dt.datetime.combine(fiscal_year_bounds(rules.fiscal_year)[0], dt.time(0, 0), dt.timezone.utc)
+    events = project_events(project, rules)
+    for event in events:
+        item = IcsEvent()
+        item.add("uid", f"{event.key}-{namespace}@c3p-docs")
+        item.add("dtstamp", stamp)
+        item.add("dtstart", event.day)
+        item.add("dtend", (event.end or event.day) + dt.timedelta(days=1))  # all-day: DTEND is exclusive
+        item.add("summary", f"{event.summary_ja} / {event.summary_en}")
+        item.add("description", f"{city_pair} ({rules.id})")
+        item.add("transp", "TRANSPARENT")
+        calendar.add_component(item)
+    return calendar.to_ical(), len(events)

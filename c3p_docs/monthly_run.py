@@ -1,0 +1,189 @@
+"""`monthly`: one A4 page per project and language, cron-safe (idempotent, locked, edits kept)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from c3p_docs.errors import C3pError, UsageError
+from c3p_docs.findings import Finding
+from c3p_docs.output import OutputState, kept_name, write_atomic
+
+# (font size, compact spacing): first spacing shrinks, then the font, down to an 8-point floor.
+STEPS = [(10.5, False), (10.5, True), (10.0, True), (9.5, True), (9.0, True), (8.5, True), (8.0, True)]
+PAGE_HEIGHT_MM = 297 - 25 - 25
+SAFETY = 0.93  # our estimate runs a little short of LibreOffice's layout
+LOCK_WAIT_SECONDS = 60
+
+
+@dataclass
+class ProjectOutcome:
+    path: Path
+    ok: bool = True
+    message: str = ""
+    files: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@contextmanager
+def output_lock(folder: Path):
+    """An exclusive lock on the output folder, so overlapping cron runs take turns."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = (folder / ".c3p-docs.lock").open("w")
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                handle.close()
+                raise UsageError(f"{folder} is locked by another c3p-docs run for over {LOCK_WAIT_SECONDS} s; "
+                                 "try again later.") from None
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _render(loaded, year_month: str, lang: str, step: int, templates: str | None):
+    from c3p_docs.documents.context import build_context, document_date, placeholder_filter
+    from c3p_docs.documents.markup import render_markup
+    from c3p_docs.documents.measure import estimate_height_mm
+    from c3p_docs.documents.word import Metadata, render_word
+    from c3p_docs.jinja_env import environment
+    from c3p_docs.monthly import monthly_context
+
+    project, rules = loaded.project, loaded.rules
+    env = environment(lang, templates)
+    env.filters["ph"] = placeholder_filter(lang, templates)
+    context = monthly_context(build_context(project, rules, lang, templates), project, rules, year_month, lang)
+    root = render_markup(env, "monthly_report.xml.j2", context)
+    fitted = None
+    for index in range(step, len(STEPS)):
+        size, compact = STEPS[index]
+        if estimate_height_mm(root, size, compact=compact) <= PAGE_HEIGHT_MM * SAFETY:
+            fitted = index
+            break
+    index = fitted if fitted is not None else len(STEPS) - 1
+    size, compact = STEPS[index]
+    year, month = map(int, year_month.split("-"))
+    metadata = Metadata(title=f"{context['project']['title'] or ''} {year_month}",
+                        author=context["applicant"]["name"] or "c3p-docs", subject=f"{rules.id} monthly_report",
+                        created=dt.datetime(year, month, 1, 9, 0), language=lang)
+    return render_word(root, lang, metadata, base_size=size, compact=compact), index, fitted is not None
+
+
+def _longest_fields(project, year_month: str, lang: str) -> str:
+    entry = project.monthly.get(year_month)
+    if entry is None:
+        return "activities"
+    sizes = {f"monthly.{year_month}.{name}": sum(len(t) for t in getattr(entry, name).get(lang))
+             for name in ("progress", "next", "issues")}
+    return ", ".join(name for name, _ in sorted(sizes.items(), key=lambda i: -i[1])[:2])
+
+
+def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[str], pdf_mode: str,
+                force: bool, templates: str | None = None) -> list[ProjectOutcome]:
+    from c3p_docs.monthly import reminders
+    from c3p_docs.pdf import convert_to_pdf, find_soffice, pdf_page_count
+    from c3p_docs.project import load_project
+
+    soffice = find_soffice()
+    if pdf_mode == "always" and soffice is None:
+        from c3p_docs.errors import ToolMissing
+
+        raise ToolMissing("--pdf always, but LibreOffice (soffice) is not installed.")
+    make_pdf = pdf_mode == "always" or (pdf_mode == "auto" and soffice is not None)
+    outcomes: list[ProjectOutcome] = []
+    pending: list[tuple] = []  # (outcome, loaded, lang, folder, relative, step) awaiting PDF verification
+    with output_lock(out):
+        for path in paths:
+            outcome = ProjectOutcome(path)
+            outcomes.append(outcome)
+            try:
+                loaded = load_project(path)
+            except C3pError as error:
+                outcome.ok = False
+                outcome.message = error.message
+                outcome.findings = error.findings
+                continue
+            folder = out / path.stem
+            state = OutputState(folder)
+            for reminder in reminders(loaded.project, year_month):
+                outcome.findings.append(loaded.source.finding(
+                    reminder.code, "warning", reminder.path,
+                    ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
+                     else "summary report to the ministry not recorded for the ")
+                    + f"{reminder.activity.kind} in {reminder.activity.month_key}."))
+            for lang in languages:
+                data, step, fitted = _render(loaded, year_month, lang, 0, templates)
+                relative = f"monthly_{year_month}_{lang}.docx"
+                if not fitted:
+                    outcome.findings.append(Finding(
+                        "monthly-too-long", "warning", f"does not fit one A4 page even at 8 pt; shorten "
+                        f"{_longest_fields(loaded.project, year_month, lang)}.", file=str(folder / relative)))
+                written = _write(folder, state, relative, data, force, outcome)
+                if make_pdf:
+                    pending.append((outcome, loaded, lang, folder, state, written, step))
+            state.save()
+        rounds = 0
+        while pending and rounds < 3:
+            rounds += 1
+            sources = []
+            for item in pending:
+                outcome, loaded, lang, folder, state, written, step = item
+                pdf_relative = str(Path(written).with_suffix(".pdf"))
+                fresh = (folder / pdf_relative).exists() and state.written.get(pdf_relative + "#source") == \
+                    state.written.get(written) and not state.edited_since_written(pdf_relative)
+                if not fresh:
+                    sources.append(item)
+            converted = convert_to_pdf([folder / written for _, _, _, folder, _, written, _ in sources]) if sources else {}
+            retry = []
+            for item in sources:
+                outcome, loaded, lang, folder, state, written, step = item
+                data = converted.get(folder / written)
+                if data is None:
+                    outcome.findings.append(Finding("pdf-failed", "error", "LibreOffice could not convert it.",
+                                                    file=str(folder / written)))
+                    continue
+                if pdf_page_count(data) > 1 and step + 1 < len(STEPS):
+                    docx, new_step, _ = _render(loaded, year_month, lang, step + 1, templates)
+                    written = _write(folder, state, written, docx, True, outcome)
+                    retry.append((outcome, loaded, lang, folder, state, written, new_step))
+                    continue
+                if pdf_page_count(data) > 1:
+                    outcome.findings.append(Finding("monthly-too-long", "warning", "the PDF has more than one page "
+                                                    f"at 8 pt; shorten {_longest_fields(loaded.project, year_month, lang)}.",
+                                                    file=str(folder / written)))
+                pdf_relative = str(Path(written).with_suffix(".pdf"))
+                _write(folder, state, pdf_relative, data, force, outcome)
+                state.written[pdf_relative + "#source"] = state.written.get(written)
+                state.save()
+            pending = retry
+    return outcomes
+
+
+def _write(folder: Path, state: OutputState, relative: str, data: bytes, force: bool, outcome: ProjectOutcome) -> str:
+    target = folder / relative
+    if target.exists() and target.read_bytes() == data:
+        state.record(relative, data)
+        return relative
+    if state.edited_since_written(relative) and not force:
+        kept = kept_name(relative)
+        outcome.findings.append(Finding("kept-edited-file", "warning", f"{target} was edited since c3p-docs wrote it; "
+                                        f"kept. The new report is {folder / kept} (--force replaces).", file=str(target)))
+        relative = kept
+        target = folder / relative
+        if target.exists() and target.read_bytes() == data:
+            return relative
+    write_atomic(target, data)
+    state.record(relative, data)
+    outcome.files.append(str(target))
+    return relative

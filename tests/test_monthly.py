@@ -1,0 +1,136 @@
+"""monthly and calendar: one A4 page, idempotent, edits kept, many projects, a calendar that parses back."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+
+from conftest import FY2024, FY2026, BROKEN, MINIMAL, assert_no_traceback, run_cli, write_project
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+
+
+def text_of(path) -> str:
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
+    result = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--lang", "ja,en")
+    assert result.returncode == 0, result.stderr
+    ja = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
+    for fact in ("月次報告（令和8年7月分）", "提出期限：2026年8月7日", "食品工場5社の省エネ診断", "令和8年度（2026年度）",
+                 "第1回現地調査（工場省エネ診断）", "資金調達スキーム", "北九州市／ダバオ市（フィリピン）"):
+        assert fact in ja, fact
+    en = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
+    assert "Monthly report, July 2026" in en and "Due: 7 August 2026" in en
+    document = Document(str(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"))
+    assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
+
+
+def test_an_empty_month_shows_a_placeholder_and_the_coming_events(tmp_path):
+    run_cli("monthly", FY2026, "--month", "2026-09", "-o", tmp_path, "--pdf", "never")
+    text = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-09_ja.docx")
+    assert "（未記入）" in text
+    assert "ダバオ市職員の北九州市招聘" in text  # October, within the next two months
+
+
+def test_reminders_for_advance_plans_and_survey_reports(tmp_path):
+    text = MINIMAL + """activities:
+  - {kind: field_survey, month: 2026-08, title: {ja: 第1回現地調査, en: First survey}}
+  - {kind: field_survey, date: 2026-07-10, status: done, title: {ja: 予備調査, en: Scoping survey}}
+"""
+    project = write_project(tmp_path, text)
+    result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
+    assert result.returncode == 0
+    assert "advance-plan-missing" in result.stderr and "survey-report-missing" in result.stderr
+    report = text_of(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
+    assert "第1回現地調査" in report and "計画" in report and "概要報告書" in report
+
+
+def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
+    run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    report = tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"
+    before, mtime = report.read_bytes(), report.stat().st_mtime_ns
+    again = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    assert "unchanged" in again.stdout
+    assert report.read_bytes() == before and report.stat().st_mtime_ns == mtime
+    document = Document(str(report))
+    document.add_paragraph("担当者の追記")
+    document.save(str(report))
+    edited = report.read_bytes()
+    third = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    assert third.returncode == 0 and "kept" in third.stderr
+    assert report.read_bytes() == edited
+    assert (report.parent / "monthly_2026-07_ja.new.docx").read_bytes() == before
+    forced = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--force")
+    assert forced.returncode == 0 and report.read_bytes() == before
+
+
+def test_many_projects_one_broken_still_writes_the_others_and_fails(tmp_path):
+    result = run_cli("monthly", FY2026, BROKEN, FY2024, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout and result.stdout.count("ok ") == 2
+    assert (tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx").is_file()
+    assert (tmp_path / "yokohama-surabaya-fy2024" / "monthly_2026-07_ja.docx").is_file()
+
+
+def test_a_bad_month_is_a_usage_error(tmp_path):
+    result = run_cli("monthly", FY2026, "--month", "2026-13", "-o", tmp_path)
+    assert result.returncode == 2 and "YYYY-MM" in result.stderr
+
+
+@needs_soffice
+def test_an_overlong_month_is_fitted_to_one_page_or_named(tmp_path):
+    items = ", ".join(f"項目{i}：現地の関係機関と協議し、工場の省エネ診断結果を共有した上で、次回の調査計画を調整した。" for i in range(28))
+    text = MINIMAL + f"monthly:\n  2026-07:\n    progress:\n      ja: [{items}]\n"
+    project = write_project(tmp_path, text)
+    result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "always")
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / "project" / "monthly_2026-07_ja.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    if "Pages:           1" not in info:
+        assert "monthly-too-long" in result.stderr and "monthly.2026-07.progress" in result.stderr
+    huge = ", ".join(["とても長い報告文" * 12] * 60)
+    project = write_project(tmp_path, MINIMAL + f"monthly:\n  2026-07:\n    progress:\n      ja: [{huge}]\n", "huge.yaml")
+    result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "always")
+    assert "monthly-too-long" in result.stderr and "monthly.2026-07.progress" in result.stderr
+
+
+@needs_soffice
+def test_the_sample_month_is_one_a4_page(tmp_path):
+    result = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "always")
+    assert result.returncode == 0, result.stderr
+    info = subprocess.run(["pdfinfo", str(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.pdf")],
+                          capture_output=True, text=True).stdout
+    assert "Pages:           1" in info and "(A4)" in info
+
+
+def test_the_calendar_parses_back_and_matches_the_yaml(tmp_path):
+    from icalendar import Calendar
+
+    target = tmp_path / "deadlines.ics"
+    result = run_cli("calendar", FY2026, "-o", target)
+    assert result.returncode == 0, result.stderr
+    calendar = Calendar.from_ical(target.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    summaries = [str(e["summary"]) for e in events]
+    assert any("月次報告提出期限（2026-07分）" in s for s in summaries)
+    survey = next(e for e in events if "第1回現地調査（工場省エネ診断）" in str(e["summary"]) and "事前" not in str(e["summary"]))
+    assert survey.decoded("dtstart").isoformat() == "2026-07-13"
+    assert survey.decoded("dtend").isoformat() == "2026-07-18"  # exclusive end of a 13–17 July trip
+    assert any("事前計画の提出" in s for s in summaries)
+    assert any("契約期間終了" in s for s in summaries) and any("成果物提出" in s for s in summaries)
+    uids = [str(e["uid"]) for e in events]
+    assert len(uids) == len(set(uids))
+    first = target.read_bytes()
+    run_cli("calendar", FY2026, "-o", target)
+    assert target.read_bytes() == first
