@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -45,7 +46,9 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], make_pdf: bool) -> list[Planned]:
+def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], make_pdf: bool,
+                 forms: dict[str, Path] | None = None) -> list[Planned]:
+    forms = forms or {}
     rules = loaded.rules
     planned: list[Planned] = []
     for kind in KINDS:
@@ -55,6 +58,9 @@ def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], m
         if rule is not None:
             for lang in (l for l in rule.languages if l in languages):
                 extension = ".pptx" if kind == "overview" else ".docx"
+                form = forms.get(kind if kind in ("application_form", "pledge", "cover") else f"{kind}_{lang}")
+                if form is not None:
+                    extension = form.suffix.lower()
                 name = attachment_file_name(rule, lang, extension)
                 if "pdf" in rule.formats and extension not in [EXTENSIONS[f] for f in rule.formats]:
                     # The call wants PDF (①/(1)): the Word file is the editable source beside the submission.
@@ -87,8 +93,11 @@ def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
 
 
 class Builder:
-    def __init__(self, loaded: LoadedProject, out: Path, templates: str | None, progress: bool) -> None:
+    def __init__(self, loaded: LoadedProject, out: Path, templates: str | None, progress: bool,
+                 forms: dict[str, Path] | None = None) -> None:
         self.loaded = loaded
+        self.forms = forms or {}
+        self.form_context: dict | None = None
         self.out = out
         self.templates = templates
         self.progress = progress
@@ -111,7 +120,38 @@ class Builder:
         return Metadata(title=f"{context['project']['title'] or ''}", author=author,
                         subject=f"{self.loaded.rules.id} {kind}", created=self.created, language=lang)
 
+    def form_for(self, item: Planned) -> Path | None:
+        key = item.kind if item.kind in ("application_form", "pledge", "cover") else f"{item.kind}_{item.lang}"
+        return self.forms.get(key)
+
+    def fill(self, item: Planned, form: Path) -> bytes:
+        """The user's official form, filled; metadata and zip normalised as for our own renditions."""
+        from c3p_docs.documents.context import strings
+        from c3p_docs.documents.packaging import apply_metadata, normalise_zip
+        from c3p_docs.form_fields import form_context
+        from c3p_docs.forms import fill_form
+
+        if self.form_context is None:
+            self.form_context = form_context(self.loaded.project, self.loaded.rules)
+        data = fill_form(form, self.form_context, strings(item.lang, self.templates)["placeholder"])
+        if form.suffix.lower() == ".docx":
+            from docx import Document
+
+            document = Document(io.BytesIO(data))
+            apply_metadata(document.core_properties, self._metadata(item.kind, item.lang))
+        else:
+            from pptx import Presentation
+
+            document = Presentation(io.BytesIO(data))
+            apply_metadata(document.core_properties, self._metadata(item.kind, item.lang))
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return normalise_zip(buffer.getvalue())
+
     def render(self, item: Planned) -> bytes:
+        form = self.form_for(item)
+        if form is not None:
+            return self.fill(item, form)
         context = dict(self.contexts[item.lang])
         if item.kind == "checklist":
             context["files"] = expected_files(self.loaded)
@@ -158,8 +198,16 @@ class Builder:
             sys.stderr.flush()
 
 
+def project_forms(loaded: LoadedProject, overrides: dict[str, Path]) -> dict[str, Path]:
+    """Forms named in the project (relative to its folder), then --form on the command line."""
+    forms = {kind: (loaded.path.parent / path) for kind, path in loaded.project.forms.items()}
+    forms.update(overrides)
+    return forms
+
+
 def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
-              templates: str | None = None, progress: bool = False) -> tuple[BuildResult, list[dict]]:
+              templates: str | None = None, progress: bool = False,
+              forms: dict[str, Path] | None = None) -> tuple[BuildResult, list[dict]]:
     from c3p_docs.pdf import find_soffice
 
     if out.exists() and not out.is_dir():
@@ -171,12 +219,12 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
 
         raise ToolMissing("--pdf always, but LibreOffice (soffice) is not installed. Install "
                           "libreoffice-writer-nogui and libreoffice-impress-nogui, or use --pdf auto.")
-    builder = Builder(loaded, out, templates, progress)
+    builder = Builder(loaded, out, templates, progress, project_forms(loaded, forms or {}))
     if pdf_mode == "auto" and soffice is None:
         builder.result.findings.append(Finding(
             "no-libreoffice", "warning", "LibreOffice is not installed, so no PDF was made; the call wants the "
             "application form as PDF. Install libreoffice-writer-nogui or convert it yourself."))
-    plan = plan_outputs(loaded, kinds, languages, make_pdf)
+    plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
     manifest: list[dict] = []
     to_convert: list[tuple[Planned, Path, str]] = []
     for index, item in enumerate(plan, 1):

@@ -215,6 +215,14 @@ def check_eligibility(loaded: LoadedProject) -> list[Finding]:
     if project.project.status == "new" and (project.project.year or 1) > 1:
         findings.append(source.finding("status-year", "warning", ("project", "status"),
                                        f"status new but year {project.project.year}; a continuing project is `ongoing`."))
+    for kind, form in project.forms.items():
+        target = loaded.path.parent / form
+        if not target.is_file():
+            findings.append(source.finding("form-missing", "error", ("forms", kind),
+                                           f"{target}: no such file; fix the path (relative to the project file)."))
+        elif target.suffix.lower() not in (".docx", ".pptx"):
+            findings.append(source.finding("form-missing", "error", ("forms", kind),
+                                           f"{target}: forms must be .docx or .pptx."))
     for index, extra in enumerate(project.attachments.extra):
         if not extra.name.ja and not extra.name.en:
             findings.append(source.finding("incomplete", "warning", ("attachments", "extra", index, "name"), "empty name."))

@@ -39,6 +39,7 @@ class Lang(str, Enum):
     en = "en"
 
 
+FORM_KINDS = ("application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover")
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for tools.")]
 ProjectArg = Annotated[Path, typer.Argument(help="The project YAML.", metavar="PROJECT.yaml")]
 
@@ -72,6 +73,11 @@ def handled(function):
             _fail(error, output_format)
         except typer.Exit:
             raise
+        except BrokenPipeError:  # `c3p-docs fields | head`: the reader left; not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0)
         except KeyboardInterrupt:
             _stderr("c3p-docs: interrupted; files already written are complete, nothing half-written was kept.")
             raise typer.Exit(130)
@@ -247,6 +253,10 @@ def build(project: ProjectArg,
                                                 "without it; never.")] = "auto",
           templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates; a file there "
                                                                  "replaces the built-in one of the same name.")] = None,
+          form: Annotated[Optional[list[str]], typer.Option(help="KIND=PATH: fill this tagged official form instead "
+                                                                 "of the built-in rendition (kinds: application_form, "
+                                                                 "overview_ja, overview_en, summary_ja, summary_en, "
+                                                                 "pledge, cover). Repeatable.")] = None,
           output_format: FormatOption = OutputFormat.text) -> None:
     """Render every document of the call from PROJECT.yaml into OUT, with OUT/manifest.json.
 
@@ -272,9 +282,16 @@ def build(project: ProjectArg,
         raise UsageError("--pdf takes auto, always or never.")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: no such folder.")
+    form_overrides = {}
+    for value in form or []:
+        kind, _, path = value.partition("=")
+        if kind not in FORM_KINDS or not path:
+            raise UsageError(f"--form {value!r}: use KIND=PATH with KIND one of {', '.join(FORM_KINDS)}.")
+        form_overrides[kind] = Path(path)
     loaded = load_project(project)
     progress = sys.stderr.isatty() and output_format == OutputFormat.text
-    result, manifest = run_build(loaded, out, kinds, languages, pdf, str(templates) if templates else None, progress)
+    result, manifest = run_build(loaded, out, kinds, languages, pdf, str(templates) if templates else None, progress,
+                                 form_overrides)
     findings = loaded.findings + result.findings
     summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
                + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
@@ -398,6 +415,76 @@ def calendar(project: ProjectArg,
         return
     write_atomic(out, data)
     _stderr(f"wrote {out}: {count} events.")
+
+
+@app.command()
+@handled
+def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions.")] = Lang.en,
+           output_format: FormatOption = OutputFormat.text) -> None:
+    """Every variable and filter a tagged official form may use, with its type and an example value.
+
+    Tag a form in Word or PowerPoint with {{ project.title.ja }}, {{ budget.total | yen }}, and rows with
+    {%tr for item in budget.items %} … {%tr endfor %} (Word tables).
+    """
+    import json
+
+    from c3p_docs.form_check import known_paths  # noqa: F401 - loads the sample once
+    from c3p_docs.form_fields import FILTERS, flatten, form_context
+    from c3p_docs.init_file import field_descriptions
+    from c3p_docs.project import load_project
+
+    loaded = load_project(Path(__file__).parent / "data" / "fields_sample.yaml")
+    rows = flatten(form_context(loaded.project, loaded.rules))
+    descriptions = field_descriptions(lang.value)
+    if output_format == OutputFormat.json:
+        payload = {"fields": [{"path": p, "type": t, "example": e if isinstance(e, (str, int, float, bool, list, type(None))) else str(e),
+                               "description": _describe(descriptions, p)} for p, t, e in rows],
+                   "filters": {name: text for name, (_, text) in FILTERS.items()}}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    for path, kind, example in rows:
+        shown = str(example)
+        shown = shown if len(shown) <= 50 else shown[:47] + "…"
+        description = _describe(descriptions, path)
+        sys.stdout.write(f"{path:<52} {kind:<8} {shown:<50} {description}\n")
+    sys.stdout.write("\nFilters:\n")
+    for name, (_, text) in FILTERS.items():
+        sys.stdout.write(f"  | {name:<10} {text}\n")
+    sys.stdout.write("  | ph         the value, or （未記入） / (to be completed) when it is missing\n")
+
+
+def _describe(descriptions: dict[str, str], path: str) -> str:
+    key = path.replace("[]", "")
+    if key in descriptions:
+        return descriptions[key]
+    parent, _, leaf = key.rpartition(".")
+    if leaf in ("ja", "en") and parent in descriptions:
+        return f"{descriptions[parent]} ({leaf})"
+    return ""
+
+
+@app.command("check-form")
+@handled
+def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx or .pptx.", metavar="FORM")],
+                       kind: Annotated[Optional[str], typer.Option(help="What the form is for (application_form, "
+                                                                         "overview_ja, …): also checks required fields.")] = None,
+                       output_format: FormatOption = OutputFormat.text) -> None:
+    """Lint a tagged official form: syntax errors, unknown variables and filters, each with its place."""
+    from c3p_docs.findings import has_errors, print_findings
+    from c3p_docs.form_check import check_form
+    from c3p_docs.forms import FormError
+
+    if kind is not None and kind not in FORM_KINDS:
+        raise UsageError(f"--kind {kind!r}: one of {', '.join(FORM_KINDS)}.")
+    try:
+        findings = check_form(form, kind)
+    except FormError as error:
+        error.exit_code = 2
+        raise
+    errors = sum(f.severity == "error" for f in findings)
+    print_findings(findings, output_format.value, summary=f"{form}: {errors} error(s), "
+                   f"{sum(f.severity == 'warning' for f in findings)} warning(s).")
+    raise typer.Exit(1 if has_errors(findings) else 0)
 
 
 def main() -> None:

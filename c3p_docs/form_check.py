@@ -1,0 +1,203 @@
+"""check-form: every placeholder of a tagged form, located, checked against the known fields."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from c3p_docs.findings import Finding
+from c3p_docs.forms import TAG, FormError, _open_check, pptx_paragraphs
+
+# docxtpl's paragraph/row/cell/run variants: `{%tr for … %}`, `{{r x }}` — read as plain Jinja here.
+_DOCXTPL_PREFIX = re.compile(r"^({%|{{)(tr|tc|p|r)\s")
+# What each kind of form should carry at the least (warnings when untagged).
+REQUIRED = {
+    "application_form": ["project.title", "applicant.name", "japanese_city.name", "partner_city.name", "budget.total"],
+    "overview": ["project.title", "japanese_city.name", "partner_city.name", "applicant.name"],
+    "summary": ["project.title", "applicant.name"],
+    "pledge": ["applicant.name", "applicant.representative", "applicant.address"],
+    "cover": ["project.title", "applicant.name"],
+}
+OPEN_KEYS = ("monthly",)  # maps keyed by the user's own values (months)
+
+
+@dataclass(frozen=True)
+class Tag:
+    text: str
+    where: str
+
+
+@lru_cache(maxsize=1)
+def known_paths() -> frozenset[str]:
+    """Every variable path a form may use, from the bundled sample (so lists show their item fields)."""
+    from c3p_docs.form_fields import flatten, form_context
+    from c3p_docs.project import load_project
+
+    sample = Path(__file__).parent / "data" / "fields_sample.yaml"
+    loaded = load_project(sample)
+    paths = set()
+    for path, _, _ in flatten(form_context(loaded.project, loaded.rules)):
+        parts = path.split(".")
+        for index in range(1, len(parts) + 1):
+            paths.add(".".join(parts[:index]))
+    return frozenset(paths)
+
+
+def docx_tags(data: bytes) -> list[Tag]:
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    tags: list[Tag] = []
+
+    def paragraphs(container, where: str):
+        for index, paragraph in enumerate(container.paragraphs, 1):
+            yield f"{where}paragraph {index}", paragraph
+        for table_index, table in enumerate(getattr(container, "tables", []), 1):
+            for row_index, row in enumerate(table.rows, 1):
+                seen = set()
+                for column_index, cell in enumerate(row.cells, 1):
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    yield from paragraphs(cell, f"{where}table {table_index} row {row_index} cell {column_index}, ")
+
+    for where, paragraph in paragraphs(document, ""):
+        tags += [Tag(m.group(0), where) for m in TAG.finditer(paragraph.text)]
+    for number, section in enumerate(document.sections, 1):
+        for label, part in (("header", section.header), ("footer", section.footer)):
+            if part.is_linked_to_previous and number > 1:
+                continue
+            for where, paragraph in paragraphs(part, f"section {number} {label}, "):
+                tags += [Tag(m.group(0), where) for m in TAG.finditer(paragraph.text)]
+    return tags
+
+
+def pptx_tags(data: bytes) -> list[Tag]:
+    from pptx import Presentation
+
+    presentation = Presentation(io.BytesIO(data))
+    tags = []
+    for number, where, paragraph in pptx_paragraphs(presentation):
+        text = "".join(run.text for run in paragraph.runs)
+        tags += [Tag(m.group(0), f"slide {number}, {where}") for m in TAG.finditer(text)]
+    return tags
+
+
+def _plain(tag: str) -> str:
+    return _DOCXTPL_PREFIX.sub(lambda m: m.group(1) + " ", tag)
+
+
+def _paths(node, scope: dict[str, str]):
+    """Yield (dotted path, node) for every variable reference, loop variables mapped to `list[]`."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.For):
+        iterable = _dotted(node.iter, scope)
+        yield from _paths(node.iter, scope)
+        inner = dict(scope)
+        for target in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
+            inner[target.name] = (iterable + "[]") if iterable else "*"
+        inner["loop"] = "*"
+        for child in node.body + node.else_:
+            yield from _paths(child, inner)
+        return
+    if isinstance(node, nodes.Assign):
+        yield from _paths(node.node, scope)
+        for target in node.target.find_all(nodes.Name) if not isinstance(node.target, nodes.Name) else [node.target]:
+            scope[target.name] = "*"
+        return
+    if isinstance(node, (nodes.Getattr, nodes.Name)):
+        path = _dotted(node, scope)
+        if path is not None:
+            yield path, node
+            return
+    for child in node.iter_child_nodes():
+        yield from _paths(child, scope)
+
+
+def _dotted(node, scope: dict[str, str]) -> str | None:
+    from jinja2 import nodes
+
+    parts = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, int):
+        base = _dotted(node.node, scope)
+        return None if base is None else ".".join([base + "[]"] + parts[::-1])
+    if not isinstance(node, nodes.Name):
+        return None
+    root = scope.get(node.name, node.name)
+    return ".".join([root] + parts[::-1])
+
+
+def check_form(path: Path, kind: str | None = None) -> list[Finding]:
+    from jinja2 import TemplateSyntaxError, nodes
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from c3p_docs.form_fields import install_filters
+
+    data = _open_check(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".docx", ".pptx"):
+        raise FormError(f"{path}: forms must be .docx or .pptx.")
+    tags = docx_tags(data) if suffix == ".docx" else pptx_tags(data)
+    findings: list[Finding] = []
+    if not tags:
+        return [Finding("no-tags", "warning", "no {{ … }} placeholders found; nothing would be filled.", file=str(path))]
+    env = SandboxedEnvironment()
+    install_filters(env, "")
+    source = "\n".join(_plain(tag.text).replace("\n", " ") for tag in tags)
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as error:
+        tag = tags[min(error.lineno, len(tags)) - 1]
+        return findings + [Finding("form-syntax", "error", f"{error.message} in {tag.text!r}.", file=str(path),
+                                   path=tag.where)]
+    known = known_paths()
+    used: set[str] = set()
+    for dotted, node in _paths(tree, {}):
+        tag = tags[node.lineno - 1]
+        if dotted.startswith("*") or dotted.split(".")[0] in ("loop", "range", "True", "False", "None"):
+            continue
+        if dotted.split(".")[0] in OPEN_KEYS or dotted in known:
+            used.add(dotted)
+            continue
+        # `x.ja` on a plain string or a method call on a known value: the longest known prefix decides.
+        prefix = dotted
+        while "." in prefix and prefix not in known:
+            prefix = prefix.rsplit(".", 1)[0]
+        if prefix in known and prefix != dotted and not _is_mapping(prefix):
+            used.add(prefix)
+            continue
+        close = difflib.get_close_matches(dotted, sorted(known), n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else " Run `c3p-docs fields` for the list."
+        findings.append(Finding("unknown-variable", "error", f"{dotted!r} is not a field.{hint}", file=str(path),
+                                path=tag.where))
+    for node in tree.find_all(nodes.Filter):
+        if node.name not in env.filters:
+            tag = tags[node.lineno - 1]
+            close = difflib.get_close_matches(node.name, list(env.filters), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            findings.append(Finding("unknown-filter", "error", f"filter {node.name!r} does not exist.{hint}",
+                                    file=str(path), path=tag.where))
+    if kind:
+        for required in REQUIRED.get(kind.removesuffix("_ja").removesuffix("_en"), []):
+            if not any(u == required or u.startswith(required + ".") for u in used):
+                findings.append(Finding("untagged-field", "warning", f"{required} is not tagged; {kind} forms "
+                                        "normally show it.", file=str(path)))
+    return findings
+
+
+@lru_cache(maxsize=None)
+def _mapping_paths() -> frozenset[str]:
+    known = known_paths()
+    return frozenset(p.rsplit(".", 1)[0] for p in known if "." in p)
+
+
+def _is_mapping(path: str) -> bool:
+    return path in _mapping_paths()
