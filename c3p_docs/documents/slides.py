@@ -111,12 +111,15 @@ class SlideWriter:
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = None
-        for side in ("left", "right", "top", "bottom"):
+        inset = float(element.get("inset", INSET_MM))
+        for side in ("left", "right"):
+            setattr(frame, f"margin_{side}", Mm(inset))
+        for side in ("top", "bottom"):
             setattr(frame, f"margin_{side}", Mm(INSET_MM))
         frame.vertical_anchor = {"middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}.get(element.get("valign", ""), MSO_ANCHOR.TOP)
         paragraphs = element.findall("p") or [element]
         texts = [self._paragraph_text(p) for p in paragraphs]
-        size = self._fit("\n".join(texts), element, w, h)
+        size = self._fit("\n".join(texts), element, w - 2 * (inset - INSET_MM), h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
         colour = _colour(element.get("color") or ("222222" if element.tag == "rect" else None))
         for index, (paragraph_element, text) in enumerate(zip(paragraphs, texts)):
