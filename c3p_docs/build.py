@@ -205,6 +205,44 @@ def project_forms(loaded: LoadedProject, overrides: dict[str, Path]) -> dict[str
     return forms
 
 
+def input_fingerprint(loaded: LoadedProject, *settings, templates: str | None, forms: dict[str, Path]) -> str:
+    """Everything a build depends on: the project, its profile, templates, forms, our code, the flags."""
+    import hashlib
+
+    from c3p_docs.calls import profile_path
+    from c3p_docs.jinja_env import template_dir
+
+    digest = hashlib.sha256(repr(settings).encode())
+    files = [loaded.path, profile_path(loaded.project.call, loaded.path.parent)]
+    folders = [template_dir(lang) for lang in ("ja", "en", "common")] + [Path(__file__).parent]
+    if templates:
+        folders.append(Path(templates))
+    for folder in folders:
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".yaml", ".conf"))
+    files += [forms[key] for key in sorted(forms)]
+    for path in files:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | None:
+    """The last build's result when its inputs are the same and every file it wrote is intact."""
+    state = OutputState(out)
+    manifest_path = out / "manifest.json"
+    if state.written.get("#inputs") != fingerprint or not manifest_path.is_file():
+        return None
+    outputs = [name for name in state.written if "#" not in name]
+    if any(state.edited_since_written(name) or not (out / name).is_file() for name in outputs):
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))["files"]
+        findings = [Finding(**f) for f in json.loads(state.written.get("#findings", "[]"))]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return BuildResult(unchanged=len(manifest), findings=findings), manifest
+
+
 def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
               templates: str | None = None, progress: bool = False,
               forms: dict[str, Path] | None = None) -> tuple[BuildResult, list[dict]]:
@@ -219,7 +257,12 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
 
         raise ToolMissing("--pdf always, but LibreOffice (soffice) is not installed. Install "
                           "libreoffice-writer-nogui and libreoffice-impress-nogui, or use --pdf auto.")
-    builder = Builder(loaded, out, templates, progress, project_forms(loaded, forms or {}))
+    all_forms = project_forms(loaded, forms or {})
+    fingerprint = input_fingerprint(loaded, sorted(kinds), languages, make_pdf, templates=templates, forms=all_forms)
+    previous = _unchanged(out, fingerprint)
+    if previous is not None:
+        return previous
+    builder = Builder(loaded, out, templates, progress, all_forms)
     if pdf_mode == "auto" and soffice is None:
         builder.result.findings.append(Finding(
             "no-libreoffice", "warning", "LibreOffice is not installed, so no PDF was made; the call wants the "
@@ -268,6 +311,10 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     manifest_path = out / "manifest.json"
     if not manifest_path.exists() or manifest_path.read_bytes() != manifest_data:
         write_atomic(manifest_path, manifest_data)
+    if not any(f.severity == "error" for f in builder.result.findings):
+        builder.state.written["#inputs"] = fingerprint
+        builder.state.written["#findings"] = json.dumps([f.as_json() for f in builder.result.findings
+                                                         if f.code not in ("kept-edited-file",)], ensure_ascii=False)
     builder.state.save()
     return builder.result, manifest
 

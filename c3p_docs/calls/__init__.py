@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Sourced(_Data, Generic[T]):
@@ -286,11 +286,11 @@ def bundled_profiles() -> dict[str, Path]:
 _cache: dict[str, CallRules] = {}
 
 
-def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
-    """Load a bundled profile by name, or a profile YAML by path (relative to `base_dir` first)."""
+def profile_path(name_or_path: str, base_dir: Path | None = None) -> Path:
+    """The file a call name or path refers to: a bundled profile, or a path (relative to `base_dir` first)."""
     bundled = bundled_profiles()
     if name_or_path in bundled:
-        path = bundled[name_or_path]
+        return bundled[name_or_path]
     else:
         candidates = [Path(name_or_path)]
         if base_dir is not None:
@@ -303,6 +303,12 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"unknown call {name_or_path!r}: not a bundled profile ({', '.join(bundled)}) "
                              f"nor a profile file.{hint} Run `c3p-docs calls` to list them.")
+    return path
+
+
+def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
+    """Load a bundled profile by name, or a profile YAML by path (relative to `base_dir` first)."""
+    path = profile_path(name_or_path, base_dir)
     key = str(path.resolve())
     if key in _cache:
         return _cache[key]
