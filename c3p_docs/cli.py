@@ -78,6 +78,10 @@ def handled(function):
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0)
+        except OSError as error:  # the disk, not our input: say which file and why
+            _stderr(f"c3p-docs: {error.filename or ''}: {error.strerror or error}. Check the path and that you "
+                    "can write there.", colour="\033[31m")
+            raise typer.Exit(2)
         except KeyboardInterrupt:
             _stderr("c3p-docs: interrupted; files already written are complete, nothing half-written was kept.")
             raise typer.Exit(130)

@@ -77,20 +77,25 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
             f"exactly {tail!r}.")
     names = match["names"]
     separator = rules.subject.separator
-    if names.count(separator) != 1:
+    if project is not None:
+        japanese_city = project.japanese_city.name.ja or project.japanese_city.name.en or ""
+        partner_city = project.partner_city.name.ja or project.partner_city.name.en or ""
+        if names == f"{japanese_city}{separator}{partner_city}":
+            names = None  # exactly the project's names, even when a name holds the separator itself
+        elif names == f"{partner_city}{separator}{japanese_city}":
+            add("subject-names", f"the names are swapped: the Japanese city {japanese_city!r} comes first, "
+                f"then the partner city {partner_city!r}.")
+            names = None
+    if names is None:
+        pass
+    elif names.count(separator) != 1:
         add("subject-format", f"the part in parentheses {names!r} must be two names joined by one {separator!r}.")
     elif project is not None:
         given_city, given_partner = names.split(separator)
-        japanese_city = project.japanese_city.name.ja or project.japanese_city.name.en or ""
-        partner_city = project.partner_city.name.ja or project.partner_city.name.en or ""
-        if (given_city, given_partner) == (partner_city, japanese_city):
-            add("subject-names", f"the names are swapped: the Japanese city {japanese_city!r} comes first, "
-                f"then the partner city {partner_city!r}.")
-        else:
-            if given_city != japanese_city:
-                add("subject-names", f"Japanese city written {given_city!r}; the project's is {japanese_city!r}.")
-            if given_partner != partner_city:
-                add("subject-names", f"partner city written {given_partner!r}; the project's is {partner_city!r}.")
+        if given_city != japanese_city:
+            add("subject-names", f"Japanese city written {given_city!r}; the project's is {japanese_city!r}.")
+        if given_partner != partner_city:
+            add("subject-names", f"partner city written {given_partner!r}; the project's is {partner_city!r}.")
     if findings and expected and not any(f.code != "subject-characters" for f in findings) and normalised != expected:
         add("subject-format", f"expected exactly {expected!r}.")
     return findings

@@ -75,3 +75,20 @@ def test_subject_check_finds_each_kind_of_deviation():
     assert "subject-names" in codes(f"（川崎市-スラバヤ市）令和6年度{tail}", *project)
     assert "subject-format" in codes(f"（横浜市-スラバヤ市）令和6年度都市間連携事業応募", *project)
     assert "subject-format" in codes("応募します", "--call", "fy2024-2")
+
+
+def test_a_city_name_holding_the_separator_still_makes_a_valid_subject(tmp_path):
+    from conftest import MINIMAL, write_project
+
+    project = write_project(tmp_path, MINIMAL.replace("ja: 相手市", "ja: バンダル・スリ-ブガワン市"))
+    subject = run_cli("subject", "make", project).stdout.strip()
+    assert subject.startswith("（試験市-バンダル・スリ-ブガワン市）令和8年度")
+    assert run_cli("subject", "check", subject, "--project", project).returncode == 0
+
+
+def test_an_unusable_output_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_cli("build", FY2026, "-o", blocker / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "a-file" in result.stderr and "internal error" not in result.stderr
