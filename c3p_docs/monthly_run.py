@@ -91,7 +91,6 @@ def _longest_fields(project, year_month: str, lang: str) -> str:
 
 def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[str], pdf_mode: str,
                 force: bool, templates: str | None = None) -> list[ProjectOutcome]:
-    from c3p_docs.monthly import reminders
     from c3p_docs.pdf import convert_to_pdf, find_soffice, pdf_page_count
     from c3p_docs.project import load_project
 
@@ -104,41 +103,27 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
     outcomes: list[ProjectOutcome] = []
     pending: list[tuple] = []  # (outcome, loaded, lang, folder, relative, step) awaiting PDF verification
     with output_lock(out):
-        for path in paths:
+        for path, prepared in zip(paths, _prepare_all(paths, year_month, out, languages, templates)):
             outcome = ProjectOutcome(path)
             outcomes.append(outcome)
-            try:
-                loaded = load_project(path)
-            except C3pError as error:
+            outcome.findings = prepared["findings"]
+            if "error" in prepared:
                 outcome.ok = False
-                outcome.message = error.message
-                outcome.findings = error.findings
+                outcome.message = prepared["error"]
                 continue
             folder = out / path.stem
             state = OutputState(folder)
-            for reminder in reminders(loaded.project, year_month):
-                outcome.findings.append(loaded.source.finding(
-                    reminder.code, "warning", reminder.path,
-                    ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
-                     else "summary report to the ministry not recorded for the ")
-                    + f"{reminder.activity.kind} in {reminder.activity.month_key}."))
-            for lang in languages:
-                data, step, fitted = _render(loaded, year_month, lang, 0, templates)
-                relative = f"monthly_{year_month}_{lang}.docx"
-                if not fitted:
-                    outcome.findings.append(Finding(
-                        "monthly-too-long", "warning", f"does not fit one A4 page even at 8 pt; shorten "
-                        f"{_longest_fields(loaded.project, year_month, lang)}.", file=str(folder / relative)))
-                written = _write(folder, state, relative, data, force, outcome)
+            for lang, data, step in prepared["renders"]:
+                written = _write(folder, state, f"monthly_{year_month}_{lang}.docx", data, force, outcome)
                 if make_pdf:
-                    pending.append((outcome, loaded, lang, folder, state, written, step))
+                    pending.append((outcome, path, lang, folder, state, written, step))
             state.save()
         rounds = 0
         while pending and rounds < 3:
             rounds += 1
             sources = []
             for item in pending:
-                outcome, loaded, lang, folder, state, written, step = item
+                outcome, path, lang, folder, state, written, step = item
                 pdf_relative = str(Path(written).with_suffix(".pdf"))
                 fresh = (folder / pdf_relative).exists() and state.written.get(pdf_relative + "#source") == \
                     state.written.get(written) and not state.edited_since_written(pdf_relative)
@@ -147,20 +132,20 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
             converted = convert_to_pdf([folder / written for _, _, _, folder, _, written, _ in sources]) if sources else {}
             retry = []
             for item in sources:
-                outcome, loaded, lang, folder, state, written, step = item
+                outcome, path, lang, folder, state, written, step = item
                 data = converted.get(folder / written)
                 if data is None:
                     outcome.findings.append(Finding("pdf-failed", "error", "LibreOffice could not convert it.",
                                                     file=str(folder / written)))
                     continue
                 if pdf_page_count(data) > 1 and step + 1 < len(STEPS):
-                    docx, new_step, _ = _render(loaded, year_month, lang, step + 1, templates)
+                    docx, new_step, _ = _render(load_project(path), year_month, lang, step + 1, templates)
                     written = _write(folder, state, written, docx, True, outcome)
-                    retry.append((outcome, loaded, lang, folder, state, written, new_step))
+                    retry.append((outcome, path, lang, folder, state, written, new_step))
                     continue
                 if pdf_page_count(data) > 1:
                     outcome.findings.append(Finding("monthly-too-long", "warning", "the PDF has more than one page "
-                                                    f"at 8 pt; shorten {_longest_fields(loaded.project, year_month, lang)}.",
+                                                    f"at 8 pt; shorten {_longest_fields(load_project(path).project, year_month, lang)}.",
                                                     file=str(folder / written)))
                 pdf_relative = str(Path(written).with_suffix(".pdf"))
                 _write(folder, state, pdf_relative, data, force, outcome)
@@ -168,6 +153,49 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
                 state.save()
             pending = retry
     return outcomes
+
+
+def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:
+    """Load one project and render its reports; returns plain data, so it can run in a worker process."""
+    from c3p_docs.monthly import reminders
+    from c3p_docs.project import load_project
+
+    try:
+        loaded = load_project(path)
+    except C3pError as error:
+        return {"error": error.message, "findings": error.findings}
+    findings = [loaded.source.finding(
+        reminder.code, "warning", reminder.path,
+        ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
+         else "summary report to the ministry not recorded for the ")
+        + f"{reminder.activity.kind} in {reminder.activity.month_key}.") for reminder in reminders(loaded.project, year_month)]
+    renders = []
+    for lang in languages:
+        data, step, fitted = _render(loaded, year_month, lang, 0, templates)
+        if not fitted:
+            findings.append(Finding("monthly-too-long", "warning", "does not fit one A4 page even at 8 pt; shorten "
+                                    f"{_longest_fields(loaded.project, year_month, lang)}.",
+                                    file=str(out / path.stem / f"monthly_{year_month}_{lang}.docx")))
+        renders.append((lang, data, step))
+    return {"findings": findings, "renders": renders}
+
+
+def _prepare_all(paths: list[Path], year_month: str, out: Path, languages: list[str], templates: str | None):
+    """Render in two processes when there are many projects (the machine has 2 cores); order is kept."""
+    import os
+    from functools import partial
+
+    work = partial(_prepare, year_month=year_month, out=out, languages=languages, templates=templates)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) < 4 or workers < 2:
+        return [work(path) for path in paths]
+    import multiprocessing
+
+    import c3p_docs.documents.word  # noqa: F401 - imported once here, inherited by the forked workers
+    import c3p_docs.project  # noqa: F401
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(work, paths, chunksize=max(1, len(paths) // (workers * 2)))
 
 
 def _write(folder: Path, state: OutputState, relative: str, data: bytes, force: bool, outcome: ProjectOutcome) -> str:

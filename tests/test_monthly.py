@@ -134,3 +134,19 @@ def test_the_calendar_parses_back_and_matches_the_yaml(tmp_path):
     first = target.read_bytes()
     run_cli("calendar", FY2026, "-o", target)
     assert target.read_bytes() == first
+
+
+def test_many_projects_are_rendered_in_parallel_in_their_order(tmp_path):
+    paths = []
+    for index in range(5):
+        copy = tmp_path / f"p{index}.yaml"
+        shutil.copy(BROKEN if index == 2 else FY2026, copy)
+        paths.append(copy)
+    result = run_cli("monthly", *paths, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["ok", "ok", "FAILED", "ok", "ok"]
+    assert all(str(p) in line for p, line in zip(paths, lines))
+    for index in (0, 1, 3, 4):
+        assert "食品工場5社" in text_of(tmp_path / "out" / f"p{index}" / "monthly_2026-07_ja.docx")
