@@ -50,3 +50,14 @@ partner_city:
 applicant:
   name: {ja: 試験株式会社, en: Test Co.}
 """
+
+
+def docx_text(path) -> str:
+    """Every paragraph and table cell of a Word file, one per line."""
+    from docx import Document
+
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)

@@ -14,7 +14,7 @@ from docx.shared import Mm, Pt, RGBColor
 from pptx import Presentation
 from pptx.util import Mm as PMm
 
-from conftest import FY2026, assert_no_traceback, run_cli
+from conftest import docx_text, FY2026, assert_no_traceback, run_cli
 
 
 def png_logo() -> bytes:
@@ -87,14 +87,6 @@ def make_pptx_form(path, mistakes: bool = False):
     deck.save(str(path))
 
 
-def all_docx_text(path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [c.text for row in table.rows for c in row.cells]
-    return "\n".join(parts)
-
-
 def test_a_tagged_word_form_is_filled_keeping_style_header_and_logo(tmp_path):
     form = tmp_path / "別添1.docx"
     make_docx_form(form)
@@ -103,7 +95,7 @@ def test_a_tagged_word_form_is_filled_keeping_style_header_and_logo(tmp_path):
                      "--form", f"application_form={form}")
     assert result.returncode == 0, result.stderr
     filled = out / "(1)_応募様式.docx"
-    text = all_docx_text(filled)
+    text = docx_text(filled)
     assert "ダバオ市における廃棄物発電と工場省エネによる脱炭素都市形成支援事業" in text
     assert "18,431,600円" in text and "令和8年3月2日" in text and "フィリピン" in text
     assert "7,200,000円" in text and "2,500,000円" in text and "{%" not in text and "{{" not in text
@@ -164,7 +156,7 @@ def test_data_is_escaped_and_never_evaluated(tmp_path):
     result = run_cli("build", project, "-o", out, "--pdf", "never", "--only", "application_form",
                      "--form", f"application_form={form}")
     assert result.returncode == 0, result.stderr
-    assert "A&B <x> {{ 7*7 }} ダバオ" in all_docx_text(out / "(1)_応募様式.docx")
+    assert "A&B <x> {{ 7*7 }} ダバオ" in docx_text(out / "(1)_応募様式.docx")
 
 
 def test_check_form_finds_planted_mistakes_at_their_places(tmp_path):

@@ -8,27 +8,19 @@ import subprocess
 import pytest
 from docx import Document
 
-from conftest import FY2024, FY2026, BROKEN, MINIMAL, assert_no_traceback, run_cli, write_project
+from conftest import docx_text, FY2024, FY2026, BROKEN, MINIMAL, assert_no_traceback, run_cli, write_project
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-
-
-def text_of(path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
 
 
 def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
     result = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--lang", "ja,en")
     assert result.returncode == 0, result.stderr
-    ja = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
+    ja = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
     for fact in ("月次報告（令和8年7月分）", "提出期限：2026年8月7日", "食品工場5社の省エネ診断", "令和8年度（2026年度）",
                  "第1回現地調査（工場省エネ診断）", "資金調達スキーム", "北九州市／ダバオ市（フィリピン）"):
         assert fact in ja, fact
-    en = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
+    en = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
     assert "Monthly report, July 2026" in en and "Due: 7 August 2026" in en
     document = Document(str(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"))
     assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
@@ -36,7 +28,7 @@ def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
 
 def test_an_empty_month_shows_a_placeholder_and_the_coming_events(tmp_path):
     run_cli("monthly", FY2026, "--month", "2026-09", "-o", tmp_path, "--pdf", "never")
-    text = text_of(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-09_ja.docx")
+    text = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-09_ja.docx")
     assert "（未記入）" in text
     assert "ダバオ市職員の北九州市招聘" in text  # October, within the next two months
 
@@ -50,7 +42,7 @@ def test_reminders_for_advance_plans_and_survey_reports(tmp_path):
     result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
     assert result.returncode == 0
     assert "advance-plan-missing" in result.stderr and "survey-report-missing" in result.stderr
-    report = text_of(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
+    report = docx_text(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
     assert "第1回現地調査" in report and "計画" in report and "概要報告書" in report
 
 
@@ -149,4 +141,4 @@ def test_many_projects_are_rendered_in_parallel_in_their_order(tmp_path):
     assert [line.split()[0] for line in lines] == ["ok", "ok", "FAILED", "ok", "ok"]
     assert all(str(p) in line for p, line in zip(paths, lines))
     for index in (0, 1, 3, 4):
-        assert "食品工場5社" in text_of(tmp_path / "out" / f"p{index}" / "monthly_2026-07_ja.docx")
+        assert "食品工場5社" in docx_text(tmp_path / "out" / f"p{index}" / "monthly_2026-07_ja.docx")
