@@ -45,10 +45,13 @@ ProjectArg = Annotated[Path, typer.Argument(help="The project YAML.", metavar="P
 
 
 def _fail(error: C3pError, output_format: str = "text") -> None:
-    from c3p_docs.findings import print_findings
+    from c3p_docs.findings import Finding, print_findings
 
     if error.findings:
         print_findings(error.findings, output_format, summary="")
+    elif output_format == "json":  # tools still get one JSON object
+        code = "usage" if isinstance(error, UsageError) else "unreadable-input"
+        print_findings([Finding(code, "error", error.message)], "json")
     if output_format != "json" or not error.findings:
         _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
     raise typer.Exit(error.exit_code)

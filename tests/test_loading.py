@@ -122,3 +122,12 @@ def test_validate_and_help_do_not_import_document_libraries():
             "print('docx' in sys.modules, 'pptx' in sys.modules)") % str(FY2026)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().endswith("False False"), result.stdout
+
+
+def test_json_output_stays_json_when_the_input_is_unreadable(tmp_path):
+    path = write_project(tmp_path, "call: [unclosed\n")
+    result = run_cli("validate", path, "--format", "json")
+    assert result.returncode == 2
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and payload["findings"][0]["code"] == "unreadable-input"
+    assert "YAML syntax error" in result.stderr
