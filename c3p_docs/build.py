@@ -98,6 +98,7 @@ class Builder:
         self.loaded = loaded
         self.forms = forms or {}
         self.form_context: dict | None = None
+        self.rendering_findings: list[Finding] = []
         self.out = out
         self.templates = templates
         self.progress = progress
@@ -164,11 +165,11 @@ class Builder:
 
         data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang))
         for label in report.overflow:
-            self.result.findings.append(Finding(
+            self.rendering_findings.append(Finding(
                 "text-overflow", "warning", f"{item.kind} ({item.lang}): {label} is too long for its box even at "
                 "the smallest font size; shorten it.", file=item.relative, path=label))
         for label in report.shrunk:
-            self.result.findings.append(Finding(
+            self.rendering_findings.append(Finding(
                 "text-shrunk", "info", f"{item.kind} ({item.lang}): {label} was set in a smaller font to fit.",
                 file=item.relative, path=label))
         return data
@@ -243,6 +244,38 @@ def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | 
     return BuildResult(unchanged=len(manifest), findings=findings), manifest
 
 
+_ACTIVE: tuple[Builder, list[Planned]] | None = None
+
+
+def _render_one(index: int) -> tuple[bytes, list[Finding]]:
+    builder, plan = _ACTIVE  # type: ignore[misc]
+    builder.rendering_findings = []
+    data = builder.render(plan[index])
+    return data, builder.rendering_findings
+
+
+def _render_all(builder: Builder, plan: list[Planned]) -> list[tuple[bytes, list[Finding]]]:
+    """Render every document; in two forked processes when there are enough (the machine has 2 cores)."""
+    import os
+
+    global _ACTIVE
+    _ACTIVE = (builder, plan)
+    workers = min(os.cpu_count() or 1, 4)
+    if len(plan) < 4 or workers < 2 or builder.progress:
+        results = []
+        for index, item in enumerate(plan, 1):
+            builder.step(index, len(plan), f"rendering {item.kind} ({item.lang})")
+            results.append(_render_one(index - 1))
+        return results
+    import multiprocessing
+
+    import c3p_docs.documents.slides  # noqa: F401 - imported once here, inherited by the forked workers
+    import c3p_docs.documents.word  # noqa: F401
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(_render_one, range(len(plan)), chunksize=1)
+
+
 def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
               templates: str | None = None, progress: bool = False,
               forms: dict[str, Path] | None = None) -> tuple[BuildResult, list[dict]]:
@@ -270,9 +303,10 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
     manifest: list[dict] = []
     to_convert: list[tuple[Planned, Path, str]] = []
-    for index, item in enumerate(plan, 1):
+    rendered = _render_all(builder, plan)
+    for index, (item, (data, findings)) in enumerate(zip(plan, rendered), 1):
         builder.step(index, len(plan), f"{item.kind} ({item.lang})")
-        data = builder.render(item)
+        builder.result.findings.extend(findings)
         written = builder.write(item.relative, data, item)
         entry = {"kind": item.kind, "lang": item.lang, "path": written}
         if item.attachment is not None and written.startswith("submission/"):
