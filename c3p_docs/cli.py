@@ -9,10 +9,23 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+import typer.core
 
 from c3p_docs.errors import C3pError, UsageError
 
+class _WorkflowOrder(typer.core.TyperGroup):
+    """List commands in the order an applicant uses them, not the order they are defined."""
+
+    ORDER = ("init", "validate", "score", "build", "subject", "check-package", "monthly", "calendar", "fields",
+             "check-form", "calls", "schema")
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: self.ORDER.index(name) if name in self.ORDER else len(self.ORDER))
+
+
 app = typer.Typer(
+    cls=_WorkflowOrder,
     name="c3p-docs",
     help="Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P).\n\n"
          "One project YAML → every document of the call, in Japanese and English.\n\n"

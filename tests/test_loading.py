@@ -131,3 +131,13 @@ def test_json_output_stays_json_when_the_input_is_unreadable(tmp_path):
     payload = json.loads(result.stdout)
     assert payload["ok"] is False and payload["findings"][0]["code"] == "unreadable-input"
     assert "YAML syntax error" in result.stderr
+
+
+def test_deep_nesting_and_huge_files_are_refused(tmp_path):
+    deep = write_project(tmp_path, MINIMAL + "x: " + "[" * 200 + "]" * 200 + "\n", "deep.yaml")
+    result = run_cli("validate", deep)
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "deep" in result.stderr
+    huge = write_project(tmp_path, MINIMAL + "# " + "x" * (6 * 1024 * 1024) + "\n", "huge.yaml")
+    result = run_cli("validate", huge)
+    assert result.returncode == 2 and "too large" in result.stderr
