@@ -161,11 +161,17 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
         payload = {"call": loaded.rules.id, "items": [s.as_json() for s in scores], **totals}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    width = max(len(s.name) for s in scores)
+    import unicodedata
+
+    def display_width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    width = max(display_width(s.name) for s in scores)
     for item in scores:
         points = "—" if item.points is None else str(item.points)
         maximum = "" if item.max is None else f"/{item.max}"
-        sys.stdout.write(f"{item.name:<{width}}  {points:>3}{maximum:<4}  {item.basis}\n")
+        padding = " " * (width - display_width(item.name))
+        sys.stdout.write(f"{item.name}{padding}  {points:>3}{maximum:<4}  {item.basis}\n")
     sheet = f" (whole sheet: {totals['sheet_max']})" if totals["sheet_max"] else ""
     sys.stdout.write(f"\nPoints the data decides: {totals['total']} of {totals['max']}{sheet}.\n")
 
@@ -312,7 +318,15 @@ def build(project: ProjectArg,
     progress = sys.stderr.isatty() and output_format == OutputFormat.text
     result, manifest = run_build(loaded, out, kinds, languages, pdf, str(templates) if templates else None, progress,
                                  form_overrides)
-    findings = loaded.findings + result.findings
+    from c3p_docs.checks import validate_project
+
+    # The documents are written either way (a draft is worth reading); rule errors still fail the command.
+    rule_findings = validate_project(loaded)
+    broken = [f for f in rule_findings if f.severity == "error"]
+    warnings = sum(f.severity == "warning" for f in rule_findings)
+    findings = broken + [f for f in result.findings]
+    if warnings and output_format == OutputFormat.text:
+        _stderr(f"{project}: {warnings} warning(s) about a complete application; see `c3p-docs validate {project}`.")
     summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
                + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
     if output_format == OutputFormat.json:

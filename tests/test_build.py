@@ -227,3 +227,16 @@ def test_pdfs_are_a4_one_page_overview_with_every_japanese_character_and_embedde
         assert "".join(source.split()) in flat, source
     form = subprocess.run(["pdftotext", str(application_pdf), "-"], capture_output=True, text=True).stdout
     assert "18,431,600" in form
+
+
+def test_a_project_breaking_the_rules_is_still_rendered_but_the_build_fails(tmp_path):
+    text = MINIMAL + """budget:
+  general_admin_rate: 0.1
+  items:
+    - {category: personnel, description: staff, unit_cost_jpy: 1000000, quantity: 25}
+"""
+    out = tmp_path / "out"
+    result = run_cli("build", write_project(tmp_path, text), "-o", out, "--pdf", "never")
+    assert result.returncode == 1
+    assert "budget-over-cap" in result.stderr
+    assert "29,150,000円" in docx_text(out / "(1)_応募様式.docx")
