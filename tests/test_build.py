@@ -239,4 +239,4 @@ def test_a_project_breaking_the_rules_is_still_rendered_but_the_build_fails(tmp_
     result = run_cli("build", write_project(tmp_path, text), "-o", out, "--pdf", "never")
     assert result.returncode == 1
     assert "budget-over-cap" in result.stderr
-    assert "29,150,000円" in docx_text(out / "(1)_応募様式.docx")
+    assert "30,250,000円" in docx_text(out / "(1)_応募様式.docx")
