@@ -289,3 +289,16 @@ def test_the_build_writes_mail_drafts_for_its_submission(tmp_path):
 def test_a_missing_folder_exits_2(tmp_path):
     result = run_cli("check-package", tmp_path / "nope", "--call", "fy2026-1")
     assert result.returncode == 2 and "no such folder" in result.stderr
+
+
+def test_password_protected_office_files_and_apple_formats(clean_folder):
+    encrypted = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 300
+    (clean_folder / "(10)_保護.docx").write_bytes(encrypted)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("index.xml", "<document/>")
+    (clean_folder / "(10)_概要.pages").write_bytes(buffer.getvalue())
+    code, payload = check(clean_folder)
+    assert code == 1
+    assert codes_for(payload, "(10)_保護.docx") == {"encrypted-file"}
+    assert "not-windows-viewable" in codes_for(payload, "(10)_概要.pages")

@@ -167,7 +167,13 @@ def _inspect_pdf(path: Path) -> Inspection:
     return result
 
 
+APPLE_FORMATS = {".pages": "Pages", ".key": "Keynote", ".numbers": "Numbers"}
+
+
 def _inspect_zip(path: Path) -> Inspection:
+    if path.suffix.lower() in APPLE_FORMATS:
+        return Inspection("zip", [Problem("not-windows-viewable", "error", f"an Apple {APPLE_FORMATS[path.suffix.lower()]} "
+                                          "file; Windows 10 cannot open it. Export it to PDF or Office format.")])
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -249,7 +255,10 @@ def _ooxml_checks(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], result
 def _inspect_ole(path: Path) -> Inspection:
     """Legacy .doc/.xls/.ppt: a VBA storage leaves `_VBA_PROJECT` (UTF-16) in the directory."""
     found = _scan(path, [name.encode("utf-16-le") for name in
-                         ("_VBA_PROJECT", "WordDocument", "PowerPoint Document", "Workbook")])
+                         ("_VBA_PROJECT", "WordDocument", "PowerPoint Document", "Workbook", "EncryptedPackage")])
+    if "EncryptedPackage".encode("utf-16-le") in found:
+        return Inspection("ole", [Problem("encrypted-file", "error", "a password-protected Office file; reviewers "
+                                          "cannot open it. Save it without a password.")])
     if "WordDocument".encode("utf-16-le") in found:
         kind = "doc"
     elif "PowerPoint Document".encode("utf-16-le") in found:
