@@ -7,7 +7,7 @@ from collections import Counter
 from c3p_docs.attachments import attachment_statuses
 from c3p_docs.budget import compute_budget
 from c3p_docs.countries import closest_country, country_code, same_country
-from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
+from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Finding
 from c3p_docs.model import Bilingual, Project
 from c3p_docs.project import LoadedProject

@@ -289,7 +289,6 @@ def build(project: ProjectArg,
     Rebuilding unchanged input rewrites nothing; a file you edited in OUT is kept and the new rendition is
     written beside it as NAME.new.EXT.
     """
-    import json
 
     from c3p_docs.build import KINDS, run_build
     from c3p_docs.findings import has_errors, print_findings

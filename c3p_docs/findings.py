@@ -58,7 +58,7 @@ def _use_colour(stream) -> bool:
 
 
 def print_findings(findings: list[Finding], output_format: str, extra: dict | None = None, summary: str = "") -> None:
-    """JSON on stdout (human summary to stderr), or text lines on stderr... text results on stdout."""
+    """JSON on stdout with the summary on stderr, or one text line per finding and the summary on stdout."""
     ordered = sorted_findings(findings)
     if output_format == "json":
         payload = {"ok": not has_errors(ordered), "findings": [f.as_json() for f in ordered]}

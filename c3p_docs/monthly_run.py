@@ -53,7 +53,7 @@ def output_lock(folder: Path):
 
 
 def _render(loaded, year_month: str, lang: str, step: int, templates: str | None):
-    from c3p_docs.documents.context import build_context, document_date, placeholder_filter
+    from c3p_docs.documents.context import build_context, placeholder_filter
     from c3p_docs.documents.markup import render_markup
     from c3p_docs.documents.measure import estimate_height_mm
     from c3p_docs.documents.word import Metadata, render_word

@@ -17,6 +17,8 @@ class Score:
     points: int | None
     max: int | None
     basis: str
+    judged: bool = False
+    """True for items the reviewers score; data decides the others."""
 
     def as_json(self) -> dict:
         return {"id": self.id, "name": self.name, "points": self.points, "max": self.max, "basis": self.basis}
@@ -62,10 +64,10 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
     maximum = item.max_for(status)
     name = item.name.get(lang) or item.name.ja or item.id
     if not item.scored_for(status):
-        return Score(item.id, name, None, None, f"not scored for {status} projects")
+        return Score(item.id, name, None, None, f"not scored for {status} projects", judged=item.method == "judgement")
     if item.method == "judgement":
         basis = "judged by the reviewers" + ("" if maximum is not None else "; the call prints no points")
-        return Score(item.id, name, None, maximum, basis)
+        return Score(item.id, name, None, maximum, basis, judged=True)
     if item.method == "brackets":
         value, basis = _metric(project, item.metric or "")
         if value is None:
@@ -114,8 +116,7 @@ def score_project(project: Project, rules: CallRules, lang: str = "en") -> list[
 def score_totals(scores: list[Score], rules: CallRules, project: Project) -> dict:
     """Points the data decides, their maximum, and the whole sheet's maximum where the call gives it."""
     decided = [s for s in scores if s.points is not None]
-    objective = [s for s in scores if s.basis != "judged by the reviewers" and s.max is not None
-                 and not s.basis.startswith("judged")]
+    objective = [s for s in scores if not s.judged and s.max is not None]
     status = project.project.status or "new"
     sheet = (rules.scoring_total or {}).get(status)
     return {"total": sum(s.points for s in decided), "max": sum(s.max for s in objective if s.max),

@@ -73,7 +73,7 @@ def test_subject_check_finds_each_kind_of_deviation():
     assert "subject-fiscal-year" in codes(f"（横浜市-スラバヤ市）令和8年度{tail}", *project)
     assert "subject-names" in codes(f"（スラバヤ市-横浜市）令和6年度{tail}", *project)
     assert "subject-names" in codes(f"（川崎市-スラバヤ市）令和6年度{tail}", *project)
-    assert "subject-format" in codes(f"（横浜市-スラバヤ市）令和6年度都市間連携事業応募", *project)
+    assert "subject-format" in codes("（横浜市-スラバヤ市）令和6年度都市間連携事業応募", *project)
     assert "subject-format" in codes("応募します", "--call", "fy2024-2")
 
 

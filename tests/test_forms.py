@@ -7,7 +7,6 @@ import json
 import struct
 import zlib
 
-import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor

@@ -213,9 +213,6 @@ def test_zip_bombs_are_refused_without_extracting(clean_folder):
 def test_unknown_files_and_large_images(clean_folder):
     (clean_folder / "memo.pdf").write_bytes(pdf_bytes())
     (clean_folder / "(14)_extra.pdf").write_bytes(pdf_bytes())
-    from docx import Document
-
-    document = Document()
     image = io.BytesIO()
     image.write(b"\x89PNG\r\n\x1a\n" + os.urandom(1_500_000))
     with zipfile.ZipFile(clean_folder / "(3)_応募事業概要書_ja.docx", "a") as archive:
