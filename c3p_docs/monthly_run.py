@@ -152,7 +152,28 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
                 state.written[pdf_relative + "#source"] = state.written.get(written)
                 state.save()
             pending = retry
+        for path in paths:
+            _write_manifest(out / path.stem)
     return outcomes
+
+
+def _write_manifest(folder: Path) -> None:
+    """`manifest.json` of a project's report folder: every monthly report in it, by month and language."""
+    import json
+    import re
+
+    if not folder.is_dir():
+        return
+    files = []
+    for report in sorted(folder.iterdir()):
+        match = re.fullmatch(r"monthly_(\d{4}-\d{2})_(ja|en)(\.new)?\.(docx|pdf)", report.name)
+        if match:
+            files.append({"kind": "monthly_report", "lang": match.group(2), "month": match.group(1),
+                          "path": report.name})
+    data = json.dumps({"files": files}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    target = folder / "manifest.json"
+    if not target.exists() or target.read_bytes() != data:
+        write_atomic(target, data)
 
 
 def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:

@@ -22,6 +22,11 @@ def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
         assert fact in ja, fact
     en = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
     assert "Monthly report, July 2026" in en and "Due: 7 August 2026" in en
+    import json
+
+    manifest = json.loads((tmp_path / "kitakyushu-davao-fy2026" / "manifest.json").read_text(encoding="utf-8"))
+    assert {(f["kind"], f["lang"], f["path"]) for f in manifest["files"]} == {
+        ("monthly_report", "ja", "monthly_2026-07_ja.docx"), ("monthly_report", "en", "monthly_2026-07_en.docx")}
     document = Document(str(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"))
     assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
 
