@@ -128,7 +128,7 @@ class Builder:
     def fill(self, item: Planned, form: Path) -> bytes:
         """The user's official form, filled; metadata and zip normalised as for our own renditions."""
         from c3p_docs.documents.context import strings
-        from c3p_docs.documents.packaging import apply_metadata, normalise_zip
+        from c3p_docs.documents.packaging import apply_metadata, save_docx, save_pptx
         from c3p_docs.form_fields import form_context
         from c3p_docs.forms import fill_form
 
@@ -140,14 +140,12 @@ class Builder:
 
             document = Document(io.BytesIO(data))
             apply_metadata(document.core_properties, self._metadata(item.kind, item.lang))
-        else:
-            from pptx import Presentation
+            return save_docx(document)
+        from pptx import Presentation
 
-            document = Presentation(io.BytesIO(data))
-            apply_metadata(document.core_properties, self._metadata(item.kind, item.lang))
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        presentation = Presentation(io.BytesIO(data))
+        apply_metadata(presentation.core_properties, self._metadata(item.kind, item.lang))
+        return save_pptx(presentation)
 
     def render(self, item: Planned) -> bytes:
         form = self.form_for(item)

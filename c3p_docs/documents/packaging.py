@@ -8,6 +8,67 @@ import zipfile
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+class _FixedTimeZip:
+    """The physical writer python-docx and python-pptx write parts through, stamping every entry alike."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        info.create_system = 0
+        self.zip.writestr(info, blob, compresslevel=6)
+
+    def close(self) -> bytes:
+        self.zip.close()
+        return self.buffer.getvalue()
+
+
+def save_docx(document) -> bytes:
+    """Save once with fixed timestamps (content types first, as the library orders them).
+
+    Uses python-docx's package writer steps; if a future version renames them, falls back to saving
+    normally and re-zipping.
+    """
+    package = document.part.package
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        parts = package.parts
+        for part in parts:
+            part.before_marshal()
+        writer = _FixedTimeZip()
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        PackageWriter._write_parts(writer, parts)
+        return writer.close()
+    except (AttributeError, TypeError, ImportError):
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return normalise_zip(buffer.getvalue())
+
+
+def save_pptx(presentation) -> bytes:
+    """As `save_docx`, through python-pptx's package writer."""
+    package = presentation.part.package
+    try:
+        from pptx.opc.serialized import PackageWriter
+
+        writer = _FixedTimeZip()
+        steps = PackageWriter(None, package._rels, tuple(package.iter_parts()))
+        steps._write_content_types_stream(writer)
+        steps._write_pkg_rels(writer)
+        steps._write_parts(writer)
+        return writer.close()
+    except (AttributeError, TypeError, ImportError):
+        buffer = io.BytesIO()
+        presentation.save(buffer)
+        return normalise_zip(buffer.getvalue())
+
+
 def normalise_zip(data: bytes) -> bytes:
     """`[Content_Types].xml` first, then the other parts in their original order, all stamped alike.
 

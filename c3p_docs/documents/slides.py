@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -15,7 +14,7 @@ from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import text_of
 from c3p_docs.documents.measure import INSET_MM, fits
-from c3p_docs.documents.packaging import apply_metadata, normalise_zip
+from c3p_docs.documents.packaging import apply_metadata, save_pptx
 from c3p_docs.documents.word import Metadata
 
 # A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
@@ -169,9 +168,7 @@ class SlideWriter:
 
     def to_bytes(self) -> bytes:
         apply_metadata(self.presentation.core_properties, self.metadata)
-        buffer = io.BytesIO()
-        self.presentation.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        return save_pptx(self.presentation)
 
 
 def render_slides(root: ET.Element, lang: str, metadata: Metadata) -> tuple[bytes, SlideReport]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from c3p_docs.documents.markup import text_of
-from c3p_docs.documents.packaging import apply_metadata, normalise_zip
+from c3p_docs.documents.packaging import apply_metadata, save_docx
 
 
 @dataclass(frozen=True)
@@ -262,9 +261,7 @@ class WordWriter:
     def to_bytes(self) -> bytes:
         apply_metadata(self.document.core_properties, self.metadata)
         self.document.core_properties.last_printed = self.metadata.created
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        return save_docx(self.document)
 
 
 def render_word(root: ET.Element, lang: str, metadata: Metadata, base_size: float = 10.5,
