@@ -178,6 +178,11 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
         hint = f" Did you mean {close[0]!r}?" if close else " Run `c3p-docs fields` for the list."
         findings.append(Finding("unknown-variable", "error", f"{dotted!r} is not a field.{hint}", file=str(path),
                                 path=tag.where))
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):
+            tag = tags[node.lineno - 1]
+            findings.append(Finding("unsafe-attribute", "error", f"{node.attr!r}: private attributes are refused "
+                                    "when the form is filled.", file=str(path), path=tag.where))
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             tag = tags[node.lineno - 1]

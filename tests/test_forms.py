@@ -215,3 +215,17 @@ def test_fields_lists_variables_with_examples():
     assert paths["budget.total"]["example"] == 18431600 and paths["budget.total"]["type"] == "int"
     assert "budget.items[].amount" in paths and "project.title.ja" in paths
     assert "yen" in payload["filters"]
+
+
+def test_a_form_reaching_for_python_internals_is_refused(tmp_path):
+    form = tmp_path / "evil.docx"
+    document = Document()
+    document.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    document.save(str(form))
+    checked = run_cli("check-form", form, "--format", "json")
+    assert checked.returncode == 1
+    assert {f["code"] for f in json.loads(checked.stdout)["findings"]} == {"unsafe-attribute"}
+    built = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge", "--form", f"pledge={form}")
+    assert_no_traceback(built)
+    assert built.returncode == 1 and "unsafe" in built.stderr
+    assert not (tmp_path / "out" / "submission" / "(4)_誓約書.docx").exists()

@@ -299,3 +299,17 @@ def test_password_protected_office_files_and_apple_formats(clean_folder):
     assert code == 1
     assert codes_for(payload, "(10)_保護.docx") == {"encrypted-file"}
     assert "not-windows-viewable" in codes_for(payload, "(10)_概要.pages")
+
+
+def test_damaged_containers_are_findings_not_crashes(clean_folder):
+    good = (clean_folder / "(3)_応募事業概要書_ja.docx").read_bytes()
+    damaged = bytearray(good)
+    for offset in range(200, min(len(damaged), 4000), 7):  # corrupt the compressed data, keep the directory
+        damaged[offset] ^= 0xFF
+    (clean_folder / "(3)_応募事業概要書_ja.docx").write_bytes(bytes(damaged))
+    truncated = pdf_bytes()
+    (clean_folder / "(9)_競争参加資格.pdf").write_bytes(truncated[: len(truncated) // 2])
+    code, payload = check(clean_folder)
+    assert code == 1
+    assert "corrupt-file" in codes_for(payload, "(3)_応募事業概要書_ja.docx")
+    assert "corrupt-file" in codes_for(payload, "(9)_競争参加資格.pdf")

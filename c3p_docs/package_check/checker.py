@@ -125,7 +125,12 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         if entry.size == 0:
             add(Finding("empty-file", "error", "the file is empty (0 bytes).", file=where))
             continue
-        entry.inspection = content.inspect(entry.path)
+        try:
+            entry.inspection = content.inspect(entry.path)
+        except Exception as error:  # noqa: BLE001 - a hostile file yields a finding, never a crash
+            entry.inspection = content.Inspection("unknown", [content.Problem(
+                "corrupt-file", "error", f"could not be read as the document it claims to be "
+                f"({type(error).__name__}); open and save it again.")])
         for problem in entry.inspection.problems:
             add(Finding(problem.code, problem.severity, problem.message, file=where))
         _extension_check(entry, where, add)

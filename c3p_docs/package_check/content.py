@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,7 +161,8 @@ def _inspect_pdf(path: Path) -> Inspection:
                 if reader.pages[0].get("/Rotate", 0) in (90, 270):
                     width, height = height, width
                 result.slide_size = (round(width), round(height))
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
+            NotImplementedError, AssertionError) as error:
         result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
                                        "export it again."))
     return result
@@ -207,7 +209,7 @@ def _inspect_zip(path: Path) -> Inspection:
         result = Inspection(kind)
         try:
             _ooxml_checks(archive, infos, result)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as error:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as error:
             result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind} ({error}); save it again."))
         return result
 
