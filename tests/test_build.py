@@ -165,7 +165,7 @@ def test_user_text_is_data_not_template_and_cannot_break_the_xml(tmp_path):
 
 def test_an_overlong_field_is_reported_not_overflowed(tmp_path):
     text = MINIMAL + "  # \n".replace("  # \n", "") 
-    text = text.replace("project:\n", "project:\n  needs: {ja: " + "長い説明" * 300 + ", en: long}\n")
+    text = text.replace("project:\n", "project:\n  needs: {ja: " + "長い説明" * 900 + ", en: long}\n")
     result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never",
                      "--only", "overview", "--format", "json")
     findings = json.loads(result.stdout)["findings"]

@@ -13,7 +13,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import text_of
-from c3p_docs.documents.measure import INSET_MM, fits
+from c3p_docs.documents.measure import INSET_MM, column_heights, fits, needed_height_mm
 from c3p_docs.documents.packaging import apply_metadata, save_pptx
 from c3p_docs.documents.word import Metadata
 
@@ -78,12 +78,33 @@ class SlideWriter:
         for slide_element in root.findall("slide"):
             slide = self.presentation.slides.add_slide(blank)
             for element in slide_element:
-                if element.tag in ("box", "rect"):
+                if element.tag == "column":
+                    for child in self._lay_out_column(element):
+                        self._box(slide, child)
+                elif element.tag in ("box", "rect"):
                     self._box(slide, element)
                 elif element.tag == "arrow":
                     self._arrow(slide, element)
                 else:
                     raise ValueError(f"unknown slide element <{element.tag}>")
+
+    def _lay_out_column(self, column: ET.Element) -> list[ET.Element]:
+        """Stack the column's children top to bottom; boxes without `h` share the height by content."""
+        x, y, w, h = (float(column.get(k)) for k in ("x", "y", "w", "h"))
+        gap = float(column.get("gap", "1.5"))
+        children = list(column)
+        fixed = [float(c.get("h")) if c.get("h") else None for c in children]
+        needs = [needed_height_mm("\n".join(self._paragraph_text(p) for p in (c.findall("p") or [c])),
+                                  w, float(c.get("size", "10"))) if f is None else 0.0
+                 for c, f in zip(children, fixed)]
+        top = y
+        for child, height in zip(children, column_heights(fixed, needs, h, gap)):
+            child.set("x", str(x))
+            child.set("w", str(w))
+            child.set("y", f"{top:.2f}")
+            child.set("h", f"{height:.2f}")
+            top += height + gap
+        return children
 
     def _box(self, slide, element: ET.Element) -> None:
         x, y, w, h = (float(element.get(k)) for k in ("x", "y", "w", "h"))
