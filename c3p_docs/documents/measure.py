@@ -61,6 +61,7 @@ def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: 
 
 
 PT_TO_MM = 25.4 / 72
+WORD_LINE = 1.15 * 1.3  # Word's 1.15 spacing over the font's ascent+descent (CJK faces run tall)
 
 
 def needed_height_mm(text: str, width_mm: float, size_pt: float) -> float:
@@ -96,3 +97,44 @@ def column_heights(fixed: list[float | None], needs: list[float], total: float, 
                 heights[j] = share
             break
     return heights
+
+
+def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, compact: bool = False) -> float:
+    """Rough height of rendered block markup on the page, to choose a size before LibreOffice checks it."""
+    from c3p_docs.documents.markup import text_of
+
+    spacing = WORD_LINE / 1.15 if compact else WORD_LINE
+
+    def block(text: str, size: float, width_mm: float, before: float = 0.0, after: float = 2.0) -> float:
+        lines = line_count(text, width_mm / PT_TO_MM, size)
+        if compact:
+            before, after = min(before, 4.0), min(after, 1.0)
+        return lines * size * spacing * PT_TO_MM + (before + after) * PT_TO_MM
+
+    total = 0.0
+    for element in root:
+        tag = element.tag
+        text = text_of(element)
+        if tag == "title":
+            total += block(text, float(element.get("size", 16)), content_width_mm, after=10)
+        elif tag in ("h1", "h2", "h3"):
+            total += block(text, {"h1": 14, "h2": 12, "h3": 11}[tag], content_width_mm, before=6, after=3)
+        elif tag in ("p", "li"):
+            size = float(element.get("size", base_size))
+            total += block(text, size, content_width_mm - (5 if tag == "li" else 0))
+        elif tag == "table":
+            widths = [float(w) for w in element.get("widths", "").split(",") if w]
+            size = float(element.get("size", base_size - 1))
+            for row in element.findall("tr"):
+                heights = []
+                column = 0
+                for cell in row:
+                    span = int(cell.get("span", "1"))
+                    width = sum(widths[column:column + span]) if widths else content_width_mm / max(len(row), 1)
+                    heights.append(block(text_of(cell), size, width - 2.5, after=0) + 1.0)
+                    column += span
+                total += max(heights or [0])
+            total += 4 * PT_TO_MM
+        elif tag == "spacer":
+            total += float(element.get("pt", 6)) * PT_TO_MM
+    return total
