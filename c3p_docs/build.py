@@ -15,7 +15,7 @@ from c3p_docs.documents.context import build_context, document_date, placeholder
 from c3p_docs.documents.markup import render_markup
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
-from c3p_docs.output import OutputState, kept_name, write_atomic
+from c3p_docs.output import OutputState, write_atomic
 from c3p_docs.project import LoadedProject
 from c3p_docs.jinja_env import environment
 
@@ -172,24 +172,19 @@ class Builder:
                 file=item.relative, path=label))
         return data
 
-    def write(self, relative: str, data: bytes, item: Planned) -> str | None:
+    def write(self, relative: str, data: bytes, item: Planned) -> str:
         """Write unless unchanged; a file a person edited is kept and ours goes beside it."""
-        target = self.out / relative
-        if target.exists() and self.state.written.get(relative) and not self.state.edited_since_written(relative) \
-                and target.read_bytes() == data:
-            self.result.unchanged += 1
-            return relative
-        if self.state.edited_since_written(relative):
-            relative = kept_name(relative)
-            self.result.kept.append(str(self.out / relative))
+        written = self.state.write(relative, data)
+        if written.kept:
+            self.result.kept.append(str(self.out / written.relative))
             self.result.findings.append(Finding(
-                "kept-edited-file", "warning", f"{target} was changed since c3p-docs wrote it; it is kept and the "
-                f"new rendition is {self.out / relative}.", file=str(target)))
-            target = self.out / relative
-        write_atomic(target, data)
-        self.state.record(relative, data)
-        self.result.written.append({"kind": item.kind, "lang": item.lang, "path": relative})
-        return relative
+                "kept-edited-file", "warning", f"{self.out / written.kept} was changed since c3p-docs wrote it; it "
+                f"is kept and the new rendition is {self.out / written.relative}.", file=str(self.out / written.kept)))
+        if written.changed:
+            self.result.written.append({"kind": item.kind, "lang": item.lang, "path": written.relative})
+        else:
+            self.result.unchanged += 1
+        return written.relative
 
     def step(self, index: int, total: int, label: str) -> None:
         if self.progress:
@@ -311,10 +306,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             entry["attachment"] = item.attachment.label
         manifest.append(entry)
         if item.pdf_relative:
-            pdf_target = out / item.pdf_relative
-            fresh = pdf_target.exists() and builder.state.written.get(item.pdf_relative + "#source") == \
-                builder.state.written.get(written)
-            if fresh and not builder.state.edited_since_written(item.pdf_relative):
+            if builder.state.pdf_is_fresh(item.pdf_relative, written):
                 manifest.append({"kind": item.kind, "lang": item.lang, "path": item.pdf_relative,
                                  "attachment": item.attachment.label})
                 builder.result.unchanged += 1
@@ -332,7 +324,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
                                                        file=str(source)))
                 continue
             relative = builder.write(item.pdf_relative, data, item)
-            builder.state.written[item.pdf_relative + "#source"] = builder.state.written.get(written)
+            builder.state.record_pdf_source(item.pdf_relative, written)
             manifest.append({"kind": item.kind, "lang": item.lang, "path": relative,
                              "attachment": item.attachment.label})
     if "email_draft" in kinds:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from c3p_docs.errors import C3pError, UsageError
 from c3p_docs.findings import Finding
-from c3p_docs.output import OutputState, kept_name, write_atomic
+from c3p_docs.output import OutputState, write_atomic
 
 # (font size, compact spacing): first spacing shrinks, then the font, down to an 8-point floor.
 STEPS = [(10.5, False), (10.5, True), (10.0, True), (9.5, True), (9.0, True), (8.5, True), (8.0, True)]
@@ -124,10 +124,7 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
             sources = []
             for item in pending:
                 outcome, path, lang, folder, state, written, step = item
-                pdf_relative = str(Path(written).with_suffix(".pdf"))
-                fresh = (folder / pdf_relative).exists() and state.written.get(pdf_relative + "#source") == \
-                    state.written.get(written) and not state.edited_since_written(pdf_relative)
-                if not fresh:
+                if not state.pdf_is_fresh(str(Path(written).with_suffix(".pdf")), written):
                     sources.append(item)
             converted = convert_to_pdf([folder / written for _, _, _, folder, _, written, _ in sources]) if sources else {}
             retry = []
@@ -149,7 +146,7 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
                                                     file=str(folder / written)))
                 pdf_relative = str(Path(written).with_suffix(".pdf"))
                 _write(folder, state, pdf_relative, data, force, outcome)
-                state.written[pdf_relative + "#source"] = state.written.get(written)
+                state.record_pdf_source(pdf_relative, written)
                 state.save()
             pending = retry
         for path in paths:
@@ -220,19 +217,11 @@ def _prepare_all(paths: list[Path], year_month: str, out: Path, languages: list[
 
 
 def _write(folder: Path, state: OutputState, relative: str, data: bytes, force: bool, outcome: ProjectOutcome) -> str:
-    target = folder / relative
-    if target.exists() and target.read_bytes() == data:
-        state.record(relative, data)
-        return relative
-    if state.edited_since_written(relative) and not force:
-        kept = kept_name(relative)
-        outcome.findings.append(Finding("kept-edited-file", "warning", f"{target} was edited since c3p-docs wrote it; "
-                                        f"kept. The new report is {folder / kept} (--force replaces).", file=str(target)))
-        relative = kept
-        target = folder / relative
-        if target.exists() and target.read_bytes() == data:
-            return relative
-    write_atomic(target, data)
-    state.record(relative, data)
-    outcome.files.append(str(target))
-    return relative
+    written = state.write(relative, data, force)
+    if written.kept:
+        outcome.findings.append(Finding("kept-edited-file", "warning", f"{folder / written.kept} was edited since "
+                                        f"c3p-docs wrote it; kept. The new report is {folder / written.relative} "
+                                        "(--force replaces).", file=str(folder / written.kept)))
+    if written.changed:
+        outcome.files.append(str(folder / written.relative))
+    return written.relative

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 STATE_FILE = ".c3p-docs-state.json"
@@ -28,6 +29,15 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Written:
+    """Where `OutputState.write` put the data, whether it changed the disk, and which edited file it kept."""
+
+    relative: str
+    changed: bool
+    kept: str | None = None
 
 
 class OutputState:
@@ -53,6 +63,28 @@ class OutputState:
 
     def record(self, relative: str, data: bytes) -> None:
         self.written[relative] = digest(data)
+
+    def write(self, relative: str, data: bytes, force: bool = False) -> Written:
+        """Write atomically unless the file already holds `data`; a file a person edited since we wrote
+        it is kept (unless `force`) and ours goes beside it as NAME.new.EXT."""
+        kept = None
+        if self.edited_since_written(relative) and not force and (self.root / relative).read_bytes() != data:
+            kept, relative = relative, kept_name(relative)
+        target = self.root / relative
+        if target.exists() and target.read_bytes() == data:
+            self.record(relative, data)
+            return Written(relative, False, kept)
+        write_atomic(target, data)
+        self.record(relative, data)
+        return Written(relative, True, kept)
+
+    def pdf_is_fresh(self, pdf_relative: str, source_relative: str) -> bool:
+        """The PDF was converted from the source as it is now, and nobody changed it since."""
+        return ((self.root / pdf_relative).exists() and not self.edited_since_written(pdf_relative)
+                and self.written.get(pdf_relative + "#source") == self.written.get(source_relative))
+
+    def record_pdf_source(self, pdf_relative: str, source_relative: str) -> None:
+        self.written[pdf_relative + "#source"] = self.written.get(source_relative, "")
 
     def save(self) -> None:
         data = json.dumps({"files": dict(sorted(self.written.items()))}, ensure_ascii=False, indent=1).encode() + b"\n"
