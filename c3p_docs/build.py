@@ -86,8 +86,8 @@ def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
             for index in range(status.count):
                 suffix = f"{index + 1}" if status.count > 1 else ""
                 files.append(attachment_file_name(rule, lang, extension, suffix))
-            if rule.needs_translation:
-                files.append(attachment_file_name(rule, lang, extension, "和訳"))
+            if rule.translation_markers:
+                files.append(attachment_file_name(rule, lang, extension, rule.translation_markers[0]))
         names[rule.label] = files if status.status != "not_applicable" else []
     return names
 

@@ -66,8 +66,10 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
     match = re.fullmatch(re.escape(head) + r"(?P<names>.*?)" + re.escape(closing)
                          + r"(?P<year>.*?年度)" + r"(?P<tail>.*)", normalised)
     if not match:
-        add("subject-format", f"does not follow the call's pattern {rules.subject.pattern.format(japanese_city='本邦自治体', partner_city='パートナー都市', separator=rules.subject.separator, fiscal_year_ja=era_year)!r}"
-            f"; expected {expected!r}." if expected else "; see `c3p-docs subject make`.")
+        printed = rules.subject.pattern.format(**rules.subject.printed_as, separator=rules.subject.separator,
+                                               fiscal_year_ja=era_year)
+        hint = f"expected {expected!r}." if expected else "`c3p-docs subject make PROJECT.yaml` prints it."
+        add("subject-format", f"does not follow the call's pattern {printed!r}; {hint}")
         return findings
     if match["year"] != era_year:
         add("subject-fiscal-year", f"fiscal year written {match['year']!r}; the call's is {era_year!r} "

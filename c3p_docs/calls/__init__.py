@@ -73,8 +73,9 @@ class AttachmentRule(_Data):
     """Status when the condition does not hold."""
     per_organisation: bool = False
     """One per organisation of a joint application."""
-    needs_translation: bool = False
-    """Foreign-language letters need a Japanese translation (和訳) beside them."""
+    translation_markers: list[str] = Field(default_factory=list)
+    """Words that mark the Japanese translation a foreign-language document needs beside it; the first
+    names the expected file. Empty when no translation is asked for."""
     max_pages: int | None = None
     """Page limit per file."""
     published: bool = False
@@ -223,6 +224,9 @@ class SubjectRule(_Data):
     """Fixed text with {japanese_city}, {partner_city} and {fiscal_year_ja}."""
     separator: str
     """Character between the two names, as printed in the call."""
+    printed_as: dict[str, str] = Field(default_factory=lambda: {"japanese_city": "{japanese_city}",
+                                                                "partner_city": "{partner_city}"})
+    """The call's own words where the names go, to quote the pattern in messages."""
     numbering_allowed: bool = False
     """Whether "(1/3)" may be added when a package needs several mails."""
     source: str

@@ -215,9 +215,11 @@ def _attachment_checks(folder: Path, rules: CallRules, project: Project | None,
                         add(Finding("missing-translation", "error", f"no {'Japanese' if lang == 'ja' else 'English'} "
                                     f"version of {rule.name.en}; the call asks for both ({rule.source}). Mark the files "
                                     "with _ja and _en.", attachment=label))
-        if rule.needs_translation and not any(names.is_translation(e.path.name) for e in files):
-            add(Finding("missing-translation", "warning", f"no Japanese translation (和訳) beside the letters of "
-                        f"interest; the partner city's letter needs one ({rule.source}). Name it …和訳….",
+        if rule.translation_markers and not any(names.is_translation(e.path.name, rule.translation_markers)
+                                                for e in files):
+            marker = rule.translation_markers[0]
+            add(Finding("missing-translation", "warning", f"no Japanese translation ({marker}) beside the letters "
+                        f"of interest; the partner city's letter needs one ({rule.source}). Name it …{marker}….",
                         attachment=label))
         if rule.per_organisation and len(files) < status.count:
             add(Finding("missing-attachment", "warning", f"{len(files)} file(s) for {status.count} organisations; "

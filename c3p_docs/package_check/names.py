@@ -35,8 +35,8 @@ def language_of(name: str) -> str | None:
     return None
 
 
-def is_translation(name: str) -> bool:
-    return "和訳" in name or "翻訳" in name or "translation" in name.casefold()
+def is_translation(name: str, markers: list[str]) -> bool:
+    return any(marker.casefold() in name.casefold() for marker in markers)
 
 
 def is_system_file(name: str) -> bool:
