@@ -30,7 +30,6 @@ def make_large_package(folder: Path) -> None:
     import zipfile
 
     from pypdf import PdfWriter
-
     from pypdf.generic import DecodedStreamObject, NameObject
 
     blob = os.urandom(5_000_000)

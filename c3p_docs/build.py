@@ -15,9 +15,9 @@ from c3p_docs.documents.context import build_context, document_date, placeholder
 from c3p_docs.documents.markup import render_markup
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.jinja_env import environment
 from c3p_docs.output import OutputState, write_atomic
 from c3p_docs.project import LoadedProject
-from c3p_docs.jinja_env import environment
 
 KINDS = ("cover", "application_form", "overview", "summary", "pledge", "checklist", "final_report_outline",
          "final_summary", "email_draft")

@@ -91,7 +91,7 @@ def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, int]:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"C3P {city_pair}")
-    stamp = dt.datetime.combine(fiscal_year_bounds(rules.fiscal_year)[0], dt.time(0, 0), dt.timezone.utc)
+    stamp = dt.datetime.combine(fiscal_year_bounds(rules.fiscal_year)[0], dt.time(0, 0), dt.UTC)
     events = project_events(project, rules)
     for event in events:
         item = IcsEvent()

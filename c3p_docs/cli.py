@@ -13,6 +13,7 @@ import typer.core
 
 from c3p_docs.errors import C3pError, UsageError
 
+
 class _WorkflowOrder(typer.core.TyperGroup):
     """List commands in the order an applicant uses them, not the order they are defined."""
 
@@ -93,14 +94,14 @@ def handled(function):
             import os
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(0)
+            raise typer.Exit(0) from None
         except OSError as error:  # the disk, not our input: say which file and why
             _stderr(f"c3p-docs: {error.filename or ''}: {error.strerror or error}. Check the path and that you "
                     "can write there.", colour="\033[31m")
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             _stderr("c3p-docs: interrupted; files already written are complete, nothing half-written was kept.")
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except Exception as error:  # a bug, not bad input: say so briefly, keep the traceback for --debug
             import os
             import traceback
@@ -109,7 +110,7 @@ def handled(function):
                 traceback.print_exc()
             _stderr(f"c3p-docs: internal error ({type(error).__name__}: {error}). Please report it with the "
                     "command you ran; set C3P_DEBUG=1 to see the details.", colour="\033[31m")
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
 
     return wrapper
 

@@ -6,7 +6,7 @@ import difflib
 import io
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from c3p_docs.findings import Finding
@@ -198,7 +198,7 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
     return findings
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mapping_paths() -> frozenset[str]:
     known = known_paths()
     return frozenset(p.rsplit(".", 1)[0] for p in known if "." in p)

@@ -8,9 +8,9 @@ from pathlib import Path
 import yaml
 
 from c3p_docs.calls import CallRules
+from c3p_docs.jinja_env import template_dir
 from c3p_docs.model import Project
 from c3p_docs.project import _inner_model
-from c3p_docs.jinja_env import template_dir
 
 STARTER = Path(__file__).parent / "data" / "starter.yaml"
 

@@ -30,6 +30,7 @@ def environment(lang: str, override: str | None = None):
         loaders += [FileSystemLoader(str(Path(override) / lang)), FileSystemLoader(override)]
     loaders.append(FileSystemLoader(str(template_dir(lang))))
     loaders.append(FileSystemLoader(str(template_dir("common"))))
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["xml.j2", "xml"], disabled_extensions=("txt.j2",), default=True), undefined=StrictUndefined,
+    autoescape = select_autoescape(["xml.j2", "xml"], disabled_extensions=("txt.j2",), default=True)
+    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=autoescape, undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     return env

@@ -81,16 +81,20 @@ def sender_address(project) -> str | None:
         return None
     from email.utils import formataddr
 
-    return formataddr((project.contact.name or "", project.contact.email))
+    from c3p_docs.bilingual import pick
+
+    return formataddr((pick(project.contact.name, "ja") or "", project.contact.email))
 
 
 def body_context(project, rules: CallRules) -> dict:
     """Values the mail body template names; empty where the project does not say."""
+    from c3p_docs.bilingual import pick
+
     contact = project.contact if project else None
     applicant = project.applicant.name if project else None
     return {"applicant_name": (applicant.ja or applicant.en) if applicant else "",
-            "contact_name": (contact.name if contact else None) or "",
-            "contact_department": (contact.department if contact else None) or "",
+            "contact_name": (pick(contact.name, "ja") if contact else None) or "",
+            "contact_department": (pick(contact.department, "ja") if contact else None) or "",
             "contact_phone": (contact.phone if contact else None) or "",
             "contact_email": (contact.email if contact else None) or "",
             "call_name": rules.name.ja}

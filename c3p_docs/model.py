@@ -32,6 +32,32 @@ class Bilingual(Strict):
         return bool(self.ja) and bool(self.en)
 
 
+class Name(Bilingual):
+    """A name in Japanese and English, on one line (names go into mail headers and file names)."""
+
+    @field_validator("ja", "en")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value and ("\n" in value or "\r" in value):
+            raise ValueError("a name must be on one line; remove the line break")
+        return value
+
+
+def _one_line(value: str | None) -> str | None:
+    if value and ("\n" in value or "\r" in value):
+        raise ValueError("a name must be on one line; remove the line break")
+    return value
+
+
+Text = str | Bilingual
+"""A plain string (used in both languages) or `{ja, en}`."""
+PersonName = str | Name
+"""A person's name: a plain string or `{ja, en}` on one line."""
+
+MAX_YEN = 10**12
+"""No C3P amount comes near a trillion yen: a larger figure is a typo."""
+
+
 class BilingualList(Strict):
     """Bullet points in Japanese and English."""
 
@@ -102,7 +128,7 @@ class ProjectInfo(Strict):
 class JapaneseCity(Strict):
     """The Japanese local government (本邦自治体)."""
 
-    name: Bilingual
+    name: Name
     """Name of the Japanese city or prefecture."""
     kind: Literal["prefecture", "municipality"] | None = None
     """`prefecture` or `municipality` (decides the financial-capability threshold)."""
@@ -115,7 +141,7 @@ class JapaneseCity(Strict):
 class PartnerCity(Strict):
     """The city abroad (パートナー都市)."""
 
-    name: Bilingual
+    name: Name
     """Name of the partner city."""
     country: str
     """Country name in English, e.g. Indonesia, Vietnam, Lao PDR."""
@@ -148,12 +174,37 @@ class Certifications(Strict):
     """Work-life balance certifications (eruboshi_platinum, kurumin_new, youth_yell, …)."""
 
 
+class OrganisationProfile(Strict):
+    """What an organisation overview (団体概要) shows beyond the name."""
+
+    established: int | None = Field(None, ge=1600, le=2100)
+    """Year the organisation was established."""
+    capital_jpy: int | None = Field(None, ge=0, le=MAX_YEN * 100)
+    """Capital in JPY."""
+    business: Bilingual | None = None
+    """Main lines of business."""
+    offices: Bilingual | None = None
+    """Head office and branches."""
+    track_record: BilingualList = Field(default_factory=BilingualList)
+    """Relevant past projects, one per line."""
+    url: str | None = None
+    """Web site."""
+    representative: Name | None = None
+    """Representative (title and name), when not given on the organisation itself."""
+    address: Bilingual | None = None
+    """Address, when not given on the organisation itself."""
+    employees: int | None = Field(None, ge=0)
+    """Number of employees, when not given on the organisation itself."""
+
+
 class Applicant(Strict):
     """The lead organisation (代表者)."""
 
-    name: Bilingual
+    kind: Literal["company", "organisation", "individual"] | None = None
+    """`company` (当社, the default), `organisation` (当団体) or `individual` (私): the pledge's wording."""
+    name: Name
     """Name of the lead organisation."""
-    representative: Bilingual | None = None
+    representative: Name | None = None
     """Title and name of the representative who signs (e.g. 代表取締役社長 山田太郎)."""
     address: Bilingual | None = None
     """Registered address."""
@@ -167,37 +218,57 @@ class Applicant(Strict):
     """Certifications held."""
     wage_increase_pledge: bool | None = None
     """True if the applicant submits a wage-increase pledge."""
+    profile: OrganisationProfile | None = None
+    """Organisation overview (R6-2 ⑥, FY2026 (5))."""
 
 
 class Organisation(Strict):
     """A joint implementer."""
 
-    name: Bilingual
+    name: Name
     """Name of the organisation."""
     role: Bilingual | None = None
     """Its role in the project."""
+    representative: Name | None = None
+    """Title and name of its representative."""
+    address: Bilingual | None = None
+    """Registered address."""
+    employees: int | None = Field(None, ge=0)
+    """Number of regular employees."""
+    profile: OrganisationProfile | None = None
+    """Organisation overview (R6-2 ⑥, FY2026 (5))."""
 
 
 class ProjectManager(Strict):
     """The proposed project manager (管理技術者)."""
 
-    name: str | None = None
-    """Name of the project manager."""
+    name: PersonName | None = None
+    """Name of the project manager: a string or {ja, en}."""
     other_assignments: int | None = Field(None, ge=0)
     """Other current assignments, excluding this one (scored)."""
+
+    @field_validator("name")
+    @classmethod
+    def _name_one_line(cls, value):
+        return _one_line(value) if isinstance(value, str) else value
 
 
 class Contact(Strict):
     """Contact person for the application."""
 
-    name: str | None = None
-    """Name."""
-    department: str | None = None
-    """Department and title."""
+    name: PersonName | None = None
+    """Name: a string or {ja, en}."""
+    department: Text | None = None
+    """Department and title: a string or {ja, en}."""
     phone: str | None = None
     """Phone number."""
     email: str | None = None
     """E-mail address."""
+
+    @field_validator("name")
+    @classmethod
+    def _name_one_line(cls, value):
+        return _one_line(value) if isinstance(value, str) else value
 
     @field_validator("email")
     @classmethod
@@ -212,16 +283,27 @@ class JcmProject(Strict):
 
     name: Bilingual
     """Name of the JCM project."""
-    technology: str | None = None
-    """Technology, e.g. rooftop solar PV."""
-    capex_jpy: int | None = Field(None, ge=0)
+    technology: Text | None = None
+    """Technology, e.g. rooftop solar PV: a string or {ja, en}."""
+    capex_jpy: int | None = Field(None, ge=0, le=MAX_YEN)
     """Investment cost in JPY."""
-    subsidy_jpy: int | None = Field(None, ge=0)
+    subsidy_jpy: int | None = Field(None, ge=0, le=MAX_YEN)
     """JCM subsidy requested in JPY."""
-    annual_reduction_t: float | None = Field(None, ge=0)
+    annual_reduction_t: float | None = Field(None, ge=0, le=10**9)
     """Expected reduction, t-CO2eq a year."""
     useful_life_years: int | None = Field(None, ge=1, le=100)
     """Legal useful life of the equipment in years."""
+
+
+class JcmAdoption(Strict):
+    """A JCM model project adopted under this city pair."""
+
+    fiscal_year: int = Field(ge=2013, le=2100)
+    """Japanese fiscal year of the adoption."""
+    title: Bilingual
+    """Title of the adopted project."""
+    country: str | None = None
+    """Country of the project, in English."""
 
 
 class Jcm(Strict):
@@ -229,8 +311,10 @@ class Jcm(Strict):
 
     projects: list[JcmProject] = Field(default_factory=list)
     """JCM projects expected from the study."""
-    adoptions_last_3_years: int | None = Field(None, ge=0)
-    """JCM projects adopted under this city pair in the last 3 years (surveys excluded)."""
+    adoptions_last_3_years: int | None = Field(None, ge=0, le=1000)
+    """JCM projects adopted under this city pair in the last 3 years (surveys excluded); a bare count."""
+    adoptions: list[JcmAdoption] = Field(default_factory=list)
+    """JCM model-project adoptions in the last 3 years, one entry each (R6-2 ⑦)."""
 
 
 class BudgetItem(Strict):
@@ -240,9 +324,9 @@ class BudgetItem(Strict):
     """Expense category (RULES.md §4)."""
     description: str | Bilingual
     """What the money is for."""
-    unit_cost_jpy: int = Field(ge=0)
+    unit_cost_jpy: int = Field(ge=0, le=MAX_YEN)
     """Unit cost in JPY, before tax."""
-    quantity: float = Field(1, ge=0)
+    quantity: float = Field(1, ge=0, le=10**6)
     """Quantity (people × days, trips, sets…)."""
     unit: str | None = None
     """Unit of the quantity, e.g. 人日, trips."""
@@ -268,9 +352,22 @@ class Budget(Strict):
     """Claim the call's extra amount for on-site surveys a JCM application needs (R6-2)."""
 
 
+class ItineraryDay(Strict):
+    """One day of a trip."""
+
+    date: dt.date
+    """The day (YYYY-MM-DD)."""
+    place: Text | None = None
+    """Where: a string or {ja, en}."""
+    visit: Bilingual | None = None
+    """Whom or what is visited, and why."""
+
+
 class Activity(Strict):
     """A planned or done activity."""
 
+    id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    """Short unique id (letters, digits, - _ .), e.g. survey-1: `trip plan PROJECT survey-1`."""
     kind: ActivityKind
     """field_survey, invitation, workshop, report_session, seminar, jica_consultation, other."""
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -281,16 +378,32 @@ class Activity(Strict):
     """Last day, for activities of several days."""
     title: Bilingual | None = None
     """Title of the activity."""
-    place: str | None = None
-    """Where it takes place."""
+    place: Text | None = None
+    """Where it takes place: a string or {ja, en}."""
     status: Literal["planned", "done", "cancelled"] = "planned"
     """planned, done or cancelled."""
     notes: str | None = None
     """Free notes."""
-    plan_submitted: bool | None = None
-    """The advance plan was sent to the ministry (field surveys and invitations)."""
-    report_submitted: bool | None = None
-    """The summary report was sent to the ministry after it (field surveys and invitations)."""
+    purpose: Bilingual | None = None
+    """Why the trip is made (trip plan and report)."""
+    itinerary: list[ItineraryDay] = Field(default_factory=list)
+    """Day by day: date, place, whom or what is visited."""
+    participants: list[PersonName] = Field(default_factory=list)
+    """Who travels or takes part (name and affiliation)."""
+    programme: BilingualList = Field(default_factory=BilingualList)
+    """The workshop's programme, one line per item."""
+    attendees: int | None = Field(None, ge=0, le=100000)
+    """How many people attended the workshop or seminar."""
+    results: BilingualList = Field(default_factory=BilingualList)
+    """What came out of it (trip report)."""
+    next_steps: BilingualList = Field(default_factory=BilingualList)
+    """What follows from it (trip report)."""
+    photos: list[str] = Field(default_factory=list)
+    """Photo files to list in the trip report (paths relative to the project file)."""
+    plan_submitted: dt.date | bool | None = None
+    """Date the advance plan went to the ministry (field surveys and invitations); `true` if the date is unknown."""
+    report_submitted: dt.date | bool | None = None
+    """Date the report went to the ministry after it; `true` if the date is unknown."""
 
     @model_validator(mode="after")
     def _when(self) -> Activity:
@@ -341,6 +454,86 @@ class Attachments(Strict):
     """Additional "other" items."""
 
 
+Programme = Literal["C3P", "JICA", "METI", "own", "other"]
+
+
+class HistoryEntry(Strict):
+    """Past cooperation of the two cities in one fiscal year and programme."""
+
+    fiscal_year: int = Field(ge=1950, le=2100)
+    """Japanese fiscal year (April–March)."""
+    programme: Programme = "C3P"
+    """C3P, JICA, METI, own (the cities' own budget) or other."""
+    title: Bilingual | None = None
+    """Title of that year's project."""
+    planned: BilingualList = Field(default_factory=BilingualList)
+    """What was planned for that year, one line per item."""
+    results: BilingualList = Field(default_factory=BilingualList)
+    """What was achieved, one line per item."""
+
+
+class PlanEntry(Strict):
+    """The multi-year plan for one fiscal year of the project period."""
+
+    fiscal_year: int = Field(ge=2000, le=2100)
+    """Japanese fiscal year (April–March)."""
+    goals: BilingualList = Field(default_factory=BilingualList)
+    """Goals of the year."""
+    activities: BilingualList = Field(default_factory=BilingualList)
+    """Main activities."""
+    outputs: BilingualList = Field(default_factory=BilingualList)
+    """Expected outputs."""
+
+
+class Actual(Strict):
+    """Money actually spent, for the settlement."""
+
+    date: dt.date
+    """Date of payment (YYYY-MM-DD)."""
+    category: BudgetCategory
+    """Expense category, as budget items."""
+    description: Text | None = None
+    """What was paid for."""
+    amount_jpy: int = Field(ge=0, le=MAX_YEN)
+    """Amount in JPY before consumption tax."""
+
+
+class PinContact(Strict):
+    """A contact named in the Project Idea Note."""
+
+    name: PersonName | None = None
+    """Person's name."""
+    organisation: Text | None = None
+    """Organisation."""
+    email: str | None = None
+    """E-mail address."""
+
+
+class Pin(Strict):
+    """What the Project Idea Note (R6-2 ⑫, English, ≤ 3 A4 pages) needs beyond the other fields."""
+
+    location: Text | None = None
+    """Where the JCM projects would be (province, city, site)."""
+    project_type: Text | None = None
+    """Type of project, e.g. energy efficiency in industry."""
+    participants: list[Text] = Field(default_factory=list)
+    """Expected project participants on both sides (companies, agencies)."""
+    baseline: Bilingual | None = None
+    """Business-as-usual case the reductions are measured against."""
+    reduction_basis: Bilingual | None = None
+    """How the reductions were estimated (formula, data, assumptions)."""
+    monitoring: Bilingual | None = None
+    """How reductions would be monitored."""
+    finance: Bilingual | None = None
+    """How the cost beyond the JCM subsidy is financed."""
+    benefits: Bilingual | None = None
+    """Benefits beyond GHG reductions (air quality, jobs, resilience…)."""
+    host_policy: Bilingual | None = None
+    """Fit with Indonesian national or local policy."""
+    contacts: list[PinContact] = Field(default_factory=list)
+    """Contacts for questions from Indonesian officials."""
+
+
 class Project(Strict):
     """One C3P project: the single source of every document."""
 
@@ -376,6 +569,27 @@ class Project(Strict):
     """Date printed on the documents; without it they carry the call's closing date, so rebuilds are identical."""
     forms: dict[FormKind, str] = Field(default_factory=dict)
     """Tagged official form files to fill instead of the built-in renditions, by kind."""
+    narrative: dict[str, Bilingual] = Field(default_factory=dict)
+    """The applicant's text per evaluation criterion of the call (`c3p-docs calls CALL --criteria`)."""
+    history: list[HistoryEntry] = Field(default_factory=list)
+    """Past cooperation of the two cities, one entry per fiscal year and programme."""
+    plan: list[PlanEntry] = Field(default_factory=list)
+    """Multi-year plan, one entry per fiscal year of the project period."""
+    actuals: list[Actual] = Field(default_factory=list)
+    """Spending so far, for `settle` (or a CSV ledger with the same columns)."""
+    pin: Pin | None = None
+    """Project Idea Note details (R6-2 ⑫, Indonesia)."""
+
+    @field_validator("activities")
+    @classmethod
+    def _unique_activity_ids(cls, value: list[Activity]) -> list[Activity]:
+        seen: set[str] = set()
+        for activity in value:
+            if activity.id is not None:
+                if activity.id in seen:
+                    raise ValueError(f"activity id {activity.id!r} is used twice; ids must be unique")
+                seen.add(activity.id)
+        return value
 
     @field_validator("monthly")
     @classmethod

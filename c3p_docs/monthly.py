@@ -71,7 +71,7 @@ def month_activities(project: Project, year_month: str) -> MonthlyContent:
 
 def monthly_context(base: dict, project: Project, rules: CallRules, year_month: str, lang: str) -> dict:
     """The build context plus the month: entries of monthly.YYYY-MM, activities, due date, reminders."""
-    from c3p_docs.documents.context import pick
+    from c3p_docs.bilingual import pick
 
     words = base["t"]
     entry = project.monthly.get(year_month)
@@ -83,7 +83,7 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
     def describe(activity: Activity) -> dict:
         when = format_date(activity.date, lang) if activity.date else format_month(activity.month, lang)
         return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
-                "place": activity.place, "status": words["activity_status"][activity.status]}
+                "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
 
     return {
         **base,

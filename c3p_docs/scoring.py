@@ -52,9 +52,9 @@ def _metric(project: Project, metric: str) -> tuple[float | None, str]:
             return None, "needs project_manager.other_assignments"
         return count, f"{count} other current assignment(s) of the project manager"
     if metric == "jcm_adoptions":
-        count = project.jcm.adoptions_last_3_years
+        count = len(project.jcm.adoptions) if project.jcm.adoptions else project.jcm.adoptions_last_3_years
         if count is None:
-            return None, "needs jcm.adoptions_last_3_years"
+            return None, "needs jcm.adoptions[] or jcm.adoptions_last_3_years"
         return count, f"{count} JCM adoption(s) under this city pair in the last 3 years"
     raise ValueError(f"unknown metric {metric!r} in the call profile")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FY2024, FY2026, MINIMAL, run_cli, write_project
 
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import load_call
 from c3p_docs.model import Budget, Project
 from c3p_docs.scoring import score_project
-from conftest import FY2024, FY2026, MINIMAL, run_cli, write_project
 
 R6 = load_call("fy2024-2")
 FY26 = load_call("fy2026-1")

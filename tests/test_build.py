@@ -7,11 +7,10 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import FY2024, FY2026, MINIMAL, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
-
-from conftest import docx_text, FY2024, FY2026, MINIMAL, assert_no_traceback, run_cli, write_project
 
 A4_TWIPS = (11906, 16838)
 
@@ -62,7 +61,7 @@ def test_word_documents_are_a4_with_east_asian_fonts_and_project_metadata(built)
 
 
 def test_the_application_form_carries_the_budget_and_the_parties(built):
-    text = docx_text((built / "(1)_応募様式.docx"))
+    text = docx_text(built / "(1)_応募様式.docx")
     # 7,200,000 + 5,760,000 + 2,500,000 + G&A 1,296,000 = 16,756,000; tax 1,675,600; total 18,431,600
     for fact in ("株式会社環境都市総研", "北九州市", "ダバオ市（フィリピン）", "18,431,600円", "1,296,000円",
                  "1,675,600円", "令和8年度", "九州エネルギーサービス株式会社", "h.sato@example.co.jp",
@@ -71,8 +70,8 @@ def test_the_application_form_carries_the_budget_and_the_parties(built):
 
 
 def test_ja_and_en_show_the_same_numbers(built):
-    ja = docx_text((built / "submission" / "(3)_応募事業概要書_ja.docx"))
-    en = docx_text((built / "submission" / "(3)_応募事業概要書_en.docx"))
+    ja = docx_text(built / "submission" / "(3)_応募事業概要書_ja.docx")
+    en = docx_text(built / "submission" / "(3)_応募事業概要書_en.docx")
     assert "3,200" in ja and "3,200" in en and "3,600" in ja and "3,600" in en
     assert "Davao City" in en and "ダバオ市" in ja
 
@@ -108,7 +107,7 @@ def test_the_final_summary_has_three_slides(built):
 
 
 def test_the_checklist_lists_every_attachment_with_its_status(built):
-    text = docx_text((built / "checklist_ja.docx"))
+    text = docx_text(built / "checklist_ja.docx")
     for label in ("(0)", "(1)", "(5)", "(8)", "(10)"):
         assert label in text
     assert "(6)_環境マネジメント認証.pdf" in text  # ISO14001 held: (6) required
@@ -149,9 +148,9 @@ def test_a_draft_builds_with_visible_placeholders(tmp_path):
     result = run_cli("build", write_project(tmp_path, MINIMAL), "-o", tmp_path / "out", "--pdf", "never")
     assert_no_traceback(result)
     assert result.returncode == 0, result.stderr
-    text = docx_text((tmp_path / "out" / "(1)_応募様式.docx"))
+    text = docx_text(tmp_path / "out" / "(1)_応募様式.docx")
     assert "（未記入）" in text
-    en = docx_text((tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx"))
+    en = docx_text(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx")
     assert "(to be completed)" in en
 
 
@@ -159,12 +158,12 @@ def test_user_text_is_data_not_template_and_cannot_break_the_xml(tmp_path):
     text = MINIMAL.replace("en: Test project}", "en: \"{{ 7*7 }} <b>&amp; </doc> {% raw %}\"}")
     result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never")
     assert result.returncode == 0, result.stderr
-    body = docx_text((tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx"))
+    body = docx_text(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx")
     assert "{{ 7*7 }} <b>&amp; </doc> {% raw %}" in body and "49" not in body
 
 
 def test_an_overlong_field_is_reported_not_overflowed(tmp_path):
-    text = MINIMAL + "  # \n".replace("  # \n", "") 
+    text = MINIMAL + "  # \n".replace("  # \n", "")
     text = text.replace("project:\n", "project:\n  needs: {ja: " + "長い説明" * 900 + ", en: long}\n")
     result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never",
                      "--only", "overview", "--format", "json")
@@ -179,8 +178,8 @@ def test_a_user_template_overrides_one_file(tmp_path):
     out = tmp_path / "out"
     result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "pledge,summary")
     assert result.returncode == 0, result.stderr
-    assert "独自の誓約書 株式会社環境都市総研" in docx_text((out / "submission" / "(4)_誓約書.docx"))
-    assert "応募事業概要書" in docx_text((out / "submission" / "(3)_応募事業概要書_ja.docx"))
+    assert "独自の誓約書 株式会社環境都市総研" in docx_text(out / "submission" / "(4)_誓約書.docx")
+    assert "応募事業概要書" in docx_text(out / "submission" / "(3)_応募事業概要書_ja.docx")
 
 
 def test_pdf_always_without_libreoffice_exits_2(tmp_path, monkeypatch):
@@ -206,9 +205,10 @@ def test_pdfs_are_a4_one_page_overview_with_every_japanese_character_and_embedde
     convert = [shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf")]
     overviews = sorted((out / "submission").glob("(2)_*.pptx"))
-    from c3p_docs.data import __file__ as data_init
     import os
     from pathlib import Path
+
+    from c3p_docs.data import __file__ as data_init
 
     env = {**os.environ, "FONTCONFIG_FILE": str(Path(data_init).parent / "fonts.conf")}
     subprocess.run(convert + [str(p) for p in overviews], check=True, capture_output=True, env=env, timeout=300)

@@ -7,13 +7,12 @@ import json
 import struct
 import zlib
 
+from conftest import FY2026, assert_no_traceback, docx_text, run_cli
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 from pptx import Presentation
 from pptx.util import Mm as PMm
-
-from conftest import docx_text, FY2026, assert_no_traceback, run_cli
 
 
 def png_logo() -> bytes:

@@ -6,9 +6,8 @@ import shutil
 import subprocess
 
 import pytest
+from conftest import BROKEN, FY2024, FY2026, MINIMAL, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
-
-from conftest import docx_text, FY2024, FY2026, BROKEN, MINIMAL, assert_no_traceback, run_cli, write_project
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 

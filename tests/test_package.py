@@ -13,9 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
-
 from conftest import FY2024, FY2026, assert_no_traceback, run_cli
+from pypdf import PdfWriter
 
 
 def pdf_bytes(pages: int = 1, password: str | None = None, owner_only: bool = False) -> bytes:

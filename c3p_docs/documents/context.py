@@ -10,14 +10,23 @@ import yaml
 from markupsafe import Markup, escape
 
 from c3p_docs.attachments import attachment_statuses
+from c3p_docs.bilingual import pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
 from c3p_docs.countries import country_name
-from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, format_date, format_era_date, format_month, format_number, format_yen
-from c3p_docs.model import Bilingual, Project
+from c3p_docs.eras import (
+    fiscal_year_bounds,
+    fiscal_year_ja,
+    format_date,
+    format_era_date,
+    format_month,
+    format_number,
+    format_yen,
+)
+from c3p_docs.jinja_env import template_dir
+from c3p_docs.model import Project
 from c3p_docs.scoring import cost_effectiveness, score_project
 from c3p_docs.subject import make_subject
-from c3p_docs.jinja_env import template_dir
 
 
 @lru_cache(maxsize=8)
@@ -42,14 +51,6 @@ def placeholder_filter(lang: str, override: str | None = None):
         return value
 
     return ph
-
-
-def pick(text: Bilingual | str | None, lang: str) -> str | None:
-    if text is None:
-        return None
-    if isinstance(text, str):
-        return text
-    return text.get(lang)
 
 
 def document_date(project: Project, rules: CallRules) -> dt.date:
@@ -109,11 +110,13 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
             "wage_increase_pledge": project.applicant.wage_increase_pledge,
         },
         "joint_implementers": [{"name": pick(o.name, lang), "role": pick(o.role, lang)} for o in project.joint_implementers],
-        "project_manager": {"name": project.project_manager.name if project.project_manager else None,
+        "project_manager": {"name": pick(project.project_manager.name, lang) if project.project_manager else None,
                             "other_assignments": project.project_manager.other_assignments if project.project_manager else None},
-        "contact": project.contact.model_dump() if project.contact else {"name": None, "department": None, "phone": None, "email": None},
+        "contact": {"name": pick(project.contact.name, lang), "department": pick(project.contact.department, lang),
+                    "phone": project.contact.phone, "email": project.contact.email}
+        if project.contact else {"name": None, "department": None, "phone": None, "email": None},
         "jcm": {
-            "projects": [{"name": pick(p.name, lang), "technology": p.technology,
+            "projects": [{"name": pick(p.name, lang), "technology": pick(p.technology, lang),
                           "capex": format_yen(p.capex_jpy, lang) if p.capex_jpy is not None else None,
                           "subsidy": format_yen(p.subsidy_jpy, lang) if p.subsidy_jpy is not None else None,
                           "reduction": format_number(p.annual_reduction_t, lang) if p.annual_reduction_t is not None else None,
@@ -122,11 +125,12 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
             if project.jcm.projects else None,
             "cost_effectiveness": format_number(ce_value, lang) if ce_value is not None else None,
             "cost_effectiveness_basis": ce_basis,
-            "adoptions": project.jcm.adoptions_last_3_years,
+            "adoptions": len(project.jcm.adoptions) if project.jcm.adoptions else project.jcm.adoptions_last_3_years,
         },
         "budget": {
             "rows": [{"category": words["category"][i.category], "description": i.described(lang),
-                      "unit_cost": format_yen(i.unit_cost_jpy, lang), "quantity": format_number(i.quantity, lang, 0 if float(i.quantity).is_integer() else 1),
+                      "unit_cost": format_yen(i.unit_cost_jpy, lang),
+                      "quantity": format_number(i.quantity, lang, 0 if float(i.quantity).is_integer() else 1),
                       "unit": i.unit or "", "amount": format_yen(i.amount, lang)} for i in project.budget.items],
             "groups": [{"name": words["group"][g], "amount": format_yen(summary.by_group[g], lang)}
                        for g in GROUPS if summary.by_group[g] or g in ("personnel", "operating")],
@@ -138,7 +142,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
             "has_items": bool(project.budget.items),
         },
         "activities": [{"kind": words["activity"][a.kind], "kind_id": a.kind, "when": when(a),
-                        "title": pick(a.title, lang), "place": a.place,
+                        "title": pick(a.title, lang), "place": pick(a.place, lang),
                         "status": words["activity_status"][a.status], "status_id": a.status,
                         "this_year": start <= a.first_day <= end} for a in activities],
         "eligibility": [e.text.get(lang) for e in rules.eligibility],
