@@ -69,9 +69,9 @@ def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], m
                 else:
                     planned.append(Planned(kind, lang, f"submission/{name}", rule))
         elif kind in SUPPORT_LANGUAGES:
-            for lang in (l for l in SUPPORT_LANGUAGES[kind] if l in languages):
+            for support_lang in (l for l in SUPPORT_LANGUAGES[kind] if l in languages):
                 extension = ".pptx" if kind == "final_summary" else ".docx"
-                planned.append(Planned(kind, lang, f"{kind}_{lang}{extension}"))
+                planned.append(Planned(kind, support_lang, f"{kind}_{support_lang}{extension}"))
     return planned
 
 
@@ -194,7 +194,7 @@ class Builder:
 
 def project_forms(loaded: LoadedProject, overrides: dict[str, Path]) -> dict[str, Path]:
     """Forms named in the project (relative to its folder), then --form on the command line."""
-    forms = {kind: (loaded.path.parent / path) for kind, path in loaded.project.forms.items()}
+    forms: dict[str, Path] = {kind: (loaded.path.parent / path) for kind, path in loaded.project.forms.items()}
     forms.update(overrides)
     return forms
 
@@ -295,7 +295,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             "application form as PDF. Install libreoffice-writer-nogui or convert it yourself."))
     plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
     manifest: list[dict] = []
-    to_convert: list[tuple[Planned, Path, str]] = []
+    to_convert: list[tuple[Planned, str, Path, str]] = []
     rendered = _render_all(builder, plan)
     for index, (item, (data, findings)) in enumerate(zip(plan, rendered), 1):
         builder.step(index, len(plan), f"{item.kind} ({item.lang})")
@@ -307,26 +307,24 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
         manifest.append(entry)
         if item.pdf_relative:
             if builder.state.pdf_is_fresh(item.pdf_relative, written):
-                manifest.append({"kind": item.kind, "lang": item.lang, "path": item.pdf_relative,
-                                 "attachment": item.attachment.label})
+                manifest.append(_pdf_entry(item, item.pdf_relative))
                 builder.result.unchanged += 1
             else:
-                to_convert.append((item, out / written, written))
+                to_convert.append((item, item.pdf_relative, out / written, written))
     if to_convert:
         builder.step(len(plan), len(plan), f"PDF ({len(to_convert)} file(s), LibreOffice)")
         from c3p_docs.pdf import convert_to_pdf
 
-        converted = convert_to_pdf([source for _, source, _ in to_convert])
-        for item, source, written in to_convert:
-            data = converted.get(source)
-            if data is None:
+        converted = convert_to_pdf([source for _, _, source, _ in to_convert])
+        for item, pdf_relative, source, written in to_convert:
+            pdf_data = converted.get(source)
+            if pdf_data is None:
                 builder.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert {source}.",
                                                        file=str(source)))
                 continue
-            relative = builder.write(item.pdf_relative, data, item)
-            builder.state.record_pdf_source(item.pdf_relative, written)
-            manifest.append({"kind": item.kind, "lang": item.lang, "path": relative,
-                             "attachment": item.attachment.label})
+            relative = builder.write(pdf_relative, pdf_data, item)
+            builder.state.record_pdf_source(pdf_relative, written)
+            manifest.append(_pdf_entry(item, relative))
     if "email_draft" in kinds:
         manifest += _email_drafts(builder, loaded, out)
     if progress:
@@ -341,6 +339,14 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
                                                          if f.code not in ("kept-edited-file",)], ensure_ascii=False)
     builder.state.save()
     return builder.result, manifest
+
+
+def _pdf_entry(item: Planned, relative: str) -> dict:
+    """The manifest entry of an attachment's PDF rendition (only attachments get one)."""
+    entry = {"kind": item.kind, "lang": item.lang, "path": relative}
+    if item.attachment is not None:
+        entry["attachment"] = item.attachment.label
+    return entry
 
 
 def _email_drafts(builder: Builder, loaded: LoadedProject, out: Path) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from c3p_docs.attachments import attachment_statuses
 from c3p_docs.budget import compute_budget
@@ -26,7 +27,7 @@ COMPLETE_APPLICATION_FIELDS = [
 
 
 def _get(project: Project, path: tuple[str, ...]):
-    current = project
+    current: Any = project
     for part in path:
         current = getattr(current, part, None)
         if current is None:

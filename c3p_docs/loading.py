@@ -11,12 +11,10 @@ from typing import Any
 import yaml
 
 from c3p_docs.errors import InputError, UsageError
-from c3p_docs.findings import Finding
+from c3p_docs.findings import Finding, Severity
 
-try:  # libyaml is ~15x faster; its nodes carry the same marks.
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader
+# libyaml is ~15x faster; its nodes carry the same marks. PyYAML built without it lacks CSafeLoader.
+_BaseLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An alias bomb composes into a small graph but expands exponentially; count expanded nodes.
@@ -59,7 +57,7 @@ class LoadedYaml:
             path = path[:-1]
         return self.positions.get((), (None, None))
 
-    def finding(self, code: str, severity: str, path: PathKey, message: str, **extra) -> Finding:
+    def finding(self, code: str, severity: Severity, path: PathKey, message: str, **extra) -> Finding:
         line, column = self.position(path)
         return Finding(code, severity, message, file=self.file, path=format_path(path) or None,
                        line=line, column=column, **extra)
@@ -68,7 +66,7 @@ class LoadedYaml:
 class _Builder:
     """Turns a composed node graph into Python data, recording positions and refusing hostile input."""
 
-    def __init__(self, loader: yaml.SafeLoader, result: LoadedYaml) -> None:
+    def __init__(self, loader: yaml.constructor.SafeConstructor, result: LoadedYaml) -> None:
         self.loader = loader
         self.result = result
         self.expanded = 0

@@ -109,9 +109,9 @@ class ProjectInfo(Strict):
     """Project title."""
     status: Literal["new", "ongoing"] | None = None
     """`new` for a first application, `ongoing` for a continuing project."""
-    phase: int | None = Field(None, ge=1, le=2)
+    phase: int | None = Field(default=None, ge=1, le=2)
     """Phase 1 or 2."""
-    year: int | None = Field(None, ge=1, le=3)
+    year: int | None = Field(default=None, ge=1, le=3)
     """Year 1–3 within the phase."""
     period: Period | None = None
     """Whole project period."""
@@ -132,7 +132,7 @@ class JapaneseCity(Strict):
     """Name of the Japanese city or prefecture."""
     kind: Literal["prefecture", "municipality"] | None = None
     """`prefecture` or `municipality` (decides the financial-capability threshold)."""
-    financial_capability_index: float | None = Field(None, ge=0, le=5)
+    financial_capability_index: float | None = Field(default=None, ge=0, le=5)
     """財政力指数 (financial capability index)."""
     decarbonization_leading_area: bool | None = None
     """Selected as a Decarbonization Leading Area (脱炭素先行地域)."""
@@ -177,9 +177,9 @@ class Certifications(Strict):
 class OrganisationProfile(Strict):
     """What an organisation overview (団体概要) shows beyond the name."""
 
-    established: int | None = Field(None, ge=1600, le=2100)
+    established: int | None = Field(default=None, ge=1600, le=2100)
     """Year the organisation was established."""
-    capital_jpy: int | None = Field(None, ge=0, le=MAX_YEN * 100)
+    capital_jpy: int | None = Field(default=None, ge=0, le=MAX_YEN * 100)
     """Capital in JPY."""
     business: Bilingual | None = None
     """Main lines of business."""
@@ -193,7 +193,7 @@ class OrganisationProfile(Strict):
     """Representative (title and name), when not given on the organisation itself."""
     address: Bilingual | None = None
     """Address, when not given on the organisation itself."""
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(default=None, ge=0)
     """Number of employees, when not given on the organisation itself."""
 
 
@@ -208,7 +208,7 @@ class Applicant(Strict):
     """Title and name of the representative who signs (e.g. 代表取締役社長 山田太郎)."""
     address: Bilingual | None = None
     """Registered address."""
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(default=None, ge=0)
     """Number of regular employees."""
     large_company: bool | None = None
     """True for a large company, False for an SME (decides the wage-pledge rule)."""
@@ -233,7 +233,7 @@ class Organisation(Strict):
     """Title and name of its representative."""
     address: Bilingual | None = None
     """Registered address."""
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(default=None, ge=0)
     """Number of regular employees."""
     profile: OrganisationProfile | None = None
     """Organisation overview (R6-2 ⑥, FY2026 (5))."""
@@ -244,7 +244,7 @@ class ProjectManager(Strict):
 
     name: PersonName | None = None
     """Name of the project manager: a string or {ja, en}."""
-    other_assignments: int | None = Field(None, ge=0)
+    other_assignments: int | None = Field(default=None, ge=0)
     """Other current assignments, excluding this one (scored)."""
 
     @field_validator("name")
@@ -285,13 +285,13 @@ class JcmProject(Strict):
     """Name of the JCM project."""
     technology: Text | None = None
     """Technology, e.g. rooftop solar PV: a string or {ja, en}."""
-    capex_jpy: int | None = Field(None, ge=0, le=MAX_YEN)
+    capex_jpy: int | None = Field(default=None, ge=0, le=MAX_YEN)
     """Investment cost in JPY."""
-    subsidy_jpy: int | None = Field(None, ge=0, le=MAX_YEN)
+    subsidy_jpy: int | None = Field(default=None, ge=0, le=MAX_YEN)
     """JCM subsidy requested in JPY."""
-    annual_reduction_t: float | None = Field(None, ge=0, le=10**9)
+    annual_reduction_t: float | None = Field(default=None, ge=0, le=10**9)
     """Expected reduction, t-CO2eq a year."""
-    useful_life_years: int | None = Field(None, ge=1, le=100)
+    useful_life_years: int | None = Field(default=None, ge=1, le=100)
     """Legal useful life of the equipment in years."""
 
 
@@ -311,7 +311,7 @@ class Jcm(Strict):
 
     projects: list[JcmProject] = Field(default_factory=list)
     """JCM projects expected from the study."""
-    adoptions_last_3_years: int | None = Field(None, ge=0, le=1000)
+    adoptions_last_3_years: int | None = Field(default=None, ge=0, le=1000)
     """JCM projects adopted under this city pair in the last 3 years (surveys excluded); a bare count."""
     adoptions: list[JcmAdoption] = Field(default_factory=list)
     """JCM model-project adoptions in the last 3 years, one entry each (R6-2 ⑦)."""
@@ -344,7 +344,7 @@ class BudgetItem(Strict):
 class Budget(Strict):
     """The estimate for the current fiscal year."""
 
-    general_admin_rate: float | None = Field(None, ge=0, le=1)
+    general_admin_rate: float | None = Field(default=None, ge=0, le=1)
     """General and administrative cost rate, e.g. 0.10."""
     items: list[BudgetItem] = Field(default_factory=list)
     """Estimate lines."""
@@ -366,11 +366,11 @@ class ItineraryDay(Strict):
 class Activity(Strict):
     """A planned or done activity."""
 
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     """Short unique id (letters, digits, - _ .), e.g. survey-1: `trip plan PROJECT survey-1`."""
     kind: ActivityKind
     """field_survey, invitation, workshop, report_session, seminar, jica_consultation, other."""
-    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     """Month YYYY-MM when no exact date is known."""
     date: dt.date | None = None
     """Exact date."""
@@ -392,7 +392,7 @@ class Activity(Strict):
     """Who travels or takes part (name and affiliation)."""
     programme: BilingualList = Field(default_factory=BilingualList)
     """The workshop's programme, one line per item."""
-    attendees: int | None = Field(None, ge=0, le=100000)
+    attendees: int | None = Field(default=None, ge=0, le=100000)
     """How many people attended the workshop or seminar."""
     results: BilingualList = Field(default_factory=BilingualList)
     """What came out of it (trip report)."""
@@ -417,13 +417,13 @@ class Activity(Strict):
 
     @property
     def month_key(self) -> str:
-        return self.date.strftime("%Y-%m") if self.date else self.month  # type: ignore[return-value]
+        return self.first_day.strftime("%Y-%m")
 
     @property
     def first_day(self) -> dt.date:
         if self.date:
             return self.date
-        year, month = map(int, self.month.split("-"))  # type: ignore[union-attr]
+        year, month = map(int, (self.month or "").split("-"))  # `_when` guarantees a month without a date
         return dt.date(year, month, 1)
 
 

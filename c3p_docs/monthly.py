@@ -81,7 +81,7 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
     content = month_activities(project, year_month)
 
     def describe(activity: Activity) -> dict:
-        when = format_date(activity.date, lang) if activity.date else format_month(activity.month, lang)
+        when = format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang)
         return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
                 "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -99,7 +100,7 @@ def _without_invalid(data: dict, error: ValidationError) -> dict:
             continue
         first_index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
         target = loc[:first_index] if first_index is not None else loc
-        parent = repaired
+        parent: Any = repaired
         for part in target[:-1]:
             parent = parent.get(part) if isinstance(parent, dict) else None
         if isinstance(parent, dict):

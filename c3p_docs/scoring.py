@@ -26,12 +26,12 @@ class Score:
 
 def cost_effectiveness(project: Project) -> tuple[float | None, str]:
     """JPY per t-CO2eq·year: subsidy ÷ (annual reduction × useful life), over all JCM projects."""
-    usable = [p for p in project.jcm.projects
+    usable = [(p.subsidy_jpy, p.annual_reduction_t * p.useful_life_years) for p in project.jcm.projects
               if p.subsidy_jpy is not None and p.annual_reduction_t and p.useful_life_years]
     if not usable:
         return None, "needs jcm.projects[] with subsidy_jpy, annual_reduction_t and useful_life_years"
-    subsidy = sum(p.subsidy_jpy for p in usable)  # type: ignore[misc]
-    lifetime = sum(p.annual_reduction_t * p.useful_life_years for p in usable)  # type: ignore[operator]
+    subsidy = sum(s for s, _ in usable)
+    lifetime = sum(life for _, life in usable)
     value = subsidy / lifetime
     return value, (f"{value:,.1f} JPY/t-CO2eq·yr = subsidy {subsidy:,} JPY ÷ "
                    f"(annual reduction × useful life = {lifetime:,.1f} t-CO2eq) over {len(usable)} JCM project(s)")
@@ -88,12 +88,13 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
             note = f" ({', '.join(sorted(skipped))} needs employees ≤ 300 on record)" if skipped else ""
             return Score(item.id, name, 0, maximum, "no certification held" + note)
         best = max(counted, key=lambda c: item.table.get(c, 0))
-        points = min(item.table.get(best, 0), maximum)
-        return Score(item.id, name, points, maximum, f"highest held: {best} ({item.table.get(best, 0)} points)")
+        table_points = item.table.get(best, 0)
+        capped = table_points if maximum is None else min(table_points, maximum)
+        return Score(item.id, name, capped, maximum, f"highest held: {best} ({table_points} points)")
     if item.method == "present":
-        held = project.applicant.certifications.environmental
-        if held:
-            return Score(item.id, name, item.points, maximum, "held: " + ", ".join(held))
+        certificates = project.applicant.certifications.environmental
+        if certificates:
+            return Score(item.id, name, item.points, maximum, "held: " + ", ".join(certificates))
         return Score(item.id, name, 0, maximum, "no environmental management certification listed")
     if item.method == "threshold_by_kind":
         city = project.japanese_city
@@ -102,9 +103,8 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
                          "needs japanese_city.kind and japanese_city.financial_capability_index")
         threshold = item.thresholds[city.kind]
         index = city.financial_capability_index
-        points = item.points if index < threshold else 0
         relation = "<" if index < threshold else "≥"
-        return Score(item.id, name, points, maximum,
+        return Score(item.id, name, item.points if index < threshold else 0, maximum,
                      f"financial capability index {index} {relation} {threshold} ({city.kind})")
     raise ValueError(f"unknown scoring method {item.method!r}")
 

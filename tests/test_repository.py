@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import subprocess
+import sys
 
+import pytest
 from conftest import ROOT
 
 
@@ -27,3 +31,12 @@ def test_package_data_covers_every_template_and_profile():
         assert f'"{folder}/*"' in pyproject
         assert any((ROOT / "templates" / folder).iterdir())
     assert '"c3p_docs.calls" = ["*.yaml"]' in pyproject
+
+
+@pytest.mark.parametrize("tool, args", [("ruff", ["check", "c3p_docs", "tests", "bench"]), ("mypy", [])])
+def test_linters_are_clean(tool, args):
+    """CI runs ruff and mypy through the test command; their configuration is in pyproject.toml."""
+    if importlib.util.find_spec(tool) is None:
+        pytest.skip(f"{tool} is not installed (pip install '.[test]')")
+    result = subprocess.run([sys.executable, "-m", tool, *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{tool} found problems:\n{result.stdout}{result.stderr}"

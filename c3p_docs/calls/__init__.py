@@ -63,7 +63,7 @@ class AttachmentRule(_Data):
     """The c3p-docs document kind that produces it, if any."""
     formats: list[str] = Field(default_factory=lambda: ["pdf", "docx", "pptx", "xlsx"])
     """Accepted file formats."""
-    languages: list[Literal["ja", "en"]] = Field(default_factory=lambda: ["ja"])
+    languages: list[Literal["ja", "en"]] = ["ja"]
     """One file per language listed."""
     requirement: Literal["required", "optional", "conditional"] = "required"
     """required, optional, or conditional (see `when`)."""

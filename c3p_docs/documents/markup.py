@@ -34,6 +34,19 @@ def render_markup(env, template_name: str, context: dict) -> ET.Element:
                             f"{snippet}") from None
 
 
+def number(element: ET.Element, name: str, default: float | None = None) -> float:
+    """A numeric attribute of the markup; a user template that omits or garbles it gets a clear error."""
+    value = element.get(name)
+    if value is None:
+        if default is None:
+            raise TemplateError(f"template markup: <{element.tag}> needs a numeric {name}=\"…\" attribute.")
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise TemplateError(f"template markup: <{element.tag} {name}=\"{value[:20]}\">: {name} must be a number.") from None
+
+
 def text_of(element: ET.Element) -> str:
     """All text inside an element, whitespace folded (templates indent freely)."""
     return " ".join("".join(element.itertext()).split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any, cast
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -28,45 +29,54 @@ class _FixedTimeZip:
 
 
 def save_docx(document) -> bytes:
-    """Save once with fixed timestamps (content types first, as the library orders them).
-
-    Uses python-docx's package writer steps; if a future version renames them, falls back to saving
-    normally and re-zipping.
-    """
-    package = document.part.package
+    """Save once with fixed timestamps; if a python-docx release drops the writer steps we use, fall back to
+    saving normally and re-zipping (tests/test_repository.py fails loudly when that happens)."""
     try:
-        from docx.opc.pkgwriter import PackageWriter
-
-        parts = package.parts
-        for part in parts:
-            part.before_marshal()
-        writer = _FixedTimeZip()
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
-        return writer.close()
+        return write_docx_package(document)
     except (AttributeError, TypeError, ImportError):
         buffer = io.BytesIO()
         document.save(buffer)
         return normalise_zip(buffer.getvalue())
 
 
+def write_docx_package(document) -> bytes:
+    """python-docx's own package-writer steps (private API), content types first as the library orders them."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    writer = _FixedTimeZip()
+    physical = cast(Any, writer)  # duck-types the library's PhysPkgWriter: only write() is called
+    PackageWriter._write_content_types_stream(physical, parts)
+    PackageWriter._write_pkg_rels(physical, package.rels)
+    PackageWriter._write_parts(physical, parts)
+    return writer.close()
+
+
 def save_pptx(presentation) -> bytes:
     """As `save_docx`, through python-pptx's package writer."""
-    package = presentation.part.package
     try:
-        from pptx.opc.serialized import PackageWriter
-
-        writer = _FixedTimeZip()
-        steps = PackageWriter(None, package._rels, tuple(package.iter_parts()))
-        steps._write_content_types_stream(writer)
-        steps._write_pkg_rels(writer)
-        steps._write_parts(writer)
-        return writer.close()
+        return write_pptx_package(presentation)
     except (AttributeError, TypeError, ImportError):
         buffer = io.BytesIO()
         presentation.save(buffer)
         return normalise_zip(buffer.getvalue())
+
+
+def write_pptx_package(presentation) -> bytes:
+    """python-pptx's own package-writer steps (private API)."""
+    from pptx.opc.serialized import PackageWriter
+
+    package = presentation.part.package
+    writer = _FixedTimeZip()
+    physical = cast(Any, writer)  # duck-types the library's _PhysPkgWriter: only write() is called
+    steps = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
+    steps._write_content_types_stream(physical)
+    steps._write_pkg_rels(physical)
+    steps._write_parts(physical)
+    return writer.close()
 
 
 def normalise_zip(data: bytes) -> bytes:

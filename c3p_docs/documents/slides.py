@@ -12,7 +12,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
-from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.markup import number, text_of
 from c3p_docs.documents.measure import INSET_MM, column_heights, fits, needed_height_mm
 from c3p_docs.documents.packaging import apply_metadata, save_pptx
 from c3p_docs.documents.word import Metadata
@@ -90,10 +90,10 @@ class SlideWriter:
 
     def _lay_out_column(self, column: ET.Element) -> list[ET.Element]:
         """Stack the column's children top to bottom; boxes without `h` share the height by content."""
-        x, y, w, h = (float(column.get(k)) for k in ("x", "y", "w", "h"))
+        x, y, w, h = (number(column, k) for k in ("x", "y", "w", "h"))
         gap = float(column.get("gap", "1.5"))
         children = list(column)
-        fixed = [float(c.get("h")) if c.get("h") else None for c in children]
+        fixed = [number(c, "h") if c.get("h") else None for c in children]
         needs = [needed_height_mm("\n".join(self._paragraph_text(p) for p in (c.findall("p") or [c])),
                                   w, float(c.get("size", "10"))) if f is None else 0.0
                  for c, f in zip(children, fixed)]
@@ -107,7 +107,7 @@ class SlideWriter:
         return children
 
     def _box(self, slide, element: ET.Element) -> None:
-        x, y, w, h = (float(element.get(k)) for k in ("x", "y", "w", "h"))
+        x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
         if element.tag == "rect":
             shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if element.get("round") else MSO_SHAPE.RECTANGLE,
                                            Mm(x), Mm(y), Mm(w), Mm(h))
@@ -144,7 +144,7 @@ class SlideWriter:
         colour = _colour(element.get("color") or ("222222" if element.tag == "rect" else None))
         for index, (paragraph_element, text) in enumerate(zip(paragraphs, texts)):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = ALIGN.get(paragraph_element.get("align") or element.get("align", "left"))
+            paragraph.alignment = ALIGN.get(paragraph_element.get("align") or element.get("align") or "left")
             bold = (paragraph_element.get("bold") or element.get("bold")) == "1"
             self._runs(paragraph, paragraph_element, text, size, bold, colour)
 
@@ -179,7 +179,7 @@ class SlideWriter:
         return size
 
     def _arrow(self, slide, element: ET.Element) -> None:
-        x1, y1, x2, y2 = (float(element.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        x1, y1, x2, y2 = (number(element, k) for k in ("x1", "y1", "x2", "y2"))
         connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Mm(x1), Mm(y1), Mm(x2), Mm(y2))
         connector.line.color.rgb = _colour(element.get("color", "4A6B8A"))
         connector.line.width = Pt(1.25)

@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.markup import number, text_of
 from c3p_docs.documents.packaging import apply_metadata, save_docx
 
 
@@ -155,13 +155,13 @@ class WordWriter:
         align = element.get("align")
         if align:
             paragraph.alignment = ALIGN[align]
-        size = float(element.get("size")) if element.get("size") else None
+        size = number(element, "size") if element.get("size") else None
         if element.get("space_before"):
-            paragraph.paragraph_format.space_before = Pt(float(element.get("space_before")))
+            paragraph.paragraph_format.space_before = Pt(number(element, "space_before"))
         if element.get("space_after"):
-            paragraph.paragraph_format.space_after = Pt(float(element.get("space_after")))
+            paragraph.paragraph_format.space_after = Pt(number(element, "space_after"))
         if element.get("indent"):
-            paragraph.paragraph_format.left_indent = Mm(float(element.get("indent")))
+            paragraph.paragraph_format.left_indent = Mm(number(element, "indent"))
         self._inline(paragraph, element, size, heading=element.get("font") == "gothic",
                      bold=element.get("bold") == "1")
         return paragraph

@@ -36,12 +36,12 @@ class Entry:
 class PackageReport:
     findings: list[Finding] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
-    plan: MailPlan | None = None
+    plan: MailPlan = field(default_factory=lambda: MailPlan([], [], 0))
     renamed: list[tuple[str, str]] = field(default_factory=list)
 
     def extra_json(self) -> dict:
-        return {"mails": [m.as_json() for m in self.plan.mails] if self.plan else [],
-                "transfer_service": self.plan.too_large if self.plan else [],
+        return {"mails": [m.as_json() for m in self.plan.mails],
+                "transfer_service": self.plan.too_large,
                 "files": [{"name": e.relative, "bytes": e.size, "kind": e.inspection.kind if e.inspection else None,
                            "attachment": e.number} for e in self.entries]}
 
@@ -134,15 +134,14 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         for problem in entry.inspection.problems:
             add(Finding(problem.code, problem.severity, problem.message, file=where))
         _extension_check(entry, where, add)
-        entry.number = names.attachment_number(entry.path.name)
-        rule = rules.attachment(entry.number) if entry.number is not None else None
-        if rule is None:
-            hint = (f"number {entry.number} is not in the call's list" if entry.number is not None
+        number = names.attachment_number(entry.path.name)
+        if number is None or rules.attachment(number) is None:
+            hint = (f"number {number} is not in the call's list" if number is not None
                     else "its name does not start with an attachment number such as " + rules.attachments[1].label)
             add(Finding("unknown-file", "warning", f"matches no attachment of {rules.id}: {hint}.", file=where))
-            entry.number = None
             continue
-        by_number.setdefault(entry.number, []).append(entry)
+        entry.number = number
+        by_number.setdefault(number, []).append(entry)
     _attachment_checks(folder, rules, project, by_number, add)
     mailable = [e for e in entries if not e.symlink and not e.system and e.size > 0]
     mailable.sort(key=lambda e: (e.number if e.number is not None else 99, e.relative))
@@ -242,8 +241,8 @@ def _format_checks(folder: Path, rule, entry: Entry, add) -> None:
             if inspection.pages != 1:
                 add(Finding("overview-not-one-page", "error", f"{inspection.pages} slides; the overview is one A4 "
                             f"page per language ({rule.source}).", file=where, attachment=rule.label))
-            if not content.is_a4_slide(inspection.slide_size):
-                width, height = inspection.slide_size  # type: ignore[misc]
+            if inspection.slide_size is not None and not content.is_a4_slide(inspection.slide_size):
+                width, height = inspection.slide_size
                 add(Finding("overview-not-one-page", "error", f"slide size {width / 36000:.0f}×{height / 36000:.0f} mm "
                             f"is not A4 ({rule.source}).", file=where, attachment=rule.label))
         elif inspection.kind == "pdf" and inspection.pages and inspection.pages != 1:

@@ -8,6 +8,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from c3p_docs.findings import Severity
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ZIP_ENTRIES = 5_000
 MAX_MEMBER_READ = 4 * 1024 * 1024
@@ -22,7 +24,7 @@ A4_SLIDES = {(10_692_000, 7_560_000), (9_906_000, 6_858_000), (7_560_000, 10_692
 @dataclass
 class Problem:
     code: str
-    severity: str
+    severity: Severity
     message: str
 
 
@@ -112,8 +114,9 @@ MAX_PDF_PARSE = 32 * 1024 * 1024
 
 
 def _inspect_pdf(path: Path) -> Inspection:
-    from pypdf import PdfReader
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import PdfReadError
+    from pypdf.generic import DictionaryObject
 
     result = Inspection("pdf")
     if path.stat().st_size > MAX_PDF_PARSE:
@@ -131,7 +134,7 @@ def _inspect_pdf(path: Path) -> Inspection:
                 try:
                     opened = reader.decrypt("")
                 except Exception:  # noqa: BLE001 - pypdf raises several kinds for unknown ciphers
-                    opened = 0
+                    opened = PasswordType.NOT_DECRYPTED
                 if not opened:
                     result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
                                                    "reviewers cannot read it. Save it without a password."))
@@ -140,11 +143,12 @@ def _inspect_pdf(path: Path) -> Inspection:
                                                "(printing or copying may be blocked); save it without security."))
             result.pages = len(reader.pages)
             catalog = reader.trailer["/Root"]
-            names = catalog.get("/Names", {})
-            names = names.get_object() if hasattr(names, "get_object") else names
+            if not isinstance(catalog, DictionaryObject):
+                raise TypeError("the document catalog is not a dictionary")
+            names = _resolved(catalog.get("/Names"))
+            names = names if isinstance(names, dict) else {}
             active = ["/AA"] if "/AA" in catalog else []
-            open_action = catalog.get("/OpenAction")
-            open_action = open_action.get_object() if hasattr(open_action, "get_object") else open_action
+            open_action = _resolved(catalog.get("/OpenAction"))
             # A destination array (LibreOffice writes one) only sets the view; an action dict may run code.
             if isinstance(open_action, dict) and open_action.get("/S") in ("/JavaScript", "/Launch", "/ImportData"):
                 active.append(f"/OpenAction {open_action.get('/S')}")
@@ -166,6 +170,13 @@ def _inspect_pdf(path: Path) -> Inspection:
         result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
                                        "export it again."))
     return result
+
+
+def _resolved(value):
+    """The object an indirect reference points to; other values as they are."""
+    from pypdf.generic import PdfObject
+
+    return value.get_object() if isinstance(value, PdfObject) else value
 
 
 APPLE_FORMATS = {".pages": "Pages", ".key": "Keynote", ".numbers": "Numbers"}
