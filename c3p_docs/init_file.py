@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from c3p_docs.calls import CallRules
+from c3p_docs.descriptions import field_description
 from c3p_docs.jinja_env import template_dir
 from c3p_docs.model import Project
 from c3p_docs.project import _inner_model
@@ -22,7 +23,7 @@ def field_descriptions(lang: str) -> dict[str, str]:
     def walk(model, prefix: str) -> None:
         for name, info in model.model_fields.items():
             key = f"{prefix}{name}"
-            descriptions[key] = info.description or ""
+            descriptions[key] = field_description(model, name) or ""
             inner = _inner_model(info.annotation)
             if inner is not None and inner.__name__ not in ("Bilingual", "BilingualList"):
                 walk(inner, key + ".")

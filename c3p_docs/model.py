@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 
 class Strict(BaseModel):
-    """Base of every model: unknown keys are errors, docstrings become field descriptions."""
+    """Base of every model: unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, coerce_numbers_to_str=True,
-                              str_strip_whitespace=True)
+    Field docstrings are the descriptions `schema`, `init` and `fields` show; `descriptions.py` reads them from
+    the source when asked, instead of pydantic's `use_attribute_docstrings` at every import.
+    """
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
 
 class Bilingual(Strict):
