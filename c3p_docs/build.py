@@ -237,36 +237,19 @@ def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | 
     return BuildResult(unchanged=len(manifest), findings=findings), manifest
 
 
-_ACTIVE: tuple[Builder, list[Planned]] | None = None
-
-
-def _render_one(index: int) -> tuple[bytes, list[Finding]]:
-    builder, plan = _ACTIVE  # type: ignore[misc]
-    builder.rendering_findings = []
-    data = builder.render(plan[index])
-    return data, builder.rendering_findings
-
-
 def _render_all(builder: Builder, plan: list[Planned]) -> list[tuple[bytes, list[Finding]]]:
-    """Render every document; in two forked processes when there are enough (the machine has 2 cores)."""
-    import os
+    """Render every document, one after the other.
 
-    global _ACTIVE
-    _ACTIVE = (builder, plan)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(plan) < 4 or workers < 2 or builder.progress:
-        results = []
-        for index, item in enumerate(plan, 1):
-            builder.step(index, len(plan), f"rendering {item.kind} ({item.lang})")
-            results.append(_render_one(index - 1))
-        return results
-    import multiprocessing
-
-    import c3p_docs.documents.slides  # noqa: F401 - imported once here, inherited by the forked workers
-    import c3p_docs.documents.word  # noqa: F401
-
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(_render_one, range(len(plan)), chunksize=1)
+    Serial on purpose: a 2-worker pool won at most ~0.1 s on an idle 2-core machine, lost under load, cost
+    ~10% more CPU, and needs `fork`, which Windows lacks (bench/bench.py, issue 13's closing note).
+    """
+    results = []
+    for index, item in enumerate(plan, 1):
+        builder.step(index, len(plan), f"rendering {item.kind} ({item.lang})")
+        builder.rendering_findings = []
+        data = builder.render(item)
+        results.append((data, builder.rendering_findings))
+    return results
 
 
 def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,

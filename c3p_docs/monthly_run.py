@@ -174,7 +174,7 @@ def _write_manifest(folder: Path) -> None:
 
 
 def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:
-    """Load one project and render its reports; returns plain data, so it can run in a worker process."""
+    """Load one project and render its reports."""
     from c3p_docs.monthly import reminders
     from c3p_docs.project import load_project
 
@@ -199,21 +199,8 @@ def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templ
 
 
 def _prepare_all(paths: list[Path], year_month: str, out: Path, languages: list[str], templates: str | None):
-    """Render in two processes when there are many projects (the machine has 2 cores); order is kept."""
-    import os
-    from functools import partial
-
-    work = partial(_prepare, year_month=year_month, out=out, languages=languages, templates=templates)
-    workers = min(os.cpu_count() or 1, 4)
-    if len(paths) < 4 or workers < 2:
-        return [work(path) for path in paths]
-    import multiprocessing
-
-    import c3p_docs.documents.word  # noqa: F401 - imported once here, inherited by the forked workers
-    import c3p_docs.project  # noqa: F401
-
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(work, paths, chunksize=max(1, len(paths) // (workers * 2)))
+    """Every project's reports in order, one after the other (serial: see build's `_render_all`)."""
+    return [_prepare(path, year_month, out, languages, templates) for path in paths]
 
 
 def _write(folder: Path, state: OutputState, relative: str, data: bytes, force: bool, outcome: ProjectOutcome) -> str:

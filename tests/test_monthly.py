@@ -132,7 +132,7 @@ def test_the_calendar_parses_back_and_matches_the_yaml(tmp_path):
     assert target.read_bytes() == first
 
 
-def test_many_projects_are_rendered_in_parallel_in_their_order(tmp_path):
+def test_many_projects_are_reported_in_their_order(tmp_path):
     paths = []
     for index in range(5):
         copy = tmp_path / f"p{index}.yaml"
