@@ -1,0 +1,126 @@
+"""What makes commands fast must never change what they produce: template cache, lazy descriptions, fast exit."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import pytest
+from conftest import FY2026, run_cli
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """Jinja environments built anew, caching compiled templates under tmp_path."""
+    from c3p_docs import jinja_env
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+    for cached in (jinja_env.environment, jinja_env._bytecode_cache):
+        cached.cache_clear()
+    yield tmp_path
+    for cached in (jinja_env.environment, jinja_env._bytecode_cache):
+        cached.cache_clear()
+
+
+def _render(templates, name: str) -> str:
+    from c3p_docs.jinja_env import environment
+
+    environment.cache_clear()  # a new process, as far as Jinja's in-memory cache is concerned
+    return environment("ja", str(templates)).get_template(name).render(value="<x>")
+
+
+def test_compiled_templates_are_cached_and_never_stale(fresh_cache):
+    templates = fresh_cache / "templates"
+    templates.mkdir()
+    (templates / "t.xml.j2").write_text("<p>one {{ value }}</p>", encoding="utf-8")
+    assert _render(templates, "t.xml.j2") == "<p>one &lt;x&gt;</p>"
+    assert any((fresh_cache / "cache").rglob("*.cache"))
+    assert _render(templates, "t.xml.j2") == "<p>one &lt;x&gt;</p>"  # from the cache
+    (templates / "t.xml.j2").write_text("<p>two {{ value }}</p>", encoding="utf-8")
+    assert _render(templates, "t.xml.j2") == "<p>two &lt;x&gt;</p>"
+    # the same source under a name that is not escaped compiles differently: not served from the XML entry
+    (templates / "t.txt.j2").write_text("<p>two {{ value }}</p>", encoding="utf-8")
+    assert _render(templates, "t.txt.j2") == "<p>two <x></p>"
+
+
+def test_a_damaged_or_unwritable_cache_is_ignored(fresh_cache, monkeypatch):
+    templates = fresh_cache / "templates"
+    templates.mkdir()
+    (templates / "t.xml.j2").write_text("<p>{{ value }}</p>", encoding="utf-8")
+    _render(templates, "t.xml.j2")
+    for entry in (fresh_cache / "cache").rglob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:40])
+    assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;</p>"
+    if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
+        for folder in (fresh_cache / "cache").rglob("*"):
+            folder.chmod(0o500)
+        assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;</p>"
+    (fresh_cache / "cache").chmod(0o700)
+    blocked = fresh_cache / "blocked"
+    blocked.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setenv("LOCALAPPDATA", str(blocked))
+    from c3p_docs.jinja_env import _bytecode_cache
+
+    _bytecode_cache.cache_clear()
+    assert _bytecode_cache() is None
+    assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;</p>"
+
+
+def test_field_docstrings_become_descriptions_without_attribute_docstrings_at_import(tmp_path, monkeypatch):
+    from c3p_docs.descriptions import DescribedJsonSchema, field_description
+
+    (tmp_path / "added_model.py").write_text(
+        'from c3p_docs.model import Bilingual, Strict\n\n\n'
+        'class Added(Strict):\n    """A model another change adds."""\n\n'
+        '    amount: int = 0\n    """Yen, a new field."""\n    note: Bilingual | None = None\n\n\n'
+        'class Named(Bilingual):\n    """Inherits its fields\' descriptions."""\n', encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("added_model")
+    try:
+        assert field_description(module.Added, "amount") == "Yen, a new field."
+        assert field_description(module.Added, "note") is None
+        assert field_description(module.Named, "ja") == "Japanese text."
+        schema = module.Added.model_json_schema(schema_generator=DescribedJsonSchema)
+        assert schema["properties"]["amount"]["description"] == "Yen, a new field."
+    finally:
+        sys.modules.pop("added_model", None)
+
+
+def test_every_project_field_has_a_description():
+    import typing
+
+    from c3p_docs.descriptions import field_description
+    from c3p_docs.model import Project
+    from c3p_docs.project import _inner_model
+
+    seen, missing = set(), []
+
+    def walk(model) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            if not field_description(model, name):
+                missing.append(f"{model.__name__}.{name}")
+            for argument in (info.annotation, *typing.get_args(info.annotation)):
+                inner = _inner_model(argument)
+                if inner is not None:
+                    walk(inner)
+
+    walk(Project)
+    assert not missing, f"fields without a docstring (init and schema show none): {missing}"
+
+
+def test_output_and_exit_codes_survive_the_fast_exit(tmp_path):
+    result = run_cli("schema")
+    assert result.returncode == 0 and result.stdout.rstrip().endswith("}")
+    assert len(result.stdout) > 20_000
+    result = run_cli("fields", "--format", "json")
+    assert result.returncode == 0 and result.stdout.rstrip().endswith("}")
+    assert run_cli("validate", tmp_path / "missing.yaml").returncode == 2
+    assert run_cli("no-such-command").returncode == 2
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover")
+    assert result.returncode == 0 and "1 file(s) written" in result.stderr
