@@ -52,12 +52,17 @@ applicant:
 """
 
 
+def plain(text: str) -> str:
+    """Text as a reader copies it: word joiners dropped, no-break spaces and hyphens as ordinary ones."""
+    return text.replace("\u2060", "").replace("\u00a0", " ").replace("\u2011", "-")
+
+
 def docx_text(path) -> str:
-    """Every paragraph and table cell of a Word file, one per line."""
+    """Every paragraph and table cell of a Word file, one per line (typesetting joiners removed)."""
     from docx import Document
 
     document = Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
+    return plain("\n".join(parts))

@@ -50,3 +50,28 @@ def number(element: ET.Element, name: str, default: float | None = None) -> floa
 def text_of(element: ET.Element) -> str:
     """All text inside an element, whitespace folded (templates indent freely)."""
     return " ".join("".join(element.itertext()).split())
+
+
+def table_rows(table: ET.Element) -> list[list[tuple[ET.Element, int, int]]]:
+    """The rows of a <table> that hold text, each cell with its first grid column and its column span.
+
+    A cell with `rowspan="N"` covers the same columns of the next N-1 rows, whose cells start after it.
+    Rows without any text are left out: an empty row is a stray line on the page.
+    """
+    kept = [row for row in table.findall("tr") if any(text_of(cell) for cell in row)]
+    covered: dict[tuple[int, int], bool] = {}
+    grid: list[list[tuple[ET.Element, int, int]]] = []
+    for index, row in enumerate(kept):
+        column = 0
+        cells = []
+        for cell in row:
+            while covered.get((index, column)):
+                column += 1
+            span = int(cell.get("span", "1"))
+            for below in range(1, int(cell.get("rowspan", "1"))):
+                for offset in range(span):
+                    covered[(index + below, column + offset)] = True
+            cells.append((cell, column, span))
+            column += span
+        grid.append(cells)
+    return grid

@@ -1,55 +1,175 @@
-"""Measuring text without a font file: how many lines, and whether it fits a box or a page."""
+"""Measuring text without a font file: widths, where lines may break, and whether text fits a box or a page."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
+
+from c3p_docs.documents.font_metrics import ASCII_WIDTHS
 
 LINE_HEIGHT = 1.22  # of the font size, as PowerPoint lays out single-spaced CJK text
 INSET_MM = 1.0
+WORD_JOINER = "\u2060"
+"""Forbids a line break on either side. LibreOffice (ICU line breaking) honours it; it does not honour
+U+200D (measured: "120人\u200d日" still broke between 人 and 日), so U+2060 it is."""
+NO_BREAK_HYPHEN = "\u2011"
+"""Written as `w:noBreakHyphen` in Word, which both Word and LibreOffice keep on one line with its neighbours."""
+NO_BREAK_SPACE = "\u00a0"
+# Japanese characters that never start a line (kinsoku) or never end one.
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜)]},.:;!?%/")
+_NO_LINE_END = set("（「『【〔〈《“‘([{")
 
 
-def char_width_em(char: str) -> float:
-    """Advance width in em: full width for East Asian wide characters, an average for proportional Latin."""
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+def is_wide(char: str) -> bool:
+    """Full-width in East Asian typesetting: kanji, kana, full-width punctuation and forms."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def char_width_em(char: str, face: str = "gothic", bold: bool = False) -> float:
+    """Advance width in em: full width for East Asian wide characters, the face's own width for ASCII.
+
+    Faces: `mincho` and `gothic` (the Japanese faces, whose Latin glyphs Japanese documents use), `serif`
+    (Times New Roman) and `sans` (Arial).
+    """
+    if is_wide(char):
         return 1.0
-    if char == " ":
-        return 0.28
-    if char.isupper() or char.isdigit():
-        return 0.62
-    return 0.52
+    code = ord(char)
+    if 32 <= code < 127:
+        return ASCII_WIDTHS[(face, bold)][code - 32] / 1000
+    if char in (WORD_JOINER, "\u200b", "\u200d"):
+        return 0.0
+    if char == NO_BREAK_SPACE:
+        return ASCII_WIDTHS[(face, bold)][0] / 1000
+    if char == NO_BREAK_HYPHEN:
+        return ASCII_WIDTHS[(face, bold)][ord("-") - 32] / 1000
+    return 0.6
 
 
-def line_count(text: str, width_pt: float, size_pt: float) -> int:
-    """Lines `text` needs at `size_pt` in a box `width_pt` wide: Latin wraps at spaces, Japanese anywhere."""
+def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False) -> float:
+    return sum(char_width_em(c, face, bold) for c in text) * size_pt
+
+
+# A space between a number and its unit: the unit has a digit or a slash (t-CO2eq/yr), is Japanese, or is a
+# short symbol (MW, kW, JPY, t, yr).
+_QUANTITY_SPACE = re.compile(r"(?<=\d) (?=(?:[^\s\d]*[\d/]|[^\x00-\x7f]|(?:[A-Z][A-Za-z]{0,2}|k[A-Za-z]|t|yr|kg|km|m|%)\b))")
+_CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
+_NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
+
+
+def glue(text: str) -> str:
+    """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000),
+    units written with / or ・ (円/t-CO2eq・年), and hyphenated codes with digits (t-CO2eq, 093-000-1234).
+
+    Ordinary words keep their break opportunities: spaces, between Japanese characters, after a hyphen.
+    """
+    text = _CURRENCY_SPACE.sub(NO_BREAK_SPACE, _QUANTITY_SPACE.sub(NO_BREAK_SPACE, text))
+    text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", NO_BREAK_HYPHEN)
+                              if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
+    out: list[str] = []
+    for index, char in enumerate(text):
+        previous = text[index - 1] if index else ""
+        if previous and (_unit_after_number(text, index) or _unit_punctuation(text, index)):
+            out.append(WORD_JOINER)
+        out.append(char)
+    return "".join(out)
+
+
+def _is_ideograph(char: str) -> bool:
+    """Kanji and katakana: the letters a Japanese unit is written in (円, 人日, 年度, トン); not kana particles."""
+    return bool(char) and is_wide(char) and unicodedata.category(char) == "Lo" and not "\u3040" <= char <= "\u309f"
+
+
+def _unit_after_number(text: str, index: int) -> bool:
+    """Between a number and the Japanese unit after it (120|人日, 8|年|度, 150|万|円), where a break would
+    separate them. A second unit character is bound only when the word ends there, so 第1回|現地 may break."""
+    char, previous = text[index], text[index - 1]
+    if not _is_ideograph(char):
+        return False
+    if previous.isdigit() or previous == NO_BREAK_SPACE:
+        return True
+    before = text[index - 2] if index >= 2 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    return _is_ideograph(previous) and before.isdigit() and not _is_ideograph(after)
+
+
+def _unit_punctuation(text: str, index: int) -> bool:
+    """After a slash or middle dot inside a unit written with Latin letters (t-CO2eq/年, 円/t-CO2eq・年)."""
+    char, previous = text[index], text[index - 1]
+    if char in (" ", WORD_JOINER) or previous in (" ", WORD_JOINER):
+        return False
+    if previous in "/・" and _latin_next_to(text, index - 1):
+        return True
+    return char == "・" and _latin_next_to(text, index)
+
+
+def glue_all(text: str) -> str:
+    """`text` as one unbreakable piece per line of it: a joiner wherever a line could otherwise break."""
+    out: list[str] = []
+    for index, char in enumerate(text):
+        if index and _may_break(text[index - 1], char) or char == " " and index:
+            out.append(WORD_JOINER)
+        out.append(NO_BREAK_SPACE if char == " " else NO_BREAK_HYPHEN if char == "-" else char)
+    return "".join(out)
+
+
+def _latin_next_to(text: str, index: int) -> bool:
+    """Whether the character at `index` touches a Latin letter or digit (a unit, not Japanese prose)."""
+    neighbours = text[index - 1:index] + text[index + 1:index + 2]
+    return any(c.isascii() and c.isalnum() for c in neighbours)
+
+
+def chunks(text: str) -> list[str]:
+    """Split text where a line may break: after spaces and hyphens, between Japanese characters and at
+    Latin–Japanese boundaries (kinsoku respected), never at a word joiner, no-break space or no-break hyphen."""
+    pieces: list[str] = []
+    current = ""
+    for index, char in enumerate(text):
+        previous = text[index - 1] if index else ""
+        if current and _may_break(previous, char):
+            pieces.append(current)
+            current = ""
+        current += char
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _may_break(previous: str, char: str) -> bool:
+    if WORD_JOINER in (previous, char) or char in (" ", NO_BREAK_SPACE) or previous == NO_BREAK_SPACE:
+        return False
+    if previous == " ":
+        return True
+    if char in _NO_LINE_START or previous in _NO_LINE_END:
+        return False
+    if is_wide(previous) or is_wide(char):
+        return True
+    # LibreOffice did not break "once-through" at its hyphen (it broke inside the word instead), so a
+    # hyphenated word is measured whole; only a slash between words is a break.
+    return previous == "/" and char.isalpha()
+
+
+def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False) -> float:
+    """Width of the widest piece of `text` that cannot be broken across lines."""
+    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold) for piece in chunks(text)), default=0.0)
+
+
+def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
+    """Lines `text` needs at `size_pt` in a box `width_pt` wide, breaking where `chunks` allows."""
     total = 0
     for paragraph in text.split("\n"):
         lines, current = 1, 0.0
-        token = ""
-        tokens: list[str] = []
-        for char in paragraph:
-            if unicodedata.east_asian_width(char) in ("W", "F"):
-                if token:
-                    tokens.append(token)
-                    token = ""
-                tokens.append(char)
-            elif char == " ":
-                token += char
-                tokens.append(token)
-                token = ""
-            else:
-                token += char
-        if token:
-            tokens.append(token)
-        for item in tokens:
-            width = sum(char_width_em(c) for c in item) * size_pt
-            if current + width > width_pt and current > 0:
+        for piece in chunks(glue(paragraph)):
+            width = text_width_pt(piece, size_pt, face, bold)
+            visible = text_width_pt(piece.rstrip(" "), size_pt, face, bold)
+            if current + visible > width_pt and current > 0:
                 lines += 1
-                current = width if item.strip() else 0.0
-                while current > width_pt:  # a word longer than the line breaks anywhere
-                    lines += 1
-                    current -= width_pt
-            else:
-                current += width
+                current = 0.0
+            while visible > width_pt:  # a piece wider than the line is broken anywhere
+                lines += 1
+                visible -= width_pt
+                width -= width_pt
+            current += width
         total += lines
     return total
 
@@ -99,6 +219,102 @@ def column_heights(fixed: list[float | None], needs: list[float], total: float, 
     return heights
 
 
+CELL_PADDING_PT = 4.0
+"""Left and right cell margin the Word writer sets on every table (tblCellMar), each side."""
+MIN_TABLE_SIZE = 7.0
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Column widths (pt) and the font size a table is set in."""
+
+    widths_pt: list[float]
+    size: float
+
+
+def cell_lines(cell) -> list[str]:
+    """A cell's text as the lines it holds before wrapping: one per block (<p>, <li>) or <br/>."""
+    blocks = [child for child in cell if child.tag in ("p", "li")] or [cell]
+    lines: list[str] = []
+    for block in blocks:
+        current = [block.text or ""]
+        for child in block:
+            if child.tag == "br":
+                lines.append(" ".join("".join(current).split()))
+                current = []
+            else:
+                current.append("".join(child.itertext()))
+            current.append(child.tail or "")
+        lines.append(("・" if block.tag == "li" else "") + " ".join("".join(current).split()))
+    return lines
+
+
+def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hints: list[float] | None = None,
+                 faces: tuple[str, str] = ("mincho", "gothic")) -> TableLayout:
+    """Widths from content: every column gets room for its longest unbreakable piece (a number with its unit,
+    a Latin word, a file name) and short labels stay on one line; the rest of the width goes where text is
+    long. If even the unbreakable pieces do not fit, the type is set up to 1.5 pt smaller first.
+
+    `rows` holds `(cell, first_column, span)` per cell; `hints` (the template's `widths`) are preferred
+    proportions, widened where a column's content needs it; `faces` are those of data and header cells.
+    """
+    columns = max((first + span for row in rows for _, first, span in row), default=1)
+    for attempt in (0.0, 0.5, 1.0, 1.5):
+        trial = max(size - attempt, MIN_TABLE_SIZE)
+        least, most = _column_needs(rows, columns, trial, faces)
+        if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
+            break
+    if sum(least) >= available_pt:
+        return TableLayout([available_pt * n / sum(least) for n in least], trial)
+    if hints and len(hints) == columns:
+        widths = [available_pt * h / sum(hints) for h in hints]
+        short = sum(max(n - w, 0.0) for n, w in zip(least, widths))
+        spare = sum(max(w - n, 0.0) for n, w in zip(least, widths))
+        widths = [n if w <= n else w - short * (w - n) / spare for n, w in zip(least, widths)]
+        return TableLayout(widths, trial)
+    widths = list(least)
+    free = available_pt - sum(least)
+    wanting = sorted(range(columns), key=lambda i: most[i] - least[i])
+    while wanting and free > 0.01:
+        share = free / len(wanting)
+        column = wanting[0]
+        need = most[column] - widths[column]
+        if need <= share:
+            widths[column] = most[column]
+            free -= need
+            wanting.pop(0)
+        else:
+            for column in wanting:
+                widths[column] += share
+            free = 0.0
+    if free > 0.01:
+        total = sum(widths)
+        widths = [w + free * w / total for w in widths]
+    return TableLayout(widths, trial)
+
+
+def _column_needs(rows: list[list[tuple]], columns: int, size: float,
+                  faces: tuple[str, str]) -> tuple[list[float], list[float]]:
+    """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
+    least = [2 * CELL_PADDING_PT + size] * columns
+    most = list(least)
+    for row in rows:
+        for cell, first, span in row:
+            if span != 1:
+                continue
+            cell_size = float(cell.get("size", size))
+            bold = cell.tag == "th" or cell.get("bold") == "1"
+            face = faces[1] if cell.tag == "th" else faces[0]
+            for line in cell_lines(cell):
+                glued = glue_all(line) if cell.get("nowrap") == "1" else glue(line)
+                full = text_width_pt(glued, cell_size, face, bold)
+                # Labels of a few characters stay whole: a break inside a four-character word reads as a mistake.
+                piece = max(longest_chunk_pt(glued, cell_size, face, bold), min(full, 4.2 * cell_size))
+                least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
+                most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
+    return least, most
+
+
 def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, compact: bool = False) -> float:
     """Rough height of rendered block markup on the page, to choose a size before LibreOffice checks it."""
     from c3p_docs.documents.markup import text_of
@@ -106,7 +322,7 @@ def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, 
     spacing = WORD_LINE / 1.15 if compact else WORD_LINE
 
     def block(text: str, size: float, width_mm: float, before: float = 0.0, after: float = 2.0) -> float:
-        lines = line_count(text, width_mm / PT_TO_MM, size)
+        lines = line_count(text, width_mm / PT_TO_MM, size, "mincho")
         if compact:
             before, after = min(before, 4.0), min(after, 1.0)
         return lines * size * spacing * PT_TO_MM + (before + after) * PT_TO_MM
@@ -123,16 +339,16 @@ def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, 
             size = float(element.get("size", base_size))
             total += block(text, size, content_width_mm - (5 if tag == "li" else 0))
         elif tag == "table":
-            widths = [float(w) for w in element.get("widths", "").split(",") if w]
-            size = float(element.get("size", base_size - 1))
-            for row in element.findall("tr"):
-                heights = []
-                column = 0
-                for cell in row:
-                    span = int(cell.get("span", "1"))
-                    width = sum(widths[column:column + span]) if widths else content_width_mm / max(len(row), 1)
-                    heights.append(block(text_of(cell), size, width - 2.5, after=0) + 1.0)
-                    column += span
+            from c3p_docs.documents.markup import table_rows
+
+            rows = table_rows(element)
+            hints = [float(w) for w in element.get("widths", "").split(",") if w] or None
+            layout = table_layout(rows, content_width_mm / PT_TO_MM, float(element.get("size", base_size - 1)), hints)
+            for row in rows:
+                heights = [block("\n".join(cell_lines(cell)), layout.size,
+                                 sum(layout.widths_pt[first:first + span]) * PT_TO_MM - 2 * CELL_PADDING_PT * PT_TO_MM,
+                                 after=0) + 1.0
+                           for cell, first, span in row]
                 total += max(heights or [0])
             total += 4 * PT_TO_MM
         elif tag == "spacer":

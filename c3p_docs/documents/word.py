@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
-from c3p_docs.documents.markup import number, text_of
+from c3p_docs.documents.markup import number, table_rows
+from c3p_docs.documents.measure import NO_BREAK_HYPHEN, glue, glue_all, is_wide, table_layout
 from c3p_docs.documents.packaging import apply_metadata, save_docx
 
 
@@ -28,11 +30,20 @@ class Fonts:
 
 
 FONTS = {
+    # Latin text in a Japanese document is set in the Japanese face's own Latin glyphs, so it matches.
     "ja": Fonts("游明朝", "游明朝", "游ゴシック", "游ゴシック"),
     "en": Fonts("Times New Roman", "游明朝", "Arial", "游ゴシック"),
 }
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+FACES = {"ja": ("mincho", "gothic"), "en": ("serif", "sans")}
+"""Which measured faces (measure.ASCII_WIDTHS) stand for the body and heading fonts above."""
+ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+GREY = "8A8A8A"
+HEADER_FILL = "E8EEF4"
+BORDER_COLOUR = "7F7F7F"
+CELL_MARGIN_TWIPS = 80  # 4 pt, as measure.CELL_PADDING_PT
+TWIPS_PER_PT = 20
+PAGE_WIDTH, SIDE_MARGIN = Mm(210), Mm(22)
+KEEP_TOGETHER_ROWS = 8
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,19 @@ class Metadata:
     subject: str
     created: dt.datetime
     language: str
+
+
+@dataclass(frozen=True)
+class RunFormat:
+    """How a piece of inline text is set."""
+
+    size: float | None = None
+    bold: bool = False
+    italic: bool = False
+    colour: str | None = None
+    gothic: bool = False
+    whole: bool = False
+    """Never broken across lines (file names, codes): `nowrap="1"` in the markup."""
 
 
 def _set_run_fonts(r_pr, latin: str, east_asian: str) -> None:
@@ -59,12 +83,50 @@ def _set_run_fonts(r_pr, latin: str, east_asian: str) -> None:
 
 
 def _set_language(r_pr, lang: str) -> None:
+    """`w:val` is the language of Latin-script text, `w:eastAsia` that of Japanese text. Latin words tagged
+    ja-JP are broken anywhere by LibreOffice ("Davao Cit/y"), so Latin text is English in both documents."""
     language = r_pr.find(qn("w:lang"))
     if language is None:
         language = OxmlElement("w:lang")
         r_pr.append(language)
-    language.set(qn("w:val"), "ja-JP" if lang == "ja" else "en-GB")
+    language.set(qn("w:val"), "en-US" if lang == "ja" else "en-GB")
     language.set(qn("w:eastAsia"), "ja-JP")
+
+
+def _sub(parent, tag: str, **attributes):
+    """Append `w:tag` with `w:` attributes to `parent` (lxml directly: python-docx's API costs an xpath a call)."""
+    element = etree.SubElement(parent, qn(f"w:{tag}"))
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def _number(element: ET.Element, name: str) -> float | None:
+    """An optional numeric attribute; a garbled one is a clear template error (markup.number)."""
+    return number(element, name) if element.get(name) else None
+
+
+def _fold(text: str) -> str:
+    """Template whitespace folded to single spaces (templates indent and wrap freely)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def _script_runs(text: str, italic: bool) -> list[tuple[str, bool]]:
+    """Split italic text so Japanese characters stay upright: CJK has no italic, only a synthetic slant."""
+    if not italic:
+        return [(text, False)]
+    pieces: list[tuple[str, bool]] = []
+    current, current_italic = "", None
+    for char in text:
+        slanted = not is_wide(char) if char != " " else (current_italic if current_italic is not None else True)
+        if current and slanted != current_italic:
+            pieces.append((current, bool(current_italic)))
+            current = ""
+        current += char
+        current_italic = slanted
+    if current:
+        pieces.append((current, bool(current_italic)))
+    return pieces
 
 
 class WordWriter:
@@ -79,12 +141,18 @@ class WordWriter:
         self.document = Document()
         self._page_setup()
         self._styles()
+        self.body = self.document.element.body
+        self._end = self.body.find(qn("w:sectPr"))
+        self._previous = None
+        """The last block appended, so a table can keep the paragraph before it on its page."""
+        self.content_width_pt = (PAGE_WIDTH - 2 * SIDE_MARGIN) / 12700  # EMU → pt
+        self._style_ids = {level: self.document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
 
     def _page_setup(self) -> None:
         for section in self.document.sections:
-            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
             section.top_margin = section.bottom_margin = Mm(25)
-            section.left_margin = section.right_margin = Mm(22)
+            section.left_margin = section.right_margin = SIDE_MARGIN
             section.header_distance = section.footer_distance = Mm(12)
 
     def _styles(self) -> None:
@@ -116,137 +184,87 @@ class WordWriter:
             style = self.document.styles[f"Heading {level}"]
             style.font.size = Pt(size)
             style.font.bold = True
+            style.font.italic = False
             style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
             style.paragraph_format.space_before = Pt(4 if self.compact else (10 if level == 1 else 6))
             style.paragraph_format.space_after = Pt(1 if self.compact else 3)
             style.paragraph_format.keep_with_next = True
 
-    def _run(self, paragraph, text: str, bold: bool = False, size: float | None = None, heading: bool = False,
-             italic: bool = False, colour: str | None = None):
-        run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
-        if size:
-            run.font.size = Pt(size)
-        if colour:
-            run.font.color.rgb = RGBColor.from_string(colour)
-        _set_run_fonts(run._element.get_or_add_rPr(), self.fonts.heading_latin if heading else self.fonts.body_latin,
-                       self.fonts.heading_east_asian if heading else self.fonts.body_east_asian)
-        return run
+    # Blocks -------------------------------------------------------------------------------------------------
 
-    def _inline(self, paragraph, element: ET.Element, size: float | None, heading: bool = False,
-                bold: bool = False) -> None:
-        """Text with <b>, <i>, <ph> (placeholder, shown in grey) and <br/> inside."""
-        if element.text:
-            self._run(paragraph, " ".join(element.text.split()) if element.tag != "pre" else element.text,
-                      bold=bold, size=size, heading=heading)
-        for child in element:
-            if child.tag == "br":
-                paragraph.add_run().add_break(WD_BREAK.LINE)
-            else:
-                self._run(paragraph, text_of(child), bold=bold or child.tag == "b", size=size, heading=heading,
-                          italic=child.tag == "i", colour="8A8A8A" if child.tag == "ph" else None)
-            if child.tail and child.tail.strip():
-                self._run(paragraph, " ".join(child.tail.split()), bold=bold, size=size, heading=heading)
+    def _append(self, element) -> None:
+        if self._end is not None:
+            self._end.addprevious(element)
+        else:
+            self.body.append(element)
+        self._previous = element
 
-    def _paragraph(self, element: ET.Element, container=None, style: str | None = None):
-        target = container if container is not None else self.document
-        paragraph = target.add_paragraph(style=style)
-        align = element.get("align")
+    def _new_paragraph(self, parent=None, *, style: str | None = None, keep_next: bool = False,
+                       align: str | None = None, before: float | None = None, after: float | None = None,
+                       indent_mm: float | None = None, hanging_mm: float | None = None, line_pt: float | None = None):
+        """A `w:p` with its properties in schema order; appended to the body unless `parent` is given."""
+        paragraph = etree.Element(qn("w:p")) if parent is None else _sub(parent, "p")
+        properties = _sub(paragraph, "pPr")
+        if style:
+            _sub(properties, "pStyle", val=style)
+        if keep_next:
+            _sub(properties, "keepNext")
+        if before is not None or after is not None or line_pt is not None:
+            spacing = _sub(properties, "spacing")
+            if before is not None:
+                spacing.set(qn("w:before"), str(round(before * TWIPS_PER_PT)))
+            if after is not None:
+                spacing.set(qn("w:after"), str(round(after * TWIPS_PER_PT)))
+            if line_pt is not None:
+                spacing.set(qn("w:line"), str(round(line_pt * TWIPS_PER_PT)))
+                spacing.set(qn("w:lineRule"), "exact")
+        if indent_mm is not None or hanging_mm is not None:
+            indentation = _sub(properties, "ind")
+            if indent_mm is not None:
+                indentation.set(qn("w:left"), str(int(Mm(indent_mm).twips)))
+            if hanging_mm is not None:
+                indentation.set(qn("w:hanging"), str(int(Mm(hanging_mm).twips)))
         if align:
-            paragraph.alignment = ALIGN[align]
-        size = number(element, "size") if element.get("size") else None
-        if element.get("space_before"):
-            paragraph.paragraph_format.space_before = Pt(number(element, "space_before"))
-        if element.get("space_after"):
-            paragraph.paragraph_format.space_after = Pt(number(element, "space_after"))
-        if element.get("indent"):
-            paragraph.paragraph_format.left_indent = Mm(number(element, "indent"))
-        self._inline(paragraph, element, size, heading=element.get("font") == "gothic",
-                     bold=element.get("bold") == "1")
+            _sub(properties, "jc", val=ALIGN[align])
+        if len(properties) == 0:
+            paragraph.remove(properties)
+        if parent is None:
+            self._append(paragraph)
         return paragraph
 
-    def _table(self, element: ET.Element) -> None:
-        rows = element.findall("tr")
-        columns = max(sum(int(cell.get("span", "1")) for cell in row) for row in rows)
-        table = self.document.add_table(rows=len(rows), cols=columns)
-        table.style = self.document.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = [float(w) for w in element.get("widths", "").split(",") if w] or [166 / columns] * columns
-        size = float(element.get("size", self.base_size - 1))
-        for row_index, row in enumerate(rows):
-            row_cells = table.rows[row_index].cells  # table.cell() re-reads the whole grid on every call
-            column = 0
-            for cell_element in row:
-                span = int(cell_element.get("span", "1"))
-                cell = row_cells[column]
-                if span > 1:
-                    cell = cell.merge(row_cells[column + span - 1])
-                cell.width = Mm(sum(widths[column:column + span]))
-                self._cell(cell, cell_element, size)
-                column += span
-        table.autofit = False
-        # LibreOffice lays columns out from tblGrid, Word from each cell's tcW: set both.
-        for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-            grid_column.set(qn("w:w"), str(int(Mm(width).twips)))
-        spacer = self.document.add_paragraph()
-        spacer.paragraph_format.space_after = Pt(2)
-
-    def _cell(self, cell, element: ET.Element, size: float) -> None:
-        header = element.tag == "th"
-        if header or element.get("shade"):
-            shading = OxmlElement("w:shd")
-            shading.set(qn("w:val"), "clear")
-            shading.set(qn("w:color"), "auto")
-            shading.set(qn("w:fill"), element.get("shade", "E8EEF4"))
-            cell._tc.get_or_add_tcPr().append(shading)
-        paragraph = cell.paragraphs[0]
-        blocks = [child for child in element if child.tag in ("p", "li")]
-        if blocks:
-            first = True
-            for block in blocks:
-                target = paragraph if first else cell.add_paragraph()
-                first = False
-                prefix = "・" if block.tag == "li" else ""
-                if prefix:
-                    self._run(target, prefix, size=size)
-                self._inline(target, block, size, bold=header)
-            return
-        align = element.get("align")
-        if align:
-            paragraph.alignment = ALIGN[align]
-        self._inline(paragraph, element, size, heading=header, bold=header or element.get("bold") == "1")
+    def _paragraph(self, element: ET.Element, **overrides):
+        """A <p>: align, size, space_before/after, indent, font="gothic", bold, colour, keep="next"."""
+        number = lambda name: _number(element, name)  # noqa: E731
+        paragraph = self._new_paragraph(
+            keep_next=element.get("keep") == "next" or overrides.pop("keep_next", False),
+            align=element.get("align"), before=number("space_before"), after=number("space_after"),
+            indent_mm=number("indent"), **overrides)
+        fmt = RunFormat(size=number("size"), bold=element.get("bold") == "1", gothic=element.get("font") == "gothic",
+                        colour=element.get("colour") or element.get("color"))
+        self._inline(paragraph, element, fmt)
+        return paragraph
 
     def render(self, root: ET.Element) -> None:
         for element in root:
             tag = element.tag
             if tag in ("h1", "h2", "h3"):
-                paragraph = self.document.add_paragraph(style=f"Heading {tag[1]}")
-                self._inline(paragraph, element, None, heading=True)
+                paragraph = self._new_paragraph(style=self._style_ids[int(tag[1])], keep_next=True)
+                self._inline(paragraph, element, RunFormat(gothic=True))
             elif tag == "title":
-                paragraph = self._paragraph(element)
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                for run in paragraph.runs:
-                    run.font.size = Pt(float(element.get("size", 16)))
-                    run.bold = True
-                    _set_run_fonts(run._element.get_or_add_rPr(), self.fonts.heading_latin,
-                                   self.fonts.heading_east_asian)
-                paragraph.paragraph_format.space_after = Pt(10)
+                paragraph = self._new_paragraph(keep_next=True, align="center", after=10)
+                self._inline(paragraph, element, RunFormat(size=number(element, "size", 16), bold=True, gothic=True))
             elif tag == "p":
                 self._paragraph(element)
             elif tag == "li":
-                paragraph = self.document.add_paragraph()
-                paragraph.paragraph_format.left_indent = Mm(5)
-                paragraph.paragraph_format.first_line_indent = Mm(-4)
-                self._run(paragraph, "・" if self.lang == "ja" else "• ")
-                self._inline(paragraph, element, None)
+                paragraph = self._new_paragraph(indent_mm=5, hanging_mm=4, keep_next=element.get("keep") == "next")
+                self._text(paragraph, "・" if self.lang == "ja" else "•\t", RunFormat())
+                self._inline(paragraph, element, RunFormat(size=_number(element, "size")))
             elif tag == "table":
                 self._table(element)
             elif tag == "pagebreak":
-                self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+                self._break(self._new_paragraph(), RunFormat(), page=True)
             elif tag == "spacer":
-                paragraph = self.document.add_paragraph()
-                paragraph.paragraph_format.space_after = Pt(float(element.get("pt", 6)))
+                self._new_paragraph(after=number(element, "pt", 6))
             elif tag == "footer":
                 self._footer(element)
             else:
@@ -254,9 +272,209 @@ class WordWriter:
 
     def _footer(self, element: ET.Element) -> None:
         footer = self.document.sections[0].footer
-        paragraph = footer.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self._inline(paragraph, element, 8)
+        footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph = footer.part.element.find(qn("w:p"))
+        self._inline(paragraph, element, RunFormat(size=8))
+
+    # Inline text ------------------------------------------------------------------------------------------
+
+    def _inline(self, paragraph, element: ET.Element, fmt: RunFormat) -> None:
+        """Text with <b>, <i>, <ph> (placeholder, in grey) and <br/> inside, nested as templates write them;
+        whitespace folded, and trimmed at the paragraph's ends."""
+        pieces: list[tuple[str, RunFormat | None]] = []  # (text, format); a line break is ("", None)
+
+        def walk(node: ET.Element, current: RunFormat) -> None:
+            if node.text:
+                pieces.append((_fold(node.text), current))
+            for child in node:
+                if child.tag == "br":
+                    pieces.append(("", None))
+                elif child.tag not in ("p", "li"):
+                    walk(child, replace(current, bold=current.bold or child.tag == "b",
+                                        italic=current.italic or child.tag == "i",
+                                        colour=GREY if child.tag == "ph" else current.colour))
+                if child.tail:
+                    pieces.append((_fold(child.tail), current))
+
+        walk(element, fmt)
+        for step in (range(len(pieces)), range(len(pieces) - 1, -1, -1)):
+            for index in step:
+                text, piece_format = pieces[index]
+                if piece_format is None:
+                    break
+                trimmed = text.lstrip(" ") if step.step == 1 else text.rstrip(" ")
+                pieces[index] = (trimmed, piece_format)
+                if trimmed:
+                    break
+        for text, piece_format in pieces:
+            if piece_format is None:
+                self._break(paragraph, fmt)
+            else:
+                self._text(paragraph, text, piece_format)
+
+    def _text(self, paragraph, text: str, fmt: RunFormat) -> None:
+        """Runs for `text`: numbers kept with their units, Japanese never slanted, every script's face named."""
+        if not text:
+            return
+        for piece, italic in _script_runs(glue_all(text) if fmt.whole else glue(text), fmt.italic):
+            run = _sub(paragraph, "r")
+            self._run_properties(run, replace(fmt, italic=italic))
+            for part in re.split(f"([{NO_BREAK_HYPHEN}\t])", piece):
+                if part == NO_BREAK_HYPHEN:
+                    _sub(run, "noBreakHyphen")
+                elif part == "\t":
+                    _sub(run, "tab")
+                elif part:
+                    t = _sub(run, "t")
+                    t.text = part
+                    if part[0] == " " or part[-1] == " ":
+                        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def _break(self, paragraph, fmt: RunFormat, page: bool = False) -> None:
+        run = _sub(paragraph, "r")
+        self._run_properties(run, fmt)
+        if page:
+            _sub(run, "br", type="page")
+        else:
+            _sub(run, "br")
+
+    def _run_properties(self, run, fmt: RunFormat) -> None:
+        r_pr = _sub(run, "rPr")
+        latin = self.fonts.heading_latin if fmt.gothic else self.fonts.body_latin
+        east_asian = self.fonts.heading_east_asian if fmt.gothic else self.fonts.body_east_asian
+        _sub(r_pr, "rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin)
+        if fmt.bold:
+            _sub(r_pr, "b")
+        if fmt.italic:
+            _sub(r_pr, "i")
+        if fmt.colour:
+            _sub(r_pr, "color", val=fmt.colour)
+        if fmt.size:
+            _sub(r_pr, "sz", val=round(fmt.size * 2))
+            _sub(r_pr, "szCs", val=round(fmt.size * 2))
+
+    # Tables -----------------------------------------------------------------------------------------------
+
+    def _table(self, element: ET.Element) -> None:
+        """A whole table built as XML in one pass (no per-cell python-docx calls).
+
+        Header rows (the leading rows of <th> only, or `header="1"`) repeat on every page and stay with the
+        first row below them; no row splits across pages; the paragraph before the table stays with it.
+        """
+        rows = table_rows(element)
+        if not rows:
+            return
+        hints = [float(w) for w in element.get("widths", "").split(",") if w] or None
+        layout = table_layout(rows, self.content_width_pt, number(element, "size", self.base_size - 1), hints,
+                              faces=FACES[self.lang])
+        if self._previous is not None and self._previous.tag == qn("w:p"):
+            self._keep_with_next(self._previous)
+        table = etree.Element(qn("w:tbl"))
+        properties = _sub(table, "tblPr")
+        _sub(properties, "tblW", w=round(sum(layout.widths_pt) * TWIPS_PER_PT), type="dxa")
+        _sub(properties, "jc", val="center")
+        borders = _sub(properties, "tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _sub(borders, side, val="single", sz=4, space=0, color=BORDER_COLOUR)
+        _sub(properties, "tblLayout", type="fixed")
+        margins = _sub(properties, "tblCellMar")
+        for side, width in (("top", 20), ("left", CELL_MARGIN_TWIPS), ("bottom", 20), ("right", CELL_MARGIN_TWIPS)):
+            _sub(margins, side, w=width, type="dxa")
+        _sub(properties, "tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0, noHBand=0, noVBand=1)
+        grid = _sub(table, "tblGrid")
+        twips = [round(w * TWIPS_PER_PT) for w in layout.widths_pt]
+        for width in twips:
+            _sub(grid, "gridCol", w=width)
+        header_rows = self._header_row_count(element, rows)
+        # A short table is kept on one page; a long one may break between rows, its header repeated.
+        short = len(rows) <= KEEP_TOGETHER_ROWS
+        merged: dict[int, tuple[int, int]] = {}  # first column → (rows a vertical merge still covers, its span)
+        for index, row in enumerate(rows):
+            tr = _sub(table, "tr")
+            row_properties = _sub(tr, "trPr")
+            _sub(row_properties, "cantSplit")
+            if index < header_rows:
+                _sub(row_properties, "tblHeader")
+            cells = {first: (cell, span) for cell, first, span in row}
+            column = 0
+            while column < len(twips):
+                if column in merged:
+                    left, span = merged.pop(column)
+                    self._merged_cell(tr, sum(twips[column:column + span]), span)
+                    if left > 1:
+                        merged[column] = (left - 1, span)
+                    column += span
+                    continue
+                if column not in cells:  # a short row: fill the grid so borders stay whole
+                    self._merged_cell(tr, twips[column], 1, merge=False)
+                    column += 1
+                    continue
+                cell, span = cells[column]
+                rowspan = min(int(cell.get("rowspan", "1")), len(rows) - index)
+                if rowspan > 1:
+                    merged[column] = (rowspan - 1, span)
+                self._cell(tr, cell, sum(twips[column:column + span]), span, layout.size,
+                           keep_next=index < header_rows or (short and index < len(rows) - 1), restart=rowspan > 1)
+                column += span
+        self._append(table)
+        # Word merges two tables with nothing between them; this thin paragraph also gives a little air.
+        self._new_paragraph(line_pt=4, after=2)
+
+    @staticmethod
+    def _header_row_count(element: ET.Element, rows: list) -> int:
+        count = 0
+        for row in rows:
+            if all(cell.tag == "th" for cell, _, _ in row) or any(cell.get("header") == "1" for cell, _, _ in row):
+                count += 1
+            else:
+                break
+        return count if count < len(rows) else 0
+
+    @staticmethod
+    def _keep_with_next(paragraph) -> None:
+        properties = paragraph.find(qn("w:pPr"))
+        if properties is None:
+            properties = etree.Element(qn("w:pPr"))
+            paragraph.insert(0, properties)
+        if properties.find(qn("w:keepNext")) is None:
+            style = properties.find(qn("w:pStyle"))
+            keep = etree.Element(qn("w:keepNext"))
+            (style.addnext(keep) if style is not None else properties.insert(0, keep))
+
+    @staticmethod
+    def _merged_cell(tr, width_twips: int, span: int, merge: bool = True) -> None:
+        """A cell continuing a vertical merge from above (or, with `merge=False`, an empty one)."""
+        tc = _sub(tr, "tc")
+        properties = _sub(tc, "tcPr")
+        _sub(properties, "tcW", w=width_twips, type="dxa")
+        if span > 1:
+            _sub(properties, "gridSpan", val=span)
+        if merge:
+            _sub(properties, "vMerge")
+        _sub(tc, "p")
+
+    def _cell(self, tr, element: ET.Element, width_twips: int, span: int, size: float, keep_next: bool,
+              restart: bool) -> None:
+        header = element.tag == "th"
+        tc = _sub(tr, "tc")
+        properties = _sub(tc, "tcPr")
+        _sub(properties, "tcW", w=width_twips, type="dxa")
+        if span > 1:
+            _sub(properties, "gridSpan", val=span)
+        if restart:
+            _sub(properties, "vMerge", val="restart")
+        if header or element.get("shade"):
+            _sub(properties, "shd", val="clear", color="auto", fill=element.get("shade", HEADER_FILL))
+        fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header)
+        blocks = [child for child in element if child.tag in ("p", "li")]
+        align = element.get("align")
+        if element.get("nowrap") == "1":
+            fmt = replace(fmt, whole=True)
+        for block in blocks or [element]:
+            paragraph = self._new_paragraph(tc, keep_next=keep_next, after=0, align=block.get("align") or align)
+            if block.tag == "li":
+                self._text(paragraph, "・", fmt)
+            self._inline(paragraph, block, fmt)
 
     def to_bytes(self) -> bytes:
         apply_metadata(self.document.core_properties, self.metadata)

@@ -1,0 +1,115 @@
+"""Word tables and inline text: header rows repeat, rows never split, widths come from what columns hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import xml.etree.ElementTree as ET
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from c3p_docs.documents.measure import NO_BREAK_SPACE, WORD_JOINER, chunks, glue, text_width_pt
+from c3p_docs.documents.word import Metadata, render_word
+
+METADATA = Metadata("t", "a", "s", dt.datetime(2026, 4, 1, 9), "ja")
+
+
+def render(markup: str, lang: str = "ja"):
+    data = render_word(ET.fromstring(markup), lang, METADATA)
+    return Document(io.BytesIO(data))
+
+
+def long_table(rows: int) -> str:
+    body = "".join(f"<tr><td>案件{i}</td><td align='right'>150,000,000円</td><td>120人日</td></tr>" for i in range(rows))
+    return f"<table><tr><th>案件名</th><th>補助金額</th><th>数量</th></tr>{body}</table>"
+
+
+def test_header_rows_repeat_and_no_row_splits_across_pages():
+    document = render(f"<doc><h2>2. 想定するJCM案件</h2>{long_table(30)}</doc>")
+    rows = document.tables[0]._tbl.findall(qn("w:tr"))
+    assert rows[0].find(qn("w:trPr")).find(qn("w:tblHeader")) is not None
+    assert all(row.find(qn("w:trPr")).find(qn("w:tblHeader")) is None for row in rows[1:])
+    assert all(row.find(qn("w:trPr")).find(qn("w:cantSplit")) is not None for row in rows)
+    # The header keeps with the first data row; a long table may break between later rows.
+    assert all(p.paragraph_format.keep_with_next for p in document.tables[0].rows[0].cells[0].paragraphs)
+    assert not document.tables[0].rows[5].cells[0].paragraphs[0].paragraph_format.keep_with_next
+
+
+def test_a_short_table_stays_on_one_page_with_the_paragraph_before_it():
+    document = render(f"<doc><p>次の表のとおり。</p>{long_table(3)}</doc>")
+    assert document.paragraphs[0].paragraph_format.keep_with_next
+    table = document.tables[0]
+    assert all(row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in table.rows[:-1])
+    assert not table.rows[-1].cells[0].paragraphs[0].paragraph_format.keep_with_next
+
+
+def test_headings_keep_with_the_text_that_follows():
+    document = render("<doc><h1>第1章</h1><h2>1.1 目的</h2><p>本文</p></doc>")
+    assert [p.paragraph_format.keep_with_next for p in document.paragraphs] == [True, True, None]
+
+
+def test_rows_without_text_are_left_out():
+    document = render("<doc><table><tr><th>a</th><td>b</td></tr><tr><th></th><td> </td></tr>"
+                      "<tr><th>c</th><td>d</td></tr></table></doc>")
+    assert [row.cells[0].text for row in document.tables[0].rows] == ["a", "c"]
+
+
+def test_column_widths_give_every_unbreakable_token_room_and_fill_the_page():
+    long_text = "現地コンサルタントによる工場調査の結果を踏まえ、" * 6
+    document = render("<doc><table><tr><th>費目</th><th>内容</th><th>金額</th></tr>"
+                      f"<tr><td>外注費</td><td>{long_text}</td><td align='right'>150,000,000円</td></tr></table></doc>")
+    grid = [int(c.get(qn("w:w"))) / 20 for c in document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert abs(sum(grid) - 166 / 25.4 * 72) < 2  # the A4 text width
+    assert grid[2] >= text_width_pt(glue("150,000,000円"), 9.5, "mincho") + 8
+    assert grid[0] >= text_width_pt("外注費", 9.5, "mincho") + 8  # a short label on one line
+    assert grid[1] == max(grid)
+
+
+def test_template_widths_are_a_hint_widened_where_content_needs_it():
+    document = render("<doc><table widths='5,95'><tr><td>150,000,000円</td><td>text</td></tr></table></doc>")
+    grid = [int(c.get(qn("w:w"))) / 20 for c in document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid[0] >= text_width_pt(glue("150,000,000円"), 9.5, "mincho") + 8
+
+
+def test_a_cell_spanning_rows_is_merged_vertically():
+    document = render("<doc><table><tr><th rowspan='2'>応募者</th><td>法人名</td><td>株式会社</td></tr>"
+                      "<tr><td>代表者</td><td>山田</td></tr></table></doc>")
+    rows = document.tables[0]._tbl.findall(qn("w:tr"))
+    first = rows[0].findall(qn("w:tc"))[0].find(qn("w:tcPr")).find(qn("w:vMerge"))
+    below = rows[1].findall(qn("w:tc"))[0].find(qn("w:tcPr")).find(qn("w:vMerge"))
+    assert first.get(qn("w:val")) == "restart" and below is not None and below.get(qn("w:val")) is None
+    assert [len(row.findall(qn("w:tc"))) for row in rows] == [3, 3]
+
+
+def test_japanese_is_never_set_in_italic():
+    document = render("<doc><p><i>評価の観点：JCM feasibility</i></p></doc>")
+    runs = document.paragraphs[0].runs
+    assert [(run.text, bool(run.italic)) for run in runs] == [("評価の観点：", False), ("JCM feasibility", True)]
+
+
+def test_every_run_names_its_east_asian_face_and_latin_text_is_english():
+    document = render("<doc><p>A<b>太字</b><br/>B</p><table><tr><td>x</td></tr></table></doc>")
+    runs = document.element.body.iter(qn("w:r"))
+    assert all(run.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")) for run in runs)
+    language = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert language.find(qn("w:lang")).get(qn("w:val")) == "en-US"
+    assert language.find(qn("w:lang")).get(qn("w:eastAsia")) == "ja-JP"
+
+
+def test_numbers_stay_with_their_units():
+    assert glue("120人日") == f"120{WORD_JOINER}人{WORD_JOINER}日"
+    assert glue("3,200 t-CO2eq/年") == f"3,200{NO_BREAK_SPACE}t\u2011CO2eq/{WORD_JOINER}年"
+    assert glue("JPY 150,000,000") == f"JPY{NO_BREAK_SPACE}150,000,000"
+    assert len(chunks(glue("3,205円/t-CO2eq・年"))) == 1
+    # Ordinary words keep their breaks: a Japanese word after a counter, English words after a number.
+    assert chunks(glue("第1回現地調査"))[1:3] == [f"1{WORD_JOINER}回", "現"]
+    assert chunks(glue("in 2024 the cities")) == ["in ", "2024 ", "the ", "cities"]
+    assert glue("ワーク・ライフ・バランス") == "ワーク・ライフ・バランス"
+
+
+def test_hyphens_inside_codes_with_digits_do_not_break():
+    document = render("<doc><p>電話 093-000-1234、t-CO2eq</p></doc>")
+    run = document.paragraphs[0].runs[0]._r
+    assert len(run.findall(qn("w:noBreakHyphen"))) == 3
+    assert document.paragraphs[0].text == "電話 093-000-1234、t-CO2eq"
