@@ -47,6 +47,18 @@ def number(element: ET.Element, name: str, default: float | None = None) -> floa
         raise TemplateError(f"template markup: <{element.tag} {name}=\"{value[:20]}\">: {name} must be a number.") from None
 
 
+def number_list(element: ET.Element, name: str) -> list[float] | None:
+    """A comma-separated numeric attribute (`widths="30,58,26"`), or None when absent."""
+    value = element.get(name)
+    if not value:
+        return None
+    try:
+        return [float(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise TemplateError(f"template markup: <{element.tag} {name}=\"{value[:30]}\">: {name} must be numbers "
+                            "separated by commas.") from None
+
+
 def text_of(element: ET.Element) -> str:
     """All text inside an element, whitespace folded (templates indent freely)."""
     return " ".join("".join(element.itertext()).split())

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from c3p_docs.documents.font_metrics import ASCII_WIDTHS
+from c3p_docs.documents.markup import number, number_list, table_rows, text_of
 
 LINE_HEIGHT = 1.22  # of the font size, as PowerPoint lays out single-spaced CJK text
 INSET_MM = 1.0
@@ -302,7 +303,7 @@ def _column_needs(rows: list[list[tuple]], columns: int, size: float,
         for cell, first, span in row:
             if span != 1:
                 continue
-            cell_size = float(cell.get("size", size))
+            cell_size = number(cell, "size", size)
             bold = cell.tag == "th" or cell.get("bold") == "1"
             face = faces[1] if cell.tag == "th" else faces[0]
             for line in cell_lines(cell):
@@ -317,7 +318,6 @@ def _column_needs(rows: list[list[tuple]], columns: int, size: float,
 
 def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, compact: bool = False) -> float:
     """Rough height of rendered block markup on the page, to choose a size before LibreOffice checks it."""
-    from c3p_docs.documents.markup import text_of
 
     spacing = WORD_LINE / 1.15 if compact else WORD_LINE
 
@@ -332,18 +332,17 @@ def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, 
         tag = element.tag
         text = text_of(element)
         if tag == "title":
-            total += block(text, float(element.get("size", 16)), content_width_mm, after=10)
+            total += block(text, number(element, "size", 16), content_width_mm, after=10)
         elif tag in ("h1", "h2", "h3"):
             total += block(text, {"h1": 14, "h2": 12, "h3": 11}[tag], content_width_mm, before=6, after=3)
         elif tag in ("p", "li"):
-            size = float(element.get("size", base_size))
+            size = number(element, "size", base_size)
             total += block(text, size, content_width_mm - (5 if tag == "li" else 0))
         elif tag == "table":
-            from c3p_docs.documents.markup import table_rows
 
             rows = table_rows(element)
-            hints = [float(w) for w in element.get("widths", "").split(",") if w] or None
-            layout = table_layout(rows, content_width_mm / PT_TO_MM, float(element.get("size", base_size - 1)), hints)
+            hints = number_list(element, "widths")
+            layout = table_layout(rows, content_width_mm / PT_TO_MM, number(element, "size", base_size - 1), hints)
             for row in rows:
                 heights = [block("\n".join(cell_lines(cell)), layout.size,
                                  sum(layout.widths_pt[first:first + span]) * PT_TO_MM - 2 * CELL_PADDING_PT * PT_TO_MM,
@@ -352,5 +351,5 @@ def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, 
                 total += max(heights or [0])
             total += 4 * PT_TO_MM
         elif tag == "spacer":
-            total += float(element.get("pt", 6)) * PT_TO_MM
+            total += number(element, "pt", 6) * PT_TO_MM
     return total

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from c3p_docs.documents.markup import number, table_rows
+from c3p_docs.documents.markup import number, number_list, table_rows
 from c3p_docs.documents.measure import NO_BREAK_HYPHEN, glue, glue_all, is_wide, table_layout
 from c3p_docs.documents.packaging import apply_metadata, save_docx
 
@@ -364,7 +364,7 @@ class WordWriter:
         rows = table_rows(element)
         if not rows:
             return
-        hints = [float(w) for w in element.get("widths", "").split(",") if w] or None
+        hints = number_list(element, "widths")
         layout = table_layout(rows, self.content_width_pt, number(element, "size", self.base_size - 1), hints,
                               faces=FACES[self.lang])
         if self._previous is not None and self._previous.tag == qn("w:p"):
