@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from typing import Any
 
@@ -10,7 +11,7 @@ from c3p_docs.budget import compute_budget
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Finding
-from c3p_docs.model import Bilingual, Project
+from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
 
 # Fields a complete application needs; a draft may leave them out (warning `incomplete`).
@@ -36,7 +37,7 @@ def _get(project: Project, path: tuple[str, ...]):
 
 
 def _sourced(rule) -> str:
-    return f"{rule.source}{', assumed' if rule.assumed else ''}"
+    return rule.cited()
 
 
 def check_completeness(loaded: LoadedProject) -> list[Finding]:
@@ -50,13 +51,16 @@ def check_completeness(loaded: LoadedProject) -> list[Finding]:
     return findings
 
 
-def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual]]:
+def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual | BilingualList]]:
     found = []
-    if isinstance(value, Bilingual):
+    if isinstance(value, (Bilingual, BilingualList)):
         return [(path, value)]
     if isinstance(value, list):
         for index, item in enumerate(value):
             found += _bilingual_fields(item, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _bilingual_fields(item, path + (key,))
     elif hasattr(value, "model_fields"):
         for name in type(value).model_fields:
             found += _bilingual_fields(getattr(value, name), path + (name,))
@@ -66,6 +70,14 @@ def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual]]:
 def check_translations(loaded: LoadedProject) -> list[Finding]:
     findings = []
     for path, text in _bilingual_fields(loaded.project, ()):
+        if isinstance(text, BilingualList):
+            if text.ja and text.en and len(text.ja) != len(text.en):
+                findings.append(loaded.source.finding(
+                    "missing-translation", "warning", path, f"has {len(text.ja)} Japanese line(s) but {len(text.en)} "
+                    "English; the two documents should say the same, line by line."))
+                continue
+            if not text.ja and not text.en:
+                continue  # an empty list is simply not filled in
         if text.ja and not text.en:
             findings.append(loaded.source.finding("missing-translation", "warning", path,
                                                   "has Japanese but no English (`en:`); the English documents need it."))
@@ -242,8 +254,57 @@ def check_attachments(loaded: LoadedProject) -> list[Finding]:
     return findings
 
 
+def check_narrative(loaded: LoadedProject) -> list[Finding]:
+    """Narrative keys are the call's criterion ids; each criterion the reviewers judge needs its text."""
+    project, rules, source = loaded.project, loaded.rules, loaded.source
+    status = project.project.status or "new"
+    listing = f"`c3p-docs calls {project.call} --criteria` lists them"
+    ids = [item.id for item in rules.scoring]
+    findings = []
+    for key, text in project.narrative.items():
+        item = rules.criterion(key)
+        path = ("narrative", key)
+        if item is None:
+            close = difflib.get_close_matches(key, ids, n=1, cutoff=0.5) or [i for i in ids if key in i or i in key][:1]
+            hint = f"Did you mean {close[0]!r}? " if close else f"Its ids: {', '.join(ids)}. "
+            findings.append(source.finding("unknown-criterion", "error", path,
+                                           f"{key!r} is not an evaluation criterion of {rules.id}. {hint}{listing}."))
+        elif not item.scored_for(status):
+            findings.append(source.finding("narrative-not-scored", "warning", path,
+                                           f"{item.name.en} is not scored for {status} projects ({item.source}); "
+                                           "the summary leaves it out."))
+    for item in rules.scoring:
+        if item.judged and item.scored_for(status) and item.id not in project.narrative:
+            maximum = item.max_for(status)
+            points = f", {maximum} points" if maximum else ""
+            findings.append(source.finding(
+                "missing-narrative", "warning", ("narrative", item.id),
+                f"no text yet for {item.name.en!r} (reviewers judge it{points}); the summary shows it as not "
+                f"filled in. `c3p-docs calls {project.call} --criteria` says what reviewers look for."))
+    seen: dict[tuple[str | None, str | None], str] = {}
+    for key, text in project.narrative.items():
+        signature = (text.ja, text.en)
+        if any(signature) and signature in seen:
+            findings.append(source.finding("duplicate-narrative", "warning", ("narrative", key),
+                                           f"the same text as narrative.{seen[signature]}; reviewers read one "
+                                           "text per criterion, so say what this criterion asks."))
+        seen.setdefault(signature, key)
+    return findings
+
+
+def check_adoptions(loaded: LoadedProject) -> list[Finding]:
+    """A list of adoptions and a bare count that disagree: which one is right?"""
+    jcm = loaded.project.jcm
+    if jcm.adoptions and jcm.adoptions_last_3_years is not None and len(jcm.adoptions) != jcm.adoptions_last_3_years:
+        return [loaded.source.finding(
+            "adoptions-disagree", "warning", ("jcm", "adoptions_last_3_years"),
+            f"says {jcm.adoptions_last_3_years} but jcm.adoptions lists {len(jcm.adoptions)}; the documents and the "
+            "score use the list. Correct the count or drop it.")]
+    return []
+
+
 CHECKS = (check_completeness, check_translations, check_budget, check_period, check_activities,
-          check_country, check_eligibility, check_attachments)
+          check_country, check_eligibility, check_attachments, check_narrative, check_adoptions)
 
 
 def validate_project(loaded: LoadedProject) -> list[Finding]:

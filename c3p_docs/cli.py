@@ -179,20 +179,38 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
 
 @app.command()
 @handled
-def calls(output_format: FormatOption = OutputFormat.text) -> None:
-    """List the bundled call profiles (use their names in `call:` or --call)."""
+def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call name or a profile path.",
+                                                        metavar="[CALL]")] = None,
+          criteria: Annotated[bool, typer.Option("--criteria", help="List the call's evaluation criteria: "
+                                                 "the ids `narrative:` takes, points, what reviewers look for.")] = False,
+          lang: Annotated[Lang, typer.Option(help="Language of names and criteria.")] = Lang.en,
+          output_format: FormatOption = OutputFormat.text) -> None:
+    """List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its criteria."""
     import json
 
     from c3p_docs.calls import bundled_profiles, load_call
 
-    profiles = [load_call(name) for name in bundled_profiles()]
+    if criteria:
+        if call is None:
+            raise UsageError("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 --criteria`.")
+        from c3p_docs.criteria import criteria_rows, format_criteria
+
+        rules = load_call(call, base_dir=Path.cwd())
+        if output_format == OutputFormat.json:
+            sys.stdout.write(json.dumps({"call": rules.id, "criteria": criteria_rows(rules)}, ensure_ascii=False,
+                                        indent=2) + "\n")
+        else:
+            sys.stdout.write(format_criteria(rules, lang.value))
+        return
+    profiles = [load_call(call, base_dir=Path.cwd())] if call else [load_call(name) for name in bundled_profiles()]
     if output_format == OutputFormat.json:
         sys.stdout.write(json.dumps([{"id": p.id, "fiscal_year": p.fiscal_year, "name": p.name.model_dump()}
                                      for p in profiles], ensure_ascii=False, indent=2) + "\n")
         return
     for profile in profiles:
-        sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.en}\n")
-    sys.stdout.write("\nA profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n")
+        sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.get(lang.value) or profile.name.en}\n")
+    sys.stdout.write("\nA profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n"
+                     "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n")
 
 
 @app.command()
@@ -234,7 +252,7 @@ def subject_make(project: ProjectArg) -> None:
     loaded = load_project(project)
     sys.stdout.write(make_subject(loaded.project, loaded.rules) + "\n")
     if loaded.rules.subject.assumed:
-        _stderr(f"note: {loaded.rules.id} prints no subject; this follows {loaded.rules.subject.source} (assumed).")
+        _stderr(f"note: {loaded.rules.id} prints no subject; the pattern is {loaded.rules.subject.cited()}.")
 
 
 @subject_app.command("check")

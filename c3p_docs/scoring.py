@@ -92,6 +92,12 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
         capped = table_points if maximum is None else min(table_points, maximum)
         return Score(item.id, name, capped, maximum, f"highest held: {best} ({table_points} points)")
     if item.method == "present":
+        if item.metric == "wage_increase_pledge":
+            pledged = bool(project.applicant.wage_increase_pledge)
+            basis = "wage increase pledged" if pledged else "no wage increase pledge"
+            if item.points is None:
+                return Score(item.id, name, None, maximum, basis + "; the call prints no points")
+            return Score(item.id, name, item.points if pledged else 0, maximum, basis)
         certificates = project.applicant.certifications.environmental
         if certificates:
             return Score(item.id, name, item.points, maximum, "held: " + ", ".join(certificates))

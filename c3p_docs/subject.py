@@ -40,6 +40,8 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
         return findings
 
     def add(code: str, message: str) -> None:
+        if rules.subject.assumed and code != "subject-characters":
+            message += f" ({rules.id} prints no subject: the pattern is {rules.subject.cited()})"
         findings.append(Finding(code, "error", message, path="subject"))
 
     for index, char in enumerate(text):

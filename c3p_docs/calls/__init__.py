@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.loading import format_path, load_yaml_file
@@ -31,6 +31,15 @@ class Sourced(_Data, Generic[T]):
     """True where the source is silent or ambiguous and the value is our assumption."""
     note: str | None = None
     """Why the value was read or assumed this way."""
+
+    def cited(self) -> str:
+        """The source as findings quote it: `R6-2 §5`, or `assumed from R6-2 §5` where the call is silent."""
+        return cite(self.source, self.assumed)
+
+
+def cite(source: str, assumed: bool) -> str:
+    """How a finding names the basis of a rule: an assumed rule says so and where it is taken from."""
+    return f"assumed from {source}" if assumed else source
 
 
 class Condition(_Data):
@@ -82,8 +91,14 @@ class AttachmentRule(_Data):
     """The ministry publishes it: nothing confidential."""
     source: str
     """Section of the call."""
+    assumed_from: str | None = None
+    """Where this call is silent on the format, language or page rules: the other call they are taken from."""
     note: Bilingual | None = None
     """Guidance shown in the checklist."""
+
+    def cited(self) -> str:
+        """The source as findings quote it, saying which rules are assumed and from where."""
+        return f"{self.source}; format assumed from {self.assumed_from}" if self.assumed_from else self.source
 
 
 class Bracket(_Data):
@@ -102,6 +117,14 @@ class Bracket(_Data):
         if self.at_least is not None:
             return value >= self.at_least
         return True
+
+
+FactBlock = Literal[
+    "summary", "background", "needs", "structure", "leading_area", "past_results", "other_programmes",
+    "plan", "schedule_this_year", "jcm_projects", "reduction_total", "cost_effectiveness", "adoptions",
+    "manager", "organisation", "city_scale", "environmental_certifications", "work_life_balance", "wage_pledge",
+]
+"""Blocks of project data the summary template can show under a criterion (templates/*/summary.xml.j2)."""
 
 
 class ScoreItem(_Data):
@@ -131,12 +154,19 @@ class ScoreItem(_Data):
     """Points for `present` and `threshold_by_kind`."""
     criterion: Bilingual | None = None
     """What the reviewers look for: the summary document's guidance for this item."""
+    facts: list[FactBlock] = Field(default_factory=list)
+    """Project data the summary shows under this criterion; a block belongs to one criterion only."""
     source: str
     """Section of the call."""
     assumed: bool = False
     """True where the call is silent and the value is assumed."""
     note: str | None = None
     """How edges and formulas are read."""
+
+    @property
+    def judged(self) -> bool:
+        """True where the reviewers score the item (and the applicant's narrative is what they read)."""
+        return self.method == "judgement"
 
     def max_for(self, status: str | None) -> int | None:
         if isinstance(self.max, dict):
@@ -233,6 +263,21 @@ class SubjectRule(_Data):
     assumed: bool = False
     note: str | None = None
 
+    def cited(self) -> str:
+        return cite(self.source, self.assumed)
+
+
+class Addressee(_Data):
+    """The ministry's office applications go to, as the call names it."""
+
+    office: Bilingual
+    """Name of the office (提出先)."""
+    source: str
+    """Where the call names it."""
+    assumed: bool = False
+    """True where the call's own text is not among the sources and another call's office is assumed."""
+    note: str | None = None
+
 
 class MailRules(_Data):
     to: Sourced[str]
@@ -256,6 +301,8 @@ class CallRules(_Data):
     attachments: list[AttachmentRule]
     subject: SubjectRule
     mail: MailRules
+    addressee: Addressee
+    """The office named on the application form, the mail and wherever the ministry's office is named."""
     budget: BudgetRules
     period: PeriodRules
     activities: list[ActivityRule]
@@ -272,6 +319,24 @@ class CallRules(_Data):
     """Total of the scoring sheet per project status, where the call gives it."""
     deliverables: list[Bilingual] = Field(default_factory=list)
     """End-of-year deliverables."""
+
+    @model_validator(mode="after")
+    def _facts_once(self) -> CallRules:
+        owner: dict[str, str] = {}
+        for item in self.scoring:
+            for block in item.facts:
+                if block in owner:
+                    raise ValueError(f"fact block {block!r} is listed under both {owner[block]!r} and {item.id!r}; "
+                                     "a block belongs to one criterion, so no paragraph appears twice")
+                owner[block] = item.id
+        ids = [item.id for item in self.scoring]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"scoring ids used twice: {', '.join(duplicates)}")
+        return self
+
+    def criterion(self, criterion_id: str) -> ScoreItem | None:
+        return next((item for item in self.scoring if item.id == criterion_id), None)
 
     def attachment(self, number: int) -> AttachmentRule | None:
         return next((a for a in self.attachments if a.number == number), None)

@@ -151,7 +151,7 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         add(Finding("too-large-for-mail", "error", f"too large for any mail under the {rules.mail.limit_bytes.value:,}-"
                     "byte limit once base64-encoded; ask the ministry (at the submission address) to set up its "
                     "file-transfer service — the applicant's own transfer services are not accepted "
-                    f"({rules.mail.limit_bytes.source}).", file=str(folder / name)))
+                    f"({rules.mail.limit_bytes.cited()}).", file=str(folder / name)))
     if len(report.plan.mails) > 1:
         layout = "; ".join(f"mail {i}: {', '.join(m.attachments)} ({m.encoded_bytes:,} bytes encoded)"
                            for i, m in enumerate(report.plan.mails, 1))
@@ -234,13 +234,13 @@ def _format_checks(folder: Path, rule, entry: Entry, add) -> None:
         return
     if rule.kind == "application_form" and "pdf" in rule.formats and inspection.kind != "pdf":
         add(Finding("application-form-not-pdf", "error", f"the application form is {inspection.kind}; the call "
-                    f"asks for PDF with light images ({rule.source}). Export it to PDF.", file=where,
+                    f"asks for PDF with light images ({rule.cited()}). Export it to PDF.", file=where,
                     attachment=rule.label))
     if rule.kind == "overview":
         if inspection.kind == "pptx":
             if inspection.pages != 1:
                 add(Finding("overview-not-one-page", "error", f"{inspection.pages} slides; the overview is one A4 "
-                            f"page per language ({rule.source}).", file=where, attachment=rule.label))
+                            f"page per language ({rule.cited()}).", file=where, attachment=rule.label))
             if inspection.slide_size is not None and not content.is_a4_slide(inspection.slide_size):
                 width, height = inspection.slide_size
                 add(Finding("overview-not-one-page", "error", f"slide size {width / 36000:.0f}×{height / 36000:.0f} mm "
