@@ -97,7 +97,6 @@ class Builder:
                  forms: dict[str, Path] | None = None) -> None:
         self.loaded = loaded
         self.forms = forms or {}
-        self.form_context: dict | None = None
         self.rendering_findings: list[Finding] = []
         self.out = out
         self.templates = templates
@@ -129,12 +128,10 @@ class Builder:
         """The user's official form, filled; metadata and zip normalised as for our own renditions."""
         from c3p_docs.documents.context import strings
         from c3p_docs.documents.packaging import apply_metadata, save_docx, save_pptx
-        from c3p_docs.form_fields import form_context
         from c3p_docs.forms import fill_form
 
-        if self.form_context is None:
-            self.form_context = form_context(self.loaded.project, self.loaded.rules)
-        data = fill_form(form, self.form_context, strings(item.lang, self.templates)["placeholder"])
+        # Forms see the namespace our templates see, in the form's language (`fields` lists it).
+        data = fill_form(form, self.contexts[item.lang], strings(item.lang, self.templates)["placeholder"])
         if form.suffix.lower() == ".docx":
             from docx import Document
 

@@ -261,7 +261,7 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
     listing = f"`c3p-docs calls {project.call} --criteria` lists them"
     ids = [item.id for item in rules.scoring]
     findings = []
-    for key, text in project.narrative.items():
+    for key in project.narrative:
         item = rules.criterion(key)
         path = ("narrative", key)
         if item is None:

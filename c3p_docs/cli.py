@@ -480,20 +480,29 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
     """
     import json
 
+    from c3p_docs.bilingual import Figure, raw
     from c3p_docs.form_check import known_paths  # noqa: F401 - loads the sample once
     from c3p_docs.form_fields import FILTERS, flatten, form_context
     from c3p_docs.init_file import field_descriptions
     from c3p_docs.project import load_project
 
     loaded = load_project(Path(__file__).parent / "data" / "fields_sample.yaml")
-    rows = flatten(form_context(loaded.project, loaded.rules))
+    rows = flatten(form_context(loaded.project, loaded.rules, lang.value))
     descriptions = field_descriptions(lang.value)
+
+    def json_example(value):
+        value = raw(value)
+        return value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
+
     if output_format == OutputFormat.json:
-        payload = {"fields": [{"path": p, "type": t, "example": e if isinstance(e, (str, int, float, bool, list, type(None))) else str(e),
-                               "description": _describe(descriptions, p)} for p, t, e in rows],
+        payload = {"fields": [{"path": p, "type": t, "example": json_example(e),
+                               "description": _describe(descriptions, p),
+                               **({"prints": str(e)} if isinstance(e, Figure) else {})} for p, t, e in rows],
                    "filters": {name: text for name, (_, text) in FILTERS.items()}}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
         return
+    sys.stdout.write("Text prints in the form's language (.ja / .en pick one); figures print formatted "
+                     "(.value is the number or date).\n\n")
     for path, kind, example in rows:
         shown = str(example)
         shown = shown if len(shown) <= 50 else shown[:47] + "…"
@@ -510,7 +519,7 @@ def _describe(descriptions: dict[str, str], path: str) -> str:
     if key in descriptions:
         return descriptions[key]
     parent, _, leaf = key.rpartition(".")
-    if leaf in ("ja", "en") and parent in descriptions:
+    if leaf in ("ja", "en", "value", "id") and parent in descriptions:
         return f"{descriptions[parent]} ({leaf})"
     return ""
 

@@ -68,5 +68,5 @@ def format_criteria(rules: CallRules, lang: str, width: int = 100) -> str:
             lines.append(f"{indent}{label}{wrapped[0]}")
             lines += [f"{indent}{' ' * len(label)}{part}" for part in wrapped[1:]]
     lines += ["", "Points: – not scored for that status; ? the call prints no points.",
-              f"Write the text reviewers read as `narrative.<id>: {{ja: …, en: …}}` in the project file."]
+              "Write the text reviewers read as `narrative.<id>: {ja: …, en: …}` in the project file."]
     return "\n".join(lines) + "\n"

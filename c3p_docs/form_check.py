@@ -22,7 +22,7 @@ REQUIRED = {
     "pledge": ["applicant.name", "applicant.representative", "applicant.address"],
     "cover": ["project.title", "applicant.name"],
 }
-OPEN_KEYS = ("monthly",)  # maps keyed by the user's own values (months)
+OPEN_KEYS = ("monthly", "t")  # maps keyed by the user's own values (months), and our templates' words
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,15 @@ def known_paths() -> frozenset[str]:
 
     sample = Path(__file__).parent / "data" / "fields_sample.yaml"
     loaded = load_project(sample)
+    rows = flatten(form_context(loaded.project, loaded.rules))
+    # Narrative keys are the criterion ids of whichever call the project answers: accept every bundled call's.
+    from c3p_docs.calls import bundled_profiles, load_call
+
+    for name in bundled_profiles():
+        for item in load_call(name).scoring:
+            rows += [(f"narrative.{item.id}{suffix}", "text", "") for suffix in ("", ".ja", ".en")]
     paths = set()
-    for path, _, _ in flatten(form_context(loaded.project, loaded.rules)):
+    for path, _, _ in rows:
         parts = path.split(".")
         for index in range(1, len(parts) + 1):
             paths.add(".".join(parts[:index]))

@@ -1,58 +1,40 @@
-"""The variables and filters a tagged official form may use: the project as data, plus computed figures."""
+"""The variables and filters a tagged official form may use: the namespace of the built-in templates."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from c3p_docs.budget import compute_budget
+from c3p_docs.bilingual import Figure, Localized, LocalizedList, raw
 from c3p_docs.calls import CallRules
-from c3p_docs.countries import country_name
-from c3p_docs.eras import fiscal_year_ja, format_date, format_era_date, format_number, format_yen
+from c3p_docs.eras import format_date, format_era_date, format_number, format_yen
 from c3p_docs.model import Project
-from c3p_docs.scoring import cost_effectiveness
 
 
-def form_context(project: Project, rules: CallRules) -> dict:
-    """`project.title.ja`, `budget.total` (JPY int), `budget.items[]`, `activities[]`, `call.*`, `subject`…"""
-    from c3p_docs.documents.context import document_date
-    from c3p_docs.subject import make_subject
+def form_context(project: Project, rules: CallRules, lang: str = "ja", override: str | None = None) -> dict:
+    """The same namespace built-in templates see (`project.title`, `applicant.name.ja`, `budget.total`, …)."""
+    from c3p_docs.documents.context import build_context
 
-    data = project.model_dump(mode="python")
-    summary = compute_budget(project.budget, rules)
-    for item, model_item in zip(data["budget"]["items"], project.budget.items):
-        item["amount"] = model_item.amount
-    data["budget"].update({
-        "by_category": summary.by_category, "personnel": summary.by_group["personnel"],
-        "operating": summary.by_group["operating"], "outsourcing": summary.by_group["outsourcing"],
-        "joint_implementation": summary.by_group["joint_implementation"], "direct": summary.direct,
-        "general_admin": summary.general_admin, "subtotal": summary.subtotal, "tax": summary.tax,
-        "total": summary.total, "cap": summary.cap,
-    })
-    value, _ = cost_effectiveness(project)
-    data["jcm"]["total_reduction_t"] = sum(p.annual_reduction_t or 0 for p in project.jcm.projects)
-    data["jcm"]["cost_effectiveness"] = value
-    data["partner_city"]["country_ja"] = country_name(project.partner_city.country, "ja")
-    data["call"] = {"id": rules.id, "name": rules.name.model_dump(), "fiscal_year": rules.fiscal_year,
-                    "fiscal_year_ja": fiscal_year_ja(rules.fiscal_year), "mail_to": rules.mail.to.value}
-    data["subject"] = make_subject(project, rules)
-    data["date"] = document_date(project, rules)
-    return data
+    return build_context(project, rules, lang, override)
 
 
 def _yen(value, lang: str = "ja") -> str:
-    return "" if value is None else format_yen(value, lang)
+    value = raw(value)
+    return "" if value is None or value == "" else format_yen(value, lang)
 
 
 def _date(value, lang: str = "ja") -> str:
-    return "" if value is None else format_date(value, lang)
+    value = raw(value)
+    return "" if value is None or value == "" else format_date(value, lang)
 
 
 def _era_date(value) -> str:
-    return "" if value is None else format_era_date(value)
+    value = raw(value)
+    return "" if value is None or value == "" else format_era_date(value)
 
 
 def _number(value, digits: int = 0, lang: str = "ja") -> str:
-    return "" if value is None else format_number(value, lang, digits)
+    value = raw(value)
+    return "" if value is None or value == "" else format_number(value, lang, digits)
 
 
 FILTERS = {
@@ -69,19 +51,39 @@ def install_filters(env, placeholder: str) -> None:
     env.filters["ph"] = lambda value: placeholder if value in (None, "", []) else value
 
 
+HIDDEN = ("t", "forms")
+"""Top-level names forms may use but `fields` does not list: our templates' words, the form paths."""
+
+
 def flatten(data, prefix: str = "") -> list[tuple[str, str, object]]:
-    """(path, type, example) for every leaf; list items are shown once as `name[]`."""
+    """(path, type, example) for every leaf; list items are shown once as `name[]`; text also as `.ja`/`.en`;
+    a figure's example is the Figure (it prints formatted), also listed as `.value` (the number or date)."""
     rows: list[tuple[str, str, object]] = []
     if isinstance(data, dict):
         for key, value in data.items():
+            if not prefix and key in HIDDEN:
+                continue
             rows += flatten(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, LocalizedList):
+        rows += [(prefix, "lines", list(data[:3])), (f"{prefix}.ja", "lines", data.ja[:3]),
+                 (f"{prefix}.en", "lines", data.en[:3])]
     elif isinstance(data, list):
         if data and isinstance(data[0], (dict, list)):
             rows.append((prefix, "list", f"{len(data)} item(s)"))
             rows += flatten(data[0], prefix + "[]")
         else:
-            rows.append((prefix, "list", data[:3]))
+            rows.append((prefix, "list", [str(item) for item in data[:3]]))
+    elif isinstance(data, Localized):
+        rows += [(prefix, "text", str(data)), (f"{prefix}.ja", "text", data.ja), (f"{prefix}.en", "text", data.en)]
+        if data.id is not None:
+            rows.append((f"{prefix}.id", "str", data.id))
+    elif isinstance(data, Figure):
+        kind = _KIND.get(type(data.value), "any")
+        rows += [(prefix, kind, data), (f"{prefix}.value", kind, data.value)]
     else:
-        kind = {bool: "bool", int: "int", float: "float", str: "str", dt.date: "date"}.get(type(data), "any")
+        kind = _KIND.get(type(data), "any")
         rows.append((prefix, kind if data is not None else "optional", data))
     return rows
+
+
+_KIND = {bool: "bool", int: "int", float: "float", str: "str", dt.date: "date"}

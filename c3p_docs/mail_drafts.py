@@ -97,7 +97,7 @@ def body_context(project, rules: CallRules) -> dict:
             "contact_department": (pick(contact.department, "ja") if contact else None) or "",
             "contact_phone": (contact.phone if contact else None) or "",
             "contact_email": (contact.email if contact else None) or "",
-            "call_name": rules.name.ja}
+            "call_name": rules.name.ja, "office": rules.addressee.office.ja}
 
 
 def draft_date(project, rules: CallRules) -> dt.date:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import yaml
 from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from c3p_docs.attachments import attachment_statuses
-from c3p_docs.bilingual import pick
+from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
 from c3p_docs.countries import country_name
@@ -24,8 +25,19 @@ from c3p_docs.eras import (
     format_yen,
 )
 from c3p_docs.jinja_env import template_dir
-from c3p_docs.model import Project
-from c3p_docs.scoring import cost_effectiveness, score_project
+from c3p_docs.model import (
+    Agreement,
+    Bilingual,
+    BilingualList,
+    Contact,
+    OrganisationProfile,
+    Period,
+    Pin,
+    Project,
+    ProjectManager,
+    Qualification,
+)
+from c3p_docs.scoring import cost_effectiveness
 from c3p_docs.subject import make_subject
 
 
@@ -61,100 +73,239 @@ def document_date(project: Project, rules: CallRules) -> dt.date:
     return close.date if close else dt.date(rules.fiscal_year, 4, 1)
 
 
+def _is_text(annotation) -> bool:
+    """True for fields that take a plain string or `{ja, en}` (a plain string is then used in both languages)."""
+    import typing
+
+    if isinstance(annotation, type):
+        return issubclass(annotation, Bilingual)
+    return any(_is_text(argument) for argument in typing.get_args(annotation))
+
+
+def data_view(value, lang: str, text: bool = False):
+    """A model as dicts and lists for templates and forms: every field by its YAML name, bilingual text as
+    Localized, lines as LocalizedList, dates and `*_jpy` amounts as Figures."""
+    if isinstance(value, Bilingual):
+        return localized(value, lang)
+    if isinstance(value, BilingualList):
+        return localized_list(value, lang)
+    if isinstance(value, BaseModel):
+        view = {}
+        for name, info in type(value).model_fields.items():
+            item = data_view(getattr(value, name), lang, _is_text(info.annotation))
+            if name.endswith("_jpy") and isinstance(item, int):
+                item = Figure(format_yen(item, lang), item)
+            view[name] = item
+        return view
+    if isinstance(value, list):
+        return [data_view(item, lang, text) for item in value]
+    if isinstance(value, dict):
+        return {key: data_view(item, lang, text) for key, item in value.items()}
+    if isinstance(value, dt.date):
+        return Figure(format_date(value, lang), value)
+    if isinstance(value, str) and text:
+        return Localized(value)
+    return value
+
+
+class _Labels:
+    """Labels of ids (statuses, kinds, sectors…) in the document's language, carrying both languages and the id."""
+
+    def __init__(self, lang: str, override: str | None) -> None:
+        self.lang = lang
+        self.words = {code: strings(code, override) for code in ("ja", "en")}
+
+    def __call__(self, group: str, key: str | None) -> Localized | None:
+        if key is None:
+            return None
+        ja, en = (self.words[code][group].get(key, key) for code in ("ja", "en"))
+        return Localized(ja if self.lang == "ja" else en, ja, en, id=key)
+
+
+def _number(value: float | None, lang: str, digits: int = 0) -> Figure | None:
+    return None if value is None else Figure(format_number(value, lang, digits), value)
+
+
+def _yen(value: int | None, lang: str) -> Figure | None:
+    return None if value is None else Figure(format_yen(value, lang), value)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs of a narrative: one per non-empty line (YAML `|` blocks keep the author's breaks)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def build_context(project: Project, rules: CallRules, lang: str, override: str | None = None) -> dict:
+    """The one namespace of built-in templates and tagged forms (`c3p-docs fields` lists it)."""
     words = strings(lang, override)
+    label = _Labels(lang, override)
     info = project.project
-    summary = compute_budget(project.budget, rules)
+    money = compute_budget(project.budget, rules)
     start, end = fiscal_year_bounds(rules.fiscal_year)
-    when = lambda a: format_date(a.date, lang) if a.date else format_month(a.month, lang)  # noqa: E731
-    activities = sorted(project.activities, key=lambda a: (a.first_day, a.kind))
-    ce_value, ce_basis = cost_effectiveness(project)
+    ce_value, _ = cost_effectiveness(project)
     day = document_date(project, rules)
+    status = info.status or "new"
+
+    view_project = data_view(info, lang)
+    period = info.period or Period()
+    view_project.update({
+        "status": label("status", info.status), "sectors": [label("sector", s) for s in info.sectors],
+        "period": data_view(period, lang),
+        "period_start": data_view(period.start, lang), "period_end": data_view(period.end, lang),
+    })
+
+    city = data_view(project.japanese_city, lang)
+    city["kind"] = label("city_kind", project.japanese_city.kind)
+    country = project.partner_city.country
+    partner = data_view(project.partner_city, lang)
+    partner["country"] = Localized(country_name(country, lang), country_name(country, "ja"), country_name(country, "en"))
+    partner["country_ja"] = partner["country"].ja
+    agreement = data_view(project.agreement or Agreement(), lang)
+    agreement["kind"] = label("agreement", agreement["kind"])
+
+    applicant_model = project.applicant
+    applicant = data_view(applicant_model, lang)
+    qualification = applicant_model.qualification or Qualification()
+    wlb = [label("wlb", c) for c in applicant_model.certifications.work_life_balance]
+    applicant.update({
+        "kind": applicant_model.kind or "company",
+        "employees": _number(applicant_model.employees, lang),
+        "qualification": data_view(qualification, lang),
+        "grade": qualification.grade, "qualification_number": qualification.number,
+        "environmental": applicant_model.certifications.environmental, "work_life_balance": wlb,
+        "profile": data_view(applicant_model.profile or OrganisationProfile(), lang),
+    })
+    applicant["certifications"]["work_life_balance"] = wlb
+    implementers = []
+    for organisation in project.joint_implementers:
+        view = data_view(organisation, lang)
+        view["employees"] = _number(organisation.employees, lang)
+        view["profile"] = data_view(organisation.profile or OrganisationProfile(), lang)
+        implementers.append(view)
+
+    projects = []
+    for model_project in project.jcm.projects:
+        view = data_view(model_project, lang)
+        view["annual_reduction_t"] = _number(model_project.annual_reduction_t, lang)
+        view.update({"capex": view["capex_jpy"], "subsidy": view["subsidy_jpy"], "reduction": view["annual_reduction_t"],
+                     "life": model_project.useful_life_years})
+        projects.append(view)
+    reductions = [p.annual_reduction_t for p in project.jcm.projects if p.annual_reduction_t is not None]
+    total_reduction = _number(sum(reductions), lang) if reductions else None
+    adoptions = project.jcm.adoptions
+    jcm = {
+        "projects": projects, "total_reduction": total_reduction, "total_reduction_t": total_reduction,
+        "cost_effectiveness": _number(ce_value, lang, 1) if ce_value is not None else None,
+        "adoptions": data_view(adoptions, lang),
+        "adoptions_last_3_years": len(adoptions) if adoptions else project.jcm.adoptions_last_3_years,
+    }
+    for adoption, view in zip(adoptions, jcm["adoptions"]):
+        view["fiscal_year_label"] = fiscal_year_label(adoption.fiscal_year, lang)
+        view["country"] = Localized(country_name(adoption.country, lang), country_name(adoption.country, "ja"),
+                                    country_name(adoption.country, "en")) if adoption.country else Localized("")
+
+    items = []
+    for item in project.budget.items:
+        view = data_view(item, lang)
+        quantity = _number(item.quantity, lang, 0 if float(item.quantity).is_integer() else 1)
+        view.update({"category": label("category", item.category), "quantity": quantity, "unit": item.unit or "",
+                     "amount": _yen(item.amount, lang), "unit_cost": view["unit_cost_jpy"]})
+        items.append(view)
+    budget = {
+        "general_admin_rate": project.budget.general_admin_rate,
+        "field_survey_extra": project.budget.field_survey_extra,
+        "items": items, "rows": items,
+        "groups": [{"id": g, "name": words["group"][g], "amount": _yen(money.by_group[g], lang)}
+                   for g in GROUPS if money.by_group[g] or g in ("personnel", "operating")],
+        "by_category": {c: _yen(v, lang) for c, v in money.by_category.items()},
+        **{g: _yen(money.by_group[g], lang) for g in GROUPS},
+        "direct": _yen(money.direct, lang), "general_admin": _yen(money.general_admin, lang),
+        "rate": f"{(project.budget.general_admin_rate or 0) * 100:g}%",
+        "subtotal": _yen(money.subtotal, lang), "tax": _yen(money.tax, lang),
+        "tax_rate": f"{rules.budget.tax_rate.value * 100:g}%",
+        "total": _yen(money.total, lang), "cap": _yen(money.cap, lang),
+        "has_items": bool(project.budget.items),
+    }
+
+    activities = []
+    for activity in sorted(project.activities, key=lambda a: (a.first_day, a.kind)):
+        view = data_view(activity, lang)
+        view.update({
+            "kind": label("activity", activity.kind), "kind_id": activity.kind,
+            "when": format_date(activity.date, lang) if activity.date else format_month(activity.month, lang),
+            "status": label("activity_status", activity.status), "status_id": activity.status,
+            "this_year": start <= activity.first_day <= end,
+        })
+        activities.append(view)
+
+    history = []
+    for entry in sorted(project.history, key=lambda h: (-h.fiscal_year, h.programme)):
+        view = data_view(entry, lang)
+        view["programme"] = label("programme", entry.programme)
+        view["fiscal_year_label"] = fiscal_year_label(entry.fiscal_year, lang)
+        view["before_call"] = entry.fiscal_year < rules.fiscal_year
+        history.append(view)
+    plan = []
+    for entry in sorted(project.plan, key=lambda p: p.fiscal_year):
+        view = data_view(entry, lang)
+        view["fiscal_year_label"] = fiscal_year_label(entry.fiscal_year, lang)
+        view["this_year"] = entry.fiscal_year == rules.fiscal_year
+        plan.append(view)
+
+    narrative = {item.id: localized(project.narrative.get(item.id), lang) for item in rules.scoring}
+    narrative.update({key: localized(text, lang) for key, text in project.narrative.items() if key not in narrative})
+    criteria = []
+    for item in rules.scoring:
+        if not item.scored_for(status):
+            continue
+        text = narrative[item.id]
+        criteria.append({"id": item.id, "name": Localized(item.name.get(lang) or item.name.ja, item.name.ja, item.name.en),
+                         "criterion": localized(item.criterion, lang) if item.criterion else None,
+                         "max": item.max_for(status), "judged": item.judged, "facts": list(item.facts),
+                         "narrative": _paragraphs(text), "source": item.source})
+
+    office = rules.addressee.office
     return {
         "lang": lang,
         "t": words,
-        "call": {"id": rules.id, "name": rules.name.get(lang), "fiscal_year": rules.fiscal_year,
+        "call": {"id": rules.id, "name": localized(rules.name, lang), "fiscal_year": rules.fiscal_year,
                  "fiscal_year_ja": fiscal_year_ja(rules.fiscal_year),
-                 "qualification_years": rules.qualification_years.get(lang),
-                 "mail_to": rules.mail.to.value},
-        "date": format_era_date(day) if lang == "ja" else format_date(day, lang),
-        "submission_date": project.submission_date,
-        "project": {
-            "title": pick(info.title, lang), "status": words["status"].get(info.status) if info.status else None,
-            "phase": info.phase, "year": info.year,
-            "period_start": format_date(info.period.start, lang) if info.period and info.period.start else None,
-            "period_end": format_date(info.period.end, lang) if info.period and info.period.end else None,
-            "sectors": [words["sector"][s] for s in info.sectors],
-            "summary": pick(info.summary, lang), "background": pick(info.background, lang),
-            "needs": pick(info.needs, lang),
-        },
-        "japanese_city": {
-            "name": pick(project.japanese_city.name, lang),
-            "kind": words["city_kind"].get(project.japanese_city.kind) if project.japanese_city.kind else None,
-            "financial_capability_index": project.japanese_city.financial_capability_index,
-            "decarbonization_leading_area": project.japanese_city.decarbonization_leading_area,
-        },
-        "partner_city": {"name": pick(project.partner_city.name, lang),
-                         "country": country_name(project.partner_city.country, lang)},
-        "agreement": {"kind": words["agreement"].get(project.agreement.kind) if project.agreement and project.agreement.kind else None,
-                      "date": format_date(project.agreement.date, lang) if project.agreement and project.agreement.date else None},
-        "applicant": {
-            "name": pick(project.applicant.name, lang),
-            "representative": pick(project.applicant.representative, lang),
-            "address": pick(project.applicant.address, lang),
-            "employees": format_number(project.applicant.employees, lang) if project.applicant.employees is not None else None,
-            "grade": project.applicant.qualification.grade if project.applicant.qualification else None,
-            "qualification_number": project.applicant.qualification.number if project.applicant.qualification else None,
-            "environmental": project.applicant.certifications.environmental,
-            "work_life_balance": [words["wlb"][c] for c in project.applicant.certifications.work_life_balance],
-            "wage_increase_pledge": project.applicant.wage_increase_pledge,
-        },
-        "joint_implementers": [{"name": pick(o.name, lang), "role": pick(o.role, lang)} for o in project.joint_implementers],
-        "project_manager": {"name": pick(project.project_manager.name, lang) if project.project_manager else None,
-                            "other_assignments": project.project_manager.other_assignments if project.project_manager else None},
-        "contact": {"name": pick(project.contact.name, lang), "department": pick(project.contact.department, lang),
-                    "phone": project.contact.phone, "email": project.contact.email}
-        if project.contact else {"name": None, "department": None, "phone": None, "email": None},
-        "jcm": {
-            "projects": [{"name": pick(p.name, lang), "technology": pick(p.technology, lang),
-                          "capex": format_yen(p.capex_jpy, lang) if p.capex_jpy is not None else None,
-                          "subsidy": format_yen(p.subsidy_jpy, lang) if p.subsidy_jpy is not None else None,
-                          "reduction": format_number(p.annual_reduction_t, lang) if p.annual_reduction_t is not None else None,
-                          "life": p.useful_life_years} for p in project.jcm.projects],
-            "total_reduction": format_number(sum(p.annual_reduction_t or 0 for p in project.jcm.projects), lang)
-            if project.jcm.projects else None,
-            "cost_effectiveness": format_number(ce_value, lang) if ce_value is not None else None,
-            "cost_effectiveness_basis": ce_basis,
-            "adoptions": len(project.jcm.adoptions) if project.jcm.adoptions else project.jcm.adoptions_last_3_years,
-        },
-        "budget": {
-            "rows": [{"category": words["category"][i.category], "description": i.described(lang),
-                      "unit_cost": format_yen(i.unit_cost_jpy, lang),
-                      "quantity": format_number(i.quantity, lang, 0 if float(i.quantity).is_integer() else 1),
-                      "unit": i.unit or "", "amount": format_yen(i.amount, lang)} for i in project.budget.items],
-            "groups": [{"name": words["group"][g], "amount": format_yen(summary.by_group[g], lang)}
-                       for g in GROUPS if summary.by_group[g] or g in ("personnel", "operating")],
-            "general_admin": format_yen(summary.general_admin, lang),
-            "rate": f"{(project.budget.general_admin_rate or 0) * 100:g}%",
-            "subtotal": format_yen(summary.subtotal, lang), "tax": format_yen(summary.tax, lang),
-            "tax_rate": f"{rules.budget.tax_rate.value * 100:g}%",
-            "total": format_yen(summary.total, lang), "cap": format_yen(summary.cap, lang),
-            "has_items": bool(project.budget.items),
-        },
-        "activities": [{"kind": words["activity"][a.kind], "kind_id": a.kind, "when": when(a),
-                        "title": pick(a.title, lang), "place": pick(a.place, lang),
-                        "status": words["activity_status"][a.status], "status_id": a.status,
-                        "this_year": start <= a.first_day <= end} for a in activities],
-        "eligibility": [e.text.get(lang) for e in rules.eligibility],
-        "attachments": [{"label": s.rule.label, "name": s.rule.name.get(lang), "status_id": s.status,
+                 "fiscal_year_label": fiscal_year_label(rules.fiscal_year, lang),
+                 "qualification_years": localized(rules.qualification_years, lang),
+                 "mail_to": rules.mail.to.value, "office": localized(office, lang)},
+        "date": Figure(format_era_date(day) if lang == "ja" else format_date(day, lang), day),
+        "submission_date": data_view(project.submission_date, lang),
+        "project": view_project,
+        "japanese_city": city,
+        "partner_city": partner,
+        "agreement": agreement,
+        "applicant": applicant,
+        "joint_implementers": implementers,
+        "project_manager": data_view(project.project_manager or ProjectManager(), lang),
+        "contact": data_view(project.contact or Contact(), lang),
+        "jcm": jcm,
+        "budget": budget,
+        "activities": activities,
+        "history": history,
+        "plan": plan,
+        "narrative": narrative,
+        "actuals": data_view(project.actuals, lang),
+        "pin": data_view(project.pin or Pin(), lang),
+        "monthly": data_view(project.monthly, lang),
+        "forms": dict(project.forms),
+        "eligibility": [localized(e.text, lang) for e in rules.eligibility],
+        "attachments": [{"label": s.rule.label, "name": localized(s.rule.name, lang), "status_id": s.status,
                          "status": words["attachment_status"][s.status], "reason": words["reason"][s.reason_code],
-                         "note": s.rule.note.get(lang) if s.rule.note else None, "source": s.rule.source,
+                         "note": localized(s.rule.note, lang) if s.rule.note else None, "source": s.rule.source,
                          "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats}
                         for s in attachment_statuses(rules, project)],
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],
-        "scoring": [{"id": item.id, "name": item.name.get(lang), "criterion": item.criterion.get(lang) if item.criterion else None,
-                     "max": score.max, "points": score.points, "basis": score.basis}
-                    for item, score in zip(rules.scoring, score_project(project, rules, lang))],
-        "deliverables": [d.get(lang) for d in rules.deliverables],
+        "scoring": criteria,
+        "deliverables": [localized(d, lang) for d in rules.deliverables],
         "subject": make_subject(project, rules),
     }
+
+
+def fiscal_year_label(fiscal_year: int, lang: str) -> str:
+    """令和7年度 / FY2025."""
+    return fiscal_year_ja(fiscal_year) if lang == "ja" else f"FY{fiscal_year}"
