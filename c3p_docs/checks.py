@@ -6,6 +6,8 @@ import difflib
 from collections import Counter
 from typing import Any
 
+from pydantic import BaseModel
+
 from c3p_docs.attachments import attachment_statuses
 from c3p_docs.budget import compute_budget
 from c3p_docs.countries import closest_country, country_code, same_country
@@ -61,7 +63,7 @@ def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual | Bilin
     elif isinstance(value, dict):
         for key, item in value.items():
             found += _bilingual_fields(item, path + (key,))
-    elif hasattr(value, "model_fields"):
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             found += _bilingual_fields(getattr(value, name), path + (name,))
     return found

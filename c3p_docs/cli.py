@@ -488,7 +488,10 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
 
     loaded = load_project(Path(__file__).parent / "data" / "fields_sample.yaml")
     rows = flatten(form_context(loaded.project, loaded.rules, lang.value))
-    descriptions = field_descriptions(lang.value)
+    descriptions = dict(field_descriptions(lang.value))
+    for item in loaded.rules.scoring:  # narrative keys are the criterion ids of the project's call
+        descriptions[f"narrative.{item.id}"] = (f"{item.name.get(lang.value) or item.name.en} ({loaded.rules.id}; "
+                                                "other calls: `c3p-docs calls CALL --criteria`)")
 
     def json_example(value):
         value = raw(value)
@@ -519,8 +522,9 @@ def _describe(descriptions: dict[str, str], path: str) -> str:
     if key in descriptions:
         return descriptions[key]
     parent, _, leaf = key.rpartition(".")
-    if leaf in ("ja", "en", "value", "id") and parent in descriptions:
-        return f"{descriptions[parent]} ({leaf})"
+    if leaf in ("ja", "en", "value", "id") and parent:
+        described = _describe(descriptions, parent)
+        return f"{described} ({leaf})" if described else ""
     return ""
 
 
