@@ -205,11 +205,11 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                                     country_name(adoption.country, "en")) if adoption.country else Localized("")
 
     items = []
-    for item in project.budget.items:
-        view = data_view(item, lang)
-        quantity = _number(item.quantity, lang, 0 if float(item.quantity).is_integer() else 1)
-        view.update({"category": label("category", item.category), "quantity": quantity, "unit": item.unit or "",
-                     "amount": _yen(item.amount, lang), "unit_cost": view["unit_cost_jpy"]})
+    for line in project.budget.items:
+        view = data_view(line, lang)
+        quantity = _number(line.quantity, lang, 0 if float(line.quantity).is_integer() else 1)
+        view.update({"category": label("category", line.category), "quantity": quantity, "unit": line.unit or "",
+                     "amount": _yen(line.amount, lang), "unit_cost": view["unit_cost_jpy"]})
         items.append(view)
     budget = {
         "general_admin_rate": project.budget.general_admin_rate,
@@ -232,7 +232,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         view = data_view(activity, lang)
         view.update({
             "kind": label("activity", activity.kind), "kind_id": activity.kind,
-            "when": format_date(activity.date, lang) if activity.date else format_month(activity.month, lang),
+            "when": format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang),
             "status": label("activity_status", activity.status), "status_id": activity.status,
             "this_year": start <= activity.first_day <= end,
         })
@@ -246,23 +246,23 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         view["before_call"] = entry.fiscal_year < rules.fiscal_year
         history.append(view)
     plan = []
-    for entry in sorted(project.plan, key=lambda p: p.fiscal_year):
-        view = data_view(entry, lang)
-        view["fiscal_year_label"] = fiscal_year_label(entry.fiscal_year, lang)
-        view["this_year"] = entry.fiscal_year == rules.fiscal_year
+    for year in sorted(project.plan, key=lambda p: p.fiscal_year):
+        view = data_view(year, lang)
+        view["fiscal_year_label"] = fiscal_year_label(year.fiscal_year, lang)
+        view["this_year"] = year.fiscal_year == rules.fiscal_year
         plan.append(view)
 
-    narrative = {item.id: localized(project.narrative.get(item.id), lang) for item in rules.scoring}
+    narrative = {c.id: localized(project.narrative.get(c.id), lang) for c in rules.scoring}
     narrative.update({key: localized(text, lang) for key, text in project.narrative.items() if key not in narrative})
     criteria = []
-    for item in rules.scoring:
-        if not item.scored_for(status):
+    for criterion in rules.scoring:
+        if not criterion.scored_for(status):
             continue
-        text = narrative[item.id]
-        criteria.append({"id": item.id, "name": Localized(item.name.get(lang) or item.name.ja, item.name.ja, item.name.en),
-                         "criterion": localized(item.criterion, lang) if item.criterion else None,
-                         "max": item.max_for(status), "judged": item.judged, "facts": list(item.facts),
-                         "narrative": _paragraphs(text), "source": item.source})
+        name = criterion.name
+        criteria.append({"id": criterion.id, "name": Localized(name.get(lang) or name.ja, name.ja, name.en),
+                         "criterion": localized(criterion.criterion, lang) if criterion.criterion else None,
+                         "max": criterion.max_for(status), "judged": criterion.judged, "facts": list(criterion.facts),
+                         "narrative": _paragraphs(narrative[criterion.id]), "source": criterion.source})
 
     office = rules.addressee.office
     return {
