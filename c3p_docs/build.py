@@ -155,10 +155,10 @@ class Builder:
         if item.kind in WORD_KINDS:
             from c3p_docs.documents.word import render_word
 
-            return render_word(root, item.lang, self._metadata(item.kind, item.lang))
+            return render_word(root, item.lang, self._metadata(item.kind, item.lang), templates=self.templates)
         from c3p_docs.documents.slides import render_slides
 
-        data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang))
+        data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang), self.templates)
         for label in report.overflow:
             self.rendering_findings.append(Finding(
                 "text-overflow", "warning", f"{item.kind} ({item.lang}): {label} is too long for its box even at "
@@ -209,7 +209,7 @@ def input_fingerprint(loaded: LoadedProject, *settings, templates: str | None, f
     if templates:
         folders.append(Path(templates))
     for folder in folders:
-        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".yaml", ".conf"))
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".yaml", ".conf", ".docx", ".pptx"))
     files += [forms[key] for key in sorted(forms)]
     for path in files:
         digest.update(str(path).encode())

@@ -77,7 +77,8 @@ def _render(loaded, year_month: str, lang: str, step: int, templates: str | None
     metadata = Metadata(title=f"{context['project']['title'] or ''} {year_month}",
                         author=context["applicant"]["name"] or "c3p-docs", subject=f"{rules.id} monthly_report",
                         created=dt.datetime(year, month, 1, 9, 0), language=lang)
-    return render_word(root, lang, metadata, base_size=size, compact=compact), index, fitted is not None
+    return (render_word(root, lang, metadata, base_size=size, compact=compact, templates=templates), index,
+            fitted is not None)
 
 
 def _longest_fields(project, year_month: str, lang: str) -> str:

@@ -144,7 +144,7 @@ def test_application_form_must_be_pdf_and_overview_one_a4_slide(clean_folder, tm
     from pptx import Presentation
 
     deck = Presentation(str(clean_folder / "(2)_調査事業概要_en.pptx"))
-    deck.slides.add_slide(deck.slide_layouts[6])
+    deck.slides.add_slide(deck.slide_layouts[0])
     deck.save(str(clean_folder / "(2)_調査事業概要_en.pptx"))
     letter = Presentation()
     letter.slides.add_slide(letter.slide_layouts[6])

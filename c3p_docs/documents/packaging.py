@@ -110,3 +110,20 @@ def apply_metadata(properties, metadata) -> None:
     properties.created = metadata.created
     properties.modified = metadata.created
     properties.revision = 1
+
+
+def set_theme_fonts(presentation, latin: str, east_asian: str) -> None:
+    """The theme's major and minor faces, East Asian included (python-pptx keeps the theme as raw bytes)."""
+    from lxml import etree
+
+    master = presentation.slide_masters[0]
+    theme_part = next(rel.target_part for rel in master.part.rels.values() if rel.reltype.endswith("/theme"))
+    root = etree.fromstring(theme_part.blob)
+    namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    for font in root.iterfind(".//a:fontScheme/*", namespace):
+        for tag, typeface in (("a:latin", latin), ("a:ea", east_asian)):
+            element = font.find(tag, namespace)
+            if element is None:
+                element = etree.SubElement(font, f"{{{namespace['a']}}}{tag[2:]}")
+            element.set("typeface", typeface)
+    theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -14,7 +13,7 @@ from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import number, text_of
 from c3p_docs.documents.measure import INSET_MM, column_heights, fits, needed_height_mm
-from c3p_docs.documents.packaging import apply_metadata, save_pptx
+from c3p_docs.documents.packaging import apply_metadata, save_pptx, set_theme_fonts
 from c3p_docs.documents.word import Metadata
 
 # A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
@@ -50,31 +49,30 @@ def _colour(value: str | None) -> RGBColor | None:
     return RGBColor.from_string(value) if value else None
 
 
+def _prepare_base(presentation, lang: str) -> None:
+    """Once per process and language, on the reference: A4 landscape, the theme's faces for text typed later."""
+    presentation.slide_width, presentation.slide_height = A4_WIDTH, A4_HEIGHT
+    set_theme_fonts(presentation, *FONTS[lang])
+
+
+def _blank_layout(presentation):
+    """The layout our slides are drawn on: "Blank" if the reference has it, else the one with fewest placeholders."""
+    return min(presentation.slide_layouts, key=lambda layout: (layout.name != "Blank", len(layout.placeholders)))
+
+
 class SlideWriter:
-    def __init__(self, lang: str, metadata: Metadata) -> None:
+    """Slides drawn on the reference deck (templates/common/reference.pptx, or the user's in --templates)."""
+
+    def __init__(self, lang: str, metadata: Metadata, templates: str | None = None) -> None:
+        from c3p_docs.documents.reference import base_document
+
         self.lang = lang
         self.metadata = metadata
-        self.presentation = Presentation()
-        self.presentation.slide_width, self.presentation.slide_height = A4_WIDTH, A4_HEIGHT
+        self.presentation = base_document(".pptx", lang, templates, _prepare_base)
         self.report = SlideReport()
-        self._theme_fonts()
-
-    def _theme_fonts(self) -> None:
-        """Fill the theme's East Asian faces too, for text a person types later."""
-        master = self.presentation.slide_masters[0]
-        theme_part = next(rel.target_part for rel in master.part.rels.values() if rel.reltype.endswith("/theme"))
-        from lxml import etree
-
-        root = etree.fromstring(theme_part.blob)
-        namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
-        latin, east_asian = FONTS[self.lang]
-        for font in root.iterfind(".//a:fontScheme/*", namespace):
-            font.find("a:latin", namespace).set("typeface", latin)
-            font.find("a:ea", namespace).set("typeface", east_asian)
-        theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def render(self, root: ET.Element) -> None:
-        blank = self.presentation.slide_layouts[6]
+        blank = _blank_layout(self.presentation)
         for slide_element in root.findall("slide"):
             slide = self.presentation.slides.add_slide(blank)
             for element in slide_element:
@@ -192,7 +190,8 @@ class SlideWriter:
         return save_pptx(self.presentation)
 
 
-def render_slides(root: ET.Element, lang: str, metadata: Metadata) -> tuple[bytes, SlideReport]:
-    writer = SlideWriter(lang, metadata)
+def render_slides(root: ET.Element, lang: str, metadata: Metadata,
+                  templates: str | None = None) -> tuple[bytes, SlideReport]:
+    writer = SlideWriter(lang, metadata, templates)
     writer.render(root)
     return writer.to_bytes(), writer.report

@@ -7,11 +7,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 from lxml import etree
 
 from c3p_docs.documents.markup import number, number_list, table_rows
@@ -129,66 +128,83 @@ def _script_runs(text: str, italic: bool) -> list[tuple[str, bool]]:
     return pieces
 
 
-class WordWriter:
-    """Writes one document; `render(root)` walks the markup, `to_bytes()` gives a normalised .docx."""
+def _prepare_base(document, lang: str) -> None:
+    """Once per process and language, on the reference: A4 paper, our faces on its defaults and styles."""
+    fonts = FONTS[lang]
+    for section in document.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
+    styles_element = document.styles.element
+    r_pr = _default_run_properties(styles_element)
+    _set_run_fonts(r_pr, fonts.body_latin, fonts.body_east_asian)
+    _set_language(r_pr, lang)
+    # Walk the XML, not python-docx's style objects (~20× faster): every style that names fonts
+    # gets ours, theme attributes removed (they win over names, python-docx #1089).
+    for style in styles_element.iterchildren(qn("w:style")):
+        style_id = style.get(qn("w:styleId"), "")
+        heading = style_id.startswith(("Heading", "Title"))
+        r_pr = style.find(qn("w:rPr"))
+        if r_pr is None:
+            if not heading:
+                continue
+            r_pr = OxmlElement("w:rPr")
+            style.append(r_pr)
+        if r_pr.find(qn("w:rFonts")) is None and not heading:
+            continue
+        _set_run_fonts(r_pr, fonts.heading_latin if heading else fonts.body_latin,
+                       fonts.heading_east_asian if heading else fonts.body_east_asian)
 
-    def __init__(self, lang: str, metadata: Metadata, base_size: float = 10.5, compact: bool = False) -> None:
+
+def _default_run_properties(styles_element):
+    """`w:docDefaults/w:rPrDefault/w:rPr`, made if a user's reference lacks it."""
+    parent = styles_element
+    for tag in ("w:docDefaults", "w:rPrDefault", "w:rPr"):
+        child = parent.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            parent.insert(0, child)
+        parent = child
+    return parent
+
+
+class WordWriter:
+    """Writes one document; `render(root)` walks the markup, `to_bytes()` gives a normalised .docx.
+
+    Page margins and styles come from the reference document (templates/common/reference.docx, or the
+    user's in --templates). `base_size` and `compact` override its body size and spacing (the monthly
+    report steps them down to fit one page).
+    """
+
+    def __init__(self, lang: str, metadata: Metadata, base_size: float | None = None, compact: bool = False,
+                 templates: str | None = None) -> None:
+        from c3p_docs.documents.reference import base_document
+
         self.compact = compact
         self.lang = lang
         self.fonts = FONTS[lang]
         self.metadata = metadata
-        self.base_size = base_size
-        self.document = Document()
-        self._page_setup()
-        self._styles()
+        self.document = base_document(".docx", lang, templates, _prepare_base)
+        if base_size is not None or compact:
+            self._fit_styles(base_size or 10.5)
+        size = self.document.styles["Normal"].font.size
+        self.base_size = size.pt if size else 10.5
         self.body = self.document.element.body
         self._end = self.body.find(qn("w:sectPr"))
         self._previous = None
         """The last block appended, so a table can keep the paragraph before it on its page."""
-        self.content_width_pt = (PAGE_WIDTH - 2 * SIDE_MARGIN) / 12700  # EMU → pt
+        section = self.document.sections[0]
+        margins = [SIDE_MARGIN if m is None else m for m in (section.left_margin, section.right_margin)]
+        self.content_width_pt = (PAGE_WIDTH - sum(margins)) / 12700  # EMU → pt; margins from the reference
         self._style_ids = {level: self.document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
 
-    def _page_setup(self) -> None:
-        for section in self.document.sections:
-            section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
-            section.top_margin = section.bottom_margin = Mm(25)
-            section.left_margin = section.right_margin = SIDE_MARGIN
-            section.header_distance = section.footer_distance = Mm(12)
-
-    def _styles(self) -> None:
-        styles_element = self.document.styles.element
-        defaults = styles_element.find(qn("w:docDefaults"))
-        r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-        _set_run_fonts(r_pr, self.fonts.body_latin, self.fonts.body_east_asian)
-        _set_language(r_pr, self.lang)
-        # Walk the XML, not python-docx's style objects (~20× faster): every style that names fonts
-        # gets ours, theme attributes removed (they win over names, python-docx #1089).
-        for style in styles_element.iterchildren(qn("w:style")):
-            style_id = style.get(qn("w:styleId"), "")
-            heading = style_id.startswith(("Heading", "Title"))
-            r_pr = style.find(qn("w:rPr"))
-            if r_pr is None:
-                if not heading:
-                    continue
-                r_pr = OxmlElement("w:rPr")
-                style.append(r_pr)
-            if r_pr.find(qn("w:rFonts")) is None and not heading:
-                continue
-            _set_run_fonts(r_pr, self.fonts.heading_latin if heading else self.fonts.body_latin,
-                           self.fonts.heading_east_asian if heading else self.fonts.body_east_asian)
+    def _fit_styles(self, base_size: float) -> None:
         normal = self.document.styles["Normal"]
-        normal.font.size = Pt(self.base_size)
+        normal.font.size = Pt(base_size)
         normal.paragraph_format.space_after = Pt(0 if self.compact else 2)
         normal.paragraph_format.line_spacing = 1.0 if self.compact else 1.15
-        for level, size in ((1, 14), (2, 12), (3, 11)):
+        for level in (1, 2, 3):
             style = self.document.styles[f"Heading {level}"]
-            style.font.size = Pt(size)
-            style.font.bold = True
-            style.font.italic = False
-            style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
             style.paragraph_format.space_before = Pt(4 if self.compact else (10 if level == 1 else 6))
             style.paragraph_format.space_after = Pt(1 if self.compact else 3)
-            style.paragraph_format.keep_with_next = True
 
     # Blocks -------------------------------------------------------------------------------------------------
 
@@ -482,8 +498,8 @@ class WordWriter:
         return save_docx(self.document)
 
 
-def render_word(root: ET.Element, lang: str, metadata: Metadata, base_size: float = 10.5,
-                compact: bool = False) -> bytes:
-    writer = WordWriter(lang, metadata, base_size=base_size, compact=compact)
+def render_word(root: ET.Element, lang: str, metadata: Metadata, base_size: float | None = None,
+                compact: bool = False, templates: str | None = None) -> bytes:
+    writer = WordWriter(lang, metadata, base_size=base_size, compact=compact, templates=templates)
     writer.render(root)
     return writer.to_bytes()

@@ -1,0 +1,73 @@
+"""Every document starts from a small reference .docx/.pptx; a user's own in --templates restyles them all."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from conftest import FY2026, ROOT, assert_no_traceback, run_cli
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, RGBColor
+from pptx import Presentation
+
+REFERENCE = ROOT / "templates" / "common"
+
+
+def test_the_references_are_small_a4_and_hold_only_what_we_use():
+    with zipfile.ZipFile(REFERENCE / "reference.docx") as archive:
+        names = set(archive.namelist())
+        assert "word/stylesWithEffects.xml" not in names and not any(n.startswith("customXml") for n in names)
+        assert archive.getinfo("word/styles.xml").file_size < 10_000
+    document = Document(str(REFERENCE / "reference.docx"))
+    assert (document.sections[0].page_width.twips, document.sections[0].page_height.twips) == (11906, 16838)
+    assert {s.name for s in document.styles} >= {"Normal", "Heading 1", "Heading 2", "Heading 3", "Table Grid"}
+    assert len(document.styles) < 15
+    deck = Presentation(str(REFERENCE / "reference.pptx"))
+    assert (deck.slide_width, deck.slide_height) == (10_692_000, 7_560_000)
+    assert [layout.name for layout in deck.slide_layouts] == ["Blank"]
+    for path in REFERENCE.glob("reference.*"):
+        assert path.stat().st_size < 12_000, path
+
+
+def test_the_generator_script_reproduces_the_committed_references(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "tools" / "make_reference.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    for name in ("reference.docx", "reference.pptx"):
+        assert (tmp_path / name).read_bytes() == (REFERENCE / name).read_bytes(), name
+
+
+def test_a_users_reference_docx_restyles_every_word_document_fonts_and_a4_kept(tmp_path):
+    document = Document(str(REFERENCE / "reference.docx"))
+    document.styles["Heading 2"].font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    section = document.sections[0]
+    section.left_margin = Mm(30)
+    section.page_width, section.page_height = Mm(216), Mm(279)  # US Letter: the call wants A4 regardless
+    (tmp_path / "tpl").mkdir()
+    document.save(str(tmp_path / "tpl" / "reference.docx"))
+    out = tmp_path / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
+    assert result.returncode == 0, result.stderr
+    built = Document(str(out / "submission" / "(3)_応募事業概要書_en.docx"))
+    assert built.styles["Heading 2"].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
+    assert round(built.sections[0].left_margin.mm) == 30
+    assert (built.sections[0].page_width.twips, built.sections[0].page_height.twips) == (11906, 16838)
+    defaults = built.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "游明朝"
+    # an edited reference is an input: the next build is not skipped as unchanged
+    document.styles["Heading 2"].font.color.rgb = RGBColor(0x00, 0x80, 0x00)
+    document.save(str(tmp_path / "tpl" / "reference.docx"))
+    run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
+    built = Document(str(out / "submission" / "(3)_応募事業概要書_en.docx"))
+    assert built.styles["Heading 2"].font.color.rgb == RGBColor(0x00, 0x80, 0x00)
+
+
+def test_an_unusable_reference_is_a_clear_usage_error(tmp_path):
+    (tmp_path / "tpl" / "ja").mkdir(parents=True)
+    (tmp_path / "tpl" / "ja" / "reference.pptx").write_bytes(b"not a presentation")
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--templates", tmp_path / "tpl",
+                     "--only", "overview")
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert "reference.pptx" in result.stderr and "PowerPoint" in result.stderr
