@@ -10,8 +10,7 @@ from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.model import Project
 from c3p_docs.monthly import add_months, due_date
-
-ADVANCE_PLAN_DAYS = 14
+from c3p_docs.trips import plan_due, report_due, submitted
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,13 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
     return months
 
 
+def _trip_words() -> dict[str, dict[str, str]]:
+    """Summaries of trip plan and report events, in both languages (strings.yaml `trip_calendar`)."""
+    from c3p_docs.documents.context import strings
+
+    return {lang: strings(lang)["trip_calendar"] for lang in ("ja", "en")}
+
+
 def project_events(project: Project, rules: CallRules) -> list[Event]:
     period = project.project.period
     start = period.start if period and period.start else fiscal_year_bounds(rules.fiscal_year)[0]
@@ -49,12 +55,14 @@ def project_events(project: Project, rules: CallRules) -> list[Event]:
         key = f"activity-{activity.kind}-{activity.month_key}-{index}"
         last = activity.end_date or activity.date
         events.append(Event(key, activity.first_day, title_ja, title_en, last))
-        if activity.kind in ("field_survey", "invitation"):
-            events.append(Event(key + "-plan", activity.first_day - dt.timedelta(days=ADVANCE_PLAN_DAYS),
-                                f"事前計画の提出：{title_ja}", f"Send the advance plan: {title_en}"))
-            after = (last or activity.first_day) + dt.timedelta(days=14)
-            events.append(Event(key + "-report", after, f"概要報告書の提出：{title_ja}",
-                                f"Send the summary report: {title_en}"))
+        plan_by, report_by = plan_due(activity, rules), report_due(activity, rules)
+        if plan_by is not None and report_by is not None:  # lead times from the profile; done once sent
+            words = _trip_words()
+            for suffix, day, done in (("plan", plan_by, submitted(activity.plan_submitted)),
+                                      ("report", report_by, submitted(activity.report_submitted))):
+                state = "done" if done else "due"
+                events.append(Event(f"{key}-{suffix}", day, words["ja"][f"{suffix}_{state}"].replace("{title}", title_ja),
+                                    words["en"][f"{suffix}_{state}"].replace("{title}", title_en)))
     fiscal_years = range(fiscal_year_of(start), fiscal_year_of(end) + 1)
     scheduled = {a.kind for a in project.activities}
     for fiscal_year in fiscal_years:

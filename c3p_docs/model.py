@@ -364,6 +364,8 @@ class ItineraryDay(Strict):
     """Where: a string or {ja, en}."""
     visit: Bilingual | None = None
     """Whom or what is visited, and why."""
+    done: Bilingual | None = None
+    """What was done that day, for the trip report (the report shows `visit` when it is empty)."""
 
 
 class Activity(Strict):

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_ja, fiscal_year_of, format_date, format_era_month, format_month
 from c3p_docs.model import Activity, Project
-
-ADVANCE_PLAN_KINDS = ("field_survey", "invitation")
+from c3p_docs.trips import last_day, plan_due, report_due, submitted
 
 
 def previous_month(today: dt.date) -> str:
@@ -21,6 +20,14 @@ def add_months(year_month: str, count: int) -> str:
     year, month = map(int, year_month.split("-"))
     index = year * 12 + (month - 1) + count
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_bounds(year_month: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a YYYY-MM month."""
+    import calendar
+
+    year, month = map(int, year_month.split("-"))
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def due_date(year_month: str, rules: CallRules) -> dt.date:
@@ -36,19 +43,26 @@ class Reminder:
     code: str
     activity: Activity
     path: tuple
+    due: dt.date
 
 
-def reminders(project: Project, year_month: str) -> list[Reminder]:
-    """Advance plans missing for surveys next month; summary reports missing for surveys done this month."""
+def reminders(project: Project, rules: CallRules, year_month: str) -> list[Reminder]:
+    """Advance plans due by the end of next month for trips not yet made, and reports missing for trips done
+    this fiscal year; `plan_submitted` / `report_submitted` mark them done (lead times: profile `trips`)."""
     found = []
-    next_month = add_months(year_month, 1)
+    month_end = month_bounds(year_month)[1]
+    next_start, next_end = month_bounds(add_months(year_month, 1))
+    year_start = dt.date(fiscal_year_of(month_end), 4, 1)
     for index, activity in enumerate(project.activities):
-        if activity.kind not in ADVANCE_PLAN_KINDS or activity.status == "cancelled":
+        plan_by, report_by = plan_due(activity, rules), report_due(activity, rules)
+        if plan_by is None or report_by is None or activity.status == "cancelled":
             continue
-        if activity.month_key == next_month and activity.status == "planned" and not activity.plan_submitted:
-            found.append(Reminder("advance-plan-missing", activity, ("activities", index, "plan_submitted")))
-        if activity.month_key == year_month and activity.status == "done" and not activity.report_submitted:
-            found.append(Reminder("survey-report-missing", activity, ("activities", index, "report_submitted")))
+        if (activity.status == "planned" and not submitted(activity.plan_submitted)
+                and activity.first_day >= next_start and plan_by <= next_end):
+            found.append(Reminder("advance-plan-missing", activity, ("activities", index, "plan_submitted"), plan_by))
+        if (activity.status == "done" and not submitted(activity.report_submitted)
+                and year_start <= last_day(activity) <= month_end):
+            found.append(Reminder("survey-report-missing", activity, ("activities", index, "report_submitted"), report_by))
     return found
 
 
@@ -96,5 +110,6 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
         "issues": entry.issues.get(lang) if entry else [],
         "this_month": [describe(a) for a in content.this_month],
         "upcoming": [describe(a) for a in content.upcoming],
-        "reminders": [{"code": r.code, **describe(r.activity)} for r in reminders(project, year_month)],
+        "reminders": [{"code": r.code, "due": format_date(r.due, lang), **describe(r.activity)}
+                      for r in reminders(project, rules, year_month)],
     }

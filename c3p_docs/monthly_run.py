@@ -187,7 +187,8 @@ def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templ
         reminder.code, "warning", reminder.path,
         ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
          else "summary report to the ministry not recorded for the ")
-        + f"{reminder.activity.kind} in {reminder.activity.month_key}.") for reminder in reminders(loaded.project, year_month)]
+        + f"{reminder.activity.kind} in {reminder.activity.month_key} (due {reminder.due}; set "
+        f"{reminder.path[-1]} when sent).") for reminder in reminders(loaded.project, loaded.rules, year_month)]
     renders = []
     for lang in languages:
         data, step, fitted = _render(loaded, year_month, lang, 0, templates)

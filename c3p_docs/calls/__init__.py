@@ -279,6 +279,17 @@ class Addressee(_Data):
     note: str | None = None
 
 
+class TripRules(_Data):
+    """The plan before and the report after each field survey or invitation."""
+
+    kinds: Sourced[list[str]]
+    """Activity kinds that need an advance plan and a report."""
+    plan_lead_days: Sourced[int]
+    """Days before the first day by which the advance plan should reach the ministry."""
+    report_days: Sourced[int]
+    """Days after the last day by which the report should reach the ministry."""
+
+
 class MailRules(_Data):
     to: Sourced[str]
     limit_bytes: Sourced[int]
@@ -310,6 +321,8 @@ class CallRules(_Data):
     seminar: Window | None = None
     monthly_report_due_day: Sourced[int]
     """Day of the next month by which the monthly report is due."""
+    trips: TripRules | None = None
+    """When trip plans and reports are due; None where the call asks for neither."""
     deadlines: list[Deadline] = Field(default_factory=list)
     priority_countries: Sourced[list[str]]
     candidate_countries: Sourced[list[str]]
