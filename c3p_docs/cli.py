@@ -17,8 +17,8 @@ from c3p_docs.errors import C3pError, UsageError
 class _WorkflowOrder(typer.core.TyperGroup):
     """List commands in the order an applicant uses them, not the order they are defined."""
 
-    ORDER = ("init", "validate", "score", "build", "subject", "check-package", "monthly", "calendar", "fields",
-             "check-form", "calls", "schema")
+    ORDER = ("init", "validate", "score", "build", "subject", "check-package", "monthly", "calendar", "plan", "trip",
+             "session", "settle", "fields", "check-form", "calls", "schema")
 
     def list_commands(self, ctx):
         names = super().list_commands(ctx)
@@ -41,6 +41,10 @@ app = typer.Typer(
 )
 subject_app = typer.Typer(help="Make or check the e-mail subject of the application.", no_args_is_help=True)
 app.add_typer(subject_app, name="subject")
+trip_app = typer.Typer(help="The plan sent to the ministry before a field survey or invitation, and the report after it.\n\n"
+                            "Examples:\n\n\b\n  c3p-docs trip plan project.yaml survey-1 -o out\n"
+                            "  c3p-docs trip report project.yaml 2026-07-13 -o out --lang en", no_args_is_help=True)
+app.add_typer(trip_app, name="trip")
 
 
 class OutputFormat(str, Enum):
@@ -550,6 +554,190 @@ def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx
     print_findings(findings, output_format.value, summary=f"{form}: {errors} error(s), "
                    f"{sum(f.severity == 'warning' for f in findings)} warning(s).")
     raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+OutOption = Annotated[Path, typer.Option("-o", "--out", help="Output folder; OUT/manifest.json lists what is in it.")]
+LangOption = Annotated[str, typer.Option(help="Language of the document: ja or en (ja,en for both).")]
+PdfOption = Annotated[str, typer.Option(help="auto: also make a PDF when LibreOffice is installed; always; never.")]
+TemplatesOption = Annotated[Optional[Path], typer.Option(help="Folder of your own templates (see build).")]
+ForceOption = Annotated[bool, typer.Option(help="Replace files a person edited since they were generated.")]
+
+
+def _languages(text: str) -> list[str]:
+    languages = [l.strip() for l in text.split(",") if l.strip()]
+    if not languages or set(languages) - {"ja", "en"}:
+        raise UsageError("--lang takes ja, en or ja,en.")
+    return list(dict.fromkeys(languages))
+
+
+def _templates(templates: Path | None) -> str | None:
+    if templates is not None and not templates.is_dir():
+        raise UsageError(f"--templates {templates}: no such folder.")
+    return str(templates) if templates else None
+
+
+def _finish(outcome, out: Path, output_format: OutputFormat) -> None:
+    """Print what a contract-period command wrote and found; exit 1 when a finding is an error."""
+    from c3p_docs.findings import has_errors, print_findings, sorted_findings
+
+    findings = outcome.all_findings
+    summary = outcome.published.summary(out)
+    if output_format == OutputFormat.json:
+        print_findings(findings, "json", extra={"out": str(out), "files": outcome.published.files}, summary=summary)
+    else:
+        for finding in sorted_findings(findings):
+            _stderr(finding.as_text())
+        _stderr(summary)
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+def _trip(which: str, project: Path, activity: str, out: Path, lang: str, pdf: str, templates: Path | None,
+          force: bool, output_format: OutputFormat) -> None:
+    from c3p_docs.contract import run_trip
+    from c3p_docs.project import load_project
+
+    languages, template_dir = _languages(lang), _templates(templates)
+    loaded = load_project(project)
+    _finish(run_trip(loaded, which, activity, out, languages, pdf, template_dir, force), out, output_format)
+
+
+ActivityArg = Annotated[str, typer.Argument(help="The activity's `id`, or its date (YYYY-MM-DD) when only one "
+                                                 "activity has it.", metavar="ACTIVITY")]
+
+
+@trip_app.command("plan")
+@handled
+def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+              pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+              output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the advance plan of a field survey or invitation (Word, A4): purpose, dates, day-by-day itinerary,
+    places and counterparts, participants, the workshop programme, and what the ministry should know.
+
+    Set `plan_submitted: YYYY-MM-DD` on the activity once it is sent: `monthly` and `calendar` then stop
+    reminding. An unknown ACTIVITY lists the project's activities.
+
+    \b
+    Example:
+      c3p-docs trip plan project.yaml survey-1 -o out
+      c3p-docs trip plan project.yaml 2026-07-13 -o out --lang en --pdf never
+    """
+    _trip("plan", project, activity, out, lang, pdf, templates, force, output_format)
+
+
+@trip_app.command("report")
+@handled
+def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+                pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+                output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the report after a field survey or invitation (Word, A4): what was done each day, the workshops with
+    their attendees and outcomes, results, next steps, and the photos you name under `photos:`.
+
+    Set `report_submitted: YYYY-MM-DD` on the activity once it is sent.
+
+    \b
+    Example:
+      c3p-docs trip report project.yaml survey-1 -o out
+    """
+    _trip("report", project, activity, out, lang, pdf, templates, force, output_format)
+
+
+@app.command("plan")
+@handled
+def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+                        pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+                        output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the year's implementation plan (実施計画書, Word) for the contract: overview, methods and content
+    of each activity, structure (organisations and roles), a month-by-month schedule of the fiscal year, and the
+    budget by category.
+
+    The fiscal year is the call's (`call:`); `plan:` entries for that year give its goals and outputs.
+
+    \b
+    Example:
+      c3p-docs plan project.yaml -o out
+      c3p-docs plan project.yaml -o out --lang ja,en --pdf always
+    """
+    from c3p_docs.contract import run_plan
+    from c3p_docs.project import load_project
+
+    languages, template_dir = _languages(lang), _templates(templates)
+    loaded = load_project(project)
+    _finish(run_plan(loaded, out, languages, pdf, template_dir, force), out, output_format)
+
+
+@app.command()
+@handled
+def session(project: ProjectArg,
+            which: Annotated[str, typer.Argument(help="kickoff, interim or final (the call's report sessions).",
+                                                 metavar="kickoff|interim|final")],
+            out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = "auto",
+            templates: TemplatesOption = None, force: ForceOption = False,
+            output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the slides for a report session with the ministry (PowerPoint, A4 landscape): the project at a
+    glance, what was done since the last session (done activities and `monthly` progress), results against the
+    year's `plan`, issues, what comes next until the fiscal year ends, and the JCM pipeline with reductions.
+
+    The session's date is that of the project's `report_session` activity in the session's months; long lists
+    continue on further slides, so nothing is cut.
+
+    \b
+    Example:
+      c3p-docs session project.yaml interim -o out
+      c3p-docs session project.yaml final -o out --lang en --pdf never
+    """
+    from c3p_docs.contract import run_session
+    from c3p_docs.project import load_project
+
+    languages, template_dir = _languages(lang), _templates(templates)
+    loaded = load_project(project)
+    _finish(run_session(loaded, which, out, languages, pdf, template_dir, force), out, output_format)
+
+
+@app.command()
+@handled
+def settle(project: ProjectArg,
+           ledger: Annotated[Optional[Path], typer.Option(help="CSV ledger of actual costs: columns date, category, "
+                                                              "description, amount_jpy (UTF-8, UTF-8 with BOM or "
+                                                              "Shift_JIS).", metavar="FILE.csv")] = None,
+           out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = "auto",
+           templates: TemplatesOption = None, force: ForceOption = False,
+           output_format: FormatOption = OutputFormat.text) -> None:
+    """Sum the actual costs (`actuals:` in the project and/or --ledger) by the budget's categories beside the plan,
+    recompute general and administrative costs and consumption tax on them as the budget does, and give the
+    payable amount (the lower of the contract amount and the actual cost). Writes an Excel workbook (by category,
+    ledger lines, findings) and a one-page Word summary for the settlement report (委託業務精算報告書).
+
+    Amounts are in yen before consumption tax. Categories are the budget's ids (overseas_travel) or their names
+    in Japanese or English (外国旅費, Overseas travel). Dates: YYYY-MM-DD or YYYY/MM/DD. A malformed ledger line is
+    reported as FILE:LINE:COLUMN and nothing is written (exit 1). Costs in no known category or outside the fiscal
+    year are left out of the totals and reported (exit 1); a category over plan and unplanned equipment are
+    warnings.
+
+    \b
+    Example:
+      c3p-docs settle project.yaml --ledger ledger.csv -o out
+      c3p-docs settle project.yaml -o out --lang ja,en
+    """
+    from c3p_docs.contract import run_settle
+    from c3p_docs.ledger import LedgerError
+    from c3p_docs.project import load_project
+
+    languages, template_dir = _languages(lang), _templates(templates)
+    loaded = load_project(project)
+    try:
+        outcome = run_settle(loaded, ledger, out, languages, pdf, template_dir, force)
+    except LedgerError as error:
+        from c3p_docs.findings import Finding, print_findings
+
+        if output_format == OutputFormat.json:
+            print_findings([Finding("ledger-syntax", "error", p.message, file=p.file, line=p.line, column=p.column)
+                            for p in error.problems], "json", extra={"out": str(out), "files": []})
+        else:
+            for problem in error.problems:
+                _stderr(str(problem))
+        _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
+        raise typer.Exit(1) from None
+    _finish(outcome, out, output_format)
 
 
 def main() -> None:
