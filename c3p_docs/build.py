@@ -309,7 +309,10 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
         manifest += _email_drafts(builder, loaded, out)
     if progress:
         sys.stderr.write("\r\033[K")
-    manifest_data = json.dumps({"files": manifest}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    from c3p_docs.pipeline import entries_of_contract_commands
+
+    listed = manifest + entries_of_contract_commands(out)  # trip, session, plan and settle share the folder
+    manifest_data = json.dumps({"files": listed}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     manifest_path = out / "manifest.json"
     if not manifest_path.exists() or manifest_path.read_bytes() != manifest_data:
         write_atomic(manifest_path, manifest_data)

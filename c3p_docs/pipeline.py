@@ -10,6 +10,8 @@ from c3p_docs.errors import ToolMissing, UsageError
 from c3p_docs.findings import Finding
 from c3p_docs.output import OutputState, kept_name, write_atomic
 
+CONTRACT_KINDS = ("trip_plan", "trip_report", "session_slides", "implementation_plan", "settlement")
+
 
 @dataclass
 class Document:
@@ -142,3 +144,15 @@ def merge_manifest(out: Path, entries: list[dict], replaced: set[str]) -> None:
     data = json.dumps({"files": merged}, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     if not path.is_file() or path.read_bytes() != data:
         write_atomic(path, data)
+
+
+
+def entries_of_contract_commands(out: Path) -> list[dict]:
+    """Entries of OUT/manifest.json written by trip, session, plan and settle, for `build`, which rewrites its
+    own entries, to keep."""
+    path = out / "manifest.json"
+    try:
+        files = json.loads(path.read_text(encoding="utf-8")).get("files", []) if path.is_file() else []
+    except (ValueError, OSError, AttributeError):
+        return []
+    return [f for f in files if isinstance(f, dict) and f.get("kind") in CONTRACT_KINDS] if isinstance(files, list) else []

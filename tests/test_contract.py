@@ -353,3 +353,15 @@ def test_the_manifest_keeps_other_commands_entries_in_place(tmp_path):
         {"kind": "trip_plan", "lang": "ja", "path": "a.docx"}, {"kind": "overview", "lang": "ja", "path": "b.pptx"}]}))
     merge_manifest(tmp_path, [{"kind": "trip_plan", "lang": "ja", "path": "a.docx", "activity": "x"}], {"a.docx"})
     assert [f["path"] for f in manifest(tmp_path)] == ["a.docx", "b.pptx"] and manifest(tmp_path)[0]["activity"] == "x"
+
+
+def test_build_keeps_the_contract_commands_entries_in_the_manifest(tmp_path):
+    from c3p_docs.build import run_build
+    from c3p_docs.project import load_project
+
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": [
+        {"kind": "settlement", "lang": "ja", "path": "settlement_fy2024_ja.xlsx"},
+        {"kind": "cover", "lang": "ja", "path": "old-cover.docx"}]}))
+    run_build(load_project(SAPPORO), tmp_path, {"cover"}, ["ja"], "never")
+    paths = [f["path"] for f in manifest(tmp_path)]
+    assert "settlement_fy2024_ja.xlsx" in paths and "old-cover.docx" not in paths
