@@ -18,7 +18,7 @@ from c3p_docs.monthly import add_months
 FULL_BOX = {"x": 15.0, "y": 26.0, "w": 267.0, "h": 166.0}
 HALF_BOXES = ({"x": 15.0, "y": 36.0, "w": 130.0, "h": 156.0}, {"x": 152.0, "y": 36.0, "w": 130.0, "h": 156.0})
 LIST_SIZE, LIST_MIN = 18.0, 12.0
-"""Lists start at LIST_SIZE and may shrink to LIST_MIN; pages are cut so each fits at LIST_MIN."""
+"""Lists are set at LIST_SIZE when they fit, down to LIST_MIN; beyond that they continue on further slides."""
 JCM_ROWS_PER_SLIDE = 7
 
 
@@ -83,6 +83,16 @@ def paginate(items: list[dict], box: dict, size: float, bullet: str) -> list[lis
     if current:
         pages.append(current)
     return pages or [[]]
+
+
+def cut(items: list[dict], box: dict, bullet: str) -> dict:
+    """`items` cut into slides with one type size for all of them: the largest at which they need no more
+    slides than at the floor, so continued slides are filled evenly and read alike."""
+    needed = len(paginate(items, box, LIST_MIN, bullet))
+    size = LIST_SIZE
+    while size > LIST_MIN and len(paginate(items, box, size, bullet)) > needed:
+        size -= 0.5
+    return {"pages": paginate(items, box, size, bullet), "size": size}
 
 
 def _when(activity: Activity, lang: str) -> str:
@@ -164,11 +174,10 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
     if year_results:
         result_items.append(_item(labels["results"], bold=True))
         result_items += [_item(text, bullet=True) for text in year_results]
-    plan_pages = paginate(plan_items, HALF_BOXES[0], LIST_MIN, bullet)
-    result_pages = paginate(result_items, HALF_BOXES[1], LIST_MIN, bullet)
-    count = max(len(plan_pages), len(result_pages))
-    plan_pages += [[]] * (count - len(plan_pages))
-    result_pages += [[]] * (count - len(result_pages))
+    plan_cut, result_cut = cut(plan_items, HALF_BOXES[0], bullet), cut(result_items, HALF_BOXES[1], bullet)
+    count = max(len(plan_cut["pages"]), len(result_cut["pages"]))
+    plan_pages = plan_cut["pages"] + [[]] * (count - len(plan_cut["pages"]))
+    result_pages = result_cut["pages"] + [[]] * (count - len(result_cut["pages"]))
 
     jcm_rows = base["jcm"]["projects"]
     return {
@@ -178,11 +187,11 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
             "date": _when(dates.activity, lang) if dates.activity else None,
             "since": format_date(dates.previous, lang),
             "until": format_date(year_end, lang),
-            "done_pages": paginate(done_items, FULL_BOX, LIST_MIN, bullet),
-            "issue_pages": paginate(issues, FULL_BOX, LIST_MIN, bullet),
-            "next_pages": paginate(next_items, FULL_BOX, LIST_MIN, bullet),
+            "done": cut(done_items, FULL_BOX, bullet), "issues": cut(issues, FULL_BOX, bullet),
+            "next": cut(next_items, FULL_BOX, bullet),
             "versus_pages": list(zip(plan_pages, result_pages)),
+            "plan_size": plan_cut["size"], "result_size": result_cut["size"],
             "jcm_pages": [jcm_rows[i:i + JCM_ROWS_PER_SLIDE] for i in range(0, len(jcm_rows), JCM_ROWS_PER_SLIDE)] or [[]],
-            "box": FULL_BOX, "halves": HALF_BOXES, "size": LIST_SIZE, "min": LIST_MIN,
+            "box": FULL_BOX, "halves": HALF_BOXES, "min": LIST_MIN,
         },
     }
