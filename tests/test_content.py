@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_no_traceback, docx_text, plain, run_cli, write_project
 from docx import Document
 from pydantic import ValidationError
 
@@ -47,11 +47,12 @@ def sections(path: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
     found: list[tuple[str, list[str]]] = []
     styles = []
     for paragraph in document.paragraphs:
+        text = plain(paragraph.text)
         if paragraph.style.name.startswith("Heading"):
-            found.append((paragraph.text, []))
+            found.append((text, []))
             styles.append(paragraph.style.name)
-        elif found and paragraph.text.strip():
-            found[-1][1].append(paragraph.text)
+        elif found and text.strip():
+            found[-1][1].append(text)
     return found, styles
 
 
