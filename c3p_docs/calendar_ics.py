@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
-from c3p_docs.model import Project
+from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months, due_date
 from c3p_docs.trips import plan_due, report_due, submitted
 
@@ -39,6 +40,19 @@ def _trip_words() -> dict[str, dict[str, str]]:
     return {lang: strings(lang)["trip_calendar"] for lang in ("ja", "en")}
 
 
+def activity_key(activity: Activity) -> str:
+    """An activity's identity across edits of the YAML: its `id`, else kind, month and title.
+
+    Never its list position, so inserting an activity keeps the other events' UIDs. Suffixes of related
+    events are joined with `+`, which an id cannot contain.
+    """
+    if activity.id:
+        return f"activity-id-{activity.id}"
+    title = (activity.title.ja or activity.title.en or "") if activity.title else ""
+    digest = hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]
+    return f"activity-{activity.kind}-{activity.month_key}-{digest}"
+
+
 def project_events(project: Project, rules: CallRules) -> list[Event]:
     period = project.project.period
     start = period.start if period and period.start else fiscal_year_bounds(rules.fiscal_year)[0]
@@ -47,12 +61,16 @@ def project_events(project: Project, rules: CallRules) -> list[Event]:
     for month in _months(start, end):
         events.append(Event(f"monthly-{month}", due_date(month, rules), f"月次報告提出期限（{month}分）",
                             f"Monthly report due ({month})"))
-    for index, activity in enumerate(project.activities):
+    seen: Counter[str] = Counter()
+    for activity in project.activities:
         if activity.status == "cancelled":
             continue
         title_ja = (activity.title.ja if activity.title else None) or activity.kind
         title_en = (activity.title.en if activity.title else None) or activity.kind
-        key = f"activity-{activity.kind}-{activity.month_key}-{index}"
+        key = activity_key(activity)
+        seen[key] += 1
+        if seen[key] > 1:  # the same kind, month and title twice: number the later ones
+            key += f"+{seen[key]}"
         last = activity.end_date or activity.date
         events.append(Event(key, activity.first_day, title_ja, title_en, last))
         plan_by, report_by = plan_due(activity, rules), report_due(activity, rules)
@@ -61,7 +79,7 @@ def project_events(project: Project, rules: CallRules) -> list[Event]:
             for suffix, day, done in (("plan", plan_by, submitted(activity.plan_submitted)),
                                       ("report", report_by, submitted(activity.report_submitted))):
                 state = "done" if done else "due"
-                events.append(Event(f"{key}-{suffix}", day, words["ja"][f"{suffix}_{state}"].replace("{title}", title_ja),
+                events.append(Event(f"{key}+{suffix}", day, words["ja"][f"{suffix}_{state}"].replace("{title}", title_ja),
                                     words["en"][f"{suffix}_{state}"].replace("{title}", title_en)))
     fiscal_years = range(fiscal_year_of(start), fiscal_year_of(end) + 1)
     scheduled = {a.kind for a in project.activities}
@@ -86,7 +104,8 @@ def project_events(project: Project, rules: CallRules) -> list[Event]:
     return sorted(events, key=lambda e: (e.day, e.key))
 
 
-def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, int]:
+def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, list[dict]]:
+    """The .ics file and, for `--format json`, each event's UID, first and last day and summary."""
     from icalendar import Calendar
     from icalendar import Event as IcsEvent
 
@@ -101,9 +120,13 @@ def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, int]:
     calendar.add("x-wr-calname", f"C3P {city_pair}")
     stamp = dt.datetime.combine(fiscal_year_bounds(rules.fiscal_year)[0], dt.time(0, 0), dt.UTC)
     events = project_events(project, rules)
+    listed = []
     for event in events:
+        uid = f"{event.key}-{namespace}@c3p-docs"
+        listed.append({"uid": uid, "start": event.day.isoformat(), "end": (event.end or event.day).isoformat(),
+                       "summary": {"ja": event.summary_ja, "en": event.summary_en}})
         item = IcsEvent()
-        item.add("uid", f"{event.key}-{namespace}@c3p-docs")
+        item.add("uid", uid)
         item.add("dtstamp", stamp)
         item.add("dtstart", event.day)
         item.add("dtend", (event.end or event.day) + dt.timedelta(days=1))  # all-day: DTEND is exclusive
@@ -111,4 +134,4 @@ def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, int]:
         item.add("description", f"{city_pair} ({rules.id})")
         item.add("transp", "TRANSPARENT")
         calendar.add_component(item)
-    return calendar.to_ical(), len(events)
+    return calendar.to_ical(), listed

@@ -34,7 +34,7 @@ app = typer.Typer(
          "`c3p-docs build project.yaml -o out`.\n\n"
          "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -57,9 +57,34 @@ class Lang(str, Enum):
     en = "en"
 
 
+class PdfMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+def _languages(value: str) -> str:
+    """`ja`, `en` or a comma list such as `ja,en`, each language once in the order given."""
+    given = [part.strip() for part in value.split(",") if part.strip()]
+    unknown = [part for part in given if part not in Lang.__members__]
+    if not given or unknown:
+        what = f"{', '.join(unknown)} is not a language c3p-docs writes; " if unknown else ""
+        raise typer.BadParameter(f"{value!r}: {what}use ja, en or ja,en.")
+    return ",".join(dict.fromkeys(given))
+
+
 FORM_KINDS = ("application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover")
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people, json for tools.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people (on stderr), json for tools "
+                                                                     "(one object on stdout).")]
 ProjectArg = Annotated[Path, typer.Argument(help="The project YAML.", metavar="PROJECT.yaml")]
+PdfOption = Annotated[PdfMode, typer.Option(help="auto: convert with LibreOffice when installed; always: fail "
+                                                 "without it; never.")]
+
+
+def languages_option(help_text: str):
+    """--lang for commands that write several languages at once: `ja`, `en` or `ja,en`."""
+    return typer.Option("--lang", help=help_text, metavar="ja|en|ja,en", callback=_languages,
+                        autocompletion=lambda: ["ja", "en", "ja,en"])
 
 
 def _fail(error: C3pError, output_format: str = "text") -> None:
@@ -76,9 +101,25 @@ def _fail(error: C3pError, output_format: str = "text") -> None:
 
 
 def _stderr(text: str, colour: str = "") -> None:
-    if colour and sys.stderr.isatty():
+    from c3p_docs.findings import use_colour
+
+    if colour and use_colour(sys.stderr):
         text = f"{colour}{text}\033[0m"
     sys.stderr.write(text + "\n")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from c3p_docs import __version__
+
+        sys.stdout.write(f"c3p-docs {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False) -> None:
+    pass
 
 
 def handled(function):
@@ -248,15 +289,22 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
 
 @subject_app.command("make")
 @handled
-def subject_make(project: ProjectArg) -> None:
+def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
     """Print the exact e-mail subject the call requires for this project."""
+    from c3p_docs.findings import print_findings
     from c3p_docs.project import load_project
     from c3p_docs.subject import make_subject
 
     loaded = load_project(project)
-    sys.stdout.write(make_subject(loaded.project, loaded.rules) + "\n")
-    if loaded.rules.subject.assumed:
-        _stderr(f"note: {loaded.rules.id} prints no subject; the pattern is {loaded.rules.subject.cited()}.")
+    subject = make_subject(loaded.project, loaded.rules)
+    rule = loaded.rules.subject
+    if output_format == OutputFormat.json:
+        print_findings([], "json", extra={"subject": subject, "call": loaded.rules.id, "source": rule.source,
+                                          "assumed": rule.assumed})
+        return
+    sys.stdout.write(subject + "\n")
+    if rule.assumed:
+        _stderr(f"note: {loaded.rules.id} prints no subject; the pattern is {rule.cited()}.")
 
 
 @subject_app.command("check")
@@ -297,9 +345,8 @@ def build(project: ProjectArg,
           out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (attachments go to OUT/submission/).")] = Path("out"),
           only: Annotated[Optional[str], typer.Option(help="Comma-separated kinds: cover, application_form, overview, "
                                                            "summary, pledge, checklist, final_report_outline, final_summary.")] = None,
-          lang: Annotated[str, typer.Option(help="Languages to render: ja, en or ja,en.")] = "ja,en",
-          pdf: Annotated[str, typer.Option(help="auto: convert with LibreOffice when installed; always: fail "
-                                                "without it; never.")] = "auto",
+          lang: Annotated[str, languages_option("Languages to render: ja, en or ja,en.")] = "ja,en",
+          pdf: PdfOption = PdfMode.auto,
           templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates; a file there "
                                                                  "replaces the built-in one of the same name.")] = None,
           form: Annotated[Optional[list[str]], typer.Option(help="KIND=PATH: fill this tagged official form instead "
@@ -323,11 +370,6 @@ def build(project: ProjectArg,
         unknown = kinds - set(KINDS)
         if unknown:
             raise UsageError(f"--only: unknown kind(s) {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}.")
-    languages = [l.strip() for l in lang.split(",") if l.strip()]
-    if not languages or set(languages) - {"ja", "en"}:
-        raise UsageError("--lang takes ja, en or ja,en.")
-    if pdf not in ("auto", "always", "never"):
-        raise UsageError("--pdf takes auto, always or never.")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: no such folder.")
     form_overrides = {}
@@ -338,8 +380,8 @@ def build(project: ProjectArg,
         form_overrides[kind] = Path(path)
     loaded = load_project(project)
     progress = sys.stderr.isatty() and output_format == OutputFormat.text
-    result, manifest = run_build(loaded, out, kinds, languages, pdf, str(templates) if templates else None, progress,
-                                 form_overrides)
+    result, manifest = run_build(loaded, out, kinds, lang.split(","), pdf.value, str(templates) if templates else None,
+                                 progress, form_overrides)
     from c3p_docs.checks import validate_project
 
     # The documents are written either way (a draft is worth reading); rule errors still fail the command.
@@ -351,12 +393,7 @@ def build(project: ProjectArg,
         _stderr(f"{project}: {warnings} warning(s) about a complete application; see `c3p-docs validate {project}`.")
     summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
                + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
-    if output_format == OutputFormat.json:
-        print_findings(findings, "json", extra={"out": str(out), "files": manifest}, summary=summary)
-    else:
-        for finding in findings:
-            _stderr(finding.as_text())
-        _stderr(summary)
+    print_findings(findings, output_format.value, extra={"out": str(out), "files": manifest}, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
@@ -415,10 +452,11 @@ def _info(code: str, message: str, file: str):
 def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more project YAMLs.", metavar="PROJECT.yaml...")],
             month: Annotated[str, typer.Option(help="YYYY-MM, or `previous` (the month before today: cron on the 1st).")] = "previous",
             out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; one subfolder per project.")] = Path("monthly"),
-            lang: Annotated[str, typer.Option(help="Languages: ja, en or ja,en.")] = "ja",
-            pdf: Annotated[str, typer.Option(help="auto, always or never (see build).")] = "auto",
+            lang: Annotated[str, languages_option("Languages: ja, en or ja,en.")] = "ja",
+            pdf: PdfOption = PdfMode.auto,
             force: Annotated[bool, typer.Option(help="Replace reports a person edited since they were generated.")] = False,
-            templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates.")] = None) -> None:
+            templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates.")] = None,
+            output_format: FormatOption = OutputFormat.text) -> None:
     """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
 
     Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
@@ -435,18 +473,20 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
         month = previous_month(dt.date.today())
     elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise UsageError(f"--month {month!r}: use YYYY-MM or previous.")
-    languages = [l.strip() for l in lang.split(",") if l.strip()]
-    if not languages or set(languages) - {"ja", "en"}:
-        raise UsageError("--lang takes ja, en or ja,en.")
-    if pdf not in ("auto", "always", "never"):
-        raise UsageError("--pdf takes auto, always or never.")
-    outcomes = run_monthly(projects, month, out, languages, pdf, force, str(templates) if templates else None)
-    failed = 0
+    outcomes = run_monthly(projects, month, out, lang.split(","), pdf.value, force, str(templates) if templates else None)
+    failed = sum(not outcome.ok for outcome in outcomes)
+    if output_format == OutputFormat.json:
+        from c3p_docs.findings import print_findings
+
+        print_findings([f for outcome in outcomes for f in outcome.findings], "json", extra={
+            "ok": not failed, "month": month, "out": str(out),
+            "projects": [{"project": str(o.path), "ok": o.ok, "message": o.message or None, "files": o.files}
+                         for o in outcomes]})
+        raise typer.Exit(1 if failed else 0)
     for outcome in outcomes:
         for finding in outcome.findings:
             _stderr(finding.as_text())
         if not outcome.ok:
-            failed += 1
             sys.stdout.write(f"FAILED {outcome.path}: {outcome.message}\n")
         else:
             changed = f"{len(outcome.files)} file(s) written" if outcome.files else "unchanged"
@@ -457,20 +497,23 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
 @app.command()
 @handled
 def calendar(project: ProjectArg,
-             out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics")) -> None:
+             out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics"),
+             output_format: FormatOption = OutputFormat.text) -> None:
     """Every deadline of the project as iCalendar: monthly reports, report sessions, surveys and their
     advance plans, the seminar, contract end, deliverables. Re-importing updates instead of duplicating."""
     from c3p_docs.calendar_ics import project_calendar
+    from c3p_docs.findings import print_findings
     from c3p_docs.output import write_atomic
     from c3p_docs.project import load_project
 
     loaded = load_project(project)
-    data, count = project_calendar(loaded.project, loaded.rules)
-    if out.exists() and out.read_bytes() == data:
-        _stderr(f"{out}: unchanged ({count} events).")
-        return
-    write_atomic(out, data)
-    _stderr(f"wrote {out}: {count} events.")
+    data, events = project_calendar(loaded.project, loaded.rules)
+    changed = not (out.exists() and out.read_bytes() == data)
+    if changed:
+        write_atomic(out, data)
+    summary = f"wrote {out}: {len(events)} events." if changed else f"{out}: unchanged ({len(events)} events)."
+    print_findings([], output_format.value, summary=summary,
+                   extra={"out": str(out), "changed": changed, "events": events})
 
 
 @app.command()
@@ -748,10 +791,13 @@ def main() -> None:
     Only here, never in library functions: code calling `app()` in-process keeps normal semantics.
     """
     import gc
+    import os
 
     gc.freeze()  # what is imported so far lives until exit: keep it out of every collection
     try:
-        app()
+        # One program name under `c3p-docs` and `python -m c3p_docs` (help, completion scripts); NO_COLOR
+        # also silences the parser's own colours (our output checks it itself).
+        app(prog_name="c3p-docs", **({"color": False} if os.environ.get("NO_COLOR") else {}))
         code: int | str | None = 0
     except SystemExit as exit_:
         code = exit_.code

@@ -52,28 +52,30 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.file or "", f.line or 0, f.path or ""))
 
 
-def _use_colour(stream) -> bool:
+def use_colour(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org)."""
     import os
 
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+PAINT = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 
 
 def print_findings(findings: list[Finding], output_format: str, extra: dict | None = None, summary: str = "") -> None:
-    """JSON on stdout with the summary on stderr, or one text line per finding and the summary on stdout."""
+    """JSON on stdout, or one text line per finding; text for people (findings, summary) always goes to stderr.
+
+    stdout then carries only what a command produces (a subject, a table, JSON), so it can be piped.
+    """
     ordered = sorted_findings(findings)
     if output_format == "json":
         payload = {"ok": not has_errors(ordered), "findings": [f.as_json() for f in ordered]}
         payload.update(extra or {})
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        if summary:
-            sys.stderr.write(summary + "\n")
-        return
-    colour = _use_colour(sys.stdout)
-    paint = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
-    for finding in ordered:
-        line = finding.as_text()
-        if colour:
-            line = f"{paint[finding.severity]}{line}\033[0m"
-        sys.stdout.write(line + "\n")
+    else:
+        colour = use_colour(sys.stderr)
+        for finding in ordered:
+            line = finding.as_text()
+            sys.stderr.write((f"{PAINT[finding.severity]}{line}\033[0m" if colour else line) + "\n")
     if summary:
-        sys.stdout.write(summary + "\n")
+        sys.stderr.write(summary + "\n")

@@ -23,6 +23,19 @@ def run_cli(*args: str, cwd: Path | None = None, input_text: str | None = None) 
                           cwd=cwd, env=env, input=input_text, timeout=300)
 
 
+def invoke(*args: str | Path) -> subprocess.CompletedProcess:
+    """The CLI inside this process (typer's CliRunner): for tests about findings, where a new process per call
+    costs only time. Exit codes and messages of the real process stay covered by `run_cli` tests."""
+    from typer.testing import CliRunner
+
+    from c3p_docs.cli import app
+
+    result = CliRunner(env={"NO_COLOR": "1", "C3P_DEBUG": None}).invoke(app, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.fixture
 def cli():
     return run_cli

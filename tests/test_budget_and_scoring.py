@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, invoke, run_cli, write_project
 
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import load_call
@@ -58,8 +58,8 @@ def test_validate_reports_a_budget_over_the_cap_and_outsourcing_over_half(tmp_pa
 def test_the_equipment_threshold_follows_the_call(tmp_path):
     item = "    - {category: equipment, description: meter, unit_cost_jpy: 100000, quantity: 1}\n"
     text = MINIMAL + "budget:\n  items:\n" + item
-    fy26 = run_cli("validate", write_project(tmp_path, text, "a.yaml"), "--format", "json")
-    r6 = run_cli("validate", write_project(tmp_path, text.replace("fy2026-1", "fy2024-2"), "b.yaml"), "--format", "json")
+    fy26 = invoke("validate", write_project(tmp_path, text, "a.yaml"), "--format", "json")
+    r6 = invoke("validate", write_project(tmp_path, text.replace("fy2026-1", "fy2024-2"), "b.yaml"), "--format", "json")
     assert "equipment-threshold" in {f["code"] for f in json.loads(fy26.stdout)["findings"]}
     assert "equipment-threshold" not in {f["code"] for f in json.loads(r6.stdout)["findings"]}
 
@@ -142,7 +142,7 @@ def test_score_json_shows_items_with_basis_and_totals():
 
 
 def test_fy2026_scores_only_what_its_sheet_has():
-    payload = json.loads(run_cli("score", FY2026, "--format", "json").stdout)
+    payload = json.loads(invoke("score", FY2026, "--format", "json").stdout)
     ids = {item["id"] for item in payload["items"]}
     assert "cost_effectiveness" not in ids and "local_government_scale" in ids
     assert payload["sheet_max"] == 200
@@ -165,11 +165,11 @@ def test_a_new_profile_file_changes_the_rules_without_code(tmp_path):
     - {category: personnel, description: staff, unit_cost_jpy: 1000000, quantity: 22}
 """
     path = write_project(tmp_path, text)
-    own = json.loads(run_cli("validate", path, "--format", "json").stdout)
+    own = json.loads(invoke("validate", path, "--format", "json").stdout)
     assert own["call"] == "fy2027-1"
     assert not {"budget-over-cap", "admin-rate-over-cap"} & {f["code"] for f in own["findings"]}
-    bundled = json.loads(run_cli("validate", write_project(tmp_path, text.replace("fy2027.yaml", "fy2026-1"), "b.yaml"),
+    bundled = json.loads(invoke("validate", write_project(tmp_path, text.replace("fy2027.yaml", "fy2026-1"), "b.yaml"),
                                  "--format", "json").stdout)
     assert {"budget-over-cap", "admin-rate-over-cap"} <= {f["code"] for f in bundled["findings"]}
-    subject = run_cli("subject", "make", path)
+    subject = invoke("subject", "make", path)
     assert "令和9年度" in subject.stdout

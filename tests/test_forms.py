@@ -7,7 +7,7 @@ import json
 import struct
 import zlib
 
-from conftest import FY2026, assert_no_traceback, docx_text, run_cli
+from conftest import FY2026, assert_no_traceback, docx_text, invoke, run_cli
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
@@ -160,7 +160,7 @@ def test_data_is_escaped_and_never_evaluated(tmp_path):
 def test_check_form_finds_planted_mistakes_at_their_places(tmp_path):
     form = tmp_path / "bad.docx"
     make_docx_form(form, mistakes=True)
-    result = run_cli("check-form", form, "--format", "json")
+    result = invoke("check-form", form, "--format", "json")
     assert_no_traceback(result)
     assert result.returncode == 1
     findings = json.loads(result.stdout)["findings"]
@@ -172,7 +172,7 @@ def test_check_form_finds_planted_mistakes_at_their_places(tmp_path):
     document.add_paragraph("総額：{{ budget.total | yenn }}")
     document.tables[0].cell(2, 1).text = "{{ item.descripton.ja }}"
     document.save(str(form2))
-    findings = json.loads(run_cli("check-form", form2, "--format", "json", "--kind", "application_form").stdout)["findings"]
+    findings = json.loads(invoke("check-form", form2, "--format", "json", "--kind", "application_form").stdout)["findings"]
     by_code = {}
     for f in findings:
         by_code.setdefault(f["code"], []).append(f)
@@ -187,13 +187,13 @@ def test_check_form_finds_planted_mistakes_at_their_places(tmp_path):
 def test_check_form_on_slides_names_the_slide_and_shape(tmp_path):
     form = tmp_path / "bad.pptx"
     make_pptx_form(form, mistakes=True)
-    result = run_cli("check-form", form, "--format", "json")
+    result = invoke("check-form", form, "--format", "json")
     findings = json.loads(result.stdout)["findings"]
     assert result.returncode == 1
     assert findings[0]["path"] == "slide 1, Broken" and "partner_city.name" in findings[0]["message"]
     good = tmp_path / "good.pptx"
     make_pptx_form(good)
-    assert run_cli("check-form", good, "--kind", "overview_en").returncode == 0
+    assert invoke("check-form", good, "--kind", "overview_en").returncode == 0
 
 
 def test_a_broken_form_gives_a_clear_error(tmp_path):
@@ -208,7 +208,7 @@ def test_a_broken_form_gives_a_clear_error(tmp_path):
 
 
 def test_fields_lists_variables_with_examples():
-    result = run_cli("fields", "--format", "json")
+    result = invoke("fields", "--format", "json")
     payload = json.loads(result.stdout)
     paths = {f["path"]: f for f in payload["fields"]}
     assert paths["budget.total"]["example"] == 18431600 and paths["budget.total"]["type"] == "int"
@@ -221,7 +221,7 @@ def test_a_form_reaching_for_python_internals_is_refused(tmp_path):
     document = Document()
     document.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
     document.save(str(form))
-    checked = run_cli("check-form", form, "--format", "json")
+    checked = invoke("check-form", form, "--format", "json")
     assert checked.returncode == 1
     assert {f["code"] for f in json.loads(checked.stdout)["findings"]} == {"unsafe-attribute"}
     built = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge", "--form", f"pledge={form}")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 
-from conftest import BROKEN, FY2024, FY2026, MINIMAL, assert_no_traceback, run_cli, write_project
+from conftest import BROKEN, FY2024, FY2026, MINIMAL, assert_no_traceback, invoke, run_cli, write_project
 
 
 def test_the_samples_validate_cleanly():
     for sample in (FY2026, FY2024):
         result = run_cli("validate", sample)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "0 error(s), 0 warning(s)" in result.stdout
+        assert "0 error(s), 0 warning(s)" in result.stderr and not result.stdout
 
 
 def test_a_minimal_draft_validates_with_warnings_only(tmp_path):
     result = run_cli("validate", write_project(tmp_path, MINIMAL))
     assert result.returncode == 0
-    assert "warning[incomplete] project.period" in result.stdout
+    assert "warning[incomplete] project.period" in result.stderr
 
 
 def test_the_broken_sample_reports_every_problem_with_its_line():
@@ -40,8 +40,8 @@ def test_an_unknown_key_suggests_the_closest_known_one(tmp_path):
     path = write_project(tmp_path, MINIMAL.replace("applicant:\n", "applicant:\n  employes: 5\n"))
     result = run_cli("validate", path)
     assert result.returncode == 1
-    assert f"{path}:10:3" in result.stdout
-    assert "Did you mean 'employees'?" in result.stdout
+    assert f"{path}:10:3" in result.stderr
+    assert "Did you mean 'employees'?" in result.stderr
 
 
 def test_a_yaml_syntax_error_exits_2_with_the_line(tmp_path):
@@ -77,7 +77,7 @@ def test_an_alias_bomb_is_refused(tmp_path):
 def test_control_characters_from_word_are_stripped_with_a_warning_naming_the_field(tmp_path):
     text = MINIMAL.replace("en: Test project}", "en: \"Test\x0b proj\x1bect\u200b\"}")
     path = write_project(tmp_path, text)
-    result = run_cli("validate", path, "--format", "json")
+    result = invoke("validate", path, "--format", "json")
     assert result.returncode == 0, result.stdout
     findings = json.loads(result.stdout)["findings"]
     control = [f for f in findings if f["code"] == "control-characters"]
@@ -93,7 +93,7 @@ def test_a_missing_file_exits_2(tmp_path):
 def test_wrong_types_and_a_missing_required_field_are_named(tmp_path):
     text = MINIMAL.replace("applicant:\n  name: {ja: 試験株式会社, en: Test Co.}\n", "applicant:\n  employees: '12'\n")
     text += "activities:\n  - {kind: workshop, month: 2026-13}\n"
-    result = run_cli("validate", write_project(tmp_path, text), "--format", "json")
+    result = invoke("validate", write_project(tmp_path, text), "--format", "json")
     assert result.returncode == 1
     paths = {f["path"]: f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"}
     assert paths["applicant.name"]["code"] == "missing-field"
@@ -103,7 +103,7 @@ def test_wrong_types_and_a_missing_required_field_are_named(tmp_path):
 def test_duplicate_keys_are_errors(tmp_path):
     result = run_cli("validate", write_project(tmp_path, MINIMAL + "call: fy2024-2\n"))
     assert result.returncode == 1
-    assert "duplicate-key" in result.stdout and ":11:1" in result.stdout
+    assert "duplicate-key" in result.stderr and ":11:1" in result.stderr
 
 
 def test_an_unknown_call_names_the_bundled_ones(tmp_path):

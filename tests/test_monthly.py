@@ -78,6 +78,21 @@ def test_many_projects_one_broken_still_writes_the_others_and_fails(tmp_path):
     assert (tmp_path / "yokohama-surabaya-fy2024" / "monthly_2026-07_ja.docx").is_file()
 
 
+def test_monthly_json_is_one_object_with_a_line_per_project(tmp_path):
+    import json
+
+    result = run_cli("monthly", FY2026, BROKEN, "--month", "2026-07", "-o", tmp_path, "--pdf", "never",
+                     "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and payload["month"] == "2026-07"
+    good, broken = payload["projects"]
+    report = tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"
+    assert good == {"project": str(FY2026), "ok": True, "message": None, "files": [str(report)]}
+    assert broken["project"] == str(BROKEN) and broken["ok"] is False and broken["message"]
+
+
 def test_a_bad_month_is_a_usage_error(tmp_path):
     result = run_cli("monthly", FY2026, "--month", "2026-13", "-o", tmp_path)
     assert result.returncode == 2 and "YYYY-MM" in result.stderr

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FY2024, FY2026, assert_no_traceback, run_cli
+from conftest import FY2024, FY2026, assert_no_traceback, invoke, run_cli
 from pypdf import PdfWriter
 
 
@@ -49,7 +49,7 @@ def clean_folder(built_submission, tmp_path):
 
 
 def check(folder: Path, *extra: str) -> tuple[int, dict]:
-    result = run_cli("check-package", folder, "--project", FY2026, "--format", "json", *extra)
+    result = invoke("check-package", folder, "--project", FY2026, "--format", "json", *extra)
     assert_no_traceback(result)
     return result.returncode, json.loads(result.stdout)
 

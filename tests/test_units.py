@@ -16,3 +16,279 @@ def test_markup_numbers_name_the_element_and_attribute():
         number(ET.fromstring('<rect y="1"/>'), "x")
     with pytest.raises(TemplateError, match=r"<arrow x1=\"left\">: x1 must be a number"):
         number(ET.fromstring('<arrow x1="left"/>'), "x1")
+
+
+class _Terminal:
+    """A stream that says it is a terminal."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+
+def test_findings_go_to_stderr_in_colour_only_on_a_terminal_without_no_color(monkeypatch, capsys):
+    import sys
+
+    from c3p_docs.findings import Finding, print_findings, use_colour
+
+    finding = Finding("budget-over-cap", "error", "over the cap", file="p.yaml", line=3)
+    print_findings([finding], "text", summary="1 error")
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == "p.yaml:3  error[budget-over-cap] over the cap\n1 error\n"
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_colour(terminal)
+    print_findings([finding], "text")
+    assert terminal.text.startswith("\033[31m")
+    for value, coloured in (("1", False), ("", True)):  # no-color.org: set and not empty
+        monkeypatch.setenv("NO_COLOR", value)
+        assert use_colour(terminal) is coloured
+
+
+def test_json_findings_are_one_object_on_stdout(capsys):
+    import json
+
+    from c3p_docs.findings import Finding, print_findings
+
+    print_findings([Finding("x", "warning", "w"), Finding("y", "error", "e")], "json", extra={"call": "c"},
+                   summary="said to people")
+    captured = capsys.readouterr()
+    payload = json.loads(captured.out)
+    assert payload["ok"] is False and [f["code"] for f in payload["findings"]] == ["y", "x"] and payload["call"] == "c"
+    assert captured.err == "said to people\n"
+
+
+# Calendar: UIDs follow the activity, not its place in the list.
+
+def test_inserting_an_activity_keeps_every_other_uid():
+    from conftest import FY2026
+
+    from c3p_docs.calendar_ics import project_calendar
+    from c3p_docs.model import Activity
+    from c3p_docs.project import load_project
+
+    loaded = load_project(FY2026)
+    _, before = project_calendar(loaded.project, loaded.rules)
+    inserted = Activity.model_validate({"kind": "field_survey", "month": "2026-06",
+                                        "title": {"ja": "追加の現地調査", "en": "Extra survey"}})
+    project = loaded.project.model_copy(update={"activities": [inserted, *loaded.project.activities]})
+    _, after = project_calendar(project, loaded.rules)
+    old = {e["uid"]: e for e in before}
+    new = {e["uid"]: e for e in after}
+    assert old.items() <= new.items()
+    assert len(new) == len(old) + 3  # the survey, its advance plan and its report
+    assert len({e["uid"] for e in after}) == len(after)
+
+
+def test_activity_identity_is_its_id_else_kind_month_and_title():
+    from c3p_docs.calendar_ics import activity_key
+    from c3p_docs.model import Activity, Bilingual
+
+    survey = Activity(kind="field_survey", month="2026-07", title=Bilingual(ja="調査"))
+    assert activity_key(survey) == activity_key(survey.model_copy(update={"notes": "moved rooms", "status": "done"}))
+    assert activity_key(survey) == activity_key(survey.model_copy(update={"title": Bilingual(ja="調査", en="Survey")}))
+    assert activity_key(survey) != activity_key(survey.model_copy(update={"month": "2026-08"}))
+    assert activity_key(survey) != activity_key(survey.model_copy(update={"title": Bilingual(ja="第2回調査")}))
+    named = survey.model_copy(update={"id": "survey-1"})
+    assert activity_key(named) == activity_key(named.model_copy(update={"month": "2026-09", "title": None}))
+
+
+def test_two_activities_alike_get_distinct_uids():
+    from conftest import FY2026
+
+    from c3p_docs.calendar_ics import project_calendar
+    from c3p_docs.model import Activity
+    from c3p_docs.project import load_project
+
+    loaded = load_project(FY2026)
+    twin = Activity(kind="workshop", month="2026-09")
+    project = loaded.project.model_copy(update={"activities": [twin, twin]})
+    _, events = project_calendar(project, loaded.rules)
+    uids = [e["uid"] for e in events]
+    assert len(uids) == len(set(uids))
+
+
+# eras.py
+
+def test_reiwa_years_and_fiscal_years():
+    import datetime as dt
+
+    from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, fiscal_year_of, reiwa_year
+
+    assert reiwa_year(2019) == "元" and reiwa_year(2026) == "8"
+    with pytest.raises(ValueError):
+        reiwa_year(2018)
+    assert fiscal_year_ja(2026) == "令和8年度"
+    assert fiscal_year_of(dt.date(2027, 3, 31)) == 2026 and fiscal_year_of(dt.date(2027, 4, 1)) == 2027
+    assert fiscal_year_bounds(2026) == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+
+
+def test_dates_months_and_yen_in_each_language():
+    import datetime as dt
+
+    from c3p_docs.eras import format_date, format_era_date, format_era_month, format_month, format_number, format_yen
+
+    day = dt.date(2026, 5, 7)
+    assert format_date(day, "ja") == "2026年5月7日" and format_date(day, "en") == "7 May 2026"
+    assert format_era_date(day) == "令和8年5月7日"
+    assert format_era_date(dt.date(2019, 4, 30)) == "2019年4月30日"  # before Reiwa: Gregorian
+    assert format_month("2026-07", "ja") == "2026年7月" and format_month("2026-07", "en") == "July 2026"
+    assert format_era_month("2026-07") == "令和8年7月"
+    assert format_yen(1234567, "ja") == "1,234,567円" and format_yen(1234567.9, "en") == "JPY 1,234,567"
+    assert format_number(3311.25, "en", 1) == "3,311.2"
+
+
+# mail.py
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 56, 57, 58, 1000, 123_457])
+def test_encoded_size_is_base64_with_76_character_crlf_lines(size):
+    import base64
+
+    from c3p_docs.mail import encoded_size
+
+    expected = len(base64.encodebytes(b"\xff" * size).replace(b"\n", b"\r\n"))
+    assert encoded_size(size) == expected
+
+
+def test_non_ascii_names_cost_more_than_ascii_ones():
+    from c3p_docs.mail import encoded_name_size
+
+    assert encoded_name_size("a.pdf") == 10
+    assert encoded_name_size("(1)_応募様式.pdf") > 3 * len("(1)_応募様式.pdf".encode())
+
+
+def test_mail_plan_is_first_fit_decreasing_in_call_order():
+    from c3p_docs.mail import attachment_cost, plan_mails
+
+    files = [("(1)_a.pdf", 3_000_000), ("(2)_b.pptx", 2_000_000), ("(3)_c.docx", 2_500_000), ("(4)_d.pdf", 9_000_000)]
+    plan = plan_mails(files, limit_bytes=8_000_000, header_margin_bytes=100_000)
+    assert plan.capacity == 7_900_000
+    assert plan.too_large == ["(4)_d.pdf"]
+    # Largest first: (1) and (3) share the first mail, (2) no longer fits beside them.
+    assert [m.attachments for m in plan.mails] == [["(1)_a.pdf", "(3)_c.docx"], ["(2)_b.pptx"]]
+    for mail in plan.mails:
+        assert mail.encoded_bytes == sum(attachment_cost(n, s) for n, s in files if n in mail.attachments)
+        assert mail.encoded_bytes <= plan.capacity
+    empty = plan_mails([], 8_000_000, 100_000)
+    assert empty.mails == [] and empty.too_large == []
+
+
+# package_check/names.py
+
+@pytest.mark.parametrize("name, number", [
+    ("(2)_調査事業概要.pptx", 2), ("（2）調査事業概要.pdf", 2), ("2_overview.pdf", 2), ("02_overview.pdf", 2),
+    ("②調査事業概要.pdf", 2), ("⑬その他.pdf", 13), ("（１２）ＰＩＮ.docx", 12), ("overview.pdf", None),
+    ("2026計画.pdf", None)])
+def test_attachment_numbers_in_every_common_spelling(name, number):
+    from c3p_docs.package_check.names import attachment_number
+
+    assert attachment_number(name) == number
+
+
+def test_language_system_files_and_windows_rules():
+    from c3p_docs.package_check.names import (
+        is_system_file,
+        language_of,
+        machine_dependent_characters,
+        windows_problems,
+    )
+
+    assert language_of("(2)_overview_en.pptx") == "en" and language_of("(2)_概要_和文.pptx") == "ja"
+    assert language_of("(2)_概要.pptx") is None
+    assert all(is_system_file(n) for n in (".DS_Store", "Thumbs.db", "~$応募様式.docx", "._x.pdf", "a.tmp"))
+    assert not is_system_file("(1)_応募様式.pdf")
+    assert windows_problems("(1)_応募様式.pdf", "(1)_応募様式.pdf") == []
+    assert "forbids" in windows_problems("a:b?.pdf", "a:b?.pdf")[0]
+    assert "reserved device name" in windows_problems("CON.pdf", "CON.pdf")[0]
+    assert "drops" in windows_problems("a.pdf.", "a.pdf.")[0]
+    assert "MAX_PATH" in windows_problems("a.pdf", "x/" * 120 + "a.pdf")[0]
+    assert machine_dependent_characters("①_㈱試験_ﾃｽﾄⅢ.pdf") == ["㈱", "ﾃ", "ｽ", "ﾄ", "Ⅲ"]
+
+
+# documents/measure.py
+
+def test_japanese_is_full_width_and_latin_wraps_at_spaces():
+    from c3p_docs.documents.measure import char_width_em, line_count
+
+    assert char_width_em("日") == 1.0 and char_width_em("a") < char_width_em("A") < 1.0
+    assert line_count("", 100, 10) == 1
+    assert line_count("日" * 10, 100, 10) == 1 and line_count("日" * 11, 100, 10) == 2
+    assert line_count("一\n二\n三", 100, 10) == 3
+    words = "alpha beta gamma delta"
+    assert line_count(words, 1000, 10) == 1
+    assert line_count(words, 40, 10) == 4  # one word per line, never split inside a word that fits
+    assert line_count("x" * 100, 52.5, 10) == 10  # a word longer than the line breaks anywhere, even the first
+
+
+def test_needed_height_is_the_inverse_of_fits():
+    from c3p_docs.documents.measure import fits, needed_height_mm
+
+    text = "脱炭素社会の実現に向けた都市間連携。" * 6
+    height = needed_height_mm(text, 80, 10)
+    assert fits(text, 80, height, 10) and not fits(text, 80, height - 6, 10)
+
+
+def test_column_heights_share_space_and_squeeze_only_the_largest():
+    from c3p_docs.documents.measure import column_heights
+
+    roomy = column_heights([10.0, None, None], [0.0, 10.0, 30.0], total=104, gap=2)
+    assert roomy[0] == 10.0 and roomy[1] + roomy[2] == pytest.approx(90) and roomy[2] == pytest.approx(3 * roomy[1])
+    tight = column_heights([None, None, None], [5.0, 10.0, 100.0], total=64, gap=2)
+    assert tight[:2] == [5.0, 10.0] and tight[2] == pytest.approx(45.0)
+
+
+# output.py
+
+def test_output_state_writes_once_keeps_edits_and_forces(tmp_path):
+    from c3p_docs.output import OutputState, kept_name
+
+    state = OutputState(tmp_path)
+    first = state.write("sub/a.docx", b"one")
+    assert first.changed and (tmp_path / "sub" / "a.docx").read_bytes() == b"one"
+    assert not state.write("sub/a.docx", b"one").changed
+    state.save()
+    (tmp_path / "sub" / "a.docx").write_bytes(b"edited by a person")
+    reloaded = OutputState(tmp_path)
+    assert reloaded.edited_since_written("sub/a.docx")
+    kept = reloaded.write("sub/a.docx", b"two")
+    assert kept.kept == "sub/a.docx" and kept.relative == kept_name("sub/a.docx") == "sub/a.new.docx"
+    assert (tmp_path / "sub" / "a.docx").read_bytes() == b"edited by a person"
+    assert (tmp_path / "sub" / "a.new.docx").read_bytes() == b"two"
+    forced = reloaded.write("sub/a.docx", b"two", force=True)
+    assert forced.kept is None and (tmp_path / "sub" / "a.docx").read_bytes() == b"two"
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["a.docx", "a.new.docx"]  # no temp files left
+
+
+def test_a_pdf_is_fresh_only_for_its_current_source(tmp_path):
+    from c3p_docs.output import OutputState
+
+    state = OutputState(tmp_path)
+    state.write("a.docx", b"source 1")
+    state.write("a.pdf", b"%PDF 1")
+    state.record_pdf_source("a.pdf", "a.docx")
+    assert state.pdf_is_fresh("a.pdf", "a.docx")
+    state.write("a.docx", b"source 2")
+    assert not state.pdf_is_fresh("a.pdf", "a.docx")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    import os
+
+    from c3p_docs.output import write_atomic
+
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"old")
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["a.docx"]
