@@ -114,9 +114,9 @@ def test_no_self_assessed_score_in_submitted_documents(fy2026_out, fy2024_out):
 
 def test_the_bare_draft_validates_with_warnings_builds_and_says_what_is_missing_once(tmp_path):
     result = run_cli("validate", BARE)
-    assert result.returncode == 0 and "0 error(s)" in result.stdout
-    assert "warning[missing-narrative] narrative.originality" in result.stdout
-    assert "warning[missing-narrative] narrative.local_government_scale" not in result.stdout  # decided by data
+    assert result.returncode == 0 and "0 error(s)" in result.stderr
+    assert "warning[missing-narrative] narrative.originality" in result.stderr
+    assert "warning[missing-narrative] narrative.local_government_scale" not in result.stderr  # decided by data
     out = tmp_path / "out"
     built = run_cli("build", BARE, "-o", out, "--pdf", "never")
     assert built.returncode == 0, built.stderr
