@@ -600,17 +600,9 @@ def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx
 
 
 OutOption = Annotated[Path, typer.Option("-o", "--out", help="Output folder; OUT/manifest.json lists what is in it.")]
-LangOption = Annotated[str, typer.Option(help="Language of the document: ja or en (ja,en for both).")]
-PdfOption = Annotated[str, typer.Option(help="auto: also make a PDF when LibreOffice is installed; always; never.")]
+LangOption = Annotated[str, languages_option("Language of the document: ja or en (ja,en for both).")]
 TemplatesOption = Annotated[Optional[Path], typer.Option(help="Folder of your own templates (see build).")]
 ForceOption = Annotated[bool, typer.Option(help="Replace files a person edited since they were generated.")]
-
-
-def _languages(text: str) -> list[str]:
-    languages = [l.strip() for l in text.split(",") if l.strip()]
-    if not languages or set(languages) - {"ja", "en"}:
-        raise UsageError("--lang takes ja, en or ja,en.")
-    return list(dict.fromkeys(languages))
 
 
 def _templates(templates: Path | None) -> str | None:
@@ -621,27 +613,22 @@ def _templates(templates: Path | None) -> str | None:
 
 def _finish(outcome, out: Path, output_format: OutputFormat) -> None:
     """Print what a contract-period command wrote and found; exit 1 when a finding is an error."""
-    from c3p_docs.findings import has_errors, print_findings, sorted_findings
+    from c3p_docs.findings import has_errors, print_findings
 
     findings = outcome.all_findings
-    summary = outcome.published.summary(out)
-    if output_format == OutputFormat.json:
-        print_findings(findings, "json", extra={"out": str(out), "files": outcome.published.files}, summary=summary)
-    else:
-        for finding in sorted_findings(findings):
-            _stderr(finding.as_text())
-        _stderr(summary)
+    print_findings(findings, output_format.value, extra={"out": str(out), "files": outcome.published.files},
+                   summary=outcome.published.summary(out))
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-def _trip(which: str, project: Path, activity: str, out: Path, lang: str, pdf: str, templates: Path | None,
+def _trip(which: str, project: Path, activity: str, out: Path, lang: str, pdf: PdfMode, templates: Path | None,
           force: bool, output_format: OutputFormat) -> None:
     from c3p_docs.contract import run_trip
     from c3p_docs.project import load_project
 
-    languages, template_dir = _languages(lang), _templates(templates)
+    languages, template_dir = lang.split(","), _templates(templates)
     loaded = load_project(project)
-    _finish(run_trip(loaded, which, activity, out, languages, pdf, template_dir, force), out, output_format)
+    _finish(run_trip(loaded, which, activity, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
 ActivityArg = Annotated[str, typer.Argument(help="The activity's `id`, or its date (YYYY-MM-DD) when only one "
@@ -651,7 +638,7 @@ ActivityArg = Annotated[str, typer.Argument(help="The activity's `id`, or its da
 @trip_app.command("plan")
 @handled
 def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
-              pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+              pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
               output_format: FormatOption = OutputFormat.text) -> None:
     """Write the advance plan of a field survey or invitation (Word, A4): purpose, dates, day-by-day itinerary,
     places and counterparts, participants, the workshop programme, and what the ministry should know.
@@ -670,7 +657,7 @@ def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path(
 @trip_app.command("report")
 @handled
 def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
-                pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+                pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
                 output_format: FormatOption = OutputFormat.text) -> None:
     """Write the report after a field survey or invitation (Word, A4): what was done each day, the workshops with
     their attendees and outcomes, results, next steps, and the photos you name under `photos:`.
@@ -687,7 +674,7 @@ def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Pat
 @app.command("plan")
 @handled
 def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang: LangOption = "ja",
-                        pdf: PdfOption = "auto", templates: TemplatesOption = None, force: ForceOption = False,
+                        pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
                         output_format: FormatOption = OutputFormat.text) -> None:
     """Write the year's implementation plan (実施計画書, Word) for the contract: overview, methods and content
     of each activity, structure (organisations and roles), a month-by-month schedule of the fiscal year, and the
@@ -703,9 +690,9 @@ def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang:
     from c3p_docs.contract import run_plan
     from c3p_docs.project import load_project
 
-    languages, template_dir = _languages(lang), _templates(templates)
+    languages, template_dir = lang.split(","), _templates(templates)
     loaded = load_project(project)
-    _finish(run_plan(loaded, out, languages, pdf, template_dir, force), out, output_format)
+    _finish(run_plan(loaded, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
 @app.command()
@@ -713,7 +700,7 @@ def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang:
 def session(project: ProjectArg,
             which: Annotated[str, typer.Argument(help="kickoff, interim or final (the call's report sessions).",
                                                  metavar="kickoff|interim|final")],
-            out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = "auto",
+            out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = PdfMode.auto,
             templates: TemplatesOption = None, force: ForceOption = False,
             output_format: FormatOption = OutputFormat.text) -> None:
     """Write the slides for a report session with the ministry (PowerPoint, A4 landscape): the project at a
@@ -731,9 +718,9 @@ def session(project: ProjectArg,
     from c3p_docs.contract import run_session
     from c3p_docs.project import load_project
 
-    languages, template_dir = _languages(lang), _templates(templates)
+    languages, template_dir = lang.split(","), _templates(templates)
     loaded = load_project(project)
-    _finish(run_session(loaded, which, out, languages, pdf, template_dir, force), out, output_format)
+    _finish(run_session(loaded, which, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
 @app.command()
@@ -742,7 +729,7 @@ def settle(project: ProjectArg,
            ledger: Annotated[Optional[Path], typer.Option(help="CSV ledger of actual costs: columns date, category, "
                                                               "description, amount_jpy (UTF-8, UTF-8 with BOM or "
                                                               "Shift_JIS).", metavar="FILE.csv")] = None,
-           out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = "auto",
+           out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = PdfMode.auto,
            templates: TemplatesOption = None, force: ForceOption = False,
            output_format: FormatOption = OutputFormat.text) -> None:
     """Sum the actual costs (`actuals:` in the project and/or --ledger) by the budget's categories beside the plan,
@@ -765,10 +752,10 @@ def settle(project: ProjectArg,
     from c3p_docs.ledger import LedgerError
     from c3p_docs.project import load_project
 
-    languages, template_dir = _languages(lang), _templates(templates)
+    languages, template_dir = lang.split(","), _templates(templates)
     loaded = load_project(project)
     try:
-        outcome = run_settle(loaded, ledger, out, languages, pdf, template_dir, force)
+        outcome = run_settle(loaded, ledger, out, languages, pdf.value, template_dir, force)
     except LedgerError as error:
         from c3p_docs.findings import Finding, print_findings
 
