@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from typing import Any
 
@@ -69,8 +70,59 @@ def _bilingual_fields(value, path: tuple) -> list[tuple[tuple, Bilingual | Bilin
     return found
 
 
-def check_translations(loaded: LoadedProject) -> list[Finding]:
+def _takes_bilingual(annotation) -> bool:
+    """True for fields that take a plain string or `{ja, en}` (technology, places, person names…)."""
+    import typing
+
+    if isinstance(annotation, type):
+        return issubclass(annotation, Bilingual)
+    return any(_takes_bilingual(argument) for argument in typing.get_args(annotation))
+
+
+def _plain_texts(value, path: tuple) -> list[tuple[tuple, str]]:
+    """Plain strings given where `{ja, en}` is allowed: they print as given in both languages."""
+    found: list[tuple[tuple, str]] = []
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _plain_texts(item, path + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += _plain_texts(item, path + (key,))
+    elif isinstance(value, BaseModel) and not isinstance(value, (Bilingual, BilingualList)):
+        for name, info in type(value).model_fields.items():
+            item = getattr(value, name)
+            if _takes_bilingual(info.annotation):
+                items = item if isinstance(item, list) else [item]
+                for index, text in enumerate(items):
+                    if isinstance(text, str):
+                        found.append((path + ((name, index) if isinstance(item, list) else (name,)), text))
+            else:
+                found += _plain_texts(item, path + (name,))
+    return found
+
+
+JAPANESE_CHARACTERS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]*[a-z]{3,}")
+"""Three lower-case letters in a row: English words, not an acronym, code or unit (ISO14001, MW)."""
+
+
+def check_plain_texts(loaded: LoadedProject) -> list[Finding]:
+    """A plain string in a field that takes `{ja, en}` shows as given in the other language's documents."""
     findings = []
+    for path, text in _plain_texts(loaded.project, ()):
+        if JAPANESE_CHARACTERS.search(text):
+            findings.append(loaded.source.finding(
+                "missing-translation", "warning", path, f"{text!r} is Japanese only; the English documents show it "
+                "as it is. Give it as {ja: …, en: …}."))
+        elif ENGLISH_WORD.search(text):
+            findings.append(loaded.source.finding(
+                "missing-translation", "warning", path, f"{text!r} is English only; the Japanese documents show it "
+                "as it is. Give it as {ja: …, en: …}."))
+    return findings
+
+
+def check_translations(loaded: LoadedProject) -> list[Finding]:
+    findings = check_plain_texts(loaded)
     for path, text in _bilingual_fields(loaded.project, ()):
         if isinstance(text, BilingualList):
             if text.ja and text.en and len(text.ja) != len(text.en):

@@ -72,3 +72,13 @@ def format_era_month(year_month: str) -> str:
     """`2026-07` → `令和8年7月`."""
     year, month = map(int, year_month.split("-"))
     return f"令和{reiwa_year(year)}年{month}月"
+
+
+def printed_date(day: dt.date, lang: str) -> str:
+    """A date as documents print it: 令和 in Japanese (the call's own convention), `7 May 2026` in English."""
+    return format_era_date(day) if lang == "ja" else format_date(day, lang)
+
+
+def printed_month(year_month: str, lang: str) -> str:
+    """A month as documents print it: `令和8年7月` or `July 2026`."""
+    return format_era_month(year_month) if lang == "ja" else format_month(year_month, lang)

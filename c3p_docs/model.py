@@ -171,8 +171,8 @@ class Qualification(Strict):
 class Certifications(Strict):
     """Certifications that score points."""
 
-    environmental: list[str] = Field(default_factory=list)
-    """Environmental management certifications, e.g. ISO14001, Eco-Action 21."""
+    environmental: list[Text] = Field(default_factory=list)
+    """Environmental management certifications, e.g. ISO14001; a name that differs by language as {ja, en}."""
     work_life_balance: list[WorkLifeBalance] = Field(default_factory=list)
     """Work-life balance certifications (eruboshi_platinum, kurumin_new, youth_yell, …)."""
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from c3p_docs.calls import CallRules
-from c3p_docs.eras import fiscal_year_ja, fiscal_year_of, format_date, format_era_month, format_month
+from c3p_docs.eras import fiscal_year_ja, fiscal_year_of, format_era_month, format_month, printed_date, printed_month
 from c3p_docs.model import Activity, Project
 from c3p_docs.trips import last_day, plan_due, report_due, submitted
 
@@ -95,7 +95,7 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
     content = month_activities(project, year_month)
 
     def describe(activity: Activity) -> dict:
-        when = format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang)
+        when = printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang)
         return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
                 "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
 
@@ -104,7 +104,7 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
         "month": {"key": year_month, "label": format_month(year_month, lang),
                   "era_label": format_era_month(year_month),
                   "fiscal_year": fiscal_year, "fiscal_year_ja": fiscal_year_ja(fiscal_year),
-                  "due": format_date(due_date(year_month, rules), lang)},
+                  "due": printed_date(due_date(year_month, rules), lang)},
         "progress": entry.progress.get(lang) if entry else [],
         "next": entry.next.get(lang) if entry else [],
         "issues": entry.issues.get(lang) if entry else [],

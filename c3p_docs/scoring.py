@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, ScoreItem
+from c3p_docs.eras import format_number, format_yen
 from c3p_docs.model import Project
+from c3p_docs.strings import phrase, strings
 
 
 @dataclass(frozen=True)
@@ -24,52 +27,55 @@ class Score:
         return {"id": self.id, "name": self.name, "points": self.points, "max": self.max, "basis": self.basis}
 
 
-def cost_effectiveness(project: Project) -> tuple[float | None, str]:
+def cost_effectiveness(project: Project, lang: str = "en") -> tuple[float | None, str]:
     """JPY per t-CO2eq·year: subsidy ÷ (annual reduction × useful life), over all JCM projects."""
     usable = [(p.subsidy_jpy, p.annual_reduction_t * p.useful_life_years) for p in project.jcm.projects
               if p.subsidy_jpy is not None and p.annual_reduction_t and p.useful_life_years]
     if not usable:
-        return None, "needs jcm.projects[] with subsidy_jpy, annual_reduction_t and useful_life_years"
+        return None, phrase(lang, "basis", "needs_cost_effectiveness")
     subsidy = sum(s for s, _ in usable)
     lifetime = sum(life for _, life in usable)
     value = subsidy / lifetime
-    return value, (f"{value:,.1f} JPY/t-CO2eq·yr = subsidy {subsidy:,} JPY ÷ "
-                   f"(annual reduction × useful life = {lifetime:,.1f} t-CO2eq) over {len(usable)} JCM project(s)")
+    return value, phrase(lang, "basis", "cost_effectiveness", value=format_number(value, lang, 1),
+                         subsidy=format_yen(subsidy, lang), lifetime=format_number(lifetime, lang, 1), count=len(usable))
 
 
-def _metric(project: Project, metric: str) -> tuple[float | None, str]:
+def _metric(project: Project, metric: str, lang: str) -> tuple[float | None, str]:
     if metric == "cost_effectiveness":
-        return cost_effectiveness(project)
+        return cost_effectiveness(project, lang)
     if metric == "annual_reduction":
         reductions = [p.annual_reduction_t for p in project.jcm.projects if p.annual_reduction_t is not None]
         if not reductions:
-            return None, "needs jcm.projects[].annual_reduction_t"
+            return None, phrase(lang, "basis", "needs_reduction")
         total = sum(reductions)
-        return total, f"{total:,.1f} t-CO2eq/yr, total of {len(reductions)} JCM project(s)"
+        return total, phrase(lang, "basis", "annual_reduction", total=format_number(total, lang, 1), count=len(reductions))
     if metric == "other_assignments":
         count = project.project_manager.other_assignments if project.project_manager else None
         if count is None:
-            return None, "needs project_manager.other_assignments"
-        return count, f"{count} other current assignment(s) of the project manager"
+            return None, phrase(lang, "basis", "needs_assignments")
+        return count, phrase(lang, "basis", "other_assignments", count=count)
     if metric == "jcm_adoptions":
         count = len(project.jcm.adoptions) if project.jcm.adoptions else project.jcm.adoptions_last_3_years
         if count is None:
-            return None, "needs jcm.adoptions[] or jcm.adoptions_last_3_years"
-        return count, f"{count} JCM adoption(s) under this city pair in the last 3 years"
+            return None, phrase(lang, "basis", "needs_adoptions")
+        return count, phrase(lang, "basis", "jcm_adoptions", count=count)
     raise ValueError(f"unknown metric {metric!r} in the call profile")
 
 
 def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
+    """One item's points with the basis in `lang` (the words are strings.yaml `basis`)."""
     status = project.project.status or "new"
     maximum = item.max_for(status)
     name = item.name.get(lang) or item.name.ja or item.id
+    words = strings(lang)
+    no_points = "" if maximum is not None else phrase(lang, "basis", "no_points")
     if not item.scored_for(status):
-        return Score(item.id, name, None, None, f"not scored for {status} projects", judged=item.method == "judgement")
+        return Score(item.id, name, None, None, phrase(lang, "basis", "not_scored", status=words["status"][status]),
+                     judged=item.method == "judgement")
     if item.method == "judgement":
-        basis = "judged by the reviewers" + ("" if maximum is not None else "; the call prints no points")
-        return Score(item.id, name, None, maximum, basis, judged=True)
+        return Score(item.id, name, None, maximum, phrase(lang, "basis", "judged") + no_points, judged=True)
     if item.method == "brackets":
-        value, basis = _metric(project, item.metric or "")
+        value, basis = _metric(project, item.metric or "", lang)
         if value is None:
             return Score(item.id, name, None, maximum, basis)
         points = next((b.points for b in item.brackets if b.matches(value)), item.otherwise)
@@ -84,34 +90,36 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
                 continue
             counted.append(category)
         if not counted:
-            skipped = set(held) - set(counted)
-            note = f" ({', '.join(sorted(skipped))} needs employees ≤ 300 on record)" if skipped else ""
-            return Score(item.id, name, 0, maximum, "no certification held" + note)
+            skipped = words["list_separator"].join(words["wlb"][c] for c in sorted(set(held) - set(counted)))
+            note = phrase(lang, "basis", "needs_small_employer", held=skipped) if skipped else ""
+            return Score(item.id, name, 0, maximum, phrase(lang, "basis", "no_certification") + note)
         best = max(counted, key=lambda c: item.table.get(c, 0))
         table_points = item.table.get(best, 0)
         capped = table_points if maximum is None else min(table_points, maximum)
-        return Score(item.id, name, capped, maximum, f"highest held: {best} ({table_points} points)")
+        return Score(item.id, name, capped, maximum,
+                     phrase(lang, "basis", "highest_held", held=words["wlb"][best], points=table_points))
     if item.method == "present":
         if item.metric == "wage_increase_pledge":
             pledged = bool(project.applicant.wage_increase_pledge)
-            basis = "wage increase pledged" if pledged else "no wage increase pledge"
+            basis = phrase(lang, "basis", "wage_pledged" if pledged else "no_wage_pledge")
             if item.points is None:
-                return Score(item.id, name, None, maximum, basis + "; the call prints no points")
+                return Score(item.id, name, None, maximum, basis + phrase(lang, "basis", "no_points"))
             return Score(item.id, name, item.points if pledged else 0, maximum, basis)
-        certificates = project.applicant.certifications.environmental
+        certificates = [pick(c, lang) or "" for c in project.applicant.certifications.environmental]
         if certificates:
-            return Score(item.id, name, item.points, maximum, "held: " + ", ".join(certificates))
-        return Score(item.id, name, 0, maximum, "no environmental management certification listed")
+            return Score(item.id, name, item.points, maximum,
+                         phrase(lang, "basis", "certified", held=words["list_separator"].join(certificates)))
+        return Score(item.id, name, 0, maximum, phrase(lang, "basis", "no_environmental"))
     if item.method == "threshold_by_kind":
         city = project.japanese_city
         if city.kind is None or city.financial_capability_index is None:
-            return Score(item.id, name, None, maximum,
-                         "needs japanese_city.kind and japanese_city.financial_capability_index")
+            return Score(item.id, name, None, maximum, phrase(lang, "basis", "needs_city"))
         threshold = item.thresholds[city.kind]
         index = city.financial_capability_index
         relation = "<" if index < threshold else "≥"
         return Score(item.id, name, item.points if index < threshold else 0, maximum,
-                     f"financial capability index {index} {relation} {threshold} ({city.kind})")
+                     phrase(lang, "basis", "city_scale", index=index, relation=relation, threshold=threshold,
+                            kind=words["city_kind"][city.kind]))
     raise ValueError(f"unknown scoring method {item.method!r}")
 
 

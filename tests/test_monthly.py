@@ -16,7 +16,7 @@ def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
     result = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--lang", "ja,en")
     assert result.returncode == 0, result.stderr
     ja = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
-    for fact in ("月次報告（令和8年7月分）", "提出期限：2026年8月7日", "食品工場5社の省エネ診断", "令和8年度（2026年度）",
+    for fact in ("月次報告（令和8年7月分）", "提出期限：令和8年8月7日", "食品工場5社の省エネ診断", "令和8年度（2026年度）",
                  "第1回現地調査（工場省エネ診断）", "資金調達スキーム", "北九州市／ダバオ市（フィリピン）"):
         assert fact in ja, fact
     en = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")

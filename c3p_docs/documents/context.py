@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -18,13 +15,11 @@ from c3p_docs.countries import country_name
 from c3p_docs.eras import (
     fiscal_year_bounds,
     fiscal_year_ja,
-    format_date,
-    format_era_date,
-    format_month,
     format_number,
     format_yen,
+    printed_date,
+    printed_month,
 )
-from c3p_docs.jinja_env import template_dir
 from c3p_docs.model import (
     Agreement,
     Bilingual,
@@ -38,26 +33,21 @@ from c3p_docs.model import (
     Qualification,
 )
 from c3p_docs.scoring import cost_effectiveness
+from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
-
-
-@lru_cache(maxsize=8)
-def strings(lang: str, override: str | None = None) -> dict:
-    """The language's labels (strings.yaml); a user's override file replaces keys it names."""
-    data = yaml.safe_load((template_dir(lang) / "strings.yaml").read_text(encoding="utf-8"))
-    if override:
-        for candidate in (Path(override) / lang / "strings.yaml", Path(override) / "strings.yaml"):
-            if candidate.is_file():
-                data.update(yaml.safe_load(candidate.read_text(encoding="utf-8")) or {})
-                break
-    return data
 
 
 def placeholder_filter(lang: str, override: str | None = None):
     """`{{ value | ph }}`: the value escaped, or the visible placeholder when it is missing."""
+    from jinja2 import pass_context
+
     text = strings(lang, override)["placeholder"]
 
-    def ph(value):
+    # pass_context keeps Jinja from folding `{{ None | ph }}` into a constant at compile time: compiled
+    # templates are cached and shared (common/ serves both languages), so a folded placeholder would
+    # print the first language's words in the other's documents.
+    @pass_context
+    def ph(context, value):
         if value is None or value == "" or value == []:
             return Markup("<ph>") + escape(text) + Markup("</ph>")
         return value
@@ -102,7 +92,7 @@ def data_view(value, lang: str, text: bool = False):
     if isinstance(value, dict):
         return {key: data_view(item, lang, text) for key, item in value.items()}
     if isinstance(value, dt.date):
-        return Figure(format_date(value, lang), value)
+        return Figure(printed_date(value, lang), value)
     if isinstance(value, str) and text:
         return Localized(value)
     return value
@@ -172,7 +162,8 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "employees": _number(applicant_model.employees, lang),
         "qualification": data_view(qualification, lang),
         "grade": qualification.grade, "qualification_number": qualification.number,
-        "environmental": applicant_model.certifications.environmental, "work_life_balance": wlb,
+        "environmental": [localized(c, lang) for c in applicant_model.certifications.environmental],
+        "work_life_balance": wlb,
         "profile": data_view(applicant_model.profile or OrganisationProfile(), lang),
     })
     applicant["certifications"]["work_life_balance"] = wlb
@@ -232,7 +223,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         view = data_view(activity, lang)
         view.update({
             "kind": label("activity", activity.kind), "kind_id": activity.kind,
-            "when": format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang),
+            "when": printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang),
             "status": label("activity_status", activity.status), "status_id": activity.status,
             "this_year": start <= activity.first_day <= end,
         })
@@ -273,7 +264,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                  "fiscal_year_label": fiscal_year_label(rules.fiscal_year, lang),
                  "qualification_years": localized(rules.qualification_years, lang),
                  "mail_to": rules.mail.to.value, "office": localized(office, lang)},
-        "date": Figure(format_era_date(day) if lang == "ja" else format_date(day, lang), day),
+        "date": Figure(printed_date(day, lang), day),
         "submission_date": data_view(project.submission_date, lang),
         "project": view_project,
         "japanese_city": city,
@@ -296,7 +287,8 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "eligibility": [localized(e.text, lang) for e in rules.eligibility],
         "attachments": [{"label": s.rule.label, "name": localized(s.rule.name, lang), "status_id": s.status,
                          "status": words["attachment_status"][s.status], "reason": words["reason"][s.reason_code],
-                         "note": localized(s.rule.note, lang) if s.rule.note else None, "source": s.rule.source,
+                         "note": cite(localized(s.rule.note, lang), lang) if s.rule.note else None,
+                         "source": cite(s.rule.source, lang),
                          "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats}
                         for s in attachment_statuses(rules, project)],
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],

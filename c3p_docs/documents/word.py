@@ -107,7 +107,7 @@ def _number(element: ET.Element, name: str) -> float | None:
 
 def _fold(text: str) -> str:
     """Template whitespace folded to single spaces (templates indent and wrap freely)."""
-    return re.sub(r"\s+", " ", text)
+    return re.sub(r"[ \t\r\n]+", " ", text)  # ASCII only: a full-width space (U+3000) is meant
 
 
 def _script_runs(text: str, italic: bool) -> list[tuple[str, bool]]:
@@ -194,6 +194,7 @@ class WordWriter:
         section = self.document.sections[0]
         margins = [SIDE_MARGIN if m is None else m for m in (section.left_margin, section.right_margin)]
         self.content_width_pt = (PAGE_WIDTH - sum(margins)) / 12700  # EMU → pt; margins from the reference
+        self._bullet = "・" if lang == "ja" else "•\t"
         self._style_ids = {level: self.document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
 
     def _fit_styles(self, base_size: float) -> None:
@@ -273,7 +274,7 @@ class WordWriter:
                 self._paragraph(element)
             elif tag == "li":
                 paragraph = self._new_paragraph(indent_mm=5, hanging_mm=4, keep_next=element.get("keep") == "next")
-                self._text(paragraph, "・" if self.lang == "ja" else "•\t", RunFormat())
+                self._text(paragraph, self._bullet, RunFormat())
                 self._inline(paragraph, element, RunFormat(size=_number(element, "size")))
             elif tag == "table":
                 self._table(element)
@@ -489,7 +490,7 @@ class WordWriter:
         for block in blocks or [element]:
             paragraph = self._new_paragraph(tc, keep_next=keep_next, after=0, align=block.get("align") or align)
             if block.tag == "li":
-                self._text(paragraph, "・", fmt)
+                self._text(paragraph, self._bullet.replace("\t", " "), fmt)
             self._inline(paragraph, block, fmt)
 
     def to_bytes(self) -> bytes:
