@@ -110,6 +110,6 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
         "issues": entry.issues.get(lang) if entry else [],
         "this_month": [describe(a) for a in content.this_month],
         "upcoming": [describe(a) for a in content.upcoming],
-        "reminders": [{"code": r.code, "due": format_date(r.due, lang), **describe(r.activity)}
+        "reminders": [{"code": r.code, "due": printed_date(r.due, lang), **describe(r.activity)}
                       for r in reminders(project, rules, year_month)],
     }
