@@ -21,6 +21,8 @@ def condition_holds(condition: Condition, project: Project) -> bool:
         checks.append(any(same_country(project.partner_city.country, c) for c in condition.country_in))
     if condition.field_true is not None:
         checks.append(bool(resolve(project, condition.field_true)))
+    if condition.any_field_true is not None:
+        checks.append(any(resolve(project, key) for key in condition.any_field_true))
     if condition.field_nonempty is not None:
         checks.append(bool(resolve(project, condition.field_nonempty)))
     if condition.has_joint_implementers is not None:
@@ -59,6 +61,11 @@ def attachment_status(rule: AttachmentRule, project: Project | None) -> Attachme
 
 def attachment_statuses(rules: CallRules, project: Project | None) -> list[AttachmentStatus]:
     return [attachment_status(rule, project) for rule in rules.attachments]
+
+
+def organisation_suffix(index: int, count: int) -> str:
+    """`1`, `2`, … for one file per organisation when there are several; nothing for a single one."""
+    return f"{index + 1}" if count > 1 else ""
 
 
 def attachment_file_name(rule: AttachmentRule, lang: str | None, extension: str, suffix: str = "") -> str:

@@ -5,23 +5,39 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
+from c3p_docs.attachments import (
+    EXTENSIONS,
+    attachment_file_name,
+    attachment_status,
+    attachment_statuses,
+    organisation_suffix,
+)
 from c3p_docs.calls import AttachmentRule
 from c3p_docs.documents.context import build_context, document_date, placeholder_filter
 from c3p_docs.documents.markup import render_markup
+from c3p_docs.documents.records import SHEET_KINDS, can_generate, languages_for
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
 from c3p_docs.jinja_env import environment
 from c3p_docs.output import OutputState, write_atomic
 from c3p_docs.project import LoadedProject
 
-KINDS = ("cover", "application_form", "overview", "summary", "pledge", "checklist", "final_report_outline",
+KINDS = ("cover", "application_form", "overview", "summary", "pledge", "track_record", "multi_year_plan",
+         "organisation_overview", "jcm_adoptions", "project_idea_note", "checklist", "final_report_outline",
          "final_summary", "email_draft")
-WORD_KINDS = {"cover", "application_form", "summary", "pledge", "checklist", "final_report_outline"}
+WORD_KINDS = {"cover", "application_form", "summary", "pledge", "checklist", "final_report_outline",
+              "organisation_overview", "jcm_adoptions", "project_idea_note"}
+KIND_EXTENSIONS = {"overview": ".pptx", "final_summary": ".pptx", "track_record": ".xlsx", "multi_year_plan": ".xlsx"}
+# Word documents with a page limit (⑫: 3 pages): (font size, compact spacing), tried in order. The floor
+# stays readable for a note read by officials abroad.
+FIT_STEPS = [(10.5, False), (10.5, True), (10.0, True), (9.5, True), (9.0, True)]
+PAGE_HEIGHT_MM = 297 - 25 - 25
+FIT_SAFETY = 0.9  # the estimate runs a little short of LibreOffice's layout, more so across page breaks
 # Documents that are not attachments of a call, and the languages they exist in.
 SUPPORT_LANGUAGES = {"checklist": ("ja", "en"), "final_report_outline": ("ja",), "final_summary": ("ja", "en")}
 
@@ -36,6 +52,17 @@ class Planned:
     attachment: AttachmentRule | None = None
     pdf_relative: str | None = None
     """Where its PDF goes, when one is made."""
+    organisation: int | None = None
+    """For one-per-organisation documents: 0 the applicant, 1… the joint implementers."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The size step a page-limited document was rendered at, and whether the estimate says it fits."""
+
+    step: int
+    estimated_to_fit: bool
+    estimated_pages: int
 
 
 @dataclass
@@ -56,23 +83,36 @@ def plan_outputs(loaded: LoadedProject, kinds: set[str], languages: list[str], m
             continue
         rule = rules.attachment_for_kind(kind)
         if rule is not None:
-            for lang in (l for l in rule.languages if l in languages):
-                extension = ".pptx" if kind == "overview" else ".docx"
-                form = forms.get(kind if kind in ("application_form", "pledge", "cover") else f"{kind}_{lang}")
-                if form is not None:
-                    extension = form.suffix.lower()
-                name = attachment_file_name(rule, lang, extension)
-                if "pdf" in rule.formats and extension not in [EXTENSIONS[f] for f in rule.formats]:
-                    # The call wants PDF (①/(1)): the Word file is the editable source beside the submission.
-                    pdf = f"submission/{attachment_file_name(rule, lang, '.pdf')}" if make_pdf else None
-                    planned.append(Planned(kind, lang, name, rule, pdf))
-                else:
-                    planned.append(Planned(kind, lang, f"submission/{name}", rule))
+            status = attachment_status(rule, loaded.project)
+            if status.status == "not_applicable" or not can_generate(kind, loaded.project):
+                continue
+            count = status.count if rule.per_organisation else 1
+            for lang in (l for l in rule.languages if l in languages and l in languages_for(kind)):
+                for index in range(count):
+                    planned.append(_planned_attachment(kind, lang, rule, forms, make_pdf, index, count))
         elif kind in SUPPORT_LANGUAGES:
             for support_lang in (l for l in SUPPORT_LANGUAGES[kind] if l in languages):
-                extension = ".pptx" if kind == "final_summary" else ".docx"
+                extension = KIND_EXTENSIONS.get(kind, ".docx")
                 planned.append(Planned(kind, support_lang, f"{kind}_{support_lang}{extension}"))
     return planned
+
+
+def _planned_attachment(kind: str, lang: str, rule: AttachmentRule, forms: dict[str, Path], make_pdf: bool,
+                        index: int, count: int) -> Planned:
+    extension = KIND_EXTENSIONS.get(kind, ".docx")
+    form = forms.get(kind if kind in ("application_form", "pledge", "cover") else f"{kind}_{lang}")
+    if form is not None:
+        extension = form.suffix.lower()
+    suffix = organisation_suffix(index, count)
+    organisation = index if rule.per_organisation else None
+    name = attachment_file_name(rule, lang, extension, suffix)
+    if extension in [EXTENSIONS[f] for f in rule.formats if f in EXTENSIONS]:
+        return Planned(kind, lang, f"submission/{name}", rule, organisation=organisation)
+    # The call wants another format (① as PDF): ours is the editable source beside the submission.
+    pdf = None
+    if "pdf" in rule.formats and make_pdf:
+        pdf = f"submission/{attachment_file_name(rule, lang, '.pdf', suffix)}"
+    return Planned(kind, lang, name, rule, pdf, organisation)
 
 
 def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
@@ -84,12 +124,27 @@ def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
         files = []
         for lang in rule.languages:
             for index in range(status.count):
-                suffix = f"{index + 1}" if status.count > 1 else ""
-                files.append(attachment_file_name(rule, lang, extension, suffix))
+                files.append(attachment_file_name(rule, lang, extension, organisation_suffix(index, status.count)))
             if rule.translation_markers:
                 files.append(attachment_file_name(rule, lang, extension, rule.translation_markers[0]))
         names[rule.label] = files if status.status != "not_applicable" else []
     return names
+
+
+def still_to_supply(loaded: LoadedProject, out: Path) -> list[dict]:
+    """Required attachments c3p-docs cannot make and OUT/submission does not hold yet: the copies the
+    applicant adds (certificates, letters, qualification), and ⑦ when only a count of adoptions is given."""
+    from c3p_docs.package_check.names import attachment_number, is_system_file
+
+    folder = out / "submission"
+    present = set()
+    if folder.is_dir():
+        present = {attachment_number(p.name) for p in folder.iterdir() if p.is_file() and not is_system_file(p.name)}
+    files = expected_files(loaded)
+    return [{"label": s.rule.label, "name": {"ja": s.rule.name.ja, "en": s.rule.name.en}, "files": files[s.rule.label]}
+            for s in attachment_statuses(loaded.rules, loaded.project)
+            if s.status == "required" and s.rule.number not in present
+            and not (s.rule.kind in KINDS and can_generate(s.rule.kind, loaded.project))]
 
 
 class Builder:
@@ -106,6 +161,8 @@ class Builder:
         project, rules = loaded.project, loaded.rules
         self.created = dt.datetime.combine(document_date(project, rules), dt.time(9, 0))
         self.contexts = {lang: build_context(project, rules, lang, templates) for lang in ("ja", "en")}
+        self.fit: Fit | None = None
+        """How the last page-limited document was fitted."""
 
     def _env(self, lang: str):
         env = environment(lang, self.templates)
@@ -144,18 +201,24 @@ class Builder:
         apply_metadata(presentation.core_properties, self._metadata(item.kind, item.lang))
         return save_pptx(presentation)
 
-    def render(self, item: Planned) -> bytes:
+    def render(self, item: Planned, fit_from: int = 0) -> bytes:
         form = self.form_for(item)
         if form is not None:
             return self.fill(item, form)
+        if item.kind in SHEET_KINDS:
+            return self._sheet(item)
         context = dict(self.contexts[item.lang])
         if item.kind == "checklist":
             context["files"] = expected_files(self.loaded)
+        context.update(self._record_context(item))
         root = render_markup(self._env(item.lang), f"{item.kind}.xml.j2", context)
         if item.kind in WORD_KINDS:
             from c3p_docs.documents.word import render_word
 
-            return render_word(root, item.lang, self._metadata(item.kind, item.lang), templates=self.templates)
+            metadata = self._metadata(item.kind, item.lang)
+            if item.attachment is not None and item.attachment.max_pages:
+                return self._fitted(item, root, metadata, item.attachment.max_pages, fit_from)
+            return render_word(root, item.lang, metadata, templates=self.templates)
         from c3p_docs.documents.slides import render_slides
 
         data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang), self.templates)
@@ -169,6 +232,73 @@ class Builder:
                 file=item.relative, path=label))
         return data
 
+    def _record_context(self, item: Planned) -> dict:
+        """What a generated attachment shows beyond the shared context."""
+        from c3p_docs.documents import records
+
+        project, words = self.loaded.project, self.contexts[item.lang]["t"]
+        if item.kind == "organisation_overview":
+            return {"org": records.organisation_context(project, item.organisation or 0, item.lang, words)}
+        if item.kind == "jcm_adoptions":
+            return {"adoptions": records.adoptions_context(project, item.lang, words)}
+        if item.kind == "project_idea_note":
+            return {"pin": records.pin_context(project, item.lang)}
+        return {}
+
+    def _sheet(self, item: Planned) -> bytes:
+        from c3p_docs.documents import records
+        from c3p_docs.documents.sheets import Properties, render_workbook
+
+        project, words = self.loaded.project, self.contexts[item.lang]["t"]
+        if item.kind == "track_record":
+            sheet = records.track_record_sheet(project, item.lang, words)
+        else:
+            sheet = records.multi_year_plan_sheet(project, self.loaded.rules, item.lang, words)
+        metadata = self._metadata(item.kind, item.lang)
+        data, truncated = render_workbook(sheet, item.lang, Properties(metadata.title, metadata.author, metadata.subject,
+                                                                       metadata.created),
+                                          words["placeholder"], words["records"]["bullet"])
+        for start in truncated:
+            self.rendering_findings.append(Finding(
+                "text-truncated", "warning", f"{item.kind} ({item.lang}): a text beginning {start!r} is longer than "
+                "Excel's 32,767 characters per cell and was cut; shorten it.", file=item.relative))
+        return data
+
+    def _fitted(self, item: Planned, root, metadata, max_pages: int, fit_from: int) -> bytes:
+        """At the first size step, from `fit_from`, whose estimated height fits the page limit."""
+        from c3p_docs.documents.measure import estimate_height_mm
+        from c3p_docs.documents.word import render_word
+
+        limit = max_pages * PAGE_HEIGHT_MM * FIT_SAFETY
+        for step in range(fit_from, len(FIT_STEPS)):
+            height = estimate_height_mm(root, FIT_STEPS[step][0], compact=FIT_STEPS[step][1])
+            if height <= limit:
+                break
+        self.fit = Fit(step, height <= limit, math.ceil(height / (PAGE_HEIGHT_MM * FIT_SAFETY)))
+        size, compact = FIT_STEPS[step]
+        return render_word(root, item.lang, metadata, base_size=size, compact=compact, templates=self.templates)
+
+    def pages_verified(self, relative: str) -> bool:
+        """LibreOffice counted this very file's pages before and it was within the limit."""
+        target = self.out / relative
+        return target.is_file() and self.state.written.get(relative + "#pages") == self.state.written.get(relative)
+
+    def record_within_pages(self, relative: str) -> None:
+        self.state.written[relative + "#pages"] = self.state.written.get(relative, "")
+
+    def _too_long(self, item: Planned, pages: int, counted: bool) -> Finding:
+        """Still over the page limit at the smallest size: name what to shorten."""
+        from c3p_docs.documents.records import longest_pin_fields
+
+        rule = item.attachment
+        assert rule is not None
+        how = f"{pages} pages" if counted else f"about {pages} pages by our estimate (LibreOffice would count them)"
+        longest = longest_pin_fields(self.loaded.project) if item.kind == "project_idea_note" else ""
+        return Finding("too-many-pages", "error" if counted else "warning",
+                       f"{rule.name.en}: {how} even at {FIT_STEPS[-1][0]:g} pt; the call allows {rule.max_pages} "
+                       f"({rule.source})." + (f" Shorten {longest}." if longest else ""),
+                       file=item.relative, attachment=rule.label)
+
     def write(self, relative: str, data: bytes, item: Planned) -> str:
         """Write unless unchanged; a file a person edited is kept and ours goes beside it."""
         written = self.state.write(relative, data)
@@ -178,7 +308,9 @@ class Builder:
                 "kept-edited-file", "warning", f"{self.out / written.kept} was changed since c3p-docs wrote it; it "
                 f"is kept and the new rendition is {self.out / written.relative}.", file=str(self.out / written.kept)))
         if written.changed:
-            self.result.written.append({"kind": item.kind, "lang": item.lang, "path": written.relative})
+            entry = {"kind": item.kind, "lang": item.lang, "path": written.relative}
+            if entry not in self.result.written:  # a page-limited document may be written again, smaller
+                self.result.written.append(entry)
         else:
             self.result.unchanged += 1
         return written.relative
@@ -234,18 +366,19 @@ def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | 
     return BuildResult(unchanged=len(manifest), findings=findings), manifest
 
 
-def _render_all(builder: Builder, plan: list[Planned]) -> list[tuple[bytes, list[Finding]]]:
+def _render_all(builder: Builder, plan: list[Planned]) -> list[tuple[bytes, list[Finding], Fit | None]]:
     """Render every document, one after the other.
 
     Serial on purpose: a 2-worker pool won at most ~0.1 s on an idle 2-core machine, lost under load, cost
     ~10% more CPU, and needs `fork`, which Windows lacks (bench/bench.py, issue 13's closing note).
     """
-    results = []
+    results: list[tuple[bytes, list[Finding], Fit | None]] = []
     for index, item in enumerate(plan, 1):
         builder.step(index, len(plan), f"rendering {item.kind} ({item.lang})")
         builder.rendering_findings = []
+        builder.fit = None
         data = builder.render(item)
-        results.append((data, builder.rendering_findings))
+        results.append((data, builder.rendering_findings, builder.fit))
     return results
 
 
@@ -276,8 +409,9 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
     manifest: list[dict] = []
     to_convert: list[tuple[Planned, str, Path, str]] = []
+    to_count: list[tuple[Planned, str, int]] = []  # page-limited Word documents LibreOffice must measure
     rendered = _render_all(builder, plan)
-    for index, (item, (data, findings)) in enumerate(zip(plan, rendered), 1):
+    for index, (item, (data, findings, fit)) in enumerate(zip(plan, rendered), 1):
         builder.step(index, len(plan), f"{item.kind} ({item.lang})")
         builder.result.findings.extend(findings)
         written = builder.write(item.relative, data, item)
@@ -285,17 +419,23 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
         if item.attachment is not None and written.startswith("submission/"):
             entry["attachment"] = item.attachment.label
         manifest.append(entry)
+        if fit is not None:
+            if make_pdf and not builder.pages_verified(written):
+                to_count.append((item, written, fit.step))
+            elif not make_pdf and not fit.estimated_to_fit:
+                builder.result.findings.append(builder._too_long(item, fit.estimated_pages, counted=False))
         if item.pdf_relative:
             if builder.state.pdf_is_fresh(item.pdf_relative, written):
                 manifest.append(_pdf_entry(item, item.pdf_relative))
                 builder.result.unchanged += 1
             else:
                 to_convert.append((item, item.pdf_relative, out / written, written))
-    if to_convert:
-        builder.step(len(plan), len(plan), f"PDF ({len(to_convert)} file(s), LibreOffice)")
+    if to_convert or to_count:
+        builder.step(len(plan), len(plan), f"PDF ({len(to_convert) + len(to_count)} file(s), LibreOffice)")
         from c3p_docs.pdf import convert_to_pdf
 
-        converted = convert_to_pdf([source for _, _, source, _ in to_convert])
+        # One LibreOffice run converts the PDFs we deliver and measures the page-limited documents.
+        converted = convert_to_pdf([source for _, _, source, _ in to_convert] + [out / w for _, w, _ in to_count])
         for item, pdf_relative, source, written in to_convert:
             pdf_data = converted.get(source)
             if pdf_data is None:
@@ -305,6 +445,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             relative = builder.write(pdf_relative, pdf_data, item)
             builder.state.record_pdf_source(pdf_relative, written)
             manifest.append(_pdf_entry(item, relative))
+        _keep_within_pages(builder, to_count, converted)
     if "email_draft" in kinds:
         manifest += _email_drafts(builder, loaded, out)
     if progress:
@@ -330,6 +471,35 @@ def _pdf_entry(item: Planned, relative: str) -> dict:
     if item.attachment is not None:
         entry["attachment"] = item.attachment.label
     return entry
+
+
+def _keep_within_pages(builder: Builder, pending: list[tuple[Planned, str, int]], converted: dict[Path, bytes]) -> None:
+    """Count the pages LibreOffice lays out; over the limit, render a size step smaller and count again,
+    down to the floor, then name what to shorten."""
+    from c3p_docs.pdf import convert_to_pdf, pdf_page_count
+
+    out = builder.out
+    while pending:
+        retry = []
+        for item, written, step in pending:
+            data = converted.get(out / written)
+            if data is None:
+                builder.result.findings.append(Finding(
+                    "pdf-failed", "warning", f"LibreOffice could not convert {written}, so its pages were not counted.",
+                    file=str(out / written)))
+                continue
+            pages = pdf_page_count(data)
+            if item.attachment is None or pages <= (item.attachment.max_pages or pages):
+                builder.record_within_pages(written)
+            elif step + 1 < len(FIT_STEPS):
+                builder.fit = None
+                smaller = builder.render(item, fit_from=step + 1)
+                fit = builder.fit
+                retry.append((item, builder.write(item.relative, smaller, item), fit.step if fit else len(FIT_STEPS)))
+            else:
+                builder.result.findings.append(builder._too_long(item, pages, counted=True))
+        converted = convert_to_pdf([out / w for _, w, _ in retry]) if retry else {}
+        pending = retry
 
 
 def _email_drafts(builder: Builder, loaded: LoadedProject, out: Path) -> list[dict]:

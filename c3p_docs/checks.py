@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from c3p_docs.attachments import attachment_statuses
 from c3p_docs.budget import compute_budget
 from c3p_docs.countries import closest_country, country_code, same_country
+from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Finding
 from c3p_docs.model import Bilingual, BilingualList, Project
@@ -358,7 +359,8 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
 
 
 CHECKS = (check_completeness, check_translations, check_budget, check_period, check_activities,
-          check_country, check_eligibility, check_attachments, check_narrative, check_adoptions)
+          check_country, check_eligibility, check_attachments, check_narrative, check_adoptions,
+          check_generated_sources)
 
 
 def validate_project(loaded: LoadedProject) -> list[Finding]:

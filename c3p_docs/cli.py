@@ -344,7 +344,10 @@ def _project_or_call(project: Path | None, call: str | None):
 def build(project: ProjectArg,
           out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (attachments go to OUT/submission/).")] = Path("out"),
           only: Annotated[Optional[str], typer.Option(help="Comma-separated kinds: cover, application_form, overview, "
-                                                           "summary, pledge, checklist, final_report_outline, final_summary.")] = None,
+                                                           "summary, pledge, track_record, multi_year_plan, "
+                                                           "organisation_overview, jcm_adoptions, project_idea_note, "
+                                                           "checklist, final_report_outline, final_summary, "
+                                                           "email_draft.")] = None,
           lang: Annotated[str, languages_option("Languages to render: ja, en or ja,en.")] = "ja,en",
           pdf: PdfOption = PdfMode.auto,
           templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates; a file there "
@@ -360,7 +363,7 @@ def build(project: ProjectArg,
     written beside it as NAME.new.EXT.
     """
 
-    from c3p_docs.build import KINDS, run_build
+    from c3p_docs.build import KINDS, run_build, still_to_supply
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.project import load_project
 
@@ -393,7 +396,15 @@ def build(project: ProjectArg,
         _stderr(f"{project}: {warnings} warning(s) about a complete application; see `c3p-docs validate {project}`.")
     summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
                + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
-    print_findings(findings, output_format.value, extra={"out": str(out), "files": manifest}, summary=summary)
+    to_supply = still_to_supply(loaded, out)
+    print_findings(findings, output_format.value, extra={"out": str(out), "files": manifest, "to_supply": to_supply},
+                   summary=summary)
+    if output_format == OutputFormat.text:
+        if to_supply:
+            _stderr(f"Still to be supplied in {out / 'submission'}: "
+                    + "; ".join(f"{item['label']} {item['name']['en']}" for item in to_supply) + ".")
+        else:
+            _stderr(f"Nothing left to supply: {out / 'submission'} has every required attachment.")
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 

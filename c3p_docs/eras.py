@@ -20,6 +20,11 @@ def fiscal_year_ja(fiscal_year: int) -> str:
     return f"令和{reiwa_year(fiscal_year)}年度"
 
 
+def fiscal_year_era(fiscal_year: int) -> str:
+    """`2023` → `令和5年度`; fiscal years before the era in Gregorian form (`2015年度`), as dates are."""
+    return fiscal_year_ja(fiscal_year) if fiscal_year >= REIWA_START.year else f"{fiscal_year}年度"
+
+
 def fiscal_year_of(day: dt.date) -> int:
     """Japanese fiscal year N runs 1 April N – 31 March N+1."""
     return day.year if day.month >= 4 else day.year - 1

@@ -49,6 +49,8 @@ class Condition(_Data):
     """The partner city's country is one of these."""
     field_true: str | None = None
     """This dotted project field is true."""
+    any_field_true: list[str] | None = None
+    """At least one of these dotted project fields is true (a non-empty list, a non-zero count)."""
     field_nonempty: str | None = None
     """This dotted project field is a non-empty list or text."""
     has_joint_implementers: bool | None = None
@@ -95,6 +97,10 @@ class AttachmentRule(_Data):
     """Where this call is silent on the format, language or page rules: the other call they are taken from."""
     note: Bilingual | None = None
     """Guidance shown in the checklist."""
+    assumed: bool = False
+    """True where the call does not give the document's form and the one c3p-docs makes is assumed."""
+    assumed_note: str | None = None
+    """What is assumed, and on what basis."""
 
     def cited(self) -> str:
         """The source as findings quote it, saying which rules are assumed and from where."""
