@@ -37,7 +37,10 @@ KIND_EXTENSIONS = {"overview": ".pptx", "final_summary": ".pptx", "track_record"
 # stays readable for a note read by officials abroad.
 FIT_STEPS = [(10.5, False), (10.5, True), (10.0, True), (9.5, True), (9.0, True)]
 PAGE_HEIGHT_MM = 297 - 25 - 25
-FIT_SAFETY = 0.9  # the estimate runs a little short of LibreOffice's layout, more so across page breaks
+# Share of the pages the estimated height may fill: a little beyond them when LibreOffice counts the pages
+# afterwards (the estimate runs long in compact spacing; an overshoot costs one more step), well within
+# them when nothing checks (it runs short across page breaks).
+FIT_SHARE = {"counted": 1.1, "estimated": 0.9}
 # Documents that are not attachments of a call, and the languages they exist in.
 SUPPORT_LANGUAGES = {"checklist": ("ja", "en"), "final_report_outline": ("ja",), "final_summary": ("ja", "en")}
 
@@ -163,6 +166,8 @@ class Builder:
         self.contexts = {lang: build_context(project, rules, lang, templates) for lang in ("ja", "en")}
         self.fit: Fit | None = None
         """How the last page-limited document was fitted."""
+        self.pages_counted = False
+        """LibreOffice will count the pages of page-limited documents (else only the estimate decides)."""
 
     def _env(self, lang: str):
         env = environment(lang, self.templates)
@@ -269,12 +274,13 @@ class Builder:
         from c3p_docs.documents.measure import estimate_height_mm
         from c3p_docs.documents.word import render_word
 
-        limit = max_pages * PAGE_HEIGHT_MM * FIT_SAFETY
+        share = FIT_SHARE["counted" if self.pages_counted else "estimated"]
+        limit = max_pages * PAGE_HEIGHT_MM * share
         for step in range(fit_from, len(FIT_STEPS)):
             height = estimate_height_mm(root, FIT_STEPS[step][0], compact=FIT_STEPS[step][1])
             if height <= limit:
                 break
-        self.fit = Fit(step, height <= limit, math.ceil(height / (PAGE_HEIGHT_MM * FIT_SAFETY)))
+        self.fit = Fit(step, height <= limit, math.ceil(height / (PAGE_HEIGHT_MM * share)))
         size, compact = FIT_STEPS[step]
         return render_word(root, item.lang, metadata, base_size=size, compact=compact, templates=self.templates)
 
@@ -402,6 +408,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     if previous is not None:
         return previous
     builder = Builder(loaded, out, templates, progress, all_forms)
+    builder.pages_counted = make_pdf
     if pdf_mode == "auto" and soffice is None:
         builder.result.findings.append(Finding(
             "no-libreoffice", "warning", "LibreOffice is not installed, so no PDF was made; the call wants the "

@@ -192,8 +192,8 @@ def longest_pin_fields(project: Project, count: int = 2) -> str:
         sizes[path] = len(pick(value, "en") or "")
     for name in ("baseline", "reduction_basis", "monitoring", "finance", "benefits", "host_policy"):
         sizes[f"pin.{name}"] = len(pick(getattr(pin, name), "en") or "")
-    sizes["activities"] = sum(len(pick(a.title, "en") or "") + 20 for a in project.activities)
-    sizes["jcm.projects"] = sum(len(pick(p.name, "en") or "") + len(pick(p.technology, "en") or "") + 60
+    sizes["activities"] = sum(len(pick(a.title, "en") or "") for a in project.activities)
+    sizes["jcm.projects"] = sum(len(pick(p.name, "en") or "") + len(pick(p.technology, "en") or "")
                                 for p in project.jcm.projects)
     longest = sorted(sizes.items(), key=lambda item: -item[1])[:count]
     return ", ".join(f"{path} ({size:,} characters)" for path, size in longest if size)
