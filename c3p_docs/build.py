@@ -210,6 +210,11 @@ class Builder:
         form = self.form_for(item)
         if form is not None:
             return self.fill(item, form)
+        if item.attachment is not None and item.attachment.assumed:
+            rule = item.attachment
+            self.rendering_findings.append(Finding(
+                "assumed-form", "info", f"{rule.name.en} ({rule.source}), assumed: {rule.assumed_note}",
+                file=item.relative, attachment=rule.label))
         if item.kind in SHEET_KINDS:
             return self._sheet(item)
         context = dict(self.contexts[item.lang])

@@ -429,6 +429,8 @@ def test_a_note_within_the_limit_is_counted_once_and_not_again_when_unchanged(tm
     calls = _fake_libreoffice(monkeypatch, pages=3)
     result, _ = _build_note(tmp_path)
     assert calls == [1] and not [f for f in result.findings if f.code == "too-many-pages"]
+    [assumed] = [f for f in result.findings if f.code == "assumed-form"]  # the call does not give 別添4's form
+    assert assumed.attachment == "⑫" and "conventional structure" in assumed.message
     size = Document(str(tmp_path / "out" / "submission" / "⑫_Project_Idea_Note.docx")).styles["Normal"].font.size.pt
     assert size == 10.5
     (tmp_path / "out" / "manifest.json").unlink()  # not the unchanged-build shortcut: the note is rendered again
