@@ -243,16 +243,17 @@ class Builder:
         return data
 
     def _record_context(self, item: Planned) -> dict:
-        """What a generated attachment shows beyond the shared context."""
+        """What a generated attachment shows beyond the shared context (new names: the shared ones, `pin`
+        included, stay as tagged forms see them)."""
         from c3p_docs.documents import records
 
         project, words = self.loaded.project, self.contexts[item.lang]["t"]
         if item.kind == "organisation_overview":
             return {"org": records.organisation_context(project, item.organisation or 0, item.lang, words)}
         if item.kind == "jcm_adoptions":
-            return {"adoptions": records.adoptions_context(project, item.lang, words)}
+            return {"adoptions": records.adoptions_context(project, item.lang)}
         if item.kind == "project_idea_note":
-            return {"pin": records.pin_context(project, item.lang)}
+            return {"note": records.pin_context(project, item.lang)}
         return {}
 
     def _sheet(self, item: Planned) -> bytes:

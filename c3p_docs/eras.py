@@ -20,8 +20,10 @@ def fiscal_year_ja(fiscal_year: int) -> str:
     return f"令和{reiwa_year(fiscal_year)}年度"
 
 
-def fiscal_year_era(fiscal_year: int) -> str:
-    """`2023` → `令和5年度`; fiscal years before the era in Gregorian form (`2015年度`), as dates are."""
+def fiscal_year_label(fiscal_year: int, lang: str) -> str:
+    """`令和5年度` / `FY2023`; in Japanese, fiscal years before the era in Gregorian form (`2015年度`), as dates are."""
+    if lang != "ja":
+        return f"FY{fiscal_year}"
     return fiscal_year_ja(fiscal_year) if fiscal_year >= REIWA_START.year else f"{fiscal_year}年度"
 
 

@@ -9,7 +9,7 @@ import re
 import shutil
 
 import pytest
-from conftest import MINIMAL, docx_text, run_cli, write_project
+from conftest import MINIMAL, docx_text, plain, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -260,7 +260,7 @@ def test_one_organisation_overview_per_organisation(built):
 def test_the_adoptions_document_lists_each_adoption(built):
     _, out, _ = built
     document = Document(str(out / "submission" / "⑦_JCM事業採択実績.docx"))
-    rows = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
+    rows = [[plain(cell.text) for cell in row.cells] for row in document.tables[1].rows]
     assert rows[0] == ["No.", "採択年度", "事業名", "国"]
     assert rows[1:] == [["1", "令和4年度", "浄水場への高効率ポンプ導入", "インドネシア"],
                         ["2", "令和5年度", "下水処理場への太陽光発電導入", "インドネシア"]]

@@ -15,6 +15,7 @@ from c3p_docs.countries import country_name
 from c3p_docs.eras import (
     fiscal_year_bounds,
     fiscal_year_ja,
+    fiscal_year_label,
     format_number,
     format_yen,
     printed_date,
@@ -296,8 +297,3 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "deliverables": [localized(d, lang) for d in rules.deliverables],
         "subject": make_subject(project, rules),
     }
-
-
-def fiscal_year_label(fiscal_year: int, lang: str) -> str:
-    """令和7年度 / FY2025."""
-    return fiscal_year_ja(fiscal_year) if lang == "ja" else f"FY{fiscal_year}"

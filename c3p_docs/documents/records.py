@@ -6,7 +6,7 @@ from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.countries import country_name
 from c3p_docs.documents.sheets import Group, Sheet
-from c3p_docs.eras import fiscal_year_era, format_date, format_number, format_yen
+from c3p_docs.eras import fiscal_year_label, format_date, format_number, format_yen
 from c3p_docs.findings import Finding
 from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationProfile, Pin, Project
 
@@ -37,10 +37,6 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def fiscal_year_label(year: int, words: dict) -> str:
-    return words["records"]["fiscal_year"].format(era=fiscal_year_era(year), year=year)
-
-
 def _heading(project: Project, lang: str, words: dict) -> list[str]:
     r, placeholder = words["records"], words["placeholder"]
     return [r["project"].format(title=pick(project.project.title, lang) or placeholder),
@@ -56,12 +52,12 @@ def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
     rows: list[tuple[int, int, Group]] = []
     for entry in project.history:
         rows.append((entry.fiscal_year, PROGRAMME_ORDER.index(entry.programme), Group([
-            fiscal_year_label(entry.fiscal_year, words), r["programme"][entry.programme],
+            fiscal_year_label(entry.fiscal_year, lang), r["programme"][entry.programme],
             pick(entry.title, lang), pick_list(entry.results, lang) or None])))
     for adoption in project.jcm.adoptions:
         country = country_name(adoption.country or project.partner_city.country, lang)
         rows.append((adoption.fiscal_year, len(PROGRAMME_ORDER), Group([
-            fiscal_year_label(adoption.fiscal_year, words), r["programme"]["jcm_adoption"],
+            fiscal_year_label(adoption.fiscal_year, lang), r["programme"]["jcm_adoption"],
             pick(adoption.title, lang), [r["track_record"]["adopted"].format(country=country)]])))
     groups = [group for _, _, group in sorted(rows, key=lambda row: row[:2])] or [Group([None, None, None, None])]
     sheet = r["track_record"]
@@ -83,15 +79,15 @@ def multi_year_plan_sheet(project: Project, rules: CallRules, lang: str, words: 
         planned = pick_list(history.planned, lang) if history else []
         if not planned and plan is not None:
             planned = pick_list(plan.activities, lang)
-        label = fiscal_year_label(last, words)
+        label = fiscal_year_label(last, lang)
         groups.append(Group([r["last_year"].format(label=label), pick_list(plan.goals, lang) if plan else "",
                              planned or None, pick_list(plan.outputs, lang) if plan else "",
                              (pick_list(history.results, lang) if history else []) or None]))
         lines.append(r["multi_year_plan"]["comparison"].format(label=label))
     if year not in plans:
-        groups.append(Group([r["this_year"].format(label=fiscal_year_label(year, words)), None, None, None, ""]))
+        groups.append(Group([r["this_year"].format(label=fiscal_year_label(year, lang)), None, None, None, ""]))
     for entry in sorted((p for p in project.plan if p.fiscal_year >= year), key=lambda p: p.fiscal_year):
-        label = fiscal_year_label(entry.fiscal_year, words)
+        label = fiscal_year_label(entry.fiscal_year, lang)
         groups.append(Group([r["this_year"].format(label=label) if entry.fiscal_year == year else label,
                              pick_list(entry.goals, lang) or None, pick_list(entry.activities, lang) or None,
                              pick_list(entry.outputs, lang) or None, ""]))
@@ -129,10 +125,10 @@ def organisation_context(project: Project, index: int, lang: str, words: dict) -
     }
 
 
-def adoptions_context(project: Project, lang: str, words: dict) -> list[dict]:
+def adoptions_context(project: Project, lang: str) -> list[dict]:
     """⑦: the adoptions by fiscal year; an adoption without a country is the partner city's."""
     adoptions = sorted(project.jcm.adoptions, key=lambda a: (a.fiscal_year, pick(a.title, lang) or ""))
-    return [{"fiscal_year": fiscal_year_label(a.fiscal_year, words), "title": pick(a.title, lang),
+    return [{"fiscal_year": fiscal_year_label(a.fiscal_year, lang), "title": pick(a.title, lang),
              "country": country_name(a.country or project.partner_city.country, lang)} for a in adoptions]
 
 
