@@ -298,7 +298,7 @@ class Builder:
     def record_within_pages(self, relative: str) -> None:
         self.state.written[relative + "#pages"] = self.state.written.get(relative, "")
 
-    def _too_long(self, item: Planned, pages: int, counted: bool) -> Finding:
+    def too_long(self, item: Planned, pages: int, counted: bool) -> Finding:
         """Still over the page limit at the smallest size: name what to shorten."""
         from c3p_docs.documents.records import longest_pin_fields
 
@@ -436,7 +436,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             if make_pdf and not builder.pages_verified(written):
                 to_count.append((item, written, fit.step))
             elif not make_pdf and not fit.estimated_to_fit:
-                builder.result.findings.append(builder._too_long(item, fit.estimated_pages, counted=False))
+                builder.result.findings.append(builder.too_long(item, fit.estimated_pages, counted=False))
         if item.pdf_relative:
             if builder.state.pdf_is_fresh(item.pdf_relative, written):
                 manifest.append(_pdf_entry(item, item.pdf_relative))
@@ -502,7 +502,7 @@ def _keep_within_pages(builder: Builder, pending: list[tuple[Planned, str, int]]
                     file=str(out / written)))
                 continue
             pages = pdf_page_count(data)
-            if item.attachment is None or pages <= (item.attachment.max_pages or pages):
+            if pages <= (item.attachment.max_pages if item.attachment and item.attachment.max_pages else pages):
                 builder.record_within_pages(written)
             elif step + 1 < len(FIT_STEPS):
                 builder.fit = None
@@ -510,7 +510,7 @@ def _keep_within_pages(builder: Builder, pending: list[tuple[Planned, str, int]]
                 fit = builder.fit
                 retry.append((item, builder.write(item.relative, smaller, item), fit.step if fit else len(FIT_STEPS)))
             else:
-                builder.result.findings.append(builder._too_long(item, pages, counted=True))
+                builder.result.findings.append(builder.too_long(item, pages, counted=True))
         converted = convert_to_pdf([out / w for _, w, _ in retry]) if retry else {}
         pending = retry
 

@@ -436,3 +436,16 @@ def test_a_note_within_the_limit_is_counted_once_and_not_again_when_unchanged(tm
     (tmp_path / "out" / "manifest.json").unlink()  # not the unchanged-build shortcut: the note is rendered again
     _build_note(tmp_path)
     assert calls == [1]
+
+
+def test_a_cell_longer_than_excel_allows_is_cut_and_reported_and_rows_stay_printable(tmp_path):
+    from c3p_docs.documents.sheets import Group, Properties, Sheet, render_workbook
+
+    sheet = Sheet(name="S", title="T", lines=["L"], columns=["A", "B"], widths=[10, 40],
+                  groups=[Group(["2024", ["y" * 40000, "short"]]), Group([None, ""])])
+    data, truncated = render_workbook(sheet, "en", Properties("t", "a", "s", dt.datetime(2024, 5, 16, 9)), "(to be completed)", "• ")
+    assert truncated and truncated[0].startswith("• yyy")
+    (tmp_path / "s.xlsx").write_bytes(data)
+    worksheet, rows = rows_of(tmp_path / "s.xlsx")
+    assert len(rows[4][1]) == 32767 and rows[5] == [None, "• short"] and rows[6] == ["(to be completed)", None]
+    assert all((dimension.height or 0) <= 409 for dimension in worksheet.row_dimensions.values())

@@ -11,6 +11,7 @@ FONTS = {"ja": "游ゴシック", "en": "Arial"}
 FONT_SIZE = 10
 # A line's height in font sizes: 游ゴシック has a tall line gap (Excel's default row is 18.75 pt at 11 pt).
 LINE_HEIGHT = {"ja": 1.7, "en": 1.3}
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
 HEADER_FILL = "#E8EEF4"  # as the header cells of our Word tables
 PLACEHOLDER_COLOUR = "#8A8A8A"
 
@@ -89,7 +90,7 @@ def render_workbook(sheet: Sheet, lang: str, properties: Properties, placeholder
     def block(text: str, fmt, size: float) -> None:
         # Merged across the table and wrapped; merged cells do not grow by themselves, so the height is set.
         worksheet.merge_range(row, 0, row, last, text, fmt)
-        worksheet.set_row(row, _lines(text, sum(sheet.widths), size) * size * line_height + 2)
+        worksheet.set_row(row, min(_lines(text, sum(sheet.widths), size) * size * line_height + 2, MAX_ROW_HEIGHT))
 
     block(sheet.title, title, 14)
     row += 1
@@ -123,7 +124,7 @@ def render_workbook(sheet: Sheet, lang: str, properties: Properties, placeholder
                 else:
                     worksheet.write_blank(row, column, None, fmt)
             # Neither Excel nor LibreOffice reliably grows a row for wrapped text, so the height is set.
-            worksheet.set_row(row, lines * FONT_SIZE * line_height + 2)
+            worksheet.set_row(row, min(lines * FONT_SIZE * line_height + 2, MAX_ROW_HEIGHT))
             row += 1
     row += 1
     for text in sheet.notes:
