@@ -3,29 +3,63 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from typing import Any, cast
 
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+# DOS date and time of FIXED_TIME: ((year - 1980) << 9 | month << 5 | day), (hour << 11 | minute << 5 | second // 2)
+_DOS_DATE, _DOS_TIME = (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2], 0
+_EXTERNAL_ATTRIBUTES = 0o600 << 16
+_DEFLATED: dict[str, tuple[bytes, int, bytes]] = {}
+"""Member name → (its last content, CRC-32, deflated bytes): parts that come out the same in every document
+(styles, settings, theme, slide master and layout) are compressed once per process, not once per document."""
+
+
+def _deflate(name: str, blob: bytes) -> tuple[int, bytes]:
+    cached = _DEFLATED.get(name)
+    if cached is not None and cached[0] == blob:
+        return cached[1], cached[2]
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)  # what zipfile does at compresslevel=6
+    deflated = compressor.compress(blob) + compressor.flush()
+    crc = zlib.crc32(blob)
+    _DEFLATED[name] = (blob, crc, deflated)
+    return crc, deflated
+
+
 class _FixedTimeZip:
-    """The physical writer python-docx and python-pptx write parts through, stamping every entry alike."""
+    """The physical writer python-docx and python-pptx write parts through: a plain zip, every entry stamped alike.
+
+    Written by hand (zipfile cannot take data already deflated) in the layout zipfile itself writes.
+    """
 
     def __init__(self) -> None:
-        self.buffer = io.BytesIO()
-        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
+        self.chunks: list[bytes] = []
+        self.directory: list[bytes] = []
+        self.offset = 0
 
     def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        info.create_system = 0
-        self.zip.writestr(info, blob, compresslevel=6)
+        self.add(pack_uri.membername, blob)
+
+    def add(self, name: str, blob: bytes) -> None:
+        crc, deflated = _deflate(name, blob)
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800  # bit 11: the name is UTF-8
+        fields = (20, flags, 8, _DOS_TIME, _DOS_DATE, crc, len(deflated), len(blob), len(encoded))
+        header = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0)
+        self.directory.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0,
+                                          _EXTERNAL_ATTRIBUTES, self.offset) + encoded)
+        self.chunks += [header, encoded, deflated]
+        self.offset += len(header) + len(encoded) + len(deflated)
 
     def close(self) -> bytes:
-        self.zip.close()
-        return self.buffer.getvalue()
+        directory = b"".join(self.directory)
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(self.directory), len(self.directory),
+                          len(directory), self.offset, 0)
+        return b"".join(self.chunks) + directory + end
 
 
 def save_docx(document) -> bytes:
@@ -87,15 +121,10 @@ def normalise_zip(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     ordered = [n for n in names if n == "[Content_Types].xml"] + [n for n in names if n != "[Content_Types].xml"]
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as output:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            info.create_system = 0
-            output.writestr(info, source.read(name), compresslevel=6)
-    return target.getvalue()
+    target = _FixedTimeZip()
+    for name in ordered:
+        target.add(name, source.read(name))
+    return target.close()
 
 
 def apply_metadata(properties, metadata) -> None:
