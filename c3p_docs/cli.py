@@ -792,6 +792,8 @@ def main() -> None:
     import os
 
     gc.freeze()  # what is imported so far lives until exit: keep it out of every collection
+    # pydantic is our validator, not an extension point: finding plugins scans every installed package.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         # One program name under `c3p-docs` and `python -m c3p_docs` (help, completion scripts); NO_COLOR
         # also silences the parser's own colours (our output checks it itself).

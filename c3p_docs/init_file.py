@@ -10,6 +10,7 @@ import yaml
 from c3p_docs.calls import CallRules
 from c3p_docs.descriptions import field_description
 from c3p_docs.jinja_env import template_dir
+from c3p_docs.loading import safe_load
 from c3p_docs.model import Project
 from c3p_docs.project import _inner_model
 
@@ -32,7 +33,7 @@ def field_descriptions(lang: str) -> dict[str, str]:
     if lang != "en":
         table = template_dir(lang) / "fields.yaml"
         if table.is_file():
-            descriptions.update(yaml.safe_load(table.read_text(encoding="utf-8")) or {})
+            descriptions.update(safe_load(table.read_text(encoding="utf-8")) or {})
     return descriptions
 
 
@@ -62,7 +63,7 @@ def _emit(data: dict, prefix: str, indent: int, descriptions: dict[str, str], li
 
 
 def starter_yaml(rules: CallRules, call: str, lang: str) -> str:
-    data = yaml.safe_load(STARTER.read_text(encoding="utf-8"))
+    data = safe_load(STARTER.read_text(encoding="utf-8"))
     data["call"] = call
     start = dt.date(rules.fiscal_year, 4, 1)
     data["project"]["period"] = {"start": start, "end": dt.date(rules.fiscal_year + 3, 3, 31)}

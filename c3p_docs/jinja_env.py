@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -39,17 +38,6 @@ def environment(lang: str, override: str | None = None):
     return env
 
 
-def user_cache_dir() -> Path:
-    """The platform's per-user cache folder for c3p-docs (nothing in it is needed: it only saves time)."""
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "c3p-docs" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "c3p-docs"
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "c3p-docs"
-
-
 @lru_cache(maxsize=1)
 def _bytecode_cache():
     """Compiled templates kept between runs (compiling them all costs ~200 ms per build); None if unusable."""
@@ -78,6 +66,8 @@ def _bytecode_cache():
                 super().dump_bytecode(bucket)
             except OSError:
                 pass
+
+    from c3p_docs.cache import user_cache_dir
 
     folder = user_cache_dir() / "templates"
     try:

@@ -16,6 +16,13 @@ from c3p_docs.findings import Finding, Severity
 # libyaml is ~15x faster; its nodes carry the same marks. PyYAML built without it lacks CSafeLoader.
 _BaseLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+
+def safe_load(text: str) -> Any:
+    """Our own data files (strings, aliases, starters): plain safe YAML through libyaml when present."""
+    return yaml.load(text, Loader=_BaseLoader)
+
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An alias bomb composes into a small graph but expands exponentially; count expanded nodes.
 MAX_EXPANDED_NODES = 200_000

@@ -16,7 +16,7 @@ class Strict(BaseModel):
     the source when asked, instead of pydantic's `use_attribute_docstrings` at every import.
     """
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Bilingual(Strict):

@@ -5,19 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from c3p_docs.jinja_env import template_dir
+from c3p_docs.loading import safe_load
 
 
 @lru_cache(maxsize=8)
 def strings(lang: str, override: str | None = None) -> dict:
     """The language's labels (strings.yaml); a user's override file replaces keys it names."""
-    data = yaml.safe_load((template_dir(lang) / "strings.yaml").read_text(encoding="utf-8"))
+    data = safe_load((template_dir(lang) / "strings.yaml").read_text(encoding="utf-8"))
     if override:
         for candidate in (Path(override) / lang / "strings.yaml", Path(override) / "strings.yaml"):
             if candidate.is_file():
-                data.update(yaml.safe_load(candidate.read_text(encoding="utf-8")) or {})
+                data.update(safe_load(candidate.read_text(encoding="utf-8")) or {})
                 break
     return data
 

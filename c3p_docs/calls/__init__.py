@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Sourced(_Data, Generic[T]):
