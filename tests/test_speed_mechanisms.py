@@ -124,3 +124,23 @@ def test_output_and_exit_codes_survive_the_fast_exit(tmp_path):
     assert run_cli("no-such-command").returncode == 2
     result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover")
     assert result.returncode == 0 and "1 file(s) written" in result.stderr
+
+
+def test_country_names_come_from_babel_through_a_cache_that_cannot_go_wrong(tmp_path, monkeypatch):
+    from babel import Locale
+
+    from c3p_docs import countries
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    expected = {code: name for code, name in Locale("ja").territories.items() if len(code) == 2 and code.isalpha()}
+    # computed, then read back, then after another key's entry and a garbled file took its place
+    for damage in (None, None, '{"key": "other babel", "value": {"PH": "wrong"}}', "{garbled"):
+        for entry in tmp_path.rglob("territories-*.json"):
+            if damage:
+                entry.write_text(damage, encoding="utf-8")
+        countries.territories.cache_clear()
+        assert countries.territories("ja") == expected, damage
+        assert countries.territories("ja")["PH"] == "フィリピン"
+    assert list(tmp_path.rglob("territories-*.json"))
+    countries.territories.cache_clear()
