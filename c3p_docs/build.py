@@ -118,11 +118,27 @@ def _planned_attachment(kind: str, lang: str, rule: AttachmentRule, forms: dict[
     return Planned(kind, lang, name, rule, pdf, organisation)
 
 
-def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
-    """Attachment label → the file names the submission folder should hold (for the checklist)."""
+def expected_files(loaded: LoadedProject, forms: dict[str, Path] | None = None) -> dict[str, list[str]]:
+    """Attachment label → the file names the submission folder should hold (for the checklist).
+
+    What build makes is named from build's own plan (so the checklist says `(0)_表紙.docx` when build writes
+    Word, and the PDF name where build converts), in both languages whatever `--lang` is; attachments the
+    applicant supplies (copies, letters) are named by the call's first format.
+    """
+    planned: dict[str, list[str]] = {}
+    for item in plan_outputs(loaded, set(KINDS), ["ja", "en"], make_pdf=True, forms=forms):
+        submitted = item.pdf_relative or (item.relative if item.relative.startswith("submission/") else None)
+        if item.attachment is not None and submitted:
+            planned.setdefault(item.attachment.label, []).append(Path(submitted).name)
     names: dict[str, list[str]] = {}
     for status in attachment_statuses(loaded.rules, loaded.project):
         rule = status.rule
+        if status.status == "not_applicable":
+            names[rule.label] = []
+            continue
+        if rule.label in planned:
+            names[rule.label] = planned[rule.label]
+            continue
         extension = EXTENSIONS.get(rule.formats[0], ".pdf")
         files = []
         for lang in rule.languages:
@@ -130,7 +146,7 @@ def expected_files(loaded: LoadedProject) -> dict[str, list[str]]:
                 files.append(attachment_file_name(rule, lang, extension, organisation_suffix(index, status.count)))
             if rule.translation_markers:
                 files.append(attachment_file_name(rule, lang, extension, rule.translation_markers[0]))
-        names[rule.label] = files if status.status != "not_applicable" else []
+        names[rule.label] = files
     return names
 
 
@@ -219,7 +235,7 @@ class Builder:
             return self._sheet(item)
         context = dict(self.contexts[item.lang])
         if item.kind == "checklist":
-            context["files"] = expected_files(self.loaded)
+            context["files"] = expected_files(self.loaded, self.forms)
         context.update(self._record_context(item))
         root = render_markup(self._env(item.lang), f"{item.kind}.xml.j2", context)
         if item.kind in WORD_KINDS:

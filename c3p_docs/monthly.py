@@ -66,50 +66,105 @@ def reminders(project: Project, rules: CallRules, year_month: str) -> list[Remin
     return found
 
 
+MIN_LOOKAHEAD_MONTHS = 3
+
+
 @dataclass
 class MonthlyContent:
+    """What a month's report lists: activities done in the month, and those planned ahead."""
+
     year_month: str
-    this_month: list[Activity] = field(default_factory=list)
+    done: list[Activity] = field(default_factory=list)
     upcoming: list[Activity] = field(default_factory=list)
+    stale: list[tuple[int, Activity]] = field(default_factory=list)
+    """Activities of the month (or before) still marked planned: neither progress nor plan until updated."""
+
+
+def lookahead_end(year_month: str) -> str:
+    """Last month the plans reach: the end of the fiscal year, and at least three months ahead."""
+    year, month = map(int, year_month.split("-"))
+    fiscal_year = fiscal_year_of(dt.date(year, month, 1))
+    return max(f"{fiscal_year + 1}-03", add_months(year_month, MIN_LOOKAHEAD_MONTHS))
 
 
 def month_activities(project: Project, year_month: str) -> MonthlyContent:
-    window = {add_months(year_month, 1), add_months(year_month, 2)}
-    ordered = sorted(project.activities, key=lambda a: (a.first_day, a.kind))
-    return MonthlyContent(
-        year_month,
-        [a for a in ordered if a.month_key == year_month and a.status != "cancelled"],
-        [a for a in ordered if a.month_key in window and a.status != "cancelled"],
-    )
+    """Done this month; planned from next month to `lookahead_end`, plus the next report session beyond it."""
+    start, last = add_months(year_month, 1), lookahead_end(year_month)
+    ordered = sorted(enumerate(project.activities), key=lambda pair: (pair[1].first_day, pair[1].kind))
+    content = MonthlyContent(year_month)
+    for index, activity in ordered:
+        if activity.status == "done" and activity.month_key == year_month:
+            content.done.append(activity)
+        elif activity.status == "planned" and start <= activity.month_key <= last:
+            content.upcoming.append(activity)
+        elif activity.status == "planned" and activity.month_key <= year_month:
+            content.stale.append((index, activity))
+    if not any(a.kind == "report_session" for a in content.upcoming):
+        content.upcoming += [a for _, a in ordered if a.kind == "report_session" and a.status == "planned"
+                             and a.month_key > last][:1]
+    return content
+
+
+SAME_EVENT = 0.5
+"""Share of an activity title's pieces a user's line must hold to be telling of the same event."""
+
+
+def _pieces(text: str) -> set[str]:
+    """What two wordings of one event share: words of three letters or more in English, pairs of adjacent
+    characters in Japanese (which has no spaces)."""
+    import re
+
+    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
+        letters = re.sub(r"[\W_]+", "", text.lower())
+        return {letters[i:i + 2] for i in range(len(letters) - 1)}
+    return {word for word in re.findall(r"[a-z0-9]+", text.lower()) if len(word) >= 3}
+
+
+def not_told_already(titles: list[str | None], lines: list[str]) -> list[bool]:
+    """For each activity title, whether none of the user's lines already tells of that event. The line is
+    kept, being the richer: 「第1回現地調査を実施し、食品工場5社の省エネ診断を行った。」 tells of
+    第1回現地調査（工場省エネ診断） (most of the title's character pairs are in it)."""
+    told = [_pieces(line) for line in lines]
+    keep = []
+    for title in titles:
+        pieces = _pieces(title or "")
+        keep.append(not pieces or not any(len(pieces & line) >= SAME_EVENT * len(pieces) for line in told))
+    return keep
 
 
 def monthly_context(base: dict, project: Project, rules: CallRules, year_month: str, lang: str) -> dict:
-    """The build context plus the month: entries of monthly.YYYY-MM, activities, due date, reminders."""
+    """The build context plus the month: progress (the user's lines, then activities done this month they do
+    not already tell of), plans (likewise, to the end of the fiscal year and at least three months) and
+    issues. Reminders to the contractor are not the ministry's business: `monthly` prints them instead."""
     from c3p_docs.bilingual import pick
 
     words = base["t"]
     entry = project.monthly.get(year_month)
     year, month = map(int, year_month.split("-"))
-    first_day = dt.date(year, month, 1)
-    fiscal_year = fiscal_year_of(first_day)
+    fiscal_year = fiscal_year_of(dt.date(year, month, 1))
     content = month_activities(project, year_month)
+    progress = entry.progress.get(lang) if entry else []
+    plans = entry.next.get(lang) if entry else []
 
     def describe(activity: Activity) -> dict:
         when = printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang)
         return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
                 "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
 
+    def new(activities: list[Activity], lines: list[str]) -> list[dict]:
+        keep = not_told_already([pick(a.title, lang) for a in activities], lines)
+        return [describe(a) for a, kept in zip(activities, keep) if kept]
+
     return {
         **base,
         "month": {"key": year_month, "label": format_month(year_month, lang),
                   "era_label": format_era_month(year_month),
                   "fiscal_year": fiscal_year, "fiscal_year_ja": fiscal_year_ja(fiscal_year),
-                  "due": printed_date(due_date(year_month, rules), lang)},
-        "progress": entry.progress.get(lang) if entry else [],
-        "next": entry.next.get(lang) if entry else [],
+                  "due": printed_date(due_date(year_month, rules), lang),
+                  "until": printed_month(lookahead_end(year_month), lang)},
+        "progress": progress,
+        "next": plans,
         "issues": entry.issues.get(lang) if entry else [],
-        "this_month": [describe(a) for a in content.this_month],
-        "upcoming": [describe(a) for a in content.upcoming],
-        "reminders": [{"code": r.code, "due": printed_date(r.due, lang), **describe(r.activity)}
-                      for r in reminders(project, rules, year_month)],
+        "this_month": new(content.done, progress),
+        "upcoming": new(content.upcoming, plans),
     }

@@ -176,7 +176,7 @@ def _write_manifest(folder: Path) -> None:
 
 def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:
     """Load one project and render its reports."""
-    from c3p_docs.monthly import reminders
+    from c3p_docs.monthly import month_activities, reminders
     from c3p_docs.project import load_project
 
     try:
@@ -189,6 +189,11 @@ def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templ
          else "summary report to the ministry not recorded for the ")
         + f"{reminder.activity.kind} in {reminder.activity.month_key} (due {reminder.due}; set "
         f"{reminder.path[-1]} when sent).") for reminder in reminders(loaded.project, loaded.rules, year_month)]
+    findings += [loaded.source.finding(
+        "activity-status", "warning", ("activities", index, "status"),
+        f"{activity.month_key} is over but this {activity.kind} is still planned, so the report lists it neither as "
+        "progress nor as a plan; set status: done, cancelled, or move it to a later month.")
+        for index, activity in month_activities(loaded.project, year_month).stale]
     renders = []
     for lang in languages:
         data, step, fitted = _render(loaded, year_month, lang, 0, templates)

@@ -17,7 +17,7 @@ def test_a_rich_month_has_progress_activities_and_the_due_date(tmp_path):
     assert result.returncode == 0, result.stderr
     ja = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
     for fact in ("月次報告（令和8年7月分）", "提出期限：令和8年8月7日", "食品工場5社の省エネ診断", "令和8年度（2026年度）",
-                 "第1回現地調査（工場省エネ診断）", "資金調達スキーム", "北九州市／ダバオ市（フィリピン）"):
+                 "第2回現地調査（太陽光発電サイト調査）", "資金調達スキーム", "北九州市／ダバオ市（フィリピン）"):
         assert fact in ja, fact
     en = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
     assert "Monthly report, July 2026" in en and "Due: 7 August 2026" in en
@@ -34,7 +34,7 @@ def test_an_empty_month_shows_a_placeholder_and_the_coming_events(tmp_path):
     run_cli("monthly", FY2026, "--month", "2026-09", "-o", tmp_path, "--pdf", "never")
     text = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-09_ja.docx")
     assert "（未記入）" in text
-    assert "ダバオ市職員の北九州市招聘" in text  # October, within the next two months
+    assert "ダバオ市職員の北九州市招聘" in text  # October, among the plans to the end of the fiscal year
 
 
 def test_reminders_for_advance_plans_and_survey_reports(tmp_path):
@@ -47,7 +47,39 @@ def test_reminders_for_advance_plans_and_survey_reports(tmp_path):
     assert result.returncode == 0
     assert "advance-plan-missing" in result.stderr and "survey-report-missing" in result.stderr
     report = docx_text(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
-    assert "第1回現地調査" in report and "計画" in report and "概要報告書" in report
+    # Reminders are for the contractor: on stderr and in the calendar, never in the report to the ministry.
+    assert "第1回現地調査" in report and "提出してください" not in report and "確認事項" not in report
+
+
+def test_progress_is_what_was_done_told_once_and_plans_reach_the_end_of_the_fiscal_year(tmp_path):
+    result = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--lang", "ja,en")
+    assert result.returncode == 0, result.stderr
+    ja = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx")
+    progress, plans = ja.split("1. 今月の進捗")[1].split("2. 翌月以降")
+    assert "【予定】" not in ja and "予定】" not in progress
+    # The user's line about the first survey tells of it; the activity is not listed a second time.
+    assert progress.count("第1回現地調査") == 1 and progress.count("ワークショップ") == 1
+    for event in ("中間報告会", "都市間連携セミナーでの発表", "最終報告会"):
+        assert event in plans, event
+    assert "令和9年3月まで" in plans
+    en = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_en.docx")
+    assert "Final report session" in en and "planned until March 2027" in en
+
+
+def test_late_in_the_year_plans_still_look_three_months_ahead(tmp_path):
+    result = run_cli("monthly", FY2026, "--month", "2027-01", "-o", tmp_path, "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    text = docx_text(tmp_path / "kitakyushu-davao-fy2026" / "monthly_2027-01_ja.docx")
+    assert "最終報告会" in text and "令和9年4月まで" in text and "予定なし" not in text
+
+
+def test_an_activity_left_planned_after_its_month_is_named_on_stderr_not_reported_as_progress(tmp_path):
+    project = write_project(tmp_path, MINIMAL + """activities:
+  - {kind: workshop, month: 2026-07, title: {ja: 延期されたワークショップ, en: Postponed workshop}}
+""")
+    result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
+    assert "activity-status" in result.stderr and "activities[0].status" in result.stderr
+    assert "延期されたワークショップ" not in docx_text(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
 
 
 def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
