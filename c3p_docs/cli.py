@@ -195,8 +195,7 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
 
     Items the reviewers judge are listed with no points. The basis of each figure is shown.
     """
-    import json
-
+    from c3p_docs.findings import print_findings
     from c3p_docs.project import load_project
     from c3p_docs.scoring import score_project, score_totals
 
@@ -204,8 +203,7 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
     scores = score_project(loaded.project, loaded.rules, lang.value)
     totals = score_totals(scores, loaded.rules, loaded.project)
     if output_format == OutputFormat.json:
-        payload = {"call": loaded.rules.id, "items": [s.as_json() for s in scores], **totals}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        print_findings([], "json", extra={"call": loaded.rules.id, "items": [s.as_json() for s in scores], **totals})
         return
     import unicodedata
 
@@ -231,9 +229,8 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
           lang: Annotated[Lang, typer.Option(help="Language of names and criteria.")] = Lang.en,
           output_format: FormatOption = OutputFormat.text) -> None:
     """List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its criteria."""
-    import json
-
     from c3p_docs.calls import bundled_profiles, load_call
+    from c3p_docs.findings import print_findings
 
     if criteria:
         if call is None:
@@ -242,15 +239,14 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
 
         rules = load_call(call, base_dir=Path.cwd())
         if output_format == OutputFormat.json:
-            sys.stdout.write(json.dumps({"call": rules.id, "criteria": criteria_rows(rules)}, ensure_ascii=False,
-                                        indent=2) + "\n")
+            print_findings([], "json", extra={"call": rules.id, "criteria": criteria_rows(rules)})
         else:
             sys.stdout.write(format_criteria(rules, lang.value))
         return
     profiles = [load_call(call, base_dir=Path.cwd())] if call else [load_call(name) for name in bundled_profiles()]
     if output_format == OutputFormat.json:
-        sys.stdout.write(json.dumps([{"id": p.id, "fiscal_year": p.fiscal_year, "name": p.name.model_dump()}
-                                     for p in profiles], ensure_ascii=False, indent=2) + "\n")
+        print_findings([], "json", extra={"calls": [{"id": p.id, "fiscal_year": p.fiscal_year,
+                                                     "name": p.name.model_dump()} for p in profiles]})
         return
     for profile in profiles:
         sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.get(lang.value) or profile.name.en}\n")
@@ -556,7 +552,8 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
         return value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
 
     if output_format == OutputFormat.json:
-        payload = {"fields": [{"path": p, "type": t, "example": json_example(e),
+        payload = {"ok": True, "findings": [],
+                   "fields": [{"path": p, "type": t, "example": json_example(e),
                                "description": _describe(descriptions, p),
                                **({"prints": str(e)} if isinstance(e, Figure) else {})} for p, t, e in rows],
                    "filters": {name: text for name, (_, text) in FILTERS.items()}}

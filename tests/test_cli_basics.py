@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import FY2024, FY2026, assert_no_traceback, run_cli
 
 
@@ -162,3 +163,14 @@ def test_subject_make_and_calendar_speak_json(tmp_path):
     assert survey["uid"] in target.read_text(encoding="utf-8")
     again = json.loads(run_cli("calendar", FY2026, "-o", target, "--format", "json").stdout)
     assert again["changed"] is False and again["events"] == payload["events"]
+
+
+@pytest.mark.parametrize("args", [("score", FY2026), ("calls",), ("calls", "fy2024-2", "--criteria"), ("fields",),
+                                  ("subject", "make", FY2024), ("validate", FY2024)])
+def test_every_report_in_json_is_one_object_with_ok_and_findings(args):
+    from conftest import invoke
+
+    result = invoke(*args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is True and isinstance(payload["findings"], list)
