@@ -210,7 +210,7 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
     settlement = settle(project, rules, spends)
     for issue in settlement.issues:
         spend = issue.spend
-        findings.append(Finding(issue.code, issue.severity, issue_message(issue),  # type: ignore[arg-type]
+        findings.append(Finding(issue.code, issue.severity, issue_message(issue),
                                 file=spend.file if spend else None, path=spend.path if spend else None,
                                 line=spend.line if spend else None, column=spend.column if spend else None))
     renderer = Renderer(loaded, templates)

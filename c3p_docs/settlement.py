@@ -12,6 +12,7 @@ from c3p_docs.bilingual import pick
 from c3p_docs.budget import BudgetSummary, compute_budget
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_bounds
+from c3p_docs.findings import Severity
 from c3p_docs.model import Bilingual, Budget, BudgetItem, Project
 
 
@@ -45,7 +46,7 @@ class Issue:
     """Something the settlement questions; `code` is stable, the words are in the templates and the CLI."""
 
     code: str
-    severity: str
+    severity: Severity
     spend: Spend | None = None
     category: str | None = None
     figures: dict = field(default_factory=dict)

@@ -31,16 +31,16 @@ def needs_plan_and_report(activity: Activity, rules: CallRules) -> bool:
 
 def plan_due(activity: Activity, rules: CallRules) -> dt.date | None:
     """When the advance plan should reach the ministry (profile: trips.plan_lead_days)."""
-    if not needs_plan_and_report(activity, rules):
+    if rules.trips is None or not needs_plan_and_report(activity, rules):
         return None
-    return activity.first_day - dt.timedelta(days=rules.trips.plan_lead_days.value)  # type: ignore[union-attr]
+    return activity.first_day - dt.timedelta(days=rules.trips.plan_lead_days.value)
 
 
 def report_due(activity: Activity, rules: CallRules) -> dt.date | None:
     """When the report after the trip should reach the ministry (profile: trips.report_days)."""
-    if not needs_plan_and_report(activity, rules):
+    if rules.trips is None or not needs_plan_and_report(activity, rules):
         return None
-    return last_day(activity) + dt.timedelta(days=rules.trips.report_days.value)  # type: ignore[union-attr]
+    return last_day(activity) + dt.timedelta(days=rules.trips.report_days.value)
 
 
 def describe_for_listing(index: int, activity: Activity) -> str:

@@ -32,7 +32,7 @@ def month_marks(first: dt.date, last: dt.date, months: list[dt.date]) -> list[bo
 
 def _period(activity: Activity, lang: str, words: dict) -> str:
     if not activity.date:
-        return format_month(activity.month, lang)  # type: ignore[arg-type]
+        return format_month(activity.month_key, lang)
     text = format_date(activity.date, lang)
     if activity.end_date and activity.end_date != activity.date:
         text += words["trip"]["range"] + format_date(activity.end_date, lang)

@@ -96,7 +96,7 @@ def cut(items: list[dict], box: dict, bullet: str) -> dict:
 
 
 def _when(activity: Activity, lang: str) -> str:
-    return format_date(activity.date, lang) if activity.date else format_month(activity.month, lang)  # type: ignore[arg-type]
+    return format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang)
 
 
 def _item(text: str, bold: bool = False, bullet: bool = False) -> dict:

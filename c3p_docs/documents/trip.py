@@ -25,7 +25,7 @@ def _when(activity: Activity, lang: str) -> str:
         return format_date(activity.date, lang)
     from c3p_docs.eras import format_month
 
-    return format_month(activity.month, lang)  # type: ignore[arg-type]
+    return format_month(activity.month_key, lang)
 
 
 def related_activities(project: Project, activity: Activity) -> list[Activity]:
