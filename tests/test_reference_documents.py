@@ -71,3 +71,21 @@ def test_an_unusable_reference_is_a_clear_usage_error(tmp_path):
     assert_no_traceback(result)
     assert result.returncode == 2
     assert "reference.pptx" in result.stderr and "PowerPoint" in result.stderr
+
+
+def test_a_reference_saved_by_japanese_word_without_heading_styles_still_has_headings(tmp_path):
+    document = Document(str(REFERENCE / "reference.docx"))
+    styles = document.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        if style.get(qn("w:styleId")).startswith("Heading"):
+            styles.remove(style)
+        elif style.get(qn("w:styleId")) == "Normal":
+            style.set(qn("w:styleId"), "a")  # Japanese Word's id for 標準
+    (tmp_path / "tpl").mkdir()
+    document.save(str(tmp_path / "tpl" / "reference.docx"))
+    out = tmp_path / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
+    assert result.returncode == 0, result.stderr
+    built = Document(str(out / "submission" / "(3)_応募事業概要書_ja.docx"))
+    headings = [p for p in built.paragraphs if p.style.name.startswith("Heading")]
+    assert headings and all(p.style.base_style.style_id == "a" for p in headings)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 
+from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -134,6 +136,7 @@ def _prepare_base(document, lang: str) -> None:
     for section in document.sections:
         section.page_width, section.page_height = PAGE_WIDTH, Mm(297)
     styles_element = document.styles.element
+    _add_missing_styles(styles_element)
     r_pr = _default_run_properties(styles_element)
     _set_run_fonts(r_pr, fonts.body_latin, fonts.body_east_asian)
     _set_language(r_pr, lang)
@@ -152,6 +155,32 @@ def _prepare_base(document, lang: str) -> None:
             continue
         _set_run_fonts(r_pr, fonts.heading_latin if heading else fonts.body_latin,
                        fonts.heading_east_asian if heading else fonts.body_east_asian)
+
+
+HEADING_STYLE_NAMES = ("heading 1", "heading 2", "heading 3")
+
+
+def _add_missing_styles(styles_element) -> None:
+    """Headings a user's reference lacks (Word saves only the styles a file uses) come from ours."""
+    def by_name(root) -> dict:
+        return {style.find(qn("w:name")).get(qn("w:val")): style for style in root.iterchildren(qn("w:style"))
+                if style.find(qn("w:name")) is not None}
+
+    present = by_name(styles_element)
+    missing = [name for name in HEADING_STYLE_NAMES if name not in present]
+    if not missing:
+        return
+    from c3p_docs.documents.reference import reference_path
+
+    ours = by_name(Document(str(reference_path(".docx", "common"))).styles.element)
+    normal = next((style.get(qn("w:styleId")) for style in styles_element.iterchildren(qn("w:style"))
+                   if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true")), None)
+    for name in missing:
+        style = copy.deepcopy(ours[name])
+        for link in (style.find(qn("w:basedOn")), style.find(qn("w:next"))):
+            if link is not None and normal:
+                link.set(qn("w:val"), normal)  # Japanese Word calls Normal "a"
+        styles_element.append(style)
 
 
 def _default_run_properties(styles_element):
