@@ -67,7 +67,7 @@ applicant:
 
 def plain(text: str) -> str:
     """Text as a reader copies it: word joiners dropped, no-break spaces and hyphens as ordinary ones."""
-    return text.replace("\u2060", "").replace("\u00a0", " ").replace("\u2011", "-")
+    return text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def docx_text(path) -> str:

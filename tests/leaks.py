@@ -49,7 +49,7 @@ def paragraphs(path: Path) -> list[str]:
                 if element.tag.endswith(PARAGRAPH_TAGS):
                     text = "".join(_text_of(node) for node in element.iter())
                     if text.strip():
-                        found.append(text.replace("\u2060", "").replace("\u00a0", " ").replace("\u2011", "-"))
+                        found.append(text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-"))
     return found
 
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from c3p_docs.documents.font_metrics import ASCII_WIDTHS
 from c3p_docs.documents.markup import number, number_list, table_rows, text_of
 
-LINE_HEIGHT = 1.22  # of the font size, as PowerPoint lays out single-spaced CJK text
+LINE_HEIGHTS = {"gothic": 1.45, "mincho": 1.45, "sans": 1.15, "serif": 1.15}
+"""Single-spaced line height over the font size, from the faces' ascent + descent: Noto Sans/Serif CJK JP
+1.448 (and Yu Gothic runs as tall), Liberation Sans/Serif (Arial, Times New Roman) 1.117-1.15."""
 INSET_MM = 1.0
 WORD_JOINER = "\u2060"
 """Forbids a line break on either side. LibreOffice (ICU line breaking) honours it; it does not honour
@@ -17,6 +19,10 @@ U+200D (measured: "120人\u200d日" still broke between 人 and 日), so U+2060 
 NO_BREAK_HYPHEN = "\u2011"
 """Written as `w:noBreakHyphen` in Word, which both Word and LibreOffice keep on one line with its neighbours."""
 NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
+"""Japanese documents bind a number to a Latin unit with U+202F: LibreOffice broke "（4 MW）" at a U+00A0
+after a full-width bracket (measured) but kept U+202F, and a thin space is how SI sets a number and unit."""
+NO_BREAK = (NO_BREAK_SPACE, NARROW_NO_BREAK_SPACE)
 # Japanese characters that never start a line (kinsoku) or never end one.
 _NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜)]},.:;!?%/")
 _NO_LINE_END = set("（「『【〔〈《“‘([{")
@@ -42,13 +48,27 @@ def char_width_em(char: str, face: str = "gothic", bold: bool = False) -> float:
         return 0.0
     if char == NO_BREAK_SPACE:
         return ASCII_WIDTHS[(face, bold)][0] / 1000
+    if char == NARROW_NO_BREAK_SPACE:
+        return 0.2
     if char == NO_BREAK_HYPHEN:
         return ASCII_WIDTHS[(face, bold)][ord("-") - 32] / 1000
     return 0.6
 
 
+AUTOSPACE_EM = 0.25
+"""Word (autoSpaceDE/DN, on by default) and LibreOffice put about a quarter em between Japanese characters
+and Latin letters or digits next to them: 令和 8 年 6 月 15 日 is wider than its characters."""
+
+
 def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False) -> float:
-    return sum(char_width_em(c, face, bold) for c in text) * size_pt
+    width = sum(char_width_em(c, face, bold) for c in text)
+    shown = text.replace(WORD_JOINER, "")
+    width += AUTOSPACE_EM * sum(1 for a, b in zip(shown, shown[1:]) if _autospaced(a, b) or _autospaced(b, a))
+    return width * size_pt
+
+
+def _autospaced(wide: str, narrow: str) -> bool:
+    return is_wide(wide) and unicodedata.category(wide)[0] == "L" and narrow.isascii() and narrow.isalnum()
 
 
 # A space between a number and its unit: the unit has a digit or a slash (t-CO2eq/yr), is Japanese, or is a
@@ -58,13 +78,14 @@ _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
 _NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
 
 
-def glue(text: str) -> str:
+def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000),
     units written with / or ・ (円/t-CO2eq・年), and hyphenated codes with digits (t-CO2eq, 093-000-1234).
 
     Ordinary words keep their break opportunities: spaces, between Japanese characters, after a hyphen.
+    `space` is the no-break space to bind with (NARROW_NO_BREAK_SPACE in Japanese documents).
     """
-    text = _CURRENCY_SPACE.sub(NO_BREAK_SPACE, _QUANTITY_SPACE.sub(NO_BREAK_SPACE, text))
+    text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
     text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", NO_BREAK_HYPHEN)
                               if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
     out: list[str] = []
@@ -87,7 +108,7 @@ def _unit_after_number(text: str, index: int) -> bool:
     char, previous = text[index], text[index - 1]
     if not _is_ideograph(char):
         return False
-    if previous.isdigit() or previous == NO_BREAK_SPACE:
+    if previous.isdigit() or previous in NO_BREAK:
         return True
     before = text[index - 2] if index >= 2 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
@@ -137,7 +158,7 @@ def chunks(text: str) -> list[str]:
 
 
 def _may_break(previous: str, char: str) -> bool:
-    if WORD_JOINER in (previous, char) or char in (" ", NO_BREAK_SPACE) or previous == NO_BREAK_SPACE:
+    if WORD_JOINER in (previous, char) or char == " " or char in NO_BREAK or previous in NO_BREAK:
         return False
     if previous == " ":
         return True
@@ -155,40 +176,56 @@ def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool
     return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold) for piece in chunks(text)), default=0.0)
 
 
-def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
-    """Lines `text` needs at `size_pt` in a box `width_pt` wide, breaking where `chunks` allows."""
-    total = 0
+def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
+    """The lines `text` breaks into at `size_pt` in a box `width_pt` wide, breaking where `chunks` allows
+    (a piece wider than the line is broken anywhere, as the renderers do)."""
+    lines: list[str] = []
     for paragraph in text.split("\n"):
-        lines, current = 1, 0.0
+        current, used = "", 0.0
         for piece in chunks(glue(paragraph)):
             width = text_width_pt(piece, size_pt, face, bold)
             visible = text_width_pt(piece.rstrip(" "), size_pt, face, bold)
-            if current + visible > width_pt and current > 0:
-                lines += 1
-                current = 0.0
-            while visible > width_pt:  # a piece wider than the line is broken anywhere
-                lines += 1
-                visible -= width_pt
-                width -= width_pt
-            current += width
-        total += lines
-    return total
+            if used + visible > width_pt and used > 0:
+                lines.append(current)
+                current, used = "", 0.0
+            while visible > width_pt and len(piece) > 1:
+                cut = max(1, int(len(piece) * width_pt / visible))
+                lines.append(piece[:cut])
+                piece = piece[cut:]
+                width = visible = text_width_pt(piece, size_pt, face, bold)
+            current += piece
+            used += width
+        lines.append(current)
+    return lines
 
 
-def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0) -> bool:
-    width_pt = (width_mm - 2 * INSET_MM) * 72 / 25.4
-    height_pt = (height_mm - 2 * INSET_MM) * 72 / 25.4
-    return line_count(text, width_pt, size_pt) * size_pt * LINE_HEIGHT * spacing <= height_pt
+def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
+    """Lines `text` needs at `size_pt` in a box `width_pt` wide."""
+    return len(wrap_lines(text, width_pt, size_pt, face, bold))
+
+
+def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0,
+         face: str = "gothic") -> bool:
+    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
+    height_pt = (height_mm - 2 * INSET_MM) / PT_TO_MM
+    return line_count(text, width_pt, size_pt, face) * size_pt * LINE_HEIGHTS[face] * spacing <= height_pt
+
+
+def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic") -> bool:
+    """Whether the last line of wrapped text holds a single character or a lone short word."""
+    lines = wrap_lines(text, (width_mm - 2 * INSET_MM) / PT_TO_MM, size_pt, face)
+    last = lines[-1].replace(WORD_JOINER, "").strip() if len(lines) > 1 else ""
+    return 0 < len(last) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last)
 
 
 PT_TO_MM = 25.4 / 72
 WORD_LINE = 1.15 * 1.3  # Word's 1.15 spacing over the font's ascent+descent (CJK faces run tall)
 
 
-def needed_height_mm(text: str, width_mm: float, size_pt: float) -> float:
+def needed_height_mm(text: str, width_mm: float, size_pt: float, face: str = "gothic") -> float:
     """Height a text box needs at `size_pt` (the inverse of `fits`)."""
-    width_pt = (width_mm - 2 * INSET_MM) * 72 / 25.4
-    return line_count(text, width_pt, size_pt) * size_pt * LINE_HEIGHT * PT_TO_MM + 2 * INSET_MM + 0.5
+    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
+    return line_count(text, width_pt, size_pt, face) * size_pt * LINE_HEIGHTS[face] * PT_TO_MM + 2 * INSET_MM + 0.5
 
 
 def column_heights(fixed: list[float | None], needs: list[float], total: float, gap: float) -> list[float]:

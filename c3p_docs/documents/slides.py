@@ -5,44 +5,56 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Mm, Pt
 
-from c3p_docs.documents.markup import number, text_of
-from c3p_docs.documents.measure import INSET_MM, column_heights, fits, needed_height_mm
+from c3p_docs.documents.markup import number, table_rows, text_of
+from c3p_docs.documents.measure import (
+    INSET_MM,
+    LINE_HEIGHTS,
+    NARROW_NO_BREAK_SPACE,
+    NO_BREAK_HYPHEN,
+    NO_BREAK_SPACE,
+    PT_TO_MM,
+    WORD_JOINER,
+    cell_lines,
+    column_heights,
+    fits,
+    glue,
+    line_count,
+    needed_height_mm,
+    table_layout,
+    text_width_pt,
+    widowed,
+)
 from c3p_docs.documents.packaging import apply_metadata, save_pptx, set_theme_fonts
 from c3p_docs.documents.word import Metadata
 
 # A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
 A4_WIDTH, A4_HEIGHT = Emu(10_692_000), Emu(7_560_000)
+# Latin and East Asian faces of every run: a:latin and a:ea (and a:cs) together, so Latin text in a
+# Japanese slide is set in the Japanese face's Latin glyphs instead of falling back to a system font.
 FONTS = {"ja": ("游ゴシック", "游ゴシック"), "en": ("Arial", "游ゴシック")}
-ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+FACES = {"ja": "gothic", "en": "sans"}
+"""Which measured faces (measure.ASCII_WIDTHS) stand for the fonts above."""
+ALIGN = {"left": "l", "center": "ctr", "right": "r"}
+GREY, DARK = "8A8A8A", "222222"
+HEADER_FILL, BORDER, BAR = "DCE6F0", "9FB3C8", "4A6B8A"
+CELL_MARGIN_MM = 1.2
+GROW_LIMIT_PT = 2.0
+"""How much larger than the template's size a box's type may grow to fill its column."""
+
+
 @dataclass
 class SlideReport:
     """What had to be shrunk, and what still does not fit (the build warns about these)."""
 
     shrunk: list[str] = field(default_factory=list)
     overflow: list[str] = field(default_factory=list)
-
-
-def _set_fonts(run, lang: str) -> None:
-    latin, east_asian = FONTS[lang]
-    run.font.name = latin
-    r_pr = run._r.get_or_add_rPr()
-    for tag in ("a:ea", "a:cs"):
-        existing = r_pr.find(qn(tag))
-        if existing is not None:
-            r_pr.remove(existing)
-    latin_element = r_pr.find(qn("a:latin"))
-    ea = latin_element.makeelement(qn("a:ea"), {"typeface": east_asian})
-    cs = latin_element.makeelement(qn("a:cs"), {"typeface": latin})
-    latin_element.addnext(ea)
-    ea.addnext(cs)
-    r_pr.set("lang", "ja-JP" if lang == "ja" else "en-GB")
-    r_pr.set("altLang", "en-US" if lang == "ja" else "ja-JP")
 
 
 def _colour(value: str | None) -> RGBColor | None:
@@ -60,6 +72,13 @@ def _blank_layout(presentation):
     return min(presentation.slide_layouts, key=lambda layout: (layout.name != "Blank", len(layout.placeholders)))
 
 
+def _sub(parent, tag: str, **attributes):
+    element = etree.SubElement(parent, qn(tag))
+    for name, value in attributes.items():
+        element.set(name, str(value))
+    return element
+
+
 class SlideWriter:
     """Slides drawn on the reference deck (templates/common/reference.pptx, or the user's in --templates)."""
 
@@ -67,6 +86,8 @@ class SlideWriter:
         from c3p_docs.documents.reference import base_document
 
         self.lang = lang
+        self.face = FACES[lang]
+        self.space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
         self.metadata = metadata
         self.presentation = base_document(".pptx", lang, templates, _prepare_base)
         self.report = SlideReport()
@@ -78,31 +99,90 @@ class SlideWriter:
             for element in slide_element:
                 if element.tag == "column":
                     for child in self._lay_out_column(element):
-                        self._box(slide, child)
-                elif element.tag in ("box", "rect"):
-                    self._box(slide, element)
-                elif element.tag == "arrow":
-                    self._arrow(slide, element)
+                        self._draw(slide, child)
                 else:
-                    raise ValueError(f"unknown slide element <{element.tag}>")
+                    self._draw(slide, element)
+
+    def _draw(self, slide, element: ET.Element) -> None:
+        if element.tag in ("box", "rect"):
+            self._box(slide, element)
+        elif element.tag == "arrow":
+            self._arrow(slide, element)
+        elif element.tag == "table":
+            self._table(slide, element)
+        elif element.tag == "bars":
+            self._bars(slide, element)
+        else:
+            raise ValueError(f"unknown slide element <{element.tag}>")
+
+    # Columns ----------------------------------------------------------------------------------------------
+
+    def _need(self, child: ET.Element, width: float) -> float:
+        """Height (mm) a child needs at its current size."""
+        if child.tag == "table":
+            return self._table_fit(child, width, None)[1]
+        if child.tag == "bars":
+            return len(child.findall("bar")) * self._bar_geometry(child, width)[2]
+        return needed_height_mm(self._box_text(child), width - 2 * (float(child.get("inset", INSET_MM)) - INSET_MM),
+                                number(child, "size", 10), self.face)
 
     def _lay_out_column(self, column: ET.Element) -> list[ET.Element]:
-        """Stack the column's children top to bottom; boxes without `h` share the height by content."""
+        """Stack the column's children top to bottom, each as tall as its content.
+
+        When there is room to spare, the type of boxes, tables and bars grows (to their `max`, else 2 pt over
+        the template's size) and what is still left goes into the breaks before section headers, so no box
+        ends in a blank band.
+        When there is not, small boxes get what they need and the largest are shrunk (max-min).
+        """
         x, y, w, h = (number(column, k) for k in ("x", "y", "w", "h"))
-        gap = float(column.get("gap", "1.5"))
+        gap = number(column, "gap", 1.5)
         children = list(column)
         fixed = [number(c, "h") if c.get("h") else None for c in children]
-        needs = [needed_height_mm("\n".join(self._paragraph_text(p) for p in (c.findall("p") or [c])),
-                                  w, float(c.get("size", "10"))) if f is None else 0.0
-                 for c, f in zip(children, fixed)]
+        growable = [c for c, f in zip(children, fixed) if f is None and c.tag in ("box", "table", "bars")]
+        available = h - gap * (len(children) - 1) - sum(f for f in fixed if f is not None)
+
+        def needs() -> list[float]:
+            return [self._need(c, w) if f is None else 0.0 for c, f in zip(children, fixed)]
+
+        while growable:
+            larger = [c for c in growable if number(c, "size", 10) + 0.5 <= self._grow_limit(c)]
+            for child in larger:
+                child.set("size", f"{number(child, 'size', 10) + 0.5:g}")
+            if not larger or sum(needs()) > available:
+                for child in larger:
+                    child.set("size", f"{number(child, 'size', 10) - 0.5:g}")
+                break
+        heights_needed = needs()
+        if sum(heights_needed) <= available:
+            heights = [f if f is not None else need for f, need in zip(fixed, heights_needed)]
+            breaks = [i for i, f in enumerate(fixed) if f is not None and i > 0] or [len(children)]
+            extra = (available - sum(heights_needed)) / len(breaks)
+            before = {i: extra for i in breaks}
+        else:
+            heights = column_heights(fixed, heights_needed, h, gap)
+            before = {}
         top = y
-        for child, height in zip(children, column_heights(fixed, needs, h, gap)):
+        for index, (child, height) in enumerate(zip(children, heights)):
+            top += before.get(index, 0.0)
             child.set("x", str(x))
             child.set("w", str(w))
             child.set("y", f"{top:.2f}")
             child.set("h", f"{height:.2f}")
             top += height + gap
         return children
+
+    @staticmethod
+    def _grow_limit(child: ET.Element) -> float:
+        if child.get("max"):
+            return number(child, "max")
+        if child.get("base") is None:
+            child.set("base", child.get("size", "10"))
+        return number(child, "base") + GROW_LIMIT_PT
+
+    # Text boxes -------------------------------------------------------------------------------------------
+
+    def _box_text(self, element: ET.Element) -> str:
+        return "\n".join(self._paragraph_text(p) for p in (element.findall("p") or [element]))
 
     def _box(self, slide, element: ET.Element) -> None:
         x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
@@ -112,6 +192,23 @@ class SlideWriter:
             shape.shadow.inherit = False
         else:
             shape = slide.shapes.add_textbox(Mm(x), Mm(y), Mm(w), Mm(h))
+        self._fill_and_line(shape, element)
+        if element.get("name"):
+            shape.name = element.get("name")
+        inset = number(element, "inset", INSET_MM)
+        paragraphs = element.findall("p") or [element]
+        texts = [self._paragraph_text(p) for p in paragraphs]
+        size = self._fit("\n".join(texts), element, w - 2 * (inset - INSET_MM), h)
+        # Shapes take the theme's light text colour unless told otherwise; default to dark text.
+        colour = element.get("color") or (DARK if element.tag == "rect" else None)
+        body = self._text_frame(shape, inset, element.get("valign", ""))
+        for paragraph_element, text in zip(paragraphs, texts):
+            placeholder = paragraph_element.find("ph") is not None and not (paragraph_element.text or "").strip()
+            self._paragraph(body, text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
+                            GREY if placeholder else colour,
+                            paragraph_element.get("align") or element.get("align") or "left")
+
+    def _fill_and_line(self, shape, element: ET.Element) -> None:
         fill = element.get("fill")
         if fill:
             shape.fill.solid()
@@ -121,69 +218,191 @@ class SlideWriter:
         line = element.get("line")
         if line:
             shape.line.color.rgb = _colour(line)
-            shape.line.width = Pt(float(element.get("line_width", "0.75")))
+            shape.line.width = Pt(number(element, "line_width", 0.75))
         elif element.tag == "rect":
             shape.line.fill.background()
-        if element.get("name"):
-            shape.name = element.get("name")
+
+    @staticmethod
+    def _text_frame(shape, inset: float, valign: str):
+        """The shape's text body, emptied, with our margins and anchoring; paragraphs are added as XML."""
         frame = shape.text_frame
         frame.word_wrap = True
         frame.auto_size = None
-        inset = float(element.get("inset", INSET_MM))
-        for side in ("left", "right"):
-            setattr(frame, f"margin_{side}", Mm(inset))
-        for side in ("top", "bottom"):
-            setattr(frame, f"margin_{side}", Mm(INSET_MM))
-        frame.vertical_anchor = {"middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}.get(element.get("valign", ""), MSO_ANCHOR.TOP)
-        paragraphs = element.findall("p") or [element]
-        texts = [self._paragraph_text(p) for p in paragraphs]
-        size = self._fit("\n".join(texts), element, w - 2 * (inset - INSET_MM), h)
-        # Shapes take the theme's light text colour unless told otherwise; default to dark text.
-        colour = _colour(element.get("color") or ("222222" if element.tag == "rect" else None))
-        for index, (paragraph_element, text) in enumerate(zip(paragraphs, texts)):
-            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = ALIGN.get(paragraph_element.get("align") or element.get("align") or "left")
-            bold = (paragraph_element.get("bold") or element.get("bold")) == "1"
-            self._runs(paragraph, paragraph_element, text, size, bold, colour)
+        frame.margin_left = frame.margin_right = Mm(inset)
+        frame.margin_top = frame.margin_bottom = Mm(INSET_MM)
+        frame.vertical_anchor = {"middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}.get(valign, MSO_ANCHOR.TOP)
+        body = shape.element.find(qn("p:txBody"))
+        for paragraph in body.findall(qn("a:p")):
+            body.remove(paragraph)
+        return body
+
+    def _paragraph(self, body, text: str, size: float, bold: bool, colour: str | None, align: str) -> None:
+        """One a:p with one run: every script's face named, numbers kept with their units."""
+        paragraph = _sub(body, "a:p")
+        _sub(paragraph, "a:pPr", algn=ALIGN.get(align, "l"))
+        if text:
+            run = _sub(paragraph, "a:r")
+            self._run_properties(run, "a:rPr", size, bold, colour)
+            # A hyphen glued by a joiner: not every face has U+2011, and a missing glyph falls back to another font.
+            _sub(run, "a:t").text = glue(text, self.space).replace(NO_BREAK_HYPHEN, "-" + WORD_JOINER)
+        self._run_properties(paragraph, "a:endParaRPr", size, bold, colour)
+
+    def _run_properties(self, parent, tag: str, size: float, bold: bool, colour: str | None) -> None:
+        latin, east_asian = FONTS[self.lang]
+        properties = _sub(parent, tag, lang="ja-JP" if self.lang == "ja" else "en-GB",
+                          altLang="en-US" if self.lang == "ja" else "ja-JP", sz=round(size * 100), b=int(bold), dirty=0)
+        if colour:
+            _sub(_sub(properties, "a:solidFill"), "a:srgbClr", val=colour)
+        _sub(properties, "a:latin", typeface=latin)
+        _sub(properties, "a:ea", typeface=east_asian)
+        _sub(properties, "a:cs", typeface=latin)
 
     def _paragraph_text(self, element: ET.Element) -> str:
         bullet = "・" if self.lang == "ja" else "• "
         return (bullet if element.get("bullet") == "1" else "") + text_of(element)
 
-    def _runs(self, paragraph, element: ET.Element, text: str, size: float, bold: bool, colour) -> None:
-        placeholder = element.find("ph") is not None and not (element.text or "").strip()
-        run = paragraph.add_run()
-        run.text = text
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        if placeholder:
-            run.font.color.rgb = RGBColor(0x8A, 0x8A, 0x8A)
-        elif colour is not None:
-            run.font.color.rgb = colour
-        _set_fonts(run, self.lang)
-
     def _fit(self, text: str, element: ET.Element, width: float, height: float) -> float:
-        """The largest size from the template's down to its floor at which the text fits; warn below."""
-        size = float(element.get("size", "10"))
-        floor = float(element.get("min", str(max(6.0, size - 3))))
+        """The largest size from the template's down to its floor at which the text fits; warn below. A last
+        line of one character (a title's widow) is avoided by going smaller, within the same floor."""
+        size = number(element, "size", 10)
+        floor = number(element, "min", max(6.0, size - 3))
         label = element.get("field") or element.get("name") or text[:30]
         start = size
-        while size > floor and not fits(text, width, height, size):
+        while size > floor and not fits(text, width, height, size, face=self.face):
             size = round(size - 0.5, 1)
-        if not fits(text, width, height, size):
+        fitting = size
+        while size > floor and widowed(text, width, size, self.face):
+            size = round(size - 0.5, 1)
+        if widowed(text, width, size, self.face):
+            size = fitting
+        if not fits(text, width, height, size, face=self.face):
             self.report.overflow.append(label)
         elif size < start:
             self.report.shrunk.append(label)
         return size
+
+    # Tables and bars --------------------------------------------------------------------------------------
+
+    def _table_fit(self, element: ET.Element, width_mm: float, height_mm: float | None):
+        """(layout, height in mm, row heights in mm) at the largest size down to `min` that fits `height_mm`."""
+        rows = table_rows(element)
+        size = number(element, "size", 10)
+        floor = number(element, "min", max(6.0, size - 3))
+        faces = (self.face, self.face)
+        while True:
+            layout = table_layout(rows, width_mm / PT_TO_MM, size, None, faces)
+            heights = []
+            for row in rows:
+                tallest = 0.0
+                for cell, first, span in row:
+                    inner = sum(layout.widths_pt[first:first + span]) - 2 * CELL_MARGIN_MM / PT_TO_MM
+                    lines = sum(line_count(line, inner, layout.size, self.face, cell.tag == "th")
+                                for line in cell_lines(cell))
+                    tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
+                heights.append(tallest + 2 * CELL_MARGIN_MM * 0.6)
+            total = sum(heights)
+            if height_mm is None or total <= height_mm or size <= floor:
+                return layout, total, heights, rows
+            size = round(size - 0.5, 1)
+
+    def _table(self, slide, element: ET.Element) -> None:
+        """A table whose columns are as wide as their content needs and whose rows are measured."""
+        x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
+        layout, total, heights, rows = self._table_fit(element, w, h)
+        if total > h + 0.5:
+            self.report.overflow.append(element.get("field") or "table")
+        columns = len(layout.widths_pt)
+        frame = slide.shapes.add_table(len(rows), columns, Mm(x), Mm(y), Mm(w), Mm(total))
+        table = frame.table
+        table.first_row = table.horz_banding = False
+        for index, width in enumerate(layout.widths_pt):
+            table.columns[index].width = Emu(round(width * 12700))
+        for index, height in enumerate(heights):
+            table.rows[index].height = Mm(height)
+        cells = [row.findall(qn("a:tc")) for row in frame.element.iter(qn("a:tr"))]
+        for row_index, row in enumerate(rows):
+            for cell, first, span in row:
+                tc = cells[row_index][first]
+                if span > 1:
+                    tc.set("gridSpan", str(span))
+                    for merged in cells[row_index][first + 1:first + span]:
+                        merged.set("hMerge", "1")
+                self._table_cell(tc, cell, layout.size)
+
+    def _table_cell(self, tc, cell: ET.Element, size: float) -> None:
+        body = tc.find(qn("a:txBody"))
+        for paragraph in body.findall(qn("a:p")):
+            body.remove(paragraph)
+        header = cell.tag == "th"
+        placeholder = cell.find("ph") is not None and not (cell.text or "").strip()
+        for line in cell_lines(cell):
+            self._paragraph(body, line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
+                            cell.get("align") or "left")
+        margin = str(Mm(CELL_MARGIN_MM))
+        properties = tc.find(qn("a:tcPr"))
+        if properties is None:
+            properties = _sub(tc, "a:tcPr")
+        for side in ("marL", "marR"):
+            properties.set(side, margin)
+        for side in ("marT", "marB"):
+            properties.set(side, str(Mm(CELL_MARGIN_MM * 0.3)))
+        properties.set("anchor", "ctr" if header else "t")
+        for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+            line = _sub(properties, side, w=str(Pt(0.5)))
+            _sub(_sub(line, "a:solidFill"), "a:srgbClr", val=BORDER)
+        _sub(_sub(properties, "a:solidFill"), "a:srgbClr", val=cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
+
+    def _bar_geometry(self, element: ET.Element, width: float) -> tuple[float, float, float]:
+        """(label width, value width, row height) in mm: labels get up to 42% of the width and wrap there."""
+        bars = element.findall("bar")
+        size = number(element, "size", 10)
+        if not bars:
+            return 0.0, 0.0, 0.0
+        widest_label = max(text_width_pt(glue(bar.get("label", "")), size, self.face) for bar in bars) * PT_TO_MM
+        label_w = min(widest_label + 2 * INSET_MM + 1, width * 0.42)
+        value_w = max(text_width_pt(glue(bar.get("text", "")), size, self.face) for bar in bars) * PT_TO_MM + 2 * INSET_MM + 1
+        lines = max(line_count(bar.get("label", ""), (label_w - 2 * INSET_MM) / PT_TO_MM, size, self.face) for bar in bars)
+        row = number(element, "row", lines * size * LINE_HEIGHTS[self.face] * PT_TO_MM + 2 * INSET_MM + 0.8)
+        return label_w, value_w, row
+
+    def _bars(self, slide, element: ET.Element) -> None:
+        """A horizontal bar chart drawn with shapes: label, a bar as long as its value, the value in words."""
+        x, y, w = (number(element, k) for k in ("x", "y", "w"))
+        bars = element.findall("bar")
+        if not bars:
+            return
+        size = number(element, "size", 10)
+        label_w, value_w, row = self._bar_geometry(element, w)
+        values = [max(number(bar, "value", 0), 0.0) for bar in bars]
+        widest = max(values) or 1.0
+        track = max(w - label_w - value_w - 2, 10.0)
+        for index, (bar, value) in enumerate(zip(bars, values)):
+            top = y + index * row
+            label = ET.Element("box", {"x": str(x), "y": str(top), "w": str(label_w), "h": str(row), "size": str(size),
+                                       "min": str(size - 2), "valign": "middle", "align": "right",
+                                       "field": element.get("field", "bars")})
+            label.text = bar.get("label", "")
+            self._box(slide, label)
+            length = max(track * value / widest, 0.8)
+            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Mm(x + label_w + 1), Mm(top + row * 0.25), Mm(length),
+                                           Mm(row * 0.5))
+            shape.shadow.inherit = False
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _colour(bar.get("color", element.get("color", BAR)))
+            shape.line.fill.background()
+            figure = ET.Element("box", {"x": str(x + label_w + 1.5 + length), "y": str(top), "w": str(value_w),
+                                        "h": str(row), "size": str(size), "min": str(size - 2), "valign": "middle",
+                                        "field": element.get("field", "bars")})
+            figure.text = bar.get("text", "")
+            self._box(slide, figure)
 
     def _arrow(self, slide, element: ET.Element) -> None:
         x1, y1, x2, y2 = (number(element, k) for k in ("x1", "y1", "x2", "y2"))
         connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Mm(x1), Mm(y1), Mm(x2), Mm(y2))
         connector.line.color.rgb = _colour(element.get("color", "4A6B8A"))
         connector.line.width = Pt(1.25)
-        line = connector.line._get_or_add_ln()
-        tail = line.makeelement(qn("a:tailEnd"), {"type": "triangle", "w": "med", "len": "med"})
-        line.append(tail)
+        line = connector.element.find(qn("p:spPr")).find(qn("a:ln"))
+        _sub(line, "a:tailEnd", type="triangle", w="med", len="med")
 
     def to_bytes(self) -> bytes:
         apply_metadata(self.presentation.core_properties, self.metadata)

@@ -16,7 +16,15 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from c3p_docs.documents.markup import number, number_list, table_rows
-from c3p_docs.documents.measure import NO_BREAK_HYPHEN, glue, glue_all, is_wide, table_layout
+from c3p_docs.documents.measure import (
+    NARROW_NO_BREAK_SPACE,
+    NO_BREAK_HYPHEN,
+    NO_BREAK_SPACE,
+    glue,
+    glue_all,
+    is_wide,
+    table_layout,
+)
 from c3p_docs.documents.packaging import apply_metadata, save_docx
 
 
@@ -224,6 +232,7 @@ class WordWriter:
         margins = [SIDE_MARGIN if m is None else m for m in (section.left_margin, section.right_margin)]
         self.content_width_pt = (PAGE_WIDTH - sum(margins)) / 12700  # EMU → pt; margins from the reference
         self._bullet = "・" if lang == "ja" else "•\t"
+        self._space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
         self._style_ids = {level: self.document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
 
     def _fit_styles(self, base_size: float) -> None:
@@ -362,7 +371,7 @@ class WordWriter:
         """Runs for `text`: numbers kept with their units, Japanese never slanted, every script's face named."""
         if not text:
             return
-        for piece, italic in _script_runs(glue_all(text) if fmt.whole else glue(text), fmt.italic):
+        for piece, italic in _script_runs(glue_all(text) if fmt.whole else glue(text, self._space), fmt.italic):
             run = _sub(paragraph, "r")
             self._run_properties(run, replace(fmt, italic=italic))
             for part in re.split(f"([{NO_BREAK_HYPHEN}\t])", piece):

@@ -1,0 +1,196 @@
+"""What a reviewer sees on the rendered pages (LibreOffice): page counts, whole table rows, numbers and units
+on one line, headings with their text, fonts embedded. All documents are converted in one soffice call."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import FY2026, ROOT, plain, run_cli
+from docx import Document
+
+pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                                reason="LibreOffice and poppler-utils not installed")
+STRESS = ROOT / "tests" / "data" / "stress-osaka-hcmc.yaml"
+A4 = (595.3, 841.9)
+LANDSCAPE_A4 = (841.9, 595.3)
+QUANTITY = re.compile(r"(?:JPY\s)?\d[\d,]*(?:\.\d+)?(?:\s?(?:円/t-CO2eq・年|JPY/t-CO2eq·yr|t-CO2eq/年|t-CO2eq/yr|円|人日|人回|"
+                      r"件|名|MW|%))?")
+"""A number with its unit as documents print them; each must come out on one line."""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    """Source document → its PDF, for the FY2026 sample (every document, and a monthly report) and the
+    stress project (long tables), converted together."""
+    from c3p_docs.pdf import convert_to_pdf
+
+    out = tmp_path_factory.mktemp("visual")
+    for project, folder in ((FY2026, "sample"), (STRESS, "stress")):
+        result = run_cli("build", project, "-o", out / folder, "--pdf", "never")
+        assert result.returncode == 0, result.stderr
+    assert run_cli("monthly", FY2026, "--month", "2026-07", "-o", out / "monthly", "--pdf", "never",
+                   "--lang", "ja,en").returncode == 0
+    sources = sorted(p for p in (out / "sample").rglob("*") if p.suffix in (".docx", ".pptx"))
+    sources += sorted((out / "monthly").rglob("*.docx"))
+    sources += sorted(p for p in (out / "stress").rglob("*.docx") if "応募様式" in p.name or "checklist" in p.name)
+    sources.append(_broken_control(out / "control" / "broken.docx"))
+    converted = convert_to_pdf(sources)
+    pdfs = {}
+    for source, data in converted.items():
+        pdf = source.with_suffix(".pdf")
+        pdf.write_bytes(data)
+        pdfs[str(source.relative_to(out))] = pdf
+    assert len(pdfs) == len(sources)
+    return pdfs
+
+
+def _broken_control(path: Path) -> Path:
+    """A table as a careless writer makes it (an empty row, an amount in a column too narrow for it): the
+    checks below must find both, or they prove nothing."""
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    document = Document()
+    table = document.add_table(rows=3, cols=2)
+    table.style = document.styles["Table Grid"]
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "外注費", "150,000,000円"
+    table.rows[2].cells[0].text, table.rows[2].cells[1].text = "合計", "x"
+    table.autofit = False
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Mm(40), Mm(12)
+    grid = document.element.body.find(qn("w:tbl")).find(qn("w:tblGrid"))
+    for column, width in zip(grid.findall(qn("w:gridCol")), (Mm(40), Mm(12))):
+        column.set(qn("w:w"), str(width.twips))  # LibreOffice lays columns out from the grid
+    path.parent.mkdir(parents=True)
+    document.save(str(path))
+    return path
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    from pypdf import PdfReader
+
+    return [(round(float(p.mediabox.width), 1), round(float(p.mediabox.height), 1)) for p in PdfReader(pdf).pages]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+def documents(rendered) -> dict[str, Path]:
+    return {name: pdf for name, pdf in rendered.items() if not name.startswith("control/")}
+
+
+def test_the_checks_find_what_they_look_for(rendered):
+    from pypdf import PdfReader
+
+    pdf = rendered["control/broken.docx"]
+    assert _PageDrawing(PdfReader(pdf).pages[0]).empty_rows()
+    assert _split_quantities(pdf, Path(str(pdf)).with_suffix(".docx")) == ["150,000,000円"]
+
+
+def test_page_counts_and_paper(rendered):
+    for name, pdf in documents(rendered).items():
+        sizes = page_sizes(pdf)
+        paper = LANDSCAPE_A4 if name.endswith(".pptx") else A4
+        assert all(abs(w - paper[0]) < 3 and abs(h - paper[1]) < 3 for w, h in sizes), name
+        if "調査事業概要" in name or "表紙" in name or "monthly_" in name:
+            assert len(sizes) == 1, name
+        if "final_summary" in name:
+            assert len(sizes) == 3, name
+        if "Project_Idea_Note" in name:
+            assert len(sizes) <= 3, name
+    assert len(page_sizes(rendered["sample/(1)_応募様式.docx"])) <= 3
+
+
+class _PageDrawing:
+    """Table borders and text baselines on one PDF page, read from its content stream."""
+
+    def __init__(self, page) -> None:
+        self.horizontal: list[tuple[float, float, float]] = []  # (y, x1, x2)
+        self.vertical: list[tuple[float, float, float]] = []  # (x, y1, y2)
+        self.baselines: list[float] = []
+        self._start: tuple[float, float] | None = None
+        page.extract_text(visitor_operand_before=self._operator, visitor_text=self._text)
+
+    def _operator(self, operator, operands, cm, tm) -> None:
+        if operator == b"m":
+            self._start = (float(operands[0]), float(operands[1]))
+        elif operator == b"l" and self._start is not None:
+            (x1, y1), (x2, y2) = self._start, (float(operands[0]), float(operands[1]))
+            if abs(y1 - y2) < 0.5 and abs(x2 - x1) > 5:
+                self.horizontal.append((y1, min(x1, x2), max(x1, x2)))
+            elif abs(x1 - x2) < 0.5 and abs(y2 - y1) > 3:
+                self.vertical.append((x1, min(y1, y2), max(y1, y2)))
+
+    def _text(self, text, cm, tm, font, size) -> None:
+        if text.strip():
+            self.baselines.append(tm[5] * cm[3] + cm[5])
+
+    def empty_rows(self) -> list[tuple[float, float]]:
+        """Bands between two horizontal borders, inside the table's vertical borders, with no text in them."""
+        empty = []
+        lines = sorted({round(y, 1) for y, _, _ in self.horizontal}, reverse=True)
+        for top, bottom in zip(lines, lines[1:]):
+            inside = any(y1 - 1 <= bottom and top <= y2 + 1 for _, y1, y2 in self.vertical)
+            if inside and top - bottom > 3 and not any(bottom < y < top for y in self.baselines):
+                empty.append((top, bottom))
+        return empty
+
+
+def test_no_table_row_is_left_empty_or_split_across_pages(rendered):
+    from pypdf import PdfReader
+
+    for name, pdf in documents(rendered).items():
+        if not name.endswith(".docx"):
+            continue
+        for number, page in enumerate(PdfReader(pdf).pages, 1):
+            assert _PageDrawing(page).empty_rows() == [], (name, number)
+
+
+def _document_text(source: Path) -> str:
+    document = Document(str(source))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return plain("\n".join(parts))
+
+
+def _split_quantities(pdf: Path, source: Path) -> list[str]:
+    """Numbers with their units that the PDF does not show whole on one line."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+    quantities = sorted({m.group(0) for m in QUANTITY.finditer(_document_text(source))})
+    return [q for q in quantities if len(q) >= 3 and not any(re.sub(r"\s+", "", q) in line for line in lines)]
+
+
+def test_numbers_and_units_are_never_split_across_lines(rendered):
+    for name, pdf in documents(rendered).items():
+        if name.endswith(".docx"):
+            assert _split_quantities(pdf, pdf.with_suffix(".docx")) == [], name
+
+
+def test_no_heading_is_the_last_line_of_a_page(rendered):
+    for name, pdf in documents(rendered).items():
+        if not name.endswith(".docx"):
+            continue
+        document = Document(str(pdf.with_suffix(".docx")))
+        headings = {re.sub(r"\s+", "", plain(p.text)) for p in document.paragraphs
+                    if p.style.name.startswith("Heading") and p.text.strip()}
+        pages = page_texts(pdf)
+        for number, page in enumerate(pages[:-1], 1):
+            last = [line for line in page.splitlines() if line.strip()]
+            assert not last or re.sub(r"\s+", "", last[-1]) not in headings, (name, number, last[-1])
+
+
+def test_fonts_are_embedded_and_none_falls_back(rendered):
+    for name, pdf in documents(rendered).items():
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
+        assert rows, name
+        for row in rows:
+            assert "yes" == row[-5], (name, row)  # the emb column
+            face = row[0].split("+")[-1]
+            assert face.startswith(("NotoSansCJK", "NotoSerifCJK", "Liberation")), (name, face)
