@@ -7,10 +7,12 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months, due_date
+from c3p_docs.strings import strings
 from c3p_docs.trips import plan_due, report_due, submitted
 
 
@@ -19,8 +21,8 @@ class Event:
     key: str
     """Stable identity: the same deadline keeps its UID when the YAML changes, so re-imports update it."""
     day: dt.date
-    summary_ja: str
-    summary_en: str
+    summary: str
+    """What the event says, in the calendar's language."""
     end: dt.date | None = None
 
 
@@ -31,13 +33,6 @@ def _months(start: dt.date, end: dt.date) -> list[str]:
         months.append(current)
         current = add_months(current, 1)
     return months
-
-
-def _trip_words() -> dict[str, dict[str, str]]:
-    """Summaries of trip plan and report events, in both languages (strings.yaml `trip_calendar`)."""
-    from c3p_docs.documents.context import strings
-
-    return {lang: strings(lang)["trip_calendar"] for lang in ("ja", "en")}
 
 
 def activity_key(activity: Activity) -> str:
@@ -53,34 +48,34 @@ def activity_key(activity: Activity) -> str:
     return f"activity-{activity.kind}-{activity.month_key}-{digest}"
 
 
-def project_events(project: Project, rules: CallRules) -> list[Event]:
+def project_events(project: Project, rules: CallRules, lang: str = "ja") -> list[Event]:
+    """The deadlines, each event's words from `lang`'s strings.yaml (`calendar`, `trip_calendar`, `activity`)."""
+    words = strings(lang)
+    says = words["calendar"]
     period = project.project.period
     start = period.start if period and period.start else fiscal_year_bounds(rules.fiscal_year)[0]
     end = period.end if period and period.end else fiscal_year_bounds(rules.fiscal_year)[1]
     events: list[Event] = []
     for month in _months(start, end):
-        events.append(Event(f"monthly-{month}", due_date(month, rules), f"月次報告提出期限（{month}分）",
-                            f"Monthly report due ({month})"))
+        events.append(Event(f"monthly-{month}", due_date(month, rules), says["monthly_due"].format(month=month)))
     seen: Counter[str] = Counter()
     for activity in project.activities:
         if activity.status == "cancelled":
             continue
-        title_ja = (activity.title.ja if activity.title else None) or activity.kind
-        title_en = (activity.title.en if activity.title else None) or activity.kind
+        title = pick(activity.title, lang) or words["activity"][activity.kind]
         key = activity_key(activity)
         seen[key] += 1
         if seen[key] > 1:  # the same kind, month and title twice: number the later ones
             key += f"+{seen[key]}"
         last = activity.end_date or activity.date
-        events.append(Event(key, activity.first_day, title_ja, title_en, last))
+        events.append(Event(key, activity.first_day, title, last))
         plan_by, report_by = plan_due(activity, rules), report_due(activity, rules)
         if plan_by is not None and report_by is not None:  # lead times from the profile; done once sent
-            words = _trip_words()
             for suffix, day, done in (("plan", plan_by, submitted(activity.plan_submitted)),
                                       ("report", report_by, submitted(activity.report_submitted))):
                 state = "done" if done else "due"
-                events.append(Event(f"{key}+{suffix}", day, words["ja"][f"{suffix}_{state}"].replace("{title}", title_ja),
-                                    words["en"][f"{suffix}_{state}"].replace("{title}", title_en)))
+                events.append(Event(f"{key}+{suffix}", day,
+                                    words["trip_calendar"][f"{suffix}_{state}"].replace("{title}", title)))
     fiscal_years = range(fiscal_year_of(start), fiscal_year_of(end) + 1)
     scheduled = {a.kind for a in project.activities}
     for fiscal_year in fiscal_years:
@@ -88,24 +83,26 @@ def project_events(project: Project, rules: CallRules) -> list[Event]:
             for window in rules.report_sessions:
                 year = fiscal_year if window.months[0] >= 4 else fiscal_year + 1
                 events.append(Event(f"session-{window.id}-{fiscal_year}", dt.date(year, window.months[0], 1),
-                                    f"{window.name.ja}（時期の目安）", f"{window.name.en} (expected window)",
+                                    says["expected"].format(name=pick(window.name, lang)),
                                     dt.date(year, window.months[-1], 28)))
         if rules.seminar and "seminar" not in scheduled:
             year = fiscal_year + 1 if rules.seminar.months[0] < 4 else fiscal_year
             events.append(Event(f"seminar-{fiscal_year}", dt.date(year, rules.seminar.months[0], 1),
-                                f"{rules.seminar.name.ja}（時期の目安）", f"{rules.seminar.name.en} (expected window)",
+                                says["expected"].format(name=pick(rules.seminar.name, lang)),
                                 dt.date(year, rules.seminar.months[-1], 28)))
         contract_end = rules.deadline("contract_end")
         end_day = contract_end.date if contract_end and fiscal_year == rules.fiscal_year else dt.date(fiscal_year + 1, 3, 14)
-        events.append(Event(f"contract-end-{fiscal_year}", end_day, "契約期間終了", "Contract ends"))
+        events.append(Event(f"contract-end-{fiscal_year}", end_day, says["contract_end"]))
         for number, deliverable in enumerate(rules.deliverables):
-            events.append(Event(f"deliverable-{fiscal_year}-{number}", end_day, f"成果物提出：{deliverable.ja}",
-                                f"Deliverable due: {deliverable.en}"))
+            events.append(Event(f"deliverable-{fiscal_year}-{number}", end_day,
+                                says["deliverable"].format(name=pick(deliverable, lang))))
     return sorted(events, key=lambda e: (e.day, e.key))
 
 
-def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, list[dict]]:
-    """The .ics file and, for `--format json`, each event's UID, first and last day and summary."""
+def project_calendar(project: Project, rules: CallRules, lang: str = "ja") -> tuple[bytes, list[dict]]:
+    """The .ics file in `lang` and, for `--format json`, each event's UID, first and last day and summary.
+
+    UIDs do not depend on the language: a calendar re-imported in the other language updates its events."""
     from icalendar import Calendar
     from icalendar import Event as IcsEvent
 
@@ -114,24 +111,26 @@ def project_calendar(project: Project, rules: CallRules) -> tuple[bytes, list[di
     namespace = hashlib.sha256(f"{rules.id}|{city_pair}|{project.applicant.name.ja or project.applicant.name.en}"
                                .encode()).hexdigest()[:16]
     calendar = Calendar()
-    calendar.add("prodid", "-//c3p-docs//C3P deadlines//JA")
+    calendar.add("prodid", f"-//c3p-docs//C3P deadlines//{lang.upper()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"C3P {city_pair}")
+    name = strings(lang)["calendar"]["name"].format(japanese_city=pick(project.japanese_city.name, lang),
+                                                    partner_city=pick(project.partner_city.name, lang))
+    calendar.add("x-wr-calname", name)
     stamp = dt.datetime.combine(fiscal_year_bounds(rules.fiscal_year)[0], dt.time(0, 0), dt.UTC)
-    events = project_events(project, rules)
+    events = project_events(project, rules, lang)
     listed = []
     for event in events:
         uid = f"{event.key}-{namespace}@c3p-docs"
         listed.append({"uid": uid, "start": event.day.isoformat(), "end": (event.end or event.day).isoformat(),
-                       "summary": {"ja": event.summary_ja, "en": event.summary_en}})
+                       "summary": event.summary})
         item = IcsEvent()
         item.add("uid", uid)
         item.add("dtstamp", stamp)
         item.add("dtstart", event.day)
         item.add("dtend", (event.end or event.day) + dt.timedelta(days=1))  # all-day: DTEND is exclusive
-        item.add("summary", f"{event.summary_ja} / {event.summary_en}")
-        item.add("description", f"{city_pair} ({rules.id})")
+        item.add("summary", event.summary)
+        item.add("description", f"{name} ({rules.id})")
         item.add("transp", "TRANSPARENT")
         calendar.add_component(item)
     return calendar.to_ical(), listed

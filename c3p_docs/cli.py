@@ -505,6 +505,7 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
 @handled
 def calendar(project: ProjectArg,
              out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics"),
+             lang: Annotated[Lang, typer.Option(help="Language of the event titles.")] = Lang.ja,
              output_format: FormatOption = OutputFormat.text) -> None:
     """Every deadline of the project as iCalendar: monthly reports, report sessions, surveys and their
     advance plans, the seminar, contract end, deliverables. Re-importing updates instead of duplicating."""
@@ -514,13 +515,13 @@ def calendar(project: ProjectArg,
     from c3p_docs.project import load_project
 
     loaded = load_project(project)
-    data, events = project_calendar(loaded.project, loaded.rules)
+    data, events = project_calendar(loaded.project, loaded.rules, lang.value)
     changed = not (out.exists() and out.read_bytes() == data)
     if changed:
         write_atomic(out, data)
     summary = f"wrote {out}: {len(events)} events." if changed else f"{out}: unchanged ({len(events)} events)."
     print_findings([], output_format.value, summary=summary,
-                   extra={"out": str(out), "changed": changed, "events": events})
+                   extra={"out": str(out), "lang": lang.value, "changed": changed, "events": events})
 
 
 @app.command()

@@ -158,7 +158,8 @@ def test_subject_make_and_calendar_speak_json(tmp_path):
     assert first.returncode == 0, first.stderr
     payload = json.loads(first.stdout)
     assert payload["ok"] is True and payload["changed"] is True and payload["out"] == str(target)
-    survey = next(e for e in payload["events"] if e["summary"]["ja"] == "第1回現地調査（工場省エネ診断）")
+    assert payload["lang"] == "ja"
+    survey = next(e for e in payload["events"] if e["summary"] == "第1回現地調査（工場省エネ診断）")
     assert (survey["start"], survey["end"]) == ("2026-07-13", "2026-07-17")
     assert survey["uid"] in target.read_text(encoding="utf-8")
     again = json.loads(run_cli("calendar", FY2026, "-o", target, "--format", "json").stdout)

@@ -328,8 +328,8 @@ def test_reminders_and_calendar_events_count_as_done_once_sent():
     assert found == {("advance-plan-missing", "2026-08-27"), ("survey-report-missing", "2026-08-19")}
     survey.plan_submitted, done.report_submitted = dt.date(2026, 8, 20), True
     assert reminders(project, rules, "2026-08") == []
-    summaries = [e.summary_en for e in project_events(project, rules) if e.key.endswith(("+plan", "+report"))]
-    assert "Advance plan sent: field_survey" in summaries and "Summary report sent: invitation" in summaries
+    summaries = [e.summary for e in project_events(project, rules, "en") if e.key.endswith(("+plan", "+report"))]
+    assert "Advance plan sent: Field survey" in summaries and "Summary report sent: Invitation to Japan" in summaries
 
 
 def test_lists_are_cut_into_slides_that_fit_and_a_heading_never_ends_one():

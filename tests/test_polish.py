@@ -1,0 +1,63 @@
+"""Leftovers a new user meets: the starter file, certificates by language, the adoption window, one-language
+calendars, and messages that say where and what to do."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import FY2024, FY2026, MINIMAL, ROOT, SAMPLES, assert_no_traceback, run_cli, write_project
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
+
+
+def _loaded(text: str, tmp_path, name: str = "project.yaml"):
+    from c3p_docs.project import load_project
+
+    return load_project(write_project(tmp_path, text, name))
+
+
+# calendar: one language per file, every word from that language's strings.yaml
+
+def test_calendar_speaks_one_language(tmp_path):
+    from icalendar import Calendar
+
+    from c3p_docs.calendar_ics import project_calendar
+
+    # No report sessions or seminar planned: the calendar shows the call's windows; an untitled survey.
+    loaded = _loaded(MINIMAL + "activities:\n  - {kind: field_survey, date: 2026-09-10}\n", tmp_path)
+    for lang in ("ja", "en"):
+        data, events = project_calendar(loaded.project, loaded.rules, lang)
+        calendar = Calendar.from_ical(data)
+        texts = [str(calendar["x-wr-calname"])] + [str(e[field]) for e in calendar.walk("VEVENT")
+                                                   for field in ("summary", "description")]
+        assert [e["summary"] for e in events] == [str(e["summary"]) for e in calendar.walk("VEVENT")]
+        if lang == "en":
+            assert not [t for t in texts if JAPANESE.search(t)]
+            assert "Field survey" in texts and "Interim report session (expected window)" in texts
+        else:
+            english = [t for t in texts if re.search(r"[a-z]{3,}", t.replace("fy2026-1", ""))]
+            assert not english
+            assert "現地調査" in texts and "中間報告会（時期の目安）" in texts and "契約期間終了" in texts
+    # The same deadlines keep their UIDs in either language (re-importing updates, never duplicates).
+    assert [e["uid"] for e in project_calendar(loaded.project, loaded.rules, "ja")[1]] == \
+        [e["uid"] for e in project_calendar(loaded.project, loaded.rules, "en")[1]]
+
+
+def test_calendar_lang_is_a_choice(tmp_path):
+    english = run_cli("calendar", FY2026, "-o", tmp_path / "en.ics", "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert "SUMMARY:Contract ends" in (tmp_path / "en.ics").read_text(encoding="utf-8")
+    refused = run_cli("calendar", FY2026, "-o", tmp_path / "de.ics", "--lang", "de")
+    assert refused.returncode == 2 and "'ja', 'en'" in refused.stderr and not (tmp_path / "de.ics").exists()
+
+
+# validate under -W error::DeprecationWarning (pydantic deprecations our code triggers)
+
+def test_validate_triggers_no_deprecation_warnings():
+    for sample in (FY2026, FY2024, SAMPLES / "draft-bare.yaml"):
+        result = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "c3p_docs", "validate",
+                                 str(sample)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert_no_traceback(result)
+        assert result.returncode == 0 and "Deprecat" not in result.stderr, result.stderr
