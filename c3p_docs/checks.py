@@ -348,14 +348,28 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
 
 
 def check_adoptions(loaded: LoadedProject) -> list[Finding]:
-    """A list of adoptions and a bare count that disagree: which one is right?"""
-    jcm = loaded.project.jcm
+    """A list of adoptions and a bare count that disagree, and adoptions outside the call's window."""
+    jcm, rules = loaded.project.jcm, loaded.rules
+    findings = []
     if jcm.adoptions and jcm.adoptions_last_3_years is not None and len(jcm.adoptions) != jcm.adoptions_last_3_years:
-        return [loaded.source.finding(
+        findings.append(loaded.source.finding(
             "adoptions-disagree", "warning", ("jcm", "adoptions_last_3_years"),
             f"says {jcm.adoptions_last_3_years} but jcm.adoptions lists {len(jcm.adoptions)}; the documents and the "
-            "score use the list. Correct the count or drop it.")]
-    return []
+            "score use the list. Correct the count or drop it."))
+    for item in rules.scoring:
+        window = item.window(rules.fiscal_year) if item.metric == "jcm_adoptions" else None
+        if window is None or item.window_years is None:
+            continue
+        for index, adoption in enumerate(jcm.adoptions):
+            if adoption.fiscal_year not in window:
+                years = item.window_years.value
+                findings.append(loaded.source.finding(
+                    "adoption-outside-window", "warning", ("jcm", "adoptions", index, "fiscal_year"),
+                    f"fiscal {adoption.fiscal_year} is outside the call's {years}-year window, read as "
+                    f"FY{window[0]}–FY{window[-1]} ({rules.id} · {item.window_years.cited()}): `score` does not count "
+                    f"it, but the documents still list it among the last {years} years' adoptions. Remove it, or "
+                    "correct the year."))
+    return findings
 
 
 CHECKS = (check_completeness, check_translations, check_budget, check_period, check_activities,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, ScoreItem
-from c3p_docs.eras import format_number, format_yen
+from c3p_docs.eras import fiscal_year_label, format_number, format_yen
 from c3p_docs.model import Project
 from c3p_docs.strings import phrase, strings
 
@@ -40,7 +40,17 @@ def cost_effectiveness(project: Project, lang: str = "en") -> tuple[float | None
                          subsidy=format_yen(subsidy, lang), lifetime=format_number(lifetime, lang, 1), count=len(usable))
 
 
-def _metric(project: Project, metric: str, lang: str) -> tuple[float | None, str]:
+def adoptions_counted(project: Project, window: range | None) -> tuple[int | None, int]:
+    """(adoptions that count, listed ones outside the window): a list, even an empty one, is the data; else the
+    bare count, which is taken as already inside the window."""
+    jcm = project.jcm
+    if jcm.adoptions or "adoptions" in jcm.model_fields_set:
+        inside = [a for a in jcm.adoptions if window is None or a.fiscal_year in window]
+        return len(inside), len(jcm.adoptions) - len(inside)
+    return jcm.adoptions_last_3_years, 0
+
+
+def _metric(project: Project, metric: str, lang: str, window: range | None = None) -> tuple[float | None, str]:
     if metric == "cost_effectiveness":
         return cost_effectiveness(project, lang)
     if metric == "annual_reduction":
@@ -55,15 +65,20 @@ def _metric(project: Project, metric: str, lang: str) -> tuple[float | None, str
             return None, phrase(lang, "basis", "needs_assignments")
         return count, phrase(lang, "basis", "other_assignments", count=count)
     if metric == "jcm_adoptions":
-        count = len(project.jcm.adoptions) if project.jcm.adoptions else project.jcm.adoptions_last_3_years
+        count, outside = adoptions_counted(project, window)
         if count is None:
             return None, phrase(lang, "basis", "needs_adoptions")
-        return count, phrase(lang, "basis", "jcm_adoptions", count=count)
+        basis = phrase(lang, "basis", "jcm_adoptions", count=count)
+        if outside and window is not None:
+            basis += phrase(lang, "basis", "adoptions_outside", count=outside, first=fiscal_year_label(window[0], lang),
+                            last=fiscal_year_label(window[-1], lang))
+        return count, basis
     raise ValueError(f"unknown metric {metric!r} in the call profile")
 
 
-def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
-    """One item's points with the basis in `lang` (the words are strings.yaml `basis`)."""
+def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year: int | None = None) -> Score:
+    """One item's points with the basis in `lang` (the words are strings.yaml `basis`); `fiscal_year` is the
+    call's, for items that count only recent years (`window_years`)."""
     status = project.project.status or "new"
     maximum = item.max_for(status)
     name = item.name.get(lang) or item.name.ja or item.id
@@ -75,7 +90,8 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
     if item.method == "judgement":
         return Score(item.id, name, None, maximum, phrase(lang, "basis", "judged") + no_points, judged=True)
     if item.method == "brackets":
-        value, basis = _metric(project, item.metric or "", lang)
+        window = item.window(fiscal_year) if fiscal_year is not None else None
+        value, basis = _metric(project, item.metric or "", lang, window)
         if value is None:
             return Score(item.id, name, None, maximum, basis)
         points = next((b.points for b in item.brackets if b.matches(value)), item.otherwise)
@@ -124,7 +140,7 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en") -> Score:
 
 
 def score_project(project: Project, rules: CallRules, lang: str = "en") -> list[Score]:
-    return [score_item(item, project, lang) for item in rules.scoring]
+    return [score_item(item, project, lang, rules.fiscal_year) for item in rules.scoring]
 
 
 def score_totals(scores: list[Score], rules: CallRules, project: Project) -> dict:

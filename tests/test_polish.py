@@ -61,3 +61,48 @@ def test_validate_triggers_no_deprecation_warnings():
                                  str(sample)], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert_no_traceback(result)
         assert result.returncode == 0 and "Deprecat" not in result.stderr, result.stderr
+
+
+# jcm.adoptions: only the call's window of years counts (profile data: window_years)
+
+ADOPTIONS_FY2024 = MINIMAL.replace("fy2026-1", "fy2024-2").replace("Vietnam", "Indonesia") + """\
+jcm:
+  adoptions:
+    - {fiscal_year: 2019, title: {ja: 古い案件, en: An old project}}
+    - {fiscal_year: 2021, title: {ja: 3年前の案件, en: A project three years back}}
+    - {fiscal_year: 2025, title: {ja: 未来の案件, en: A future project}}
+"""
+
+
+def test_adoptions_outside_the_window_are_flagged_and_not_counted(tmp_path):
+    from c3p_docs.checks import validate_project
+    from c3p_docs.scoring import score_project
+
+    loaded = _loaded(ADOPTIONS_FY2024, tmp_path)
+    outside = [f for f in validate_project(loaded) if f.code == "adoption-outside-window"]
+    assert [(f.path, f.line) for f in outside] == [("jcm.adoptions[0].fiscal_year", 13),
+                                                   ("jcm.adoptions[2].fiscal_year", 15)]
+    assert all("FY2021–FY2024" in f.message and "Remove it, or correct the year" in f.message for f in outside)
+    item = next(s for s in score_project(loaded.project, loaded.rules) if s.id == "jcm_adoptions")
+    assert item.points == 5 and "2 outside FY2021–FY2024 not counted" in item.basis  # 1 counts, not 3 (10 points)
+    japanese = next(s for s in score_project(loaded.project, loaded.rules, "ja") if s.id == "jcm_adoptions")
+    assert "令和3年度～令和6年度" in japanese.basis and "FY" not in japanese.basis
+
+
+def test_the_window_is_the_profiles_data(tmp_path):
+    from c3p_docs.scoring import score_project
+
+    loaded = _loaded(ADOPTIONS_FY2024, tmp_path)
+    item = next(i for i in loaded.rules.scoring if i.metric == "jcm_adoptions")
+    assert item.window_years is not None and item.window_years.value == 3 and item.window_years.source == "§6 3"
+    wider = item.model_copy(update={"window_years": item.window_years.model_copy(update={"value": 5})})
+    rules = loaded.rules.model_copy(update={"scoring": [wider if i is item else i for i in loaded.rules.scoring]})
+    assert next(s for s in score_project(loaded.project, rules) if s.id == "jcm_adoptions").points == 10
+
+
+def test_an_empty_adoptions_list_means_none(tmp_path):
+    from c3p_docs.scoring import score_project
+
+    loaded = _loaded(ADOPTIONS_FY2024.split("jcm:")[0] + "jcm:\n  adoptions: []\n", tmp_path)
+    item = next(s for s in score_project(loaded.project, loaded.rules) if s.id == "jcm_adoptions")
+    assert item.points == 0 and item.basis.startswith("0 JCM adoption")

@@ -162,6 +162,8 @@ class ScoreItem(_Data):
     """What the reviewers look for: the summary document's guidance for this item."""
     facts: list[FactBlock] = Field(default_factory=list)
     """Project data the summary shows under this criterion; a block belongs to one criterion only."""
+    window_years: Sourced[int] | None = None
+    """For `jcm_adoptions`: only adoptions from this many fiscal years before the call's fiscal year up to it count."""
     source: str
     """Section of the call."""
     assumed: bool = False
@@ -173,6 +175,12 @@ class ScoreItem(_Data):
     def judged(self) -> bool:
         """True where the reviewers score the item (and the applicant's narrative is what they read)."""
         return self.method == "judgement"
+
+    def window(self, fiscal_year: int) -> range | None:
+        """The fiscal years whose adoptions count, e.g. 2021–2024 for a 3-year window in fiscal 2024."""
+        if self.window_years is None:
+            return None
+        return range(fiscal_year - self.window_years.value, fiscal_year + 1)
 
     def max_for(self, status: str | None) -> int | None:
         if isinstance(self.max, dict):

@@ -33,7 +33,7 @@ from c3p_docs.model import (
     ProjectManager,
     Qualification,
 )
-from c3p_docs.scoring import cost_effectiveness
+from c3p_docs.scoring import adoptions_counted, cost_effectiveness
 from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
 
@@ -189,7 +189,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "projects": projects, "total_reduction": total_reduction, "total_reduction_t": total_reduction,
         "cost_effectiveness": _number(ce_value, lang, 1) if ce_value is not None else None,
         "adoptions": data_view(adoptions, lang),
-        "adoptions_last_3_years": len(adoptions) if adoptions else project.jcm.adoptions_last_3_years,
+        "adoptions_last_3_years": adoptions_counted(project, None)[0],  # as listed; validate warns about old ones
     }
     for adoption, view in zip(adoptions, jcm["adoptions"]):
         view["fiscal_year_label"] = fiscal_year_label(adoption.fiscal_year, lang)
