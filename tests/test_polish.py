@@ -106,3 +106,36 @@ def test_an_empty_adoptions_list_means_none(tmp_path):
     loaded = _loaded(ADOPTIONS_FY2024.split("jcm:")[0] + "jcm:\n  adoptions: []\n", tmp_path)
     item = next(s for s in score_project(loaded.project, loaded.rules) if s.id == "jcm_adoptions")
     assert item.points == 0 and item.basis.startswith("0 JCM adoption")
+
+
+# applicant.certifications.environmental: a name per language, like every other name
+
+CERTIFIED = MINIMAL + """\
+  certifications:
+    environmental: [ISO14001, {ja: エコアクション21, en: Eco-Action 21}, {ja: KES環境マネジメント}, エコステージ]
+"""
+
+
+def test_certificate_names_print_in_the_documents_language(tmp_path):
+    from c3p_docs.checks import validate_project
+    from c3p_docs.documents.context import build_context, placeholder_filter
+    from c3p_docs.jinja_env import environment
+    from c3p_docs.scoring import score_project
+
+    loaded = _loaded(CERTIFIED, tmp_path)
+    warned = {f.path: f for f in validate_project(loaded) if f.code == "missing-translation"}
+    assert set(warned) == {"applicant.certifications.environmental[2]", "applicant.certifications.environmental[3]"}
+    assert warned["applicant.certifications.environmental[3]"].line == 12 and "{ja: …, en: …}" in \
+        warned["applicant.certifications.environmental[3]"].message
+    for lang, shown, hidden in (("en", "Eco-Action 21", "エコアクション21"), ("ja", "エコアクション21", "Eco-Action")):
+        context = build_context(loaded.project, loaded.rules, lang)
+        env = environment(lang)
+        env.filters["ph"] = placeholder_filter(lang)
+        summary = env.get_template("summary.xml.j2").render(**context)
+        assert shown in summary and hidden not in summary
+        # Tagged forms see the same names, and both languages on request.
+        form = env.from_string("{{ applicant.certifications.environmental | join('/') }}|"
+                               "{{ applicant.certifications.environmental[1].ja }}").render(**context)
+        assert form.split("|")[0].split("/")[1] == shown and form.endswith("|エコアクション21")
+        score = next(s for s in score_project(loaded.project, loaded.rules, lang) if s.id == "environmental_certification")
+        assert score.points == 5 and shown in score.basis and hidden not in score.basis
