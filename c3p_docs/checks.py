@@ -9,12 +9,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from c3p_docs.attachments import attachment_statuses
+from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
 from c3p_docs.budget import compute_budget
+from c3p_docs.calls import Condition, resolve
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Finding
+from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
 
@@ -44,13 +46,30 @@ def _sourced(rule) -> str:
     return rule.cited()
 
 
+def where_to_add(loaded: LoadedProject, path: tuple, value: str = "…") -> str | None:
+    """How to add a field the file lacks: `add `grade: …` under `applicant.qualification:``; None when it is there."""
+    positions = loaded.source.positions
+    if path in positions:
+        return None
+    cut = len(path)
+    while cut and path[:cut] not in positions:
+        cut -= 1
+    snippet = value
+    for key in reversed(path[cut + 1:]):
+        snippet = f"{{{key}: {snippet}}}"
+    where = f"under `{format_path(path[:cut])}:`" if cut else "at the top level"
+    return f"add `{path[cut]}: {snippet}` {where}"
+
+
 def check_completeness(loaded: LoadedProject) -> list[Finding]:
     findings = []
     for path in COMPLETE_APPLICATION_FIELDS:
         value = _get(loaded.project, path)
         if value is None or value == [] or value == "":
+            add = where_to_add(loaded, path)
+            todo = f"missing: {add}" if add else "is empty: fill it in"
             findings.append(loaded.source.finding(
-                "incomplete", "warning", path, "not filled in yet; documents show a placeholder. A complete "
+                "incomplete", "warning", path, f"{todo}. Documents show a placeholder until then; a complete "
                 "application needs it."))
     return findings
 
@@ -107,15 +126,31 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]*[a-z]{3,}")
 """Three lower-case letters in a row: English words, not an acronym, code or unit (ISO14001, MW)."""
 
 
+ENGLISH_DOCUMENT_FIELDS = {"project_idea_note": "pin"}
+"""Fields only one generated document prints, by its kind: when the call asks for it in English only
+(R6-2 ⑫), they need no Japanese."""
+
+
+def english_only_fields(loaded: LoadedProject) -> dict[str, str]:
+    """Top-level field → the English-only document it goes into (`⑫ Project Idea Note for the Study …`)."""
+    found = {}
+    for kind, field in ENGLISH_DOCUMENT_FIELDS.items():
+        rule = loaded.rules.attachment_for_kind(kind)
+        if rule is not None and rule.languages == ["en"]:
+            found[field] = f"{rule.label} {rule.name.en}"
+    return found
+
+
 def check_plain_texts(loaded: LoadedProject) -> list[Finding]:
     """A plain string in a field that takes `{ja, en}` shows as given in the other language's documents."""
     findings = []
+    english_only = english_only_fields(loaded)
     for path, text in _plain_texts(loaded.project, ()):
         if JAPANESE_CHARACTERS.search(text):
             findings.append(loaded.source.finding(
                 "missing-translation", "warning", path, f"{text!r} is Japanese only; the English documents show it "
                 "as it is. Give it as {ja: …, en: …}."))
-        elif ENGLISH_WORD.search(text):
+        elif ENGLISH_WORD.search(text) and path[0] not in english_only:
             findings.append(loaded.source.finding(
                 "missing-translation", "warning", path, f"{text!r} is English only; the Japanese documents show it "
                 "as it is. Give it as {ja: …, en: …}."))
@@ -124,7 +159,16 @@ def check_plain_texts(loaded: LoadedProject) -> list[Finding]:
 
 def check_translations(loaded: LoadedProject) -> list[Finding]:
     findings = check_plain_texts(loaded)
+    english_only = english_only_fields(loaded)
     for path, text in _bilingual_fields(loaded.project, ()):
+        if path[0] == "narrative" and not text.ja and not text.en:
+            continue  # check_narrative names the criterion and its points
+        if path[0] in english_only:
+            if not text.en:
+                findings.append(loaded.source.finding(
+                    "incomplete" if not text.ja else "missing-translation", "warning", path,
+                    f"has no English: write `en:`; {english_only[path[0]]} is in English only."))
+            continue
         if isinstance(text, BilingualList):
             if text.ja and text.en and len(text.ja) != len(text.en):
                 findings.append(loaded.source.finding(
@@ -140,7 +184,8 @@ def check_translations(loaded: LoadedProject) -> list[Finding]:
             findings.append(loaded.source.finding("missing-translation", "warning", path,
                                                   "has English but no Japanese (`ja:`); the Japanese documents need it."))
         elif not text.ja and not text.en:
-            findings.append(loaded.source.finding("incomplete", "warning", path, "is empty in both languages."))
+            findings.append(loaded.source.finding("incomplete", "warning", path, "is empty in both languages: write "
+                                                  "`ja:` and `en:`, or delete the line if it does not apply."))
     return findings
 
 
@@ -172,7 +217,8 @@ def check_budget(loaded: LoadedProject) -> list[Finding]:
             "outsourcing-over-share", "warning", ("budget", "items"),
             f"outsourcing {outsourcing:,} JPY is more than {money.outsourcing_max_share.value:g} of "
             f"{' + '.join(money.outsourcing_base.value)} ({summary.outsourcing_base:,} JPY) "
-            f"({rules.id} · {_sourced(money.outsourcing_base)}); the call allows this only with reason."))
+            f"({rules.id} · {_sourced(money.outsourcing_base)}): reduce it, or give the reason in the application; "
+            "the call allows more only with one."))
     threshold = money.equipment_threshold_jpy.value
     for index, item in enumerate(project.budget.items):
         path = ("budget", "items", index)
@@ -180,15 +226,17 @@ def check_budget(loaded: LoadedProject) -> list[Finding]:
             findings.append(source.finding(
                 "equipment-threshold", "warning", path + ("category",),
                 f"unit cost {item.unit_cost_jpy:,} JPY is below the equipment threshold {threshold:,} JPY "
-                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}); it is a consumable."))
+                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}): it is a consumable; use category: "
+                "consumables."))
         if item.category == "consumables" and item.unit_cost_jpy >= threshold:
             findings.append(source.finding(
                 "equipment-threshold", "warning", path + ("category",),
                 f"unit cost {item.unit_cost_jpy:,} JPY reaches the equipment threshold {threshold:,} JPY "
-                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}); it is equipment unless it wears out "
-                "within about 2 years."))
+                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}): use category: equipment, unless it wears "
+                "out within about 2 years."))
         if item.amount == 0:
-            findings.append(source.finding("zero-amount", "warning", path, "amounts to 0 JPY."))
+            findings.append(source.finding("zero-amount", "warning", path, "amounts to 0 JPY: give unit_cost_jpy and "
+                                           "quantity, or remove the line."))
     return findings
 
 
@@ -208,18 +256,19 @@ def check_period(loaded: LoadedProject) -> list[Finding]:
             findings.append(source.finding(
                 "period-too-long", "error", ("project", "period"),
                 f"{years:.1f} years exceeds {limits.max_years_per_phase.value} years a phase "
-                f"({limits.max_years_per_phase.source}) for phase {phases}."))
+                f"({limits.max_years_per_phase.source}) for phase {phases}: move `end` earlier."))
         pair = limits.max_years_per_city_pair
         if pair is not None and years > pair.value + 0.01:
             findings.append(source.finding(
                 "period-too-long", "error", ("project", "period"),
                 f"{years:.1f} years exceeds {pair.value} years for one Japanese city–partner city pair "
-                f"({pair.source})."))
+                f"({pair.source}): move `end` earlier."))
         for index, activity in enumerate(project.activities):
             if activity.status != "cancelled" and not (info.period.start.replace(day=1) <= activity.first_day <= info.period.end):
                 findings.append(source.finding("activity-outside-period", "warning", ("activities", index),
                                                f"{activity.month_key} is outside the project period "
-                                               f"{info.period.start} – {info.period.end}."))
+                                               f"{info.period.start} – {info.period.end}: correct its month or "
+                                               "the period, or set status: cancelled."))
     return findings
 
 
@@ -235,13 +284,19 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
         if have < rule.min_per_year:
             findings.append(source.finding(
                 "activities-short", "warning", ("activities",),
-                f"{have} of about {rule.min_per_year} {rule.name.en} planned in fiscal {rules.fiscal_year} "
-                f"({start} – {end}) ({rule.source}); add them with kind {' / '.join(rule.kinds)}."))
+                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the {rule.name.en} the call expects "
+                f"({rule.source}); add {rule.min_per_year - have} more with kind: {_either(rule.kinds)}."))
     for index, activity in enumerate(project.activities):
         if activity.status == "done" and activity.first_day > _today():
             findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
-                                           f"marked done but {activity.month_key} is in the future."))
+                                           f"marked done but {activity.month_key} is in the future: set status: "
+                                           "planned, or correct its month or date."))
     return findings
+
+
+def _either(words: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def _today():
@@ -268,7 +323,8 @@ def check_country(loaded: LoadedProject) -> list[Finding]:
                                f"({rules.candidate_countries.source}).")]
     return [source.finding("non-priority-country", "warning", path,
                            f"{country} is not a JCM partner or candidate country of {rules.id} "
-                           f"({rules.priority_countries.source}); reviewers assess its potential to become a partner.")]
+                           f"({rules.priority_countries.source}); reviewers assess its potential to become a partner, "
+                           "so make the case for it in your narrative.")]
 
 
 def check_eligibility(loaded: LoadedProject) -> list[Finding]:
@@ -276,13 +332,15 @@ def check_eligibility(loaded: LoadedProject) -> list[Finding]:
     findings = []
     if project.agreement and project.agreement.kind == "intended":
         findings.append(source.finding("agreement-intended", "info", ("agreement", "kind"),
-                                       "no agreement yet: the application must state the intention to conclude one."))
+                                       "no agreement yet: state in the application that the cities intend to "
+                                       "conclude one."))
     if project.project.status == "ongoing" and not project.project.year:
         findings.append(source.finding("incomplete", "warning", ("project", "year"),
                                        "an ongoing project needs its year within the phase."))
     if project.project.status == "new" and (project.project.year or 1) > 1:
         findings.append(source.finding("status-year", "warning", ("project", "status"),
-                                       f"status new but year {project.project.year}; a continuing project is `ongoing`."))
+                                       f"status new but year {project.project.year}: a continuing project is "
+                                       "`ongoing`; change the status, or set year: 1."))
     for kind, form in project.forms.items():
         target = loaded.path.parent / form
         if not target.is_file():
@@ -291,21 +349,38 @@ def check_eligibility(loaded: LoadedProject) -> list[Finding]:
         elif target.suffix.lower() not in (".docx", ".pptx"):
             findings.append(source.finding("form-missing", "error", ("forms", kind),
                                            f"{target}: forms must be .docx or .pptx."))
-    for index, extra in enumerate(project.attachments.extra):
-        if not extra.name.ja and not extra.name.en:
-            findings.append(source.finding("incomplete", "warning", ("attachments", "extra", index, "name"), "empty name."))
     return findings
 
 
+def _condition_path(condition: Condition, project: Project) -> tuple:
+    """The project field that makes a conditional attachment required, for the finding's line."""
+    fields = [condition.field_nonempty, condition.field_true,
+              *[key for key in condition.any_field_true or [] if resolve(project, key)]]
+    given = next((field for field in fields if field), None)
+    if given:
+        return tuple(given.split("."))
+    if condition.country_in is not None:
+        return ("partner_city", "country")
+    if condition.status_in is not None:
+        return ("project", "status")
+    return ("joint_implementers",)
+
+
 def check_attachments(loaded: LoadedProject) -> list[Finding]:
-    """Tell the applicant which conditional attachments the project makes required."""
+    """Tell the applicant which conditional attachments the project makes required, and who provides them."""
     findings = []
     for status in attachment_statuses(loaded.rules, loaded.project):
-        if status.reason_code == "condition_met":
-            findings.append(Finding("attachment-required", "info",
-                                    f"{status.rule.name.ja} is required for this project "
-                                    f"({status.rule.source}).", file=str(loaded.path),
-                                    attachment=status.rule.label))
+        rule = status.rule
+        if status.reason_code != "condition_met" or rule.when is None:
+            continue
+        if rule.kind:
+            todo = "`c3p-docs build` makes it from the project file."
+        else:
+            example = attachment_file_name(rule, None, EXTENSIONS[rule.formats[0]])
+            todo = f"Supply it yourself: put it in the submission folder as {example} (the name starts with {rule.label})."
+        findings.append(loaded.source.finding(
+            "attachment-required", "info", _condition_path(rule.when, loaded.project),
+            f"makes {rule.label} {rule.name.en} required ({rule.source}). {todo}", attachment=rule.label))
     return findings
 
 
@@ -327,15 +402,18 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
         elif not item.scored_for(status):
             findings.append(source.finding("narrative-not-scored", "warning", path,
                                            f"{item.name.en} is not scored for {status} projects ({item.source}); "
-                                           "the summary leaves it out."))
+                                           "the summary leaves it out. Remove it, or correct project.status."))
     for item in rules.scoring:
-        if item.judged and item.scored_for(status) and item.id not in project.narrative:
+        text = project.narrative.get(item.id)
+        if item.judged and item.scored_for(status) and not (text and (text.ja or text.en)):
             maximum = item.max_for(status)
             points = f", {maximum} points" if maximum else ""
+            add = where_to_add(loaded, ("narrative", item.id), "{ja: …, en: …}")
+            write = f"To write it, {add}" if add else "Write it in `ja:` and `en:`"
             findings.append(source.finding(
                 "missing-narrative", "warning", ("narrative", item.id),
                 f"no text yet for {item.name.en!r} (reviewers judge it{points}); the summary shows it as not "
-                f"filled in. `c3p-docs calls {project.call} --criteria` says what reviewers look for."))
+                f"filled in. {write}; `c3p-docs calls {project.call} --criteria` says what reviewers look for."))
     seen: dict[tuple[str | None, str | None], str] = {}
     for key, text in project.narrative.items():
         signature = (text.ja, text.en)

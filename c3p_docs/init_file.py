@@ -13,6 +13,7 @@ from c3p_docs.jinja_env import template_dir
 from c3p_docs.loading import safe_load
 from c3p_docs.model import Project
 from c3p_docs.project import _inner_model
+from c3p_docs.strings import phrase, strings
 
 STARTER = Path(__file__).parent / "data" / "starter.yaml"
 
@@ -37,17 +38,28 @@ def field_descriptions(lang: str) -> dict[str, str]:
     return descriptions
 
 
+class Commented:
+    """A starter value written as a comment: a key the user may add (a criterion not scored for new projects)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
 def _scalar(value) -> str:
     """One value in YAML flow style on one line (`...` is the end-of-document marker a bare scalar gets)."""
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10_000)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
-def _emit(data: dict, prefix: str, indent: int, descriptions: dict[str, str], lines: list[str]) -> None:
+def _emit(data: dict, prefix: str, indent: int, descriptions: dict[str, str], examples: dict, lines: list[str]) -> None:
+    """YAML lines with comments; an empty list with an example gets that example as a commented entry below it."""
     pad = "  " * indent
     for key, value in data.items():
         path = f"{prefix}{key}"
         comment = descriptions.get(path, "")
+        if isinstance(value, Commented):
+            lines.append(f"{pad}# {key}: {_scalar(value.value)}" + (f"  # {comment}" if comment else ""))
+            continue
         flat = not isinstance(value, dict) or set(value) <= {"ja", "en"} or path.endswith("period")
         if comment and not flat:
             lines.append(f"{pad}# {comment}")
@@ -57,13 +69,42 @@ def _emit(data: dict, prefix: str, indent: int, descriptions: dict[str, str], li
         elif flat:
             text = f"{pad}{key}: {_scalar(value)}"
             lines.append(f"{text}  # {comment}" if comment else text)
+            if value == [] and path in examples:
+                lines.append(f"{pad}#  - {_scalar(examples[path])}")
         elif isinstance(value, dict):
             lines.append(f"{pad}{key}:")
-            _emit(value, path + ".", indent + 1, descriptions, lines)
+            _emit(value, path + ".", indent + 1, descriptions, examples, lines)
+
+
+def _shift_years(value, shift: int):
+    """The starter's FY2026 fiscal years moved to the call's."""
+    if isinstance(value, dict):
+        return {k: v + shift if k == "fiscal_year" else _shift_years(v, shift) for k, v in value.items()}
+    return value
+
+
+def _narrative(rules: CallRules, status: str, lang: str, descriptions: dict[str, str]) -> dict:
+    """One empty text per criterion the reviewers judge, its comment saying what they look for; a criterion not
+    scored for the starter's status is written commented out, for when the status changes."""
+    words = strings(lang)
+    narrative: dict = {}
+    for item in rules.scoring:
+        if not item.judged:
+            continue
+        name = item.name.get(lang) or item.name.en or item.id
+        if not item.scored_for(status):
+            name += words["summary"]["paren"].format(
+                x=phrase(lang, "basis", "not_scored", status=words["status"][status]))
+        looks_for = item.criterion.get(lang) if item.criterion else None
+        descriptions[f"narrative.{item.id}"] = f"{name} — {looks_for}" if looks_for else name
+        empty = {"ja": "", "en": ""}
+        narrative[item.id] = empty if item.scored_for(status) else Commented(empty)
+    return narrative
 
 
 def starter_yaml(rules: CallRules, call: str, lang: str) -> str:
     data = safe_load(STARTER.read_text(encoding="utf-8"))
+    examples = data.pop("examples")
     data["call"] = call
     start = dt.date(rules.fiscal_year, 4, 1)
     data["project"]["period"] = {"start": start, "end": dt.date(rules.fiscal_year + 3, 3, 31)}
@@ -71,12 +112,15 @@ def starter_yaml(rules: CallRules, call: str, lang: str) -> str:
     for activity in data["activities"]:
         year, month = map(int, activity["month"].split("-"))
         activity["month"] = f"{year + shift}-{month:02d}"
+    examples = {path: _shift_years(example, shift) for path, example in examples.items()}
     descriptions = field_descriptions(lang)
-    header = [f"# c3p-docs project — {rules.name.get(lang)}",
-              "# " + ("必須: call, project.title, japanese_city.name, partner_city.name/country, applicant.name"
-                      if lang == "ja" else
-                      "Required: call, project.title, japanese_city.name, partner_city.name/country, applicant.name"),
+    data["narrative"] = _narrative(rules, data["project"]["status"], lang, descriptions)
+    if rules.attachment_for_kind("project_idea_note") is None:
+        del data["pin"]
+    words = strings(lang)["init"]
+    header = [f"# {words['title'].format(call=rules.name.get(lang) or rules.id)}",
+              f"# {words['required']}", f"# {words['examples']}",
               "# yaml-language-server: $schema=project.schema.json", ""]
     lines: list[str] = []
-    _emit(data, "", 0, descriptions, lines)
+    _emit(data, "", 0, descriptions, examples, lines)
     return "\n".join(header + lines) + "\n"

@@ -277,7 +277,7 @@ class Contact(Strict):
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError(f"{value!r} is not an e-mail address")
+            raise ValueError(f"{value!r} is not an e-mail address; write one address, e.g. name@example.jp")
         return value
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from c3p_docs.calls import CallRules, load_call
 from c3p_docs.errors import C3pError, RulesBroken
@@ -55,12 +57,63 @@ def _inner_model(annotation) -> type[BaseModel] | None:
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-branch tags (`str`, `Bilingual`, `function-after[...]`) from a location."""
     return tuple(part for part in loc if isinstance(part, int) or not (
-        part[:1].isupper() or "[" in part or part in ("str", "int", "float", "bool", "list[str]")))
+        part[:1].isupper() or "[" in part or part in ("str", "int", "float", "bool", "list[str]")
+        or part.startswith("constrained-")))
+
+
+def _figure(value) -> str:
+    return f"{value:,}" if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000 else f"{value:g}"
+
+
+def plain_message(problem: ErrorDetails, loc: tuple, kinds_here: set[str]) -> str:
+    """pydantic's message in the words of a YAML file: what to write instead, then what was given."""
+    kind, ctx, field = problem["type"], problem.get("ctx") or {}, str(loc[-1]) if loc else ""
+    given = problem.get("input")
+    shown = f" (got {given!r})" if isinstance(given, (str, int, float, bool)) and len(repr(given)) < 80 else ""
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+        close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"must be one of {', '.join(allowed)}{shown}{hint}"
+    if kind in LIMITS:
+        return LIMITS[kind].format(*map(_figure, ctx.values())) + shown
+    if kind == "string_pattern_mismatch" and field in PATTERNS:
+        return PATTERNS[field] + shown
+    if {"string_type", "model_type"} <= kinds_here:  # a field that takes text or {ja, en}
+        return "must be text, or {ja: …, en: …} where the languages differ" + shown
+    if kind == "model_type":
+        bilingual = ctx.get("class_name") in ("Bilingual", "Name", "BilingualList")
+        return ("must be written as {ja: …, en: …}" if bilingual else TYPES["dict_type"]) + shown
+    if kind == "value_error":  # our validators' own words, which name the value
+        return problem["msg"].removeprefix("Value error, ")
+    return TYPES.get(kind, problem["msg"]) + shown
+
+
+LIMITS = {"greater_than_equal": "must be {} or more", "less_than_equal": "must be {} or less",
+          "greater_than": "must be more than {}", "less_than": "must be less than {}"}
+PATTERNS = {"month": "must be a month written YYYY-MM, e.g. 2026-07",
+            "id": "must be letters, digits, - _ or . (at most 64, starting with a letter or digit), e.g. survey-1"}
+TYPES = {
+    "int_parsing": "must be a whole number, written without commas, units or decimals (e.g. 1500000)",
+    "int_from_float": "must be a whole number, without decimals",
+    "int_type": "must be a whole number (e.g. 1500000)",
+    "float_parsing": "must be a number (e.g. 0.45)", "float_type": "must be a number (e.g. 0.45)",
+    "bool_parsing": "must be true or false", "bool_type": "must be true or false",
+    "date_parsing": "must be a real date written YYYY-MM-DD (e.g. 2026-04-01)",
+    "date_from_datetime_parsing": "must be a real date written YYYY-MM-DD (e.g. 2026-04-01)",
+    "date_type": "must be a date written YYYY-MM-DD (e.g. 2026-04-01)",
+    "list_type": "must be a list: [a, b], or one `- item` per line below it",
+    "dict_type": "must be a mapping of keys below it (key: value)",
+    "string_type": "must be text",
+}
 
 
 def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    kinds_at: dict[tuple, set[str]] = {}
+    for problem in error.errors():
+        kinds_at.setdefault(_clean_loc(tuple(problem["loc"])), set()).add(problem["type"])
     for problem in error.errors():
         loc = _clean_loc(tuple(problem["loc"]))
         kind = problem["type"]
@@ -77,10 +130,9 @@ def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]
             findings.append(source.finding("missing-field", "error", loc,
                                            "required; add it (run `c3p-docs init` for a commented example)."))
         else:
-            given = problem.get("input")
-            shown = f" (got {given!r})" if isinstance(given, (str, int, float, bool)) and len(repr(given)) < 80 else ""
-            message = problem["msg"].removeprefix("Value error, ")
-            findings.append(source.finding("schema", "error", loc, f"{message}{shown}."))
+            message = plain_message(problem, loc, kinds_at[loc])
+            findings.append(source.finding("schema", "error", loc, message if message.endswith((".", "?")) else
+                                           f"{message}."))
     # A union of str and Bilingual reports both branches; keep one message per location.
     by_loc: dict[tuple, Finding] = {}
     for finding in findings:

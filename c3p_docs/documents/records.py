@@ -211,26 +211,31 @@ def check_generated_sources(loaded) -> list[Finding]:
             continue
         made = f"{rule.label} {rule.name.en} is made from it"
         if kind == "track_record" and not project.history and not project.jcm.adoptions:
-            warn(("history",), f"empty; {made} and shows a placeholder until it is filled in.", rule.label)
+            warn(("history",), f"empty; {made} and shows a placeholder until it is filled in. Add one entry per "
+                 "fiscal year and programme: {fiscal_year, programme, title, planned, results}.", rule.label)
         elif kind == "multi_year_plan":
             if not project.plan:
-                warn(("plan",), f"empty; {made} and shows a placeholder until it is filled in.", rule.label)
+                warn(("plan",), f"empty; {made} and shows a placeholder until it is filled in. Add one entry per "
+                     "fiscal year of the project: {fiscal_year, goals, activities, outputs}.", rule.label)
             last = rules.fiscal_year - 1
             if project.project.status == "ongoing" and not any(
                     h.fiscal_year == last and h.programme == "C3P" and pick_list(h.results, "ja") for h in project.history):
                 warn(("history",), f"no C3P entry with results for fiscal year {last}; {rule.label} of a continuing "
-                     f"project compares last year's plan with its results ({rule.source}).", rule.label)
+                     f"project compares last year's plan with its results ({rule.source}). Add "
+                     f"{{fiscal_year: {last}, programme: C3P, planned: …, results: …}}.", rule.label)
         elif kind == "organisation_overview":
             for index, (position, org) in enumerate(organisations(project)):
                 if org.profile is None:
                     path = ("applicant", "profile") if position == "applicant" else ("joint_implementers", index - 1, "profile")
-                    warn(path, f"missing; {rule.label} {rule.name.en} of {pick(org.name, 'en')} is made "
-                         "from it (established, capital, business, offices, track record).", rule.label)
+                    where = "under `applicant:`" if position == "applicant" else f"to joint_implementers[{index - 1}]"
+                    warn(path, f"missing; {rule.label} {rule.name.en} of {pick(org.name, 'en')} is made from it. Add "
+                         f"`profile: {{established, capital_jpy, business, offices, track_record}}` {where}.", rule.label)
         elif kind == "jcm_adoptions" and status.status == "required" and not project.jcm.adoptions:
             warn(("jcm", "adoptions_last_3_years"), f"a count alone cannot make {rule.label} {rule.name.en}: list the "
                  "adoptions under jcm.adoptions (fiscal_year, title, country), or supply the document yourself.",
                  rule.label)
         elif kind == "project_idea_note" and project.pin is None:
-            warn(("pin",), f"missing; {made} (location, baseline, basis of the estimate, finance, benefits, "
-                 "contacts) and shows placeholders until it is filled in.", rule.label)
+            warn(("pin",), f"missing; {made} and shows placeholders until it is filled in. Add `pin:` at the top "
+                 "level with location, project_type, participants, baseline, reduction_basis, monitoring, finance, "
+                 "benefits, host_policy and contacts (`c3p-docs init` writes them out).", rule.label)
     return findings
