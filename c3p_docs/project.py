@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from c3p_docs.calls import CallRules, load_call
 from c3p_docs.errors import C3pError, RulesBroken
@@ -65,7 +65,7 @@ def _figure(value) -> str:
     return f"{value:,}" if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000 else f"{value:g}"
 
 
-def plain_message(problem: ErrorDetails, loc: tuple, kinds_here: set[str]) -> str:
+def plain_message(problem: Mapping[str, Any], loc: tuple, kinds_here: set[str]) -> str:
     """pydantic's message in the words of a YAML file: what to write instead, then what was given."""
     kind, ctx, field = problem["type"], problem.get("ctx") or {}, str(loc[-1]) if loc else ""
     given = problem.get("input")
