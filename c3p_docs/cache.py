@@ -48,3 +48,16 @@ def cached_json(name: str, key: str, compute: Callable[[], Any]) -> Any:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
     return value
+
+
+def prune(folder: Path, limit: int) -> None:
+    """Keep a cache folder bounded: past `limit` entries, the older half goes (by when it was written)."""
+    try:
+        entries = list(os.scandir(folder))
+        if len(entries) <= limit:
+            return
+        entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+        for entry in entries[:len(entries) - limit // 2]:
+            os.unlink(entry.path)
+    except OSError:  # another run pruned first, or the folder is read-only: nothing is lost either way
+        pass

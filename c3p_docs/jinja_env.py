@@ -38,6 +38,9 @@ def environment(lang: str, override: str | None = None):
     return env
 
 
+CACHED_TEMPLATES = 600
+
+
 @lru_cache(maxsize=1)
 def _bytecode_cache():
     """Compiled templates kept between runs (compiling them all costs ~200 ms per build); None if unusable."""
@@ -67,13 +70,14 @@ def _bytecode_cache():
             except OSError:
                 pass
 
-    from c3p_docs.cache import user_cache_dir
+    from c3p_docs.cache import prune, user_cache_dir
 
     folder = user_cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
+    prune(folder, CACHED_TEMPLATES)  # each --templates folder adds its own entries
     return _BytecodeCache(str(folder))
 
 

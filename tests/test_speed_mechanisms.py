@@ -13,10 +13,9 @@ from conftest import FY2026, run_cli
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
     """Jinja environments built anew, caching compiled templates under tmp_path."""
-    from c3p_docs import jinja_env
+    from c3p_docs import cache, jinja_env
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: tmp_path / "cache" / "c3p-docs")
     for cached in (jinja_env.environment, jinja_env._bytecode_cache):
         cached.cache_clear()
     yield tmp_path
@@ -51,7 +50,7 @@ def test_a_damaged_or_unwritable_cache_is_ignored(fresh_cache, monkeypatch):
     (templates / "t.xml.j2").write_text("<p>{{ value }}</p>", encoding="utf-8")
     _render(templates, "t.xml.j2")
     for entry in (fresh_cache / "cache").rglob("*.cache"):
-        entry.write_bytes(entry.read_bytes()[:40])
+        entry.write_bytes(entry.read_bytes()[:40])  # a truncated entry
     assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;</p>"
     if os.name == "posix" and os.geteuid() != 0:  # root writes anywhere
         for folder in (fresh_cache / "cache").rglob("*"):
@@ -60,9 +59,10 @@ def test_a_damaged_or_unwritable_cache_is_ignored(fresh_cache, monkeypatch):
     (fresh_cache / "cache").chmod(0o700)
     blocked = fresh_cache / "blocked"
     blocked.write_text("a file where the cache folder would go", encoding="utf-8")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    monkeypatch.setenv("LOCALAPPDATA", str(blocked))
+    from c3p_docs import cache
     from c3p_docs.jinja_env import _bytecode_cache
+
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: blocked / "c3p-docs")
 
     _bytecode_cache.cache_clear()
     assert _bytecode_cache() is None
@@ -129,10 +129,9 @@ def test_output_and_exit_codes_survive_the_fast_exit(tmp_path):
 def test_country_names_come_from_babel_through_a_cache_that_cannot_go_wrong(tmp_path, monkeypatch):
     from babel import Locale
 
-    from c3p_docs import countries
+    from c3p_docs import cache, countries
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: tmp_path / "c3p-docs")
     expected = {code: name for code, name in Locale("ja").territories.items() if len(code) == 2 and code.isalpha()}
     # computed, then read back, then after another key's entry and a garbled file took its place
     for damage in (None, None, '{"key": "other babel", "value": {"PH": "wrong"}}', "{garbled"):
@@ -144,3 +143,35 @@ def test_country_names_come_from_babel_through_a_cache_that_cannot_go_wrong(tmp_
         assert countries.territories("ja")["PH"] == "フィリピン"
     assert list(tmp_path.rglob("territories-*.json"))
     countries.territories.cache_clear()
+
+
+def test_the_template_cache_stays_bounded(fresh_cache, monkeypatch):
+    from c3p_docs import jinja_env
+    from c3p_docs.cache import user_cache_dir
+
+    folder = user_cache_dir() / "templates"
+    folder.mkdir(parents=True)
+    for index in range(30):
+        entry = folder / f"__jinja2_{index:040d}.cache"
+        entry.write_bytes(b"old")
+        os.utime(entry, ns=(index * 10**9, index * 10**9))
+    monkeypatch.setattr(jinja_env, "CACHED_TEMPLATES", 20)
+    jinja_env._bytecode_cache.cache_clear()
+    assert jinja_env._bytecode_cache() is not None
+    left = sorted(p.name for p in folder.iterdir())
+    assert len(left) == 10 and left[0] == f"__jinja2_{20:040d}.cache"  # the newest half is kept
+
+
+def test_the_cache_folder_is_where_each_platform_keeps_caches(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from c3p_docs.cache import user_cache_dir
+
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert user_cache_dir() == tmp_path / "Local" / "c3p-docs" / "Cache"
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert user_cache_dir() == tmp_path / "xdg" / "c3p-docs"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")  # the XDG spec: relative paths are invalid
+    assert user_cache_dir() == Path.home() / ".cache" / "c3p-docs"
