@@ -49,8 +49,8 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
 
 
 def _broken_control(path: Path) -> Path:
-    """A table as a careless writer makes it (an empty row, an amount in a column too narrow for it): the
-    checks below must find both, or they prove nothing."""
+    """A table as a careless writer makes it (an empty row, an amount and a word in a column too narrow for
+    them): the checks below must find all three, or they prove nothing."""
     from docx.oxml.ns import qn
     from docx.shared import Mm
 
@@ -58,7 +58,7 @@ def _broken_control(path: Path) -> Path:
     table = document.add_table(rows=3, cols=2)
     table.style = document.styles["Table Grid"]
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "外注費", "150,000,000円"
-    table.rows[2].cells[0].text, table.rows[2].cells[1].text = "合計", "x"
+    table.rows[2].cells[0].text, table.rows[2].cells[1].text = "合計", "Optional"
     table.autofit = False
     for row in table.rows:
         row.cells[0].width, row.cells[1].width = Mm(40), Mm(12)
@@ -90,7 +90,8 @@ def test_the_checks_find_what_they_look_for(rendered):
 
     pdf = rendered["control/broken.docx"]
     assert _PageDrawing(PdfReader(pdf).pages[0]).empty_rows()
-    assert _split_quantities(pdf, Path(str(pdf)).with_suffix(".docx")) == ["150,000,000円"]
+    assert _split_quantities(pdf, pdf.with_suffix(".docx")) == ["150,000,000円"]
+    assert _broken_words(pdf, pdf.with_suffix(".docx")) == ["Optional"]
 
 
 def test_page_counts_and_paper(rendered):
@@ -170,6 +171,20 @@ def test_numbers_and_units_are_never_split_across_lines(rendered):
     for name, pdf in documents(rendered).items():
         if name.endswith(".docx"):
             assert _split_quantities(pdf, pdf.with_suffix(".docx")) == [], name
+
+
+def _broken_words(pdf: Path, source: Path) -> list[str]:
+    """Latin words of four letters or more that the PDF does not show whole on one line."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+    words = set(re.findall(r"[A-Za-z][A-Za-z']{3,}", _document_text(source)))
+    return sorted(w for w in words if not any(w in line for line in lines))
+
+
+def test_latin_words_are_never_broken_inside(rendered):
+    """"Davao Cit/y" and "Require/d" came from columns too narrow for their words."""
+    for name, pdf in documents(rendered).items():
+        if name.endswith(".docx"):
+            assert _broken_words(pdf, pdf.with_suffix(".docx")) == [], name
 
 
 def test_no_heading_is_the_last_line_of_a_page(rendered):
