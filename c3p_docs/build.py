@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +20,12 @@ from c3p_docs.attachments import (
 )
 from c3p_docs.calls import AttachmentRule
 from c3p_docs.documents.context import build_context, document_date, placeholder_filter
-from c3p_docs.documents.markup import render_markup
+from c3p_docs.documents.markup import laid_out, render_markup
 from c3p_docs.documents.records import SHEET_KINDS, can_generate, languages_for
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
 from c3p_docs.jinja_env import environment
-from c3p_docs.output import OutputState, write_atomic
+from c3p_docs.output import OutputState, Written, digest, is_kept_rendition, output_lock, write_atomic
 from c3p_docs.project import LoadedProject
 
 KINDS = ("cover", "application_form", "overview", "summary", "pledge", "track_record", "multi_year_plan",
@@ -242,12 +243,14 @@ class Builder:
             from c3p_docs.documents.word import render_word
 
             metadata = self._metadata(item.kind, item.lang)
-            if item.attachment is not None and item.attachment.max_pages:
-                return self._fitted(item, root, metadata, item.attachment.max_pages, fit_from)
-            return render_word(root, item.lang, metadata, templates=self.templates)
+            with laid_out(f"{item.kind}.xml.j2", self.templates):
+                if item.attachment is not None and item.attachment.max_pages:
+                    return self._fitted(item, root, metadata, item.attachment.max_pages, fit_from)
+                return render_word(root, item.lang, metadata, templates=self.templates)
         from c3p_docs.documents.slides import render_slides
 
-        data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang), self.templates)
+        with laid_out(f"{item.kind}.xml.j2", self.templates):
+            data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang), self.templates)
         for label in report.overflow:
             self.rendering_findings.append(Finding(
                 "text-overflow", "warning", f"{item.kind} ({item.lang}): {label} is too long for its box even at "
@@ -327,21 +330,23 @@ class Builder:
                        f"({rule.source})." + (f" Shorten {longest}." if longest else ""),
                        file=item.relative, attachment=rule.label)
 
-    def write(self, relative: str, data: bytes, item: Planned) -> str:
+    def write(self, relative: str, data: bytes, item: Planned) -> Written:
         """Write unless unchanged; a file a person edited is kept and ours goes beside it."""
         written = self.state.write(relative, data)
         if written.kept:
             self.result.kept.append(str(self.out / written.relative))
+            attached = " The mail drafts attach your file." if written.kept.startswith("submission/") else ""
             self.result.findings.append(Finding(
                 "kept-edited-file", "warning", f"{self.out / written.kept} was changed since c3p-docs wrote it; it "
-                f"is kept and the new rendition is {self.out / written.relative}.", file=str(self.out / written.kept)))
+                f"is kept and the new rendition is {self.out / written.relative}.{attached}",
+                file=str(self.out / written.kept)))
         if written.changed:
             entry = {"kind": item.kind, "lang": item.lang, "path": written.relative}
             if entry not in self.result.written:  # a page-limited document may be written again, smaller
                 self.result.written.append(entry)
         else:
             self.result.unchanged += 1
-        return written.relative
+        return written
 
     def step(self, index: int, total: int, label: str) -> None:
         if self.progress:
@@ -377,11 +382,26 @@ def input_fingerprint(loaded: LoadedProject, *settings, templates: str | None, f
     return digest.hexdigest()
 
 
+def submission_listing(out: Path) -> str:
+    """Names, sizes and times of what OUT/submission holds: a file added by hand means new mail drafts."""
+    folder = out / "submission"
+    if not folder.is_dir():
+        return ""
+    entries = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        status = entry.stat(follow_symlinks=False)
+        entries.append(f"{entry.name}\0{status.st_size}\0{status.st_mtime_ns}")
+    return digest("\n".join(entries).encode("utf-8", "surrogateescape"))
+
+
 def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | None:
-    """The last build's result when its inputs are the same and every file it wrote is intact."""
+    """The last build's result when its inputs are the same, every file it wrote is intact and nobody
+    changed the submission folder."""
     state = OutputState(out)
     manifest_path = out / "manifest.json"
     if state.written.get("#inputs") != fingerprint or not manifest_path.is_file():
+        return None
+    if state.written.get("#submission") != submission_listing(out):
         return None
     outputs = [name for name in state.written if "#" not in name]
     if any(state.edited_since_written(name) or not (out / name).is_file() for name in outputs):
@@ -426,6 +446,14 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
                           "libreoffice-writer-nogui and libreoffice-impress-nogui, or use --pdf auto.")
     all_forms = project_forms(loaded, forms or {})
     fingerprint = input_fingerprint(loaded, sorted(kinds), languages, make_pdf, templates=templates, forms=all_forms)
+    with output_lock(out):
+        return _build_locked(loaded, out, kinds, languages, pdf_mode, make_pdf, soffice, templates, progress,
+                             all_forms, fingerprint)
+
+
+def _build_locked(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
+                  make_pdf: bool, soffice: str | None, templates: str | None, progress: bool,
+                  all_forms: dict[str, Path], fingerprint: str) -> tuple[BuildResult, list[dict]]:
     previous = _unchanged(out, fingerprint)
     if previous is not None:
         return previous
@@ -437,43 +465,51 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
             "application form as PDF. Install libreoffice-writer-nogui or convert it yourself."))
     plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
     manifest: list[dict] = []
-    to_convert: list[tuple[Planned, str, Path, str]] = []
+    to_convert: list[tuple[Planned, str, str]] = []  # (document, its PDF, the Word file the PDF is made from)
     to_count: list[tuple[Planned, str, int]] = []  # page-limited Word documents LibreOffice must measure
     rendered = _render_all(builder, plan)
     for index, (item, (data, findings, fit)) in enumerate(zip(plan, rendered), 1):
         builder.step(index, len(plan), f"{item.kind} ({item.lang})")
         builder.result.findings.extend(findings)
         written = builder.write(item.relative, data, item)
-        entry = {"kind": item.kind, "lang": item.lang, "path": written}
-        if item.attachment is not None and written.startswith("submission/"):
+        entry = {"kind": item.kind, "lang": item.lang, "path": written.relative}
+        if item.attachment is not None and written.relative.startswith("submission/"):
             entry["attachment"] = item.attachment.label
         manifest.append(entry)
         if fit is not None:
-            if make_pdf and not builder.pages_verified(written):
-                to_count.append((item, written, fit.step))
+            if make_pdf and not builder.pages_verified(written.relative):
+                to_count.append((item, written.relative, fit.step))
             elif not make_pdf and not fit.estimated_to_fit:
                 builder.result.findings.append(builder.too_long(item, fit.estimated_pages, counted=False))
         if item.pdf_relative:
-            if builder.state.pdf_is_fresh(item.pdf_relative, written):
+            # The submitted PDF shows what the person sees in Word: their edited file when they kept one.
+            source = written.kept or written.relative
+            if written.kept:
+                builder.result.findings.append(Finding(
+                    "pdf-from-edited-file", "warning", f"{out / item.pdf_relative} is converted from your edited "
+                    f"{out / written.kept}; what changed in the YAML since is only in {out / written.relative}. "
+                    "Bring those changes into your file, or delete it to use the new rendition.",
+                    file=str(out / written.kept)))
+            if builder.state.pdf_is_fresh(item.pdf_relative, source):
                 manifest.append(_pdf_entry(item, item.pdf_relative))
                 builder.result.unchanged += 1
             else:
-                to_convert.append((item, item.pdf_relative, out / written, written))
+                to_convert.append((item, item.pdf_relative, source))
     if to_convert or to_count:
         builder.step(len(plan), len(plan), f"PDF ({len(to_convert) + len(to_count)} file(s), LibreOffice)")
         from c3p_docs.pdf import convert_to_pdf
 
         # One LibreOffice run converts the PDFs we deliver and measures the page-limited documents.
-        converted = convert_to_pdf([source for _, _, source, _ in to_convert] + [out / w for _, w, _ in to_count])
-        for item, pdf_relative, source, written in to_convert:
-            pdf_data = converted.get(source)
+        converted = convert_to_pdf([out / source for _, _, source in to_convert] + [out / w for _, w, _ in to_count])
+        for item, pdf_relative, source in to_convert:
+            pdf_data = converted.get(out / source)
             if pdf_data is None:
-                builder.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert {source}.",
-                                                       file=str(source)))
+                builder.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert "
+                                                       f"{out / source}.", file=str(out / source)))
                 continue
-            relative = builder.write(pdf_relative, pdf_data, item)
-            builder.state.record_pdf_source(pdf_relative, written)
-            manifest.append(_pdf_entry(item, relative))
+            pdf = builder.write(pdf_relative, pdf_data, item)
+            builder.state.record_pdf_source(pdf.relative, source)
+            manifest.append(_pdf_entry(item, pdf.relative))
         _keep_within_pages(builder, to_count, converted)
     if "email_draft" in kinds:
         manifest += _email_drafts(builder, loaded, out)
@@ -486,6 +522,7 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     manifest_path = out / "manifest.json"
     if not manifest_path.exists() or manifest_path.read_bytes() != manifest_data:
         write_atomic(manifest_path, manifest_data)
+    builder.state.written["#submission"] = submission_listing(out)
     if not any(f.severity == "error" for f in builder.result.findings):
         builder.state.written["#inputs"] = fingerprint
         builder.state.written["#findings"] = json.dumps([f.as_json() for f in builder.result.findings
@@ -524,7 +561,8 @@ def _keep_within_pages(builder: Builder, pending: list[tuple[Planned, str, int]]
                 builder.fit = None
                 smaller = builder.render(item, fit_from=step + 1)
                 fit = builder.fit
-                retry.append((item, builder.write(item.relative, smaller, item), fit.step if fit else len(FIT_STEPS)))
+                retry.append((item, builder.write(item.relative, smaller, item).relative,
+                              fit.step if fit else len(FIT_STEPS)))
             else:
                 builder.result.findings.append(builder.too_long(item, pages, counted=True))
         converted = convert_to_pdf([out / w for _, w, _ in retry]) if retry else {}
@@ -542,8 +580,20 @@ def _email_drafts(builder: Builder, loaded: LoadedProject, out: Path) -> list[di
     folder = out / "submission"
     if not folder.is_dir():
         return []
-    files = sorted((p for p in folder.iterdir() if p.is_file() and not p.is_symlink() and not is_system_file(p.name)),
-                   key=lambda p: (attachment_number(p.name) if attachment_number(p.name) is not None else 99, p.name))
+    full_plan = plan_outputs(loaded, set(KINDS), ["ja", "en"], True, builder.forms)
+    ours = {p.relative for p in full_plan} | {p.pdf_relative for p in full_plan if p.pdf_relative}
+    files = []
+    for path in sorted(folder.iterdir()):
+        relative = f"submission/{path.name}"
+        if not path.is_file() or path.is_symlink() or is_system_file(path.name) or is_kept_rendition(path.name):
+            continue  # a new rendition beside a file a person kept is not sent: theirs is
+        if relative in builder.state.written and relative not in ours and not builder.state.edited_since_written(relative):
+            builder.result.findings.append(Finding(
+                "stale-file", "warning", f"{path} was written by an earlier build but this project no longer has it; "
+                "it is not attached to the mail drafts. Delete it.", file=str(path)))
+            continue
+        files.append(path)
+    files.sort(key=lambda p: (attachment_number(p.name) if attachment_number(p.name) is not None else 99, p.name))
     plan = plan_mails([(p.name, p.stat().st_size) for p in files], rules.mail.limit_bytes.value,
                       rules.mail.header_margin_bytes.value)
     for name in plan.too_large:

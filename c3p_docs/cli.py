@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 import typer.core
 
-from c3p_docs.errors import C3pError, UsageError
+from c3p_docs.errors import EX_SOFTWARE, REPORT_HINT, C3pError, Terminated, UsageError
 
 
 class _WorkflowOrder(typer.core.TyperGroup):
@@ -32,7 +32,8 @@ app = typer.Typer(
          "One project YAML → every document of the call, in Japanese and English.\n\n"
          "Start with `c3p-docs init`, check with `c3p-docs validate project.yaml`, then "
          "`c3p-docs build project.yaml -o out`.\n\n"
-         "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input.",
+         "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input, "
+         "70 internal error (a bug: please report it).",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -122,6 +123,14 @@ def _options(version: Annotated[bool, typer.Option("--version", callback=_print_
     pass
 
 
+def _json_failure(code: str, message: str, output_format: str) -> None:
+    """With --format json, every way a command can end still prints one JSON object."""
+    if output_format == "json":
+        from c3p_docs.findings import Finding, print_findings
+
+        print_findings([Finding(code, "error", message)], "json")
+
+
 def handled(function):
     """Turn our exceptions into a message and exit code; anything else into a short internal-error note."""
 
@@ -141,21 +150,31 @@ def handled(function):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
         except OSError as error:  # the disk, not our input: say which file and why
-            _stderr(f"c3p-docs: {error.filename or ''}: {error.strerror or error}. Check the path and that you "
-                    "can write there.", colour="\033[31m")
+            import errno
+
+            hint = ("The disk is full: free some space and run again; files already written are complete."
+                    if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+                    else "Check the path and that you can write there.")
+            where = f"{error.filename}: " if error.filename else ""
+            message = f"{where}{error.strerror or error}. {hint}"
+            _json_failure("os-error", message, output_format)
+            _stderr(f"c3p-docs: {message}", colour="\033[31m")
             raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            _stderr("c3p-docs: interrupted; files already written are complete, nothing half-written was kept.")
-            raise typer.Exit(130) from None
-        except Exception as error:  # a bug, not bad input: say so briefly, keep the traceback for --debug
+        except KeyboardInterrupt as error:
+            message = "stopped; files already written are complete, nothing half-written was kept."
+            _json_failure("interrupted", message, output_format)
+            _stderr(f"c3p-docs: {message}")
+            raise typer.Exit(143 if isinstance(error, Terminated) else 130) from None
+        except Exception as error:  # a bug, not bad input: say so briefly, keep the traceback for C3P_DEBUG
             import os
             import traceback
 
             if os.environ.get("C3P_DEBUG"):
                 traceback.print_exc()
-            _stderr(f"c3p-docs: internal error ({type(error).__name__}: {error}). Please report it with the "
-                    "command you ran; set C3P_DEBUG=1 to see the details.", colour="\033[31m")
-            raise typer.Exit(2) from None
+            message = f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}"
+            _json_failure("internal-error", message, output_format)
+            _stderr(f"c3p-docs: {message}", colour="\033[31m")
+            raise typer.Exit(EX_SOFTWARE) from None
 
     return wrapper
 
@@ -411,7 +430,8 @@ def check_package_command(
         project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.")] = None,
         call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
         subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
-        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC.")] = False,
+        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC and "
+                                                "Shift_JIS names (Windows zips) to Unicode; never over another file.")] = False,
         write_mail: Annotated[Optional[Path], typer.Option(help="Write the planned mails as .eml drafts here.")] = None,
         output_format: FormatOption = OutputFormat.text) -> None:
     """Check a submission folder before mailing: attachments, formats, macros, archives, names, the 8MB plan.
@@ -426,7 +446,7 @@ def check_package_command(
     report = check_package(folder, rules, loaded_project, fix_names=fix_names)
     findings = report.findings
     for old, new in report.renamed:
-        findings.append(_info("renamed", f"renamed {old!r} to NFC {new!r}.", str(folder / new)))
+        findings.append(_info("renamed", f"renamed {old!r} to {new!r}.", str(folder / new)))
     if subject is not None:
         findings += check_subject(subject, rules, loaded_project)
     if write_mail is not None:
@@ -478,10 +498,12 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
 
     if month == "previous":
         month = previous_month(dt.date.today())
-    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise UsageError(f"--month {month!r}: use YYYY-MM or previous.")
+    elif not re.fullmatch(r"(19[89]\d|20\d\d|2100)-(0[1-9]|1[0-2])", month):
+        raise UsageError(f"--month {month!r}: use YYYY-MM (1980–2100) or previous.")
     outcomes = run_monthly(projects, month, out, lang.split(","), pdf.value, force, str(templates) if templates else None)
     failed = sum(not outcome.ok for outcome in outcomes)
+    # A project's bug is reported with it (the others are still written) but exits as a bug does.
+    code = EX_SOFTWARE if any(outcome.internal for outcome in outcomes) else 1 if failed else 0
     if output_format == OutputFormat.json:
         from c3p_docs.findings import print_findings
 
@@ -489,7 +511,7 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
             "ok": not failed, "month": month, "out": str(out),
             "projects": [{"project": str(o.path), "ok": o.ok, "message": o.message or None, "files": o.files}
                          for o in outcomes]})
-        raise typer.Exit(1 if failed else 0)
+        raise typer.Exit(code)
     for outcome in outcomes:
         for finding in outcome.findings:
             _stderr(finding.as_text())
@@ -498,7 +520,7 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
         else:
             changed = f"{len(outcome.files)} file(s) written" if outcome.files else "unchanged"
             sys.stdout.write(f"ok     {outcome.path}: {month}, {changed}\n")
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -593,15 +615,10 @@ def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx
     """Lint a tagged official form: syntax errors, unknown variables and filters, each with its place."""
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.form_check import check_form
-    from c3p_docs.forms import FormError
 
     if kind is not None and kind not in FORM_KINDS:
         raise UsageError(f"--kind {kind!r}: one of {', '.join(FORM_KINDS)}.")
-    try:
-        findings = check_form(form, kind)
-    except FormError as error:
-        error.exit_code = 2
-        raise
+    findings = check_form(form, kind)
     errors = sum(f.severity == "error" for f in findings)
     print_findings(findings, output_format.value, summary=f"{form}: {errors} error(s), "
                    f"{sum(f.severity == 'warning' for f in findings)} warning(s).")
@@ -779,6 +796,10 @@ def settle(project: ProjectArg,
     _finish(outcome, out, output_format)
 
 
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main() -> None:
     """The console script: run one command, then leave without tearing the interpreter down.
 
@@ -788,7 +809,17 @@ def main() -> None:
     """
     import gc
     import os
+    import signal
 
+    # SIGTERM (kill, systemd, cron's timeout) unwinds like Ctrl-C: temporary files and folders are removed.
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # nohup's SIG_IGN stays
+            signal.signal(number, _terminate)
+    for stream in (sys.stdout, sys.stderr):
+        # Names from Windows zips may not decode; a message must still print (and JSON stays UTF-8 in files).
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     gc.freeze()  # what is imported so far lives until exit: keep it out of every collection
     # pydantic is our validator, not an extension point: finding plugins scans every installed package.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+EX_SOFTWARE = 70
+"""Exit code of an internal error (a bug), kept apart from 2 (usage or unreadable input); BSD sysexits."""
+REPORT_HINT = ("This is a bug in c3p-docs, not a problem with your input: please report it with the command you "
+               "ran and what it printed when run again with C3P_DEBUG=1 set (the details).")
+
 
 class C3pError(Exception):
     """Base of our errors; `exit_code` follows PRODUCT.md (1 rules broken, 2 usage or unreadable input)."""
@@ -36,3 +41,7 @@ class ToolMissing(C3pError):
     """Raised when an external tool (LibreOffice) is required by a flag but absent."""
 
     exit_code = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised by the CLI's SIGTERM handler, so a run stops like Ctrl-C: cleanup runs, temporary files go."""

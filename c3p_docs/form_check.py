@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import io
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 from c3p_docs.findings import Finding
-from c3p_docs.forms import TAG, FormError, _open_check, pptx_paragraphs
+from c3p_docs.forms import TAG, _open_check, open_document, pptx_paragraphs
 
 # docxtpl's paragraph/row/cell/run variants: `{%tr for … %}`, `{{r x }}` — read as plain Jinja here.
 _DOCXTPL_PREFIX = re.compile(r"^({%|{{)(tr|tc|p|r)\s")
@@ -54,10 +53,19 @@ def known_paths() -> frozenset[str]:
     return frozenset(paths)
 
 
-def docx_tags(data: bytes) -> list[Tag]:
-    from docx import Document
+def _tags_in(text: str, where: str) -> list[Tag]:
+    """The tags of one paragraph; a `{{` or `{%` left without its end is a tag of its own, so it is reported."""
+    tags = [Tag(m.group(0), where) for m in TAG.finditer(text)]
+    rest = TAG.sub("", text)
+    for opening in ("{{", "{%"):
+        index = rest.find(opening)
+        if index >= 0:
+            tags.append(Tag(rest[index:index + 60], where))
+    return tags
 
-    document = Document(io.BytesIO(data))
+
+def docx_tags(document) -> list[Tag]:
+    """Every tag of a python-docx Document: body, tables, headers and footers, with its place."""
     tags: list[Tag] = []
 
     def paragraphs(container, where: str):
@@ -73,24 +81,21 @@ def docx_tags(data: bytes) -> list[Tag]:
                     yield from paragraphs(cell, f"{where}table {table_index} row {row_index} cell {column_index}, ")
 
     for where, paragraph in paragraphs(document, ""):
-        tags += [Tag(m.group(0), where) for m in TAG.finditer(paragraph.text)]
+        tags += _tags_in(paragraph.text, where)
     for number, section in enumerate(document.sections, 1):
         for label, part in (("header", section.header), ("footer", section.footer)):
             if part.is_linked_to_previous and number > 1:
                 continue
             for where, paragraph in paragraphs(part, f"section {number} {label}, "):
-                tags += [Tag(m.group(0), where) for m in TAG.finditer(paragraph.text)]
+                tags += _tags_in(paragraph.text, where)
     return tags
 
 
-def pptx_tags(data: bytes) -> list[Tag]:
-    from pptx import Presentation
-
-    presentation = Presentation(io.BytesIO(data))
+def pptx_tags(presentation) -> list[Tag]:
+    """Every tag of a python-pptx Presentation, with its slide and shape."""
     tags = []
     for number, where, paragraph in pptx_paragraphs(presentation):
-        text = "".join(run.text for run in paragraph.runs)
-        tags += [Tag(m.group(0), f"slide {number}, {where}") for m in TAG.finditer(text)]
+        tags += _tags_in("".join(run.text for run in paragraph.runs), f"slide {number}, {where}")
     return tags
 
 
@@ -149,13 +154,16 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
     from c3p_docs.form_fields import install_filters
 
     data = _open_check(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".docx", ".pptx"):
-        raise FormError(f"{path}: forms must be .docx or .pptx.")
-    tags = docx_tags(data) if suffix == ".docx" else pptx_tags(data)
-    findings: list[Finding] = []
+    document = open_document(path, data)
+    tags = docx_tags(document) if path.suffix.lower() == ".docx" else pptx_tags(document)
     if not tags:
         return [Finding("no-tags", "warning", "no {{ … }} placeholders found; nothing would be filled.", file=str(path))]
+    findings = [Finding("form-syntax", "error", f"unterminated tag {tag.text!r}: it has no closing "
+                        f"{'}}' if tag.text.startswith('{{') else '%}'} in the same paragraph.", file=str(path),
+                        path=tag.where) for tag in tags if not TAG.fullmatch(tag.text)]
+    tags = [tag for tag in tags if TAG.fullmatch(tag.text)]
+    if not tags:
+        return findings
     env = SandboxedEnvironment()
     install_filters(env, "")
     source = "\n".join(_plain(tag.text).replace("\n", " ") for tag in tags)
@@ -165,6 +173,9 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
         tag = tags[min(error.lineno, len(tags)) - 1]
         return findings + [Finding("form-syntax", "error", f"{error.message} in {tag.text!r}.", file=str(path),
                                    path=tag.where)]
+    except RecursionError:
+        return findings + [Finding("form-syntax", "error", "a tag nests brackets or blocks too deeply to read.",
+                                   file=str(path))]
     known = known_paths()
     used: set[str] = set()
     for dotted, node in _paths(tree, {}):
@@ -185,6 +196,9 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
         hint = f" Did you mean {close[0]!r}?" if close else " Run `c3p-docs fields` for the list."
         findings.append(Finding("unknown-variable", "error", f"{dotted!r} is not a field.{hint}", file=str(path),
                                 path=tag.where))
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        findings.append(Finding("form-include", "error", "tags cannot include, import or extend other files; put "
+                                "the text in the form itself.", file=str(path), path=tags[node.lineno - 1].where))
     for node in tree.find_all(nodes.Getattr):
         if node.attr.startswith("_"):
             tag = tags[node.lineno - 1]

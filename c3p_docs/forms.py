@@ -12,57 +12,138 @@ from c3p_docs.errors import C3pError
 TAG = re.compile(r"({{.*?}}|{%.*?%})", re.S)
 
 
+MAX_FORM_BYTES = 100 * 1024 * 1024
+MAX_FORM_PARTS = 5000
+MAX_FORM_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_FORM_XML = 50 * 1024 * 1024
+"""Declared size of a form's XML parts; a real form's are a few MB, a bomb's are gigabytes."""
+MAIN_PART = {".docx": "word/document.xml", ".pptx": "ppt/presentation.xml"}
+
+
 class FormError(C3pError):
-    """Raised when a user's form cannot be read or its tags cannot be rendered; names the file and place."""
+    """Raised when a user's form cannot be read as a Word or PowerPoint file; names the file and why."""
+
+    exit_code = 2
+
+
+class FormTagError(FormError):
+    """Raised when a form's tags cannot be rendered (syntax, a sandbox limit, a private attribute); names the place."""
 
     exit_code = 1
 
 
 def _environment(placeholder: str):
-    """Sandboxed Jinja where `budget.items` is the list of items, not `dict.items` (keys win over methods)."""
-    from jinja2.sandbox import SandboxedEnvironment
+    """Sandboxed Jinja with limits, where `budget.items` is the list of items, not `dict.items` (keys win
+    over methods), and tags cannot include other files."""
+    from jinja2 import FunctionLoader
 
     from c3p_docs.form_fields import install_filters
+    from c3p_docs.sandbox import LimitedEnvironment
 
-    class FormEnvironment(SandboxedEnvironment):
+    class FormEnvironment(LimitedEnvironment):
         def getattr(self, obj, attribute):
             if isinstance(obj, dict) and attribute in obj:
                 return obj[attribute]
             return super().getattr(obj, attribute)
 
-    env = FormEnvironment(autoescape=True)
+    env = FormEnvironment(autoescape=True, loader=FunctionLoader(lambda name: None))
     install_filters(env, placeholder)
+    env.limit_filters()
     return env
 
 
 def _open_check(path: Path) -> bytes:
-    if not path.is_file():
+    """The form's bytes, once it is known to be a sane .docx/.pptx container (no macros, no bomb)."""
+    from c3p_docs.loading import read_limited
+
+    if not path.exists() and not path.is_symlink():
         raise FormError(f"{path}: no such form file. Check `forms:` in the project or --form.")
-    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix not in MAIN_PART:
+        raise FormError(f"{path}: forms must be .docx or .pptx (got {suffix or 'no extension'}).")
+    data = read_limited(path, "form", MAX_FORM_BYTES)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if len(names) > 5000 or sum(i.file_size for i in archive.infolist()) > 300 * 1024 * 1024:
-                raise FormError(f"{path}: too large or too many parts for a form.")
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+            if len(infos) > MAX_FORM_PARTS or sum(i.file_size for i in infos) > MAX_FORM_UNCOMPRESSED \
+                    or xml > MAX_FORM_XML:
+                raise FormError(f"{path}: too large or too many parts for a form (a zip bomb?).")
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 raise FormError(f"{path}: the form contains macros; save it as a macro-free .docx/.pptx first.")
-    except zipfile.BadZipFile:
+            if any(info.flag_bits & 0x1 for info in infos):
+                raise FormError(f"{path}: the form is encrypted; save it without a password.")
+            if "[Content_Types].xml" not in names or MAIN_PART[suffix] not in names:
+                raise FormError(f"{path}: not a {'Word' if suffix == '.docx' else 'PowerPoint'} file ({MAIN_PART[suffix]} "
+                                "is missing). Open it in Office and save it again as "
+                                f"{suffix}.")
+    except (zipfile.BadZipFile, ValueError, EOFError):
         raise FormError(f"{path}: not a Word or PowerPoint file (not a zip container).") from None
     return data
 
 
+def open_document(path: Path, data: bytes):
+    """python-docx's Document or python-pptx's Presentation of a form; a damaged one is a FormError."""
+    try:
+        if path.suffix.lower() == ".docx":
+            from docx import Document
+
+            return Document(io.BytesIO(data))
+        from pptx import Presentation
+
+        return Presentation(io.BytesIO(data))
+    except Exception as error:  # noqa: BLE001 - broken parts, relationships, XML: all mean "save it again"
+        detail = str(error).splitlines()[0][:160] if str(error) else ""
+        raise FormError(f"{path}: cannot be opened as a {'Word' if path.suffix.lower() == '.docx' else 'PowerPoint'} "
+                        f"document ({type(error).__name__}{': ' + detail if detail else ''}). Open it in Office and "
+                        "save it again.") from None
+
+
+def _tag_failure(path: Path, where: str, error: BaseException, hint: str = "") -> FormTagError:
+    """What stopped a tag, in the user's words; never a traceback."""
+    from jinja2 import TemplateError, TemplateNotFound
+
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    if isinstance(error, TemplateNotFound):
+        message = f"tags cannot include or import other files ({error.name!r})"
+    elif isinstance(error, RecursionError):
+        message = "a macro calls itself without end"
+    elif not isinstance(error, TemplateError):  # 1/0, a wrong type: say what Python said
+        message = f"{type(error).__name__}: {message}"
+    return FormTagError(f"{path}: {where}: {message}.{hint} Run `c3p-docs check-form {path}` to check the tags.")
+
+
+def _loop_places(data: bytes) -> str:
+    """Where a Word form has loops: the usual suspects when it runs over a limit."""
+    from c3p_docs.form_check import docx_tags
+
+    try:
+        from docx import Document
+
+        loops = [t for t in docx_tags(Document(io.BytesIO(data))) if t.text.startswith("{%") and " for " in t.text]
+    except Exception:  # noqa: BLE001 - only a hint
+        return ""
+    return (" Loops in the form: " + "; ".join(f"{t.where} {t.text[:60]}" for t in loops[:3]) + ".") if loops else ""
+
+
 def fill_docx(path: Path, context: dict, placeholder: str) -> bytes:
     from docxtpl import DocxTemplate
-    from jinja2 import TemplateError
 
     data = _open_check(path)
+    open_document(path, data)  # a damaged package is the form's fault (exit 2), found before any tag runs
     template = DocxTemplate(io.BytesIO(data))
+    env = _environment(placeholder)
     try:
-        template.render(context, jinja_env=_environment(placeholder), autoescape=True)
-    except TemplateError as error:
-        raise FormError(f"{path}: a tag cannot be rendered: {error}. Run `c3p-docs check-form {path}` to find it.") from None
-    buffer = io.BytesIO()
-    template.save(buffer)
+        with env.budget():
+            template.render(context, jinja_env=env, autoescape=True)
+        buffer = io.BytesIO()
+        template.save(buffer)
+    except Exception as error:  # noqa: BLE001 - sandbox limits, syntax, 1/0, XML the tags broke
+        from c3p_docs.sandbox import LimitExceeded
+
+        hint = _loop_places(data) if isinstance(error, LimitExceeded) else ""
+        raise _tag_failure(path, "a tag cannot be rendered", error, hint) from None
     return buffer.getvalue()
 
 
@@ -90,29 +171,27 @@ def pptx_paragraphs(presentation):
 
 def fill_pptx(path: Path, context: dict, placeholder: str) -> bytes:
     """Render each paragraph holding a tag as one template; the text keeps its first run's formatting."""
-    from jinja2 import TemplateError
-    from pptx import Presentation
-
     data = _open_check(path)
-    presentation = Presentation(io.BytesIO(data))
+    presentation = open_document(path, data)
     env = _environment(placeholder)
     env.autoescape = False  # python-pptx escapes text itself; values are passed, never parsed as templates
-    for number, where, frame in pptx_frames(presentation):
-        texts = ["".join(run.text for run in p.runs) for p in frame.paragraphs]
-        if not any("{{" in t or "{%" in t for t in texts):
-            continue
-        try:
-            if all(_parses(env, t) for t in texts):
-                # Each paragraph is its own template, so each keeps its own formatting.
-                for paragraph, text in zip(frame.paragraphs, texts):
-                    if "{{" in text or "{%" in text:
-                        _replace_runs(paragraph, env.from_string(text).render(context))
-            else:
-                # A block spans paragraphs ({% for %} … {% endfor %}): render the frame as one template.
-                rendered = env.from_string("\n".join(texts)).render(context)
-                _replace_frame(frame, rendered)
-        except TemplateError as error:
-            raise FormError(f"{path}: slide {number}, {where}: {error}. Run `c3p-docs check-form {path}`.") from None
+    with env.budget():  # one time budget for the whole form
+        for number, where, frame in pptx_frames(presentation):
+            texts = ["".join(run.text for run in p.runs) for p in frame.paragraphs]
+            if not any("{{" in t or "{%" in t for t in texts):
+                continue
+            try:
+                if all(_parses(env, t) for t in texts):
+                    # Each paragraph is its own template, so each keeps its own formatting.
+                    for paragraph, text in zip(frame.paragraphs, texts):
+                        if "{{" in text or "{%" in text:
+                            _replace_runs(paragraph, env.from_string(text).render(context))
+                else:
+                    # A block spans paragraphs ({% for %} … {% endfor %}): render the frame as one template.
+                    rendered = env.from_string("\n".join(texts)).render(context)
+                    _replace_frame(frame, rendered)
+            except Exception as error:  # noqa: BLE001 - sandbox limits, syntax, 1/0: a finding with its place
+                raise _tag_failure(path, f"slide {number}, {where}", error) from None
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()

@@ -2,39 +2,92 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+@cache
+def _templates_root() -> Path:
+    """The package's own `c3p_docs.templates` resources (the wheel maps the repository's top-level
+    `templates/` there); in a source checkout without an install, the repository's `templates/`."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("c3p_docs.templates")
+    except ImportError:
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if Path(location, "ja").is_dir():
+            return Path(location)
+    # Never `site-packages/templates`: only a checkout whose pyproject is ours.
+    checkout = Path(__file__).resolve().parent.parent
+    pyproject = checkout / "pyproject.toml"
+    if pyproject.is_file() and 'name = "c3p-docs"' in pyproject.read_text(encoding="utf-8"):
+        return checkout / "templates"
+    raise RuntimeError("c3p-docs is installed without its templates (c3p_docs.templates); reinstall it.")
 
 
 def template_dir(lang: str) -> Path:
-    """The built-in templates of a language: the repository's `templates/` or the installed copy."""
-    source_tree = Path(__file__).resolve().parent.parent / "templates" / lang
-    if source_tree.is_dir():
-        return source_tree
-    from importlib.resources import files
+    """The built-in templates of a language (`ja`, `en`, `common`)."""
+    return _templates_root() / lang
 
-    return Path(str(files("c3p_docs.templates") / lang))
+
+def _user_loader(folder: Path):
+    """A loader for the user's --templates folder that reads only regular files inside it: a link to
+    /etc/shadow or a FIFO there is refused, never read or quoted."""
+    from jinja2 import FileSystemLoader, TemplateError, TemplateNotFound
+
+    from c3p_docs.errors import C3pError
+    from c3p_docs.loading import read_limited
+
+    class UserTemplates(FileSystemLoader):
+        def get_source(self, environment, template):
+            from jinja2.loaders import split_template_path
+
+            root = os.path.realpath(folder)
+            path = os.path.join(root, *split_template_path(template))
+            if not os.path.lexists(path):
+                raise TemplateNotFound(template)
+            if os.path.islink(path) or os.path.commonpath([root, os.path.realpath(path)]) != root:
+                raise TemplateError(f"{path} is a symbolic link; --templates reads only files saved in the folder "
+                                    "itself. Copy the file there instead.")
+            try:
+                text = read_limited(Path(path), "template", MAX_TEMPLATE_BYTES).decode("utf-8")
+            except C3pError as error:
+                raise TemplateError(error.message) from None
+            except UnicodeDecodeError:
+                raise TemplateError(f"{path}: not UTF-8 text; save it as UTF-8.") from None
+            mtime = os.path.getmtime(path)
+            return text, path, lambda: os.path.exists(path) and os.path.getmtime(path) == mtime
+
+    return UserTemplates(str(folder))
 
 
 @lru_cache(maxsize=8)
 def environment(lang: str, override: str | None = None):
-    """Sandboxed Jinja, escaping into every template but plain-text ones (`.txt.j2`, mail bodies).
+    """Sandboxed Jinja with limits (c3p_docs.sandbox), escaping into every template but plain-text ones
+    (`.txt.j2`, mail bodies).
 
     User data is passed as values and never evaluated as a template.
     """
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from c3p_docs.sandbox import LimitedEnvironment
 
     loaders = []
     if override:
-        loaders += [FileSystemLoader(str(Path(override) / lang)), FileSystemLoader(override)]
+        loaders += [_user_loader(Path(override) / lang), _user_loader(Path(override))]
     loaders.append(FileSystemLoader(str(template_dir(lang))))
     loaders.append(FileSystemLoader(str(template_dir("common"))))
     autoescape = select_autoescape(["xml.j2", "xml"], disabled_extensions=("txt.j2",), default=True)
-    env = SandboxedEnvironment(loader=ChoiceLoader(loaders), autoescape=autoescape, undefined=StrictUndefined,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-                               bytecode_cache=_bytecode_cache())
+    env = LimitedEnvironment(loader=ChoiceLoader(loaders), autoescape=autoescape, undefined=StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                             bytecode_cache=_bytecode_cache())
+    env.limit_filters()
     return env
 
 
@@ -88,6 +141,7 @@ def _compile_settings(environment, name: str) -> str:
 
     autoescape = environment.autoescape
     settings = (jinja2.__version__, sys.version, type(environment).__module__, type(environment).__qualname__,
+                getattr(environment, "compiled_as", ""),
                 environment.block_start_string, environment.block_end_string, environment.variable_start_string,
                 environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
                 environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,

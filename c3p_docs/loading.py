@@ -34,6 +34,8 @@ _ALLOWED_TAGS = {
 }
 # C0 controls except tab/LF/CR, DEL, C1 controls, and the zero-width/bidi marks Word and Excel paste.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# The same, plus what only an escape ("\\ud800") can write and no document may hold: lone surrogates, U+FFFE/FFFF.
+_UNWRITABLE = re.compile(_CONTROL.pattern[:-1] + "\ud800-\udfff\ufffe\uffff]")
 
 PathKey = tuple[str | int, ...]
 
@@ -54,6 +56,8 @@ class LoadedYaml:
     file: str
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    flow_mappings: set[PathKey] = field(default_factory=set)
+    """Mappings written inline as `{a: 1, b: 2}`, where an unquoted comma splits a value."""
 
     def position(self, path: PathKey) -> tuple[int | None, int | None]:
         """Line and column of the nearest node on the path that exists (a missing key → its parent)."""
@@ -95,19 +99,33 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
-        value = self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError):  # 2026-02-30 looks like a date but is none: the schema says so, with the rest
+            value = node.value
         if isinstance(value, str):
-            value = unicodedata.normalize("NFC", value)
+            value = unicodedata.normalize("NFC", self._clean(value, node, path))
         return value
+
+    def _clean(self, value: str, node: yaml.Node, path: PathKey) -> str:
+        """Remove what an escape (`"\\x01"`) wrote past the check on the raw text, with the same warning."""
+        if not _UNWRITABLE.search(value):
+            return value
+        codes = {f"U+{ord(c):04X}" for c in _UNWRITABLE.findall(value)}
+        self.result.findings.append(_control_finding(codes, self.result.file, format_path(path) or None,
+                                                     node.start_mark.line + 1))
+        return _UNWRITABLE.sub("", value)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict:
         self.loader.flatten_mapping(node)  # resolves `<<` merge keys
+        if node.flow_style:
+            self.result.flow_mappings.add(path)
         mapping: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(f"{self.result.file}:{key_node.start_mark.line + 1}: keys must be plain text.")
             key = self.loader.construct_object(key_node)
-            key = str(key) if not isinstance(key, str) else unicodedata.normalize("NFC", key)
+            key = str(key) if not isinstance(key, str) else unicodedata.normalize("NFC", self._clean(key, key_node, path))
             if key in mapping:
                 line = key_node.start_mark.line + 1
                 self.result.findings.append(Finding(
@@ -147,12 +165,14 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
     finally:
         loader.dispose()
     for line, codes in removed.items():
-        result.findings.append(Finding(
-            "control-characters", "warning",
-            f"removed invisible control characters ({', '.join(sorted(codes))}), probably pasted from Word "
-            "or Excel; check the text reads as intended.",
-            file=file, path=format_path(_path_on_line(result, line)) or None, line=line))
+        result.findings.append(_control_finding(codes, file, format_path(_path_on_line(result, line)) or None, line))
     return result
+
+
+def _control_finding(codes: set[str], file: str, path: str | None, line: int) -> Finding:
+    return Finding("control-characters", "warning",
+                   f"removed invisible control characters ({', '.join(sorted(codes))}), probably pasted from Word "
+                   "or Excel; check the text reads as intended.", file=file, path=path, line=line)
 
 
 def _strip_controls(text: str) -> tuple[str, dict[int, set[str]]]:
@@ -172,23 +192,50 @@ def _path_on_line(result: LoadedYaml, line: int) -> PathKey:
     return max(on_line, key=len) if on_line else ()
 
 
-def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a small UTF-8 text file with a clear error for every way that can fail."""
-    if not path.exists():
-        raise UsageError(f"{path}: no such {what}. Check the path (run `c3p-docs init` to start a project).")
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder, expected a {what}.")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"{path}: {size:,} bytes is too large for a {what} (limit {max_bytes:,}).")
+def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most `max_bytes`: a FIFO, a device (/dev/zero) or a folder is refused
+    before anything blocks, and a file that grows while read is cut off at the limit."""
+    import os
+    import stat
+
     try:
-        raw = path.read_bytes()
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such {what}. Check the path.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, expected a {what}.") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
+    with os.fdopen(handle, "rb") as stream:
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path}: is a folder, expected a {what}.")
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
+        try:
+            data = stream.read(max_bytes + 1)
+        except OSError as error:
+            raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{path}: too large for a {what} (over {max_bytes:,} bytes).")
+    return data
+
+
+def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a small UTF-8 text file with a clear error for every way that can fail."""
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"{path}: no such {what}. Check the path (run `c3p-docs init` to start a project).")
+    raw = read_limited(path, what, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start}). Save it as UTF-8.") from None
+        hint = ""
+        try:
+            raw.decode("cp932")
+            hint = " It looks like Shift_JIS (Windows Japanese): save it as UTF-8."
+        except UnicodeDecodeError:
+            pass
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start}).{hint or ' Save it as UTF-8.'}") from None
     return text
 
 

@@ -25,8 +25,9 @@ MIME_BY_SUFFIX = {
 
 def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str, sender: str | None,
                    body_context: dict, date: dt.date, templates: str | None = None) -> list[bytes]:
+    from c3p_docs.documents.markup import render_template
+
     env = environment("ja", templates)
-    template = env.get_template("mail_body.txt.j2")
     drafts = []
     total = len(plan.mails)
     for index, mail in enumerate(plan.mails, 1):
@@ -37,8 +38,9 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
         message["Subject"] = subject
         message["Date"] = format_datetime(dt.datetime.combine(date, dt.time(9, 0), dt.timezone(dt.timedelta(hours=9))))
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
-        body = template.render(index=index, total=total, attachments=mail.attachments,
-                               all_mails=[m.attachments for m in plan.mails], transfer=plan.too_large, **body_context)
+        body = render_template(env, "mail_body.txt.j2", dict(
+            index=index, total=total, attachments=mail.attachments, all_mails=[m.attachments for m in plan.mails],
+            transfer=plan.too_large, **body_context))
         message.set_content(body, charset="utf-8")
         for name in mail.attachments:
             mime = MIME_BY_SUFFIX.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -61,17 +63,17 @@ def write_drafts(out_dir: Path, drafts: list[bytes], limit: int, state: OutputSt
             findings.append(Finding("mail-over-limit", "error", f"the draft is {len(data):,} bytes, over the "
                                     f"{limit:,}-byte limit; report this, and send the files in more mails.",
                                     file=str(target)))
-        if state is None or not (target.exists() and target.read_bytes() == data):
+        if state is None:
             write_atomic(target, data)
-        if state is not None:
-            state.record(relative, data)
+        else:  # drafts are regenerated from the folder each time: replaced, never kept
+            state.write(relative, data, force=True)
         written.append(relative)
     if state is not None:  # drafts of an older plan that we wrote and nobody touched since
         for stale in sorted(out_dir.glob(f"{prefix}mail_*_of_*.eml")):
-            relative = str(stale.relative_to(out_dir))
+            relative = stale.relative_to(out_dir).as_posix()
             if relative not in written and relative in state.written and not state.edited_since_written(relative):
                 stale.unlink()
-                del state.written[relative]
+                state.forget(relative)
     return written, findings
 
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from c3p_docs.errors import C3pError, UsageError
+from c3p_docs.errors import REPORT_HINT, C3pError
 from c3p_docs.findings import Finding
-from c3p_docs.output import OutputState, write_atomic
+from c3p_docs.output import OutputState, output_lock, write_atomic
 
 # (font size, compact spacing): first spacing shrinks, then the font, down to an 8-point floor.
 STEPS = [(10.5, False), (10.5, True), (10.0, True), (9.5, True), (9.0, True), (8.5, True), (8.0, True)]
 PAGE_HEIGHT_MM = 297 - 25 - 25
 SAFETY = 0.93  # our estimate runs a little short of LibreOffice's layout
-LOCK_WAIT_SECONDS = 60
 
 
 @dataclass
@@ -25,36 +21,15 @@ class ProjectOutcome:
     path: Path
     ok: bool = True
     message: str = ""
+    internal: bool = False
+    """The failure is a bug in c3p-docs, not the project's fault."""
     files: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 
-@contextmanager
-def output_lock(folder: Path):
-    """An exclusive lock on the output folder, so overlapping cron runs take turns."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = (folder / ".c3p-docs.lock").open("w")
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                handle.close()
-                raise UsageError(f"{folder} is locked by another c3p-docs run for over {LOCK_WAIT_SECONDS} s; "
-                                 "try again later.") from None
-            time.sleep(0.2)
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
-
-
 def _render(loaded, year_month: str, lang: str, step: int, templates: str | None):
     from c3p_docs.documents.context import build_context, placeholder_filter
-    from c3p_docs.documents.markup import render_markup
+    from c3p_docs.documents.markup import laid_out, render_markup
     from c3p_docs.documents.measure import estimate_height_mm
     from c3p_docs.documents.word import Metadata, render_word
     from c3p_docs.jinja_env import environment
@@ -77,8 +52,9 @@ def _render(loaded, year_month: str, lang: str, step: int, templates: str | None
     metadata = Metadata(title=f"{context['project']['title'] or ''} {year_month}",
                         author=context["applicant"]["name"] or "c3p-docs", subject=f"{rules.id} monthly_report",
                         created=dt.datetime(year, month, 1, 9, 0), language=lang)
-    return (render_word(root, lang, metadata, base_size=size, compact=compact, templates=templates), index,
-            fitted is not None)
+    with laid_out("monthly_report.xml.j2", templates):
+        data = render_word(root, lang, metadata, base_size=size, compact=compact, templates=templates)
+    return data, index, fitted is not None
 
 
 def _longest_fields(project, year_month: str, lang: str) -> str:
@@ -104,20 +80,30 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
     outcomes: list[ProjectOutcome] = []
     pending: list[tuple] = []  # (outcome, loaded, lang, folder, relative, step) awaiting PDF verification
     with output_lock(out):
+        folders: dict[str, Path] = {}
         for path, prepared in zip(paths, _prepare_all(paths, year_month, out, languages, templates)):
             outcome = ProjectOutcome(path)
             outcomes.append(outcome)
             outcome.findings = prepared["findings"]
             if "error" in prepared:
+                outcome.ok, outcome.message, outcome.internal = False, prepared["error"], prepared.get("internal", False)
+                continue
+            other = folders.setdefault(path.stem, path)
+            if other != path:  # two projects named alike would write into one folder
                 outcome.ok = False
-                outcome.message = prepared["error"]
+                outcome.message = (f"{other} in the same run also writes to {out / path.stem}; rename one of the "
+                                   "files (reports go to OUT/<file name>/).")
                 continue
             folder = out / path.stem
             state = OutputState(folder)
-            for lang, data, step in prepared["renders"]:
-                written = _write(folder, state, f"monthly_{year_month}_{lang}.docx", data, force, outcome)
-                if make_pdf:
-                    pending.append((outcome, path, lang, folder, state, written, step))
+            try:
+                for lang, data, step in prepared["renders"]:
+                    written = _write(folder, state, f"monthly_{year_month}_{lang}.docx", data, force, outcome)
+                    if make_pdf:
+                        pending.append((outcome, path, lang, folder, state, written, step))
+            except OSError as error:  # this project's folder, not the others'
+                outcome.ok = False
+                outcome.message = f"{error.filename or folder}: {error.strerror or error}."
             state.save()
         rounds = 0
         while pending and rounds < 3:
@@ -125,7 +111,7 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
             sources = []
             for item in pending:
                 outcome, path, lang, folder, state, written, step = item
-                if not state.pdf_is_fresh(str(Path(written).with_suffix(".pdf")), written):
+                if not state.pdf_is_fresh(Path(written).with_suffix(".pdf").as_posix(), written):
                     sources.append(item)
             converted = convert_to_pdf([folder / written for _, _, _, folder, _, written, _ in sources]) if sources else {}
             retry = []
@@ -145,7 +131,7 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
                     outcome.findings.append(Finding("monthly-too-long", "warning", "the PDF has more than one page "
                                                     f"at 8 pt; shorten {_longest_fields(load_project(path).project, year_month, lang)}.",
                                                     file=str(folder / written)))
-                pdf_relative = str(Path(written).with_suffix(".pdf"))
+                pdf_relative = Path(written).with_suffix(".pdf").as_posix()
                 _write(folder, state, pdf_relative, data, force, outcome)
                 state.record_pdf_source(pdf_relative, written)
                 state.save()
@@ -175,14 +161,26 @@ def _write_manifest(folder: Path) -> None:
 
 
 def _prepare(path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:
-    """Load one project and render its reports."""
-    from c3p_docs.monthly import month_activities, reminders
+    """Load one project and render its reports; a failure is this project's alone."""
     from c3p_docs.project import load_project
 
     try:
-        loaded = load_project(path)
+        return _prepare_project(load_project(path), path, year_month, out, languages, templates)
     except C3pError as error:
         return {"error": error.message, "findings": error.findings}
+    except Exception as error:  # noqa: BLE001 - one project's bug must not stop the others' reports
+        import os
+        import traceback
+
+        if os.environ.get("C3P_DEBUG"):
+            traceback.print_exc()
+        return {"error": f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}", "internal": True,
+                "findings": []}
+
+
+def _prepare_project(loaded, path: Path, year_month: str, out: Path, languages: list[str], templates: str | None) -> dict:
+    from c3p_docs.monthly import month_activities, reminders
+
     findings = [loaded.source.finding(
         reminder.code, "warning", reminder.path,
         ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"

@@ -55,8 +55,15 @@ def convert_to_pdf(sources: list[Path]) -> dict[Path, bytes]:
 
 
 def pdf_page_count(data: bytes) -> int:
+    """Pages of a PDF LibreOffice made; 0 when it cannot be read (then nothing is re-fitted)."""
     import io
 
     from pypdf import PdfReader
 
-    return len(PdfReader(io.BytesIO(data)).pages)
+    from c3p_docs.package_check.content import library_messages
+
+    with library_messages():
+        try:
+            return len(PdfReader(io.BytesIO(data)).pages)
+        except Exception:  # noqa: BLE001 - a damaged PDF only skips the page check
+            return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from c3p_docs.errors import ToolMissing, UsageError
 from c3p_docs.findings import Finding
-from c3p_docs.output import OutputState, kept_name, write_atomic
+from c3p_docs.output import OutputState, kept_name, output_lock, write_atomic
 
 CONTRACT_KINDS = ("trip_plan", "trip_report", "session_slides", "implementation_plan", "settlement")
 
@@ -65,8 +65,6 @@ def check_out_folder(out: Path) -> None:
 def publish(out: Path, documents: list[Document], pdf_mode: str = "never", force: bool = False) -> Published:
     """Write `documents` into `out` (atomically, unchanged files untouched, edited files kept unless `force`),
     convert those that ask for it to PDF in one LibreOffice call, and merge their entries into the manifest."""
-    from c3p_docs.monthly_run import output_lock
-
     check_out_folder(out)
     make_pdf, findings = wants_pdf(pdf_mode)
     result = Published(findings=findings)
@@ -80,7 +78,7 @@ def publish(out: Path, documents: list[Document], pdf_mode: str = "never", force
             result.files.append(entry)
             replaced |= {document.relative, kept_name(document.relative)}
             if document.pdf and make_pdf:
-                pdf_relative = str(Path(document.relative).with_suffix(".pdf"))
+                pdf_relative = Path(document.relative).with_suffix(".pdf").as_posix()
                 replaced |= {pdf_relative, kept_name(pdf_relative)}
                 if state.pdf_is_fresh(pdf_relative, written):
                     result.files.append({**entry, "path": pdf_relative})

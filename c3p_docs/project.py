@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from c3p_docs.calls import CallRules, load_call
 from c3p_docs.errors import C3pError, RulesBroken
 from c3p_docs.findings import Finding
-from c3p_docs.loading import LoadedYaml, load_yaml_file
+from c3p_docs.loading import LoadedYaml, format_path, load_yaml_file
 from c3p_docs.model import Project
 
 
@@ -54,11 +54,41 @@ def _inner_model(annotation) -> type[BaseModel] | None:
     return None
 
 
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union-branch tags (`str`, `Bilingual`, `function-after[...]`) from a location."""
-    return tuple(part for part in loc if isinstance(part, int) or not (
-        part[:1].isupper() or "[" in part or part in ("str", "int", "float", "bool", "list[str]")
-        or part.startswith("constrained-")))
+def _clean_loc(loc: tuple, data) -> tuple:
+    """The location in the input data: pydantic's union-branch tags (`str`, `Bilingual`,
+    `function-after[...]`) dropped by following the data itself, so a key `Ltd.` stays."""
+    cleaned = []
+    current = data
+    for part in loc:
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif isinstance(part, int) or not (part[:1].isupper() or "[" in part or part.startswith("constrained-")
+                                           or part in ("str", "int", "float", "bool", "list[str]")):
+            current = None  # below a missing key: keep the rest as pydantic gives it
+        else:
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _split_by_comma(loc: tuple, source: LoadedYaml) -> str | None:
+    """How to fix `{ja: …, en: Foo Co., Ltd.}`: the comma made `Ltd.` a key of its own."""
+    parent = loc[:-1]
+    if parent not in source.flow_mappings:
+        return None
+    mapping = source.data
+    for part in parent:
+        mapping = mapping[part]
+    keys = list(mapping)
+    index = keys.index(loc[-1]) if loc[-1] in keys else 0
+    if index == 0 or mapping[loc[-1]] is not None:
+        return None
+    previous = keys[index - 1]
+    joined = f"{mapping[previous]}, {loc[-1]}"
+    return (f"stray key {loc[-1]!r} inside {format_path(parent)}: a comma inside {{…}} ends the value unless it is "
+            f"quoted, so the text of {previous} stopped at the comma. Write {previous}: \"{joined}\".")
 
 
 def _figure(value) -> str:
@@ -75,6 +105,8 @@ def plain_message(problem: Mapping[str, Any], loc: tuple, kinds_here: set[str]) 
         close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"must be one of {', '.join(allowed)}{shown}{hint}"
+    if kind == "less_than_equal" and field.endswith("_jpy") and isinstance(given, (int, float)):
+        return f"{given:,} yen is more than any C3P budget holds (at most {_figure(ctx['le'])}); check the digits"
     if kind in LIMITS:
         return LIMITS[kind].format(*map(_figure, ctx.values())) + shown
     if kind == "string_pattern_mismatch" and field in PATTERNS:
@@ -113,14 +145,17 @@ def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]
     seen: set[tuple] = set()
     kinds_at: dict[tuple, set[str]] = {}
     for problem in error.errors():
-        kinds_at.setdefault(_clean_loc(tuple(problem["loc"])), set()).add(problem["type"])
+        kinds_at.setdefault(_clean_loc(tuple(problem["loc"]), source.data), set()).add(problem["type"])
     for problem in error.errors():
-        loc = _clean_loc(tuple(problem["loc"]))
+        loc = _clean_loc(tuple(problem["loc"]), source.data)
         kind = problem["type"]
         if (loc, kind) in seen:
             continue
         seen.add((loc, kind))
-        if kind == "extra_forbidden":
+        comma = _split_by_comma(loc, source) if kind == "extra_forbidden" else None
+        if comma:
+            findings.append(source.finding("unknown-key", "error", loc, comma))
+        elif kind == "extra_forbidden":
             model = _model_at(loc)
             known = list(model.model_fields) if model else []
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
@@ -147,7 +182,7 @@ def _without_invalid(data: dict, error: ValidationError) -> dict:
 
     repaired = copy.deepcopy(data)
     for problem in error.errors():
-        loc = _clean_loc(tuple(problem["loc"]))
+        loc = _clean_loc(tuple(problem["loc"]), data)
         if problem["type"] == "missing" or not loc:
             continue
         first_index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)

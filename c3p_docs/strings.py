@@ -11,14 +11,46 @@ from c3p_docs.loading import safe_load
 
 @lru_cache(maxsize=8)
 def strings(lang: str, override: str | None = None) -> dict:
-    """The language's labels (strings.yaml); a user's override file replaces keys it names."""
+    """The language's labels (strings.yaml); a user's override file replaces the labels it names."""
     data = safe_load((template_dir(lang) / "strings.yaml").read_text(encoding="utf-8"))
     if override:
         for candidate in (Path(override) / lang / "strings.yaml", Path(override) / "strings.yaml"):
-            if candidate.is_file():
-                data.update(safe_load(candidate.read_text(encoding="utf-8")) or {})
-                break
+            if candidate.exists() or candidate.is_symlink():
+                return _merged(data, candidate)
     return data
+
+
+def _merged(built_in: dict, path: Path) -> dict:
+    """The built-in labels with the user's file laid over them, key by key; a label of the wrong shape
+    (a list where text belongs) is an error naming its place, not a crash later in a template."""
+    from c3p_docs.errors import InputError
+    from c3p_docs.loading import format_path, load_yaml_file
+
+    user = load_yaml_file(path, "strings file")
+    if not isinstance(user.data, dict):
+        raise InputError(f"{path}: expected labels as `key: text` lines (a mapping), as in the built-in strings.yaml.")
+
+    def merge(base: dict, extra: dict, where: tuple) -> dict:
+        merged = dict(base)
+        for key, value in extra.items():
+            place = where + (key,)
+            if key in base and isinstance(base[key], dict):
+                if not isinstance(value, dict):
+                    line, _ = user.position(place)
+                    raise InputError(f"{path}:{line}: {format_path(place)} holds labels by key ("
+                                     f"{', '.join(map(str, list(base[key])[:4]))}, …), not a single value.")
+                merged[key] = merge(base[key], value, place)
+            elif value is None:
+                continue  # left empty: the built-in label stays
+            elif key in base and isinstance(value, (dict, list)) != isinstance(base[key], (dict, list)):
+                line, _ = user.position(place)
+                shape = "a list" if isinstance(base[key], list) else "text"
+                raise InputError(f"{path}:{line}: {format_path(place)} must be {shape}, like the built-in label.")
+            else:
+                merged[key] = str(value) if isinstance(base.get(key), str) else value
+        return merged
+
+    return merge(built_in, user.data, ())
 
 
 def phrase(lang: str, group: str, key: str, **values) -> str:

@@ -11,12 +11,18 @@ from c3p_docs.findings import Finding
 from c3p_docs.model import Project
 
 
+def fill_pattern(pattern: str, values: dict[str, str]) -> str:
+    """Put the values of the named placeholders into the profile's pattern, and nothing else: no format
+    specs, attributes or positions as `str.format` would evaluate (`{x.__class__}`, `{x:>999999999}`)."""
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), pattern)
+
+
 def make_subject(project: Project, rules: CallRules) -> str:
     japanese_city = project.japanese_city.name.ja or project.japanese_city.name.en or ""
     partner_city = project.partner_city.name.ja or project.partner_city.name.en or ""
-    return rules.subject.pattern.format(japanese_city=japanese_city, partner_city=partner_city,
-                                        separator=rules.subject.separator,
-                                        fiscal_year_ja=fiscal_year_ja(rules.fiscal_year))
+    return fill_pattern(rules.subject.pattern, {"japanese_city": japanese_city, "partner_city": partner_city,
+                                                "separator": rules.subject.separator,
+                                                "fiscal_year_ja": fiscal_year_ja(rules.fiscal_year)})
 
 
 _DASH_LOOKALIKES = "－ー–—‐‑‒―−﹣ｰ"
@@ -25,7 +31,7 @@ _SPACES = " \u3000\t\u00a0"
 
 def _fixed_parts(rules: CallRules) -> tuple[str, str, str]:
     """(opening, closing-to-fiscal-year, tail) of the pattern, around the two names."""
-    pattern = rules.subject.pattern
+    pattern = fill_pattern(rules.subject.pattern, {"separator": rules.subject.separator})
     head, rest = pattern.split("{japanese_city}", 1)
     _, rest = rest.split("{partner_city}", 1)
     closing, tail = rest.split("{fiscal_year_ja}", 1)
@@ -68,8 +74,8 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
     match = re.fullmatch(re.escape(head) + r"(?P<names>.*?)" + re.escape(closing)
                          + r"(?P<year>.*?年度)" + r"(?P<tail>.*)", normalised)
     if not match:
-        printed = rules.subject.pattern.format(**rules.subject.printed_as, separator=rules.subject.separator,
-                                               fiscal_year_ja=era_year)
+        printed = fill_pattern(rules.subject.pattern, {**rules.subject.printed_as, "separator": rules.subject.separator,
+                                                       "fiscal_year_ja": era_year})
         hint = f"expected {expected!r}." if expected else "`c3p-docs subject make PROJECT.yaml` prints it."
         add("subject-format", f"does not follow the call's pattern {printed!r}; {hint}")
         return findings

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.loading import format_path, load_yaml_file
@@ -261,11 +261,15 @@ class PeriodRules(_Data):
     max_years_per_city_pair: Sourced[int] | None = None
 
 
+SUBJECT_PLACEHOLDERS = ("japanese_city", "partner_city", "fiscal_year_ja", "separator")
+
+
 class SubjectRule(_Data):
     """E-mail subject of the application."""
 
     pattern: str
-    """Fixed text with {japanese_city}, {partner_city} and {fiscal_year_ja}."""
+    """Fixed text with {japanese_city}, {partner_city} and {fiscal_year_ja} (once each, in this order), and
+    {separator} if wanted; no other braces."""
     separator: str
     """Character between the two names, as printed in the call."""
     printed_as: dict[str, str] = Field(default_factory=lambda: {"japanese_city": "{japanese_city}",
@@ -279,6 +283,23 @@ class SubjectRule(_Data):
 
     def cited(self) -> str:
         return cite(self.source, self.assumed)
+
+    @field_validator("pattern")
+    @classmethod
+    def _placeholders(cls, pattern: str) -> str:
+        import re
+
+        names = re.findall(r"\{([^{}]*)\}", pattern)
+        unknown = [name for name in names if name not in SUBJECT_PLACEHOLDERS]
+        if unknown or "{" in re.sub(r"\{[^{}]*\}", "", pattern) or "}" in re.sub(r"\{[^{}]*\}", "", pattern):
+            shown = ", ".join("{" + name + "}" for name in unknown) or "a stray brace"
+            raise ValueError(f"{shown} is not a placeholder; the pattern may use only "
+                             + ", ".join("{" + name + "}" for name in SUBJECT_PLACEHOLDERS))
+        required = [name for name in names if name != "separator"]
+        if required != ["japanese_city", "partner_city", "fiscal_year_ja"]:
+            raise ValueError("the pattern needs {japanese_city}, {partner_city} and {fiscal_year_ja}, once each and "
+                             "in this order")
+        return pattern
 
 
 class Addressee(_Data):
@@ -409,6 +430,10 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
     if key in _cache:
         return _cache[key]
     loaded = load_yaml_file(path, "call profile")
+    # The file may be anything (`call: /etc/shadow`): name it, never quote it.
+    if not isinstance(loaded.data, dict) or not {"id", "subject", "attachments"} <= set(loaded.data):
+        raise InputError(f"{path} is not a call profile (a YAML file with id, name, attachments, subject, …, as in "
+                         f"the bundled {', '.join(bundled_profiles())}). Check `call:` or --call.")
     try:
         rules = CallRules.model_validate(loaded.data)
     except ValidationError as error:
@@ -416,7 +441,7 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
         for problem in error.errors()[:20]:
             loc = tuple(problem["loc"])
             line, column = loaded.position(loc)
-            lines.append(f"{path}:{line}:{column}  {format_path(loc)}: {problem['msg']}")
+            lines.append(f"{path}:{line}:{column}  {format_path(loc)}: {problem['msg'].removeprefix('Value error, ')}")
         raise InputError("invalid call profile:\n" + "\n".join(lines)) from None
     _cache[key] = rules
     return rules

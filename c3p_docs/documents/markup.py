@@ -6,6 +6,7 @@ Templates are Jinja with autoescape on, so user data arrives escaped and can nev
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 
 from c3p_docs.errors import C3pError
 
@@ -16,15 +17,27 @@ class TemplateError(C3pError):
     exit_code = 2
 
 
-def render_markup(env, template_name: str, context: dict) -> ET.Element:
+def render_template(env, template_name: str, context: dict) -> str:
+    """Render one template; whatever stops it (a syntax error, a sandbox limit, 1/0) names the template and line."""
     from jinja2 import TemplateError as JinjaError
 
+    from c3p_docs.sandbox import template_place
+
     try:
-        template = env.get_template(template_name)
-        text = template.render(**context)
-    except JinjaError as error:
-        where = f"{getattr(error, 'filename', None) or template_name}:{getattr(error, 'lineno', '?')}"
-        raise TemplateError(f"template {where}: {error}") from None
+        return env.get_template(template_name).render(**context)
+    except (JinjaError, ArithmeticError, RecursionError, MemoryError, TypeError, ValueError, LookupError) as error:
+        from jinja2 import TemplateNotFound
+
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+        if isinstance(error, TemplateNotFound):
+            message = f"no template named {error.name!r} (--templates and the built-in folders are searched)"
+        elif isinstance(error, RecursionError):
+            message = "calls itself without end (recursion)"
+        raise TemplateError(f"template {template_place(error, template_name)}: {message}") from None
+
+
+def render_markup(env, template_name: str, context: dict) -> ET.Element:
+    text = render_template(env, template_name, context)
     try:
         return ET.fromstring(text)
     except ET.ParseError as error:
@@ -87,3 +100,16 @@ def table_rows(table: ET.Element) -> list[list[tuple[ET.Element, int, int]]]:
             column += span
         grid.append(cells)
     return grid
+
+
+@contextmanager
+def laid_out(template_name: str, override: str | None):
+    """Markup from the user's --templates that the writers cannot lay out (an unknown element, `pt="big"`)
+    is the template's fault, said as such; with the built-in templates it would be our bug, so it stays one."""
+    try:
+        yield
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        if not override:
+            raise
+        raise TemplateError(f"template {template_name} (or a file it includes in {override}): the markup cannot be "
+                            f"laid out: {error}. See the built-in template for the elements and attributes.") from None

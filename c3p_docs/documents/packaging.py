@@ -127,12 +127,20 @@ def normalise_zip(data: bytes) -> bytes:
     return target.close()
 
 
+MAX_PROPERTY = 255
+"""Core properties hold at most 255 characters (OPC); the document text keeps the full title."""
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= MAX_PROPERTY else text[:MAX_PROPERTY - 1] + "…"
+
+
 def apply_metadata(properties, metadata) -> None:
     """Author, title and dates from the project, never the library's defaults ("python-docx", "Steve Canny")."""
-    properties.title = metadata.title
-    properties.author = metadata.author
-    properties.last_modified_by = metadata.author
-    properties.subject = metadata.subject
+    properties.title = _property(metadata.title)
+    properties.author = _property(metadata.author)
+    properties.last_modified_by = _property(metadata.author)
+    properties.subject = _property(metadata.subject)
     properties.comments = ""
     properties.keywords = "C3P"
     properties.language = "ja-JP" if metadata.language == "ja" else "en-GB"

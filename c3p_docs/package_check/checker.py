@@ -24,12 +24,15 @@ EXTENSION_KINDS = {".pdf": {"pdf"}, ".docx": {"docx"}, ".pptx": {"pptx"}, ".xlsx
 @dataclass
 class Entry:
     relative: str
+    """The path below the folder as it can be shown (undecodable bytes escaped)."""
     path: Path
     size: int = 0
     symlink: bool = False
     system: bool = False
     number: int | None = None
     inspection: content.Inspection | None = None
+    undecodable: bool = False
+    """Some part of the name is not UTF-8 (Shift_JIS from a Windows zip): not mailable until renamed."""
 
 
 @dataclass
@@ -63,7 +66,15 @@ def scan(folder: Path) -> tuple[list[Entry], list[Finding]]:
                                     file=str(current)))
             continue
         for child in children:
-            relative = str(Path(child.path).relative_to(folder))
+            raw = str(Path(child.path).relative_to(folder))
+            relative = names.printable(raw)
+            if names.undecodable(child.name):
+                decoded = names.shift_jis_name(child.name)
+                hint = (f"read as Shift_JIS (Windows) it is {decoded!r}; run check-package with --fix-names to rename it"
+                        if decoded else "rename it")
+                findings.append(Finding("filename-encoding", "error", f"the name is not UTF-8 text (a zip made on "
+                                        f"Windows?): {hint}. It is left out of the mail plan until then.",
+                                        file=str(folder / relative)))
             if child.is_symlink():
                 entries.append(Entry(relative, Path(child.path), symlink=True))
                 continue
@@ -76,38 +87,55 @@ def scan(folder: Path) -> tuple[list[Entry], list[Finding]]:
             if not child.is_file(follow_symlinks=False):
                 continue
             entries.append(Entry(relative, Path(child.path), size=child.stat(follow_symlinks=False).st_size,
-                                 system=names.is_system_file(child.name)))
+                                 system=names.is_system_file(child.name), undecodable=names.undecodable(raw)))
             if len(entries) > MAX_FILES:
                 raise UsageError(f"{folder}: more than {MAX_FILES:,} files; is this the submission folder?")
     entries.sort(key=lambda e: e.relative)
     return entries, findings
 
 
-def fix_nfd_names(folder: Path, entries: list[Entry]) -> list[tuple[str, str]]:
-    """Rename Mac-decomposed names to NFC, never over an existing file."""
+def _rename_without_replacing(source: Path, target: Path) -> bool:
+    """Rename unless `target` names anything at all (a file, a folder, a dangling link): False then."""
+    if os.path.lexists(target):
+        if not os.path.samestat(os.lstat(source), os.lstat(target)):
+            return False
+        os.rename(source, target)  # one entry under two spellings (a normalising file system): respell it
+        return True
+    try:
+        os.link(source, target, follow_symlinks=False)  # fails if the name was taken meanwhile
+    except FileExistsError:
+        return False
+    except OSError:  # a folder, or a file system without hard links
+        if os.path.lexists(target):
+            return False
+        os.rename(source, target)  # on Windows rename itself refuses an existing target
+        return True
+    os.unlink(source)
+    return True
+
+
+def rename_to_fixed_names(folder: Path) -> list[tuple[str, str]]:
+    """Rename Mac-decomposed (NFD) names to NFC and Shift_JIS names to Unicode, deepest first, never over
+    an existing entry and never through a link."""
     renamed = []
-    for entry in entries:
-        if entry.symlink or entry.system:
-            continue
-        name = entry.path.name
-        if unicodedata.is_normalized("NFC", name):
-            continue
-        target = entry.path.with_name(unicodedata.normalize("NFC", name))
-        if target.exists() and not target.samefile(entry.path):
-            continue
-        entry.path.rename(target)
-        old = entry.relative
-        entry.path = target
-        entry.relative = str(target.relative_to(folder))
-        renamed.append((old, entry.relative))
+    for current, directories, files in os.walk(folder, topdown=False):
+        for name in sorted(files + directories):
+            path = Path(current, name)
+            new_name = names.fixed_name(name)
+            if new_name is None or path.is_symlink() or names.is_system_file(name):
+                continue
+            if _rename_without_replacing(path, path.with_name(new_name)):
+                old = names.printable(str(path.relative_to(folder)))
+                renamed.append((old, str(path.with_name(new_name).relative_to(folder))))
     return renamed
 
 
 def check_package(folder: Path, rules: CallRules, project: Project | None, fix_names: bool = False) -> PackageReport:
     report = PackageReport()
-    entries, report.findings = scan(folder)
     if fix_names:
-        report.renamed = fix_nfd_names(folder, entries)
+        scan(folder)  # the usage checks (a folder that exists) come first
+        report.renamed = rename_to_fixed_names(folder)
+    entries, report.findings = scan(folder)
     report.entries = entries
     add = report.findings.append
     by_number: dict[int, list[Entry]] = {}
@@ -121,7 +149,8 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
             add(Finding("system-file", "warning", "a system or temporary file (Finder, Explorer or an open Office "
                         "document); delete it before mailing.", file=where))
             continue
-        _name_checks(entry, where, add)
+        if not entry.undecodable:
+            _name_checks(entry, where, add)
         if entry.size == 0:
             add(Finding("empty-file", "error", "the file is empty (0 bytes).", file=where))
             continue
@@ -143,7 +172,7 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         entry.number = number
         by_number.setdefault(number, []).append(entry)
     _attachment_checks(folder, rules, project, by_number, add)
-    mailable = [e for e in entries if not e.symlink and not e.system and e.size > 0]
+    mailable = [e for e in entries if not e.symlink and not e.system and not e.undecodable and e.size > 0]
     mailable.sort(key=lambda e: (e.number if e.number is not None else 99, e.relative))
     report.plan = plan_mails([(e.relative, e.size) for e in mailable], rules.mail.limit_bytes.value,
                              rules.mail.header_margin_bytes.value)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,11 +116,33 @@ def inspect(path: Path) -> Inspection:
 MAX_PDF_PARSE = 32 * 1024 * 1024
 
 
-def _inspect_pdf(path: Path) -> Inspection:
-    from pypdf import PasswordType, PdfReader
-    from pypdf.errors import PdfReadError
-    from pypdf.generic import DictionaryObject
+@contextmanager
+def library_messages(name: str = "pypdf", keep: int = 100):
+    """Collect what a library logs or warns (pypdf's thousands of "EOF marker not found") instead of
+    letting it flood stderr; the caller turns them into one finding."""
+    collected: list[str] = []
 
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if len(collected) < keep:
+                collected.append(record.getMessage())
+
+    logger = logging.getLogger(name)
+    handler = Collect(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield collected
+        collected.extend(str(w.message) for w in caught[:keep])
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _inspect_pdf(path: Path) -> Inspection:
     result = Inspection("pdf")
     if path.stat().st_size > MAX_PDF_PARSE:
         # No mail carries it anyway (too-large-for-mail); read only the trailer for a password.
@@ -127,6 +152,20 @@ def _inspect_pdf(path: Path) -> Inspection:
                 result.problems.append(Problem("pdf-encrypted", "error", "the PDF is encrypted; save it without "
                                                "a password."))
         return result
+    with library_messages() as messages:
+        _read_pdf(path, result)
+    if messages and not any(p.code == "corrupt-file" for p in result.problems):
+        result.problems.append(Problem("pdf-repaired", "warning", f"the PDF has structural errors a reader must "
+                                       f"repair ({len(messages)}{'+' if len(messages) >= 100 else ''} problem(s), "
+                                       f"e.g. {messages[0][:80]!r}); some viewers may fail. Export it again."))
+    return result
+
+
+def _read_pdf(path: Path, result: Inspection) -> None:
+    from pypdf import PasswordType, PdfReader
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import DictionaryObject
+
     try:
         with path.open("rb") as stream:
             reader = PdfReader(stream, strict=False)
@@ -138,7 +177,7 @@ def _inspect_pdf(path: Path) -> Inspection:
                 if not opened:
                     result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
                                                    "reviewers cannot read it. Save it without a password."))
-                    return result
+                    return
                 result.problems.append(Problem("pdf-encrypted", "warning", "the PDF carries owner restrictions "
                                                "(printing or copying may be blocked); save it without security."))
             result.pages = len(reader.pages)
@@ -169,7 +208,6 @@ def _inspect_pdf(path: Path) -> Inspection:
             NotImplementedError, AssertionError) as error:
         result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
                                        "export it again."))
-    return result
 
 
 def _resolved(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -80,3 +81,29 @@ def machine_dependent_characters(name: str) -> list[str]:
             except UnicodeEncodeError:
                 pass
     return found
+
+
+def undecodable(name: str) -> bool:
+    """The name's bytes are not UTF-8 (Python keeps them as lone surrogates): a Windows zip's Shift_JIS."""
+    return any("\udc80" <= char <= "\udcff" for char in name)
+
+
+def printable(name: str) -> str:
+    """The name as it can be shown: undecodable bytes as \\x escapes."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace") if undecodable(name) else name
+
+
+def shift_jis_name(name: str) -> str | None:
+    """What an undecodable name says when read as Shift_JIS (cp932, as Windows writes it), in NFC."""
+    try:
+        return unicodedata.normalize("NFC", os.fsencode(name).decode("cp932"))
+    except UnicodeDecodeError:
+        return None
+
+
+def fixed_name(name: str) -> str | None:
+    """The name --fix-names gives: Shift_JIS decoded, NFD composed; None when it needs nothing (or cannot)."""
+    if undecodable(name):
+        return shift_jis_name(name)
+    composed = unicodedata.normalize("NFC", name)
+    return composed if composed != name else None

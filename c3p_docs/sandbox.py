@@ -1,0 +1,223 @@
+"""The sandbox templates and tagged forms render in: Jinja's, plus limits on time, value size and output."""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+from contextlib import contextmanager
+from functools import wraps
+
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+MAX_VALUE = 1_000_000
+"""Characters (or items) in one value a template makes; a whole document holds far less."""
+MAX_OUTPUT = 20_000_000
+"""Characters one template may render."""
+TIME_BUDGET_SECONDS = 10.0
+"""Built-in templates render in milliseconds; a loop that runs longer is a runaway."""
+MAX_POWER_BITS = 100_000
+# Widths and precisions in %-formats and format specs: `%999999999d`, `{:>999999999}`.
+_PERCENT_SPEC = re.compile(r"%[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+_FORMAT_FIELD = re.compile(r"{[^{}]*}")
+
+
+class LimitExceeded(SecurityError):
+    """A template or form tag went over one of the sandbox's limits; the message says which."""
+
+
+def _size(value) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple, dict)) else 0
+
+
+def _check_size(value, what: str = "a value"):
+    if _size(value) > MAX_VALUE:
+        raise LimitExceeded(f"{what} of {_size(value):,} characters or items is over the limit of {MAX_VALUE:,}")
+    return value
+
+
+def _check_percent_format(text: str, arguments=None) -> None:
+    for width, precision in _PERCENT_SPEC.findall(text):
+        for number in (width, precision):
+            if number == "*" or (number and int(number) > MAX_VALUE):
+                raise LimitExceeded(f"a width of {number} in a %-format is over the limit of {MAX_VALUE:,}")
+
+
+def _check_format_spec(text: str) -> None:
+    for field in _FORMAT_FIELD.findall(text):
+        if any(int(number) > MAX_VALUE for number in re.findall(r"\d+", field.partition(":")[2])):
+            raise LimitExceeded(f"the format {field} asks for a width over the limit of {MAX_VALUE:,}")
+
+
+def _check_numbers(name: str, arguments, keywords) -> None:
+    """Widths, counts and lengths past the limit (`center(999999999)`, `ljust`, `indent`, `batch`)."""
+    for argument in list(arguments) + list(keywords.values()):
+        if isinstance(argument, int) and not isinstance(argument, bool) and abs(argument) > MAX_VALUE:
+            raise LimitExceeded(f"{name}({argument}) is over the limit of {MAX_VALUE:,}")
+
+
+def _check_replace(value, old, new) -> None:
+    if isinstance(value, str) and isinstance(old, str) and isinstance(new, str):
+        count = value.count(old) if old else len(value) + 1
+        if len(value) + count * max(len(new) - len(old), 0) > MAX_VALUE:
+            raise LimitExceeded(f"replace() would make more than {MAX_VALUE:,} characters")
+
+
+def _check_join(separator, items) -> None:
+    if isinstance(items, (list, tuple)):
+        total = sum(_size(item) for item in items) + len(items) * _size(separator)
+        if total > MAX_VALUE:
+            raise LimitExceeded(f"join() of {total:,} characters is over the limit of {MAX_VALUE:,}")
+
+
+def _check_call(name: str, bound, arguments, keywords) -> None:
+    """Refuse a str/list method call that would build a huge value, before it is built."""
+    _check_numbers(name, arguments, keywords)
+    if name == "replace" and len(arguments) >= 2:
+        _check_replace(bound, arguments[0], arguments[1])
+    elif name == "join" and arguments:
+        _check_join(bound, arguments[0])
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Compiles every `for` to iterate through the environment's clock, and checks what `~` joins."""
+
+    def visit_For(self, node: nodes.For, frame) -> None:
+        if not getattr(node, "limited", False):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("limited_iter", lineno=node.lineno), [node.iter], [],
+                                   None, None, lineno=node.lineno)
+            node.limited = True  # type: ignore[attr-defined]
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame) -> None:
+        self.write("environment.limited_value(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class LimitedEnvironment(SandboxedEnvironment):
+    """SandboxedEnvironment with a time budget per render (or per form), bounded values and bounded output.
+
+    Jinja's sandbox already caps `range()` at 100,000 and refuses private attributes.
+    """
+
+    code_generator_class = _LimitedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+    compiled_as = "limits-1"
+    """Changes whenever the code generator does, so no cached bytecode of another version is reused."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals.pop("lipsum", None)
+        self.deadline: float | None = None
+
+    # -- the clock -----------------------------------------------------------------------------------
+    @contextmanager
+    def budget(self):
+        """One time budget for everything rendered inside (a form's many paragraphs share it)."""
+        outer = self.deadline
+        if outer is None:
+            self.deadline = time.monotonic() + TIME_BUDGET_SECONDS
+        try:
+            yield
+        finally:
+            self.deadline = outer
+
+    def tick(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise LimitExceeded(f"still running after {TIME_BUDGET_SECONDS:g} s (a loop too large?)")
+
+    def limited_iter(self, iterable):
+        for item in iterable:
+            self.tick()
+            yield item
+
+    def limited_value(self, value):
+        return _check_size(value, "a joined text")
+
+    def concat(self, pieces) -> str:  # type: ignore[override]
+        """`Template.render` joins the output here: count it, and start the clock if nobody did."""
+        with self.budget():
+            output: list[str] = []
+            total = 0
+            for piece in pieces:
+                total += len(piece)
+                if total > MAX_OUTPUT:
+                    raise LimitExceeded(f"the output is over the limit of {MAX_OUTPUT:,} characters")
+                self.tick()
+                output.append(piece)
+            return "".join(output)
+
+    # -- operators, calls, filters --------------------------------------------------------------------
+    def call_binop(self, context, operator: str, left, right):
+        self.tick()
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if _size(sequence) and isinstance(count, int) and _size(sequence) * count > MAX_VALUE:
+                    raise LimitExceeded(f"repeating {_size(sequence):,} characters or items {count:,} times is over "
+                                        f"the limit of {MAX_VALUE:,}")
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
+                    and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
+                raise LimitExceeded(f"{left} ** {right} is too large a number")
+        elif operator == "+" and _size(left) + _size(right) > MAX_VALUE:
+            raise LimitExceeded(f"joining {_size(left) + _size(right):,} characters or items is over the limit of "
+                                f"{MAX_VALUE:,}")
+        elif operator == "%" and isinstance(left, str):
+            _check_percent_format(left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        __self.tick()
+        name = getattr(__obj, "__name__", "")
+        bound = getattr(__obj, "__self__", None)
+        if isinstance(bound, (str, list, tuple, dict)):
+            _check_call(name, bound, args, kwargs)
+        return _check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
+
+    def wrap_str_format(self, value):
+        """`'{:>999999999}'.format(x)`: the format's widths are checked when the method is looked up."""
+        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
+            _check_format_spec(value.__self__)
+        return super().wrap_str_format(value)
+
+    def limit_filters(self) -> None:
+        """Wrap every filter (installed ones too) with the clock and the size checks."""
+        for name, function in list(self.filters.items()):
+            if not getattr(function, "limited", False):
+                self.filters[name] = _limited_filter(self, name, function)
+
+
+def _limited_filter(env: LimitedEnvironment, name: str, function):
+    skip = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0  # context or environment first
+
+    @wraps(function)
+    def limited(*args, **kwargs):
+        env.tick()
+        value, rest = (args[skip], args[skip + 1:]) if len(args) > skip else (None, ())
+        _check_numbers(name, rest, kwargs)
+        if name == "replace" and len(rest) >= 2:
+            _check_replace(value, rest[0], rest[1])
+        elif name == "join":
+            _check_join(rest[0] if rest else kwargs.get("d", ""), value)
+        elif name == "format" and isinstance(value, str):
+            _check_percent_format(value, rest)
+        return _check_size(function(*args, **kwargs), f"the result of the {name} filter")
+
+    limited.limited = True  # type: ignore[attr-defined]
+    return limited
+
+
+def template_place(error: BaseException, default: str = "template") -> str:
+    """`cover.xml.j2:12` for an error raised while rendering: the template frame Jinja put in the traceback."""
+    if isinstance(error, TemplateSyntaxError):
+        return f"{error.filename or error.name or default}:{error.lineno}"
+    place = default
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.endswith((".j2", ".xml", ".txt")) or frame.filename == "<template>":
+            name = default if frame.filename == "<template>" else frame.filename.replace("\\", "/").rsplit("/", 1)[-1]
+            place = f"{name}:{frame.lineno}"
+    return place
