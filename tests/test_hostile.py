@@ -1,0 +1,362 @@
+"""Hostile and unlucky input, run as a user would: a finding or a clear message, never an internal error,
+nothing lost, nothing foreign printed."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
+from docx import Document
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, symlinks and raw byte names are POSIX")
+SECRET = "root:$6$SECRETHASH:19000:0:99999:7:::\n"
+
+
+def popen_cli(*args) -> subprocess.Popen:
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.Popen([sys.executable, "-m", "c3p_docs", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def attachments(eml: Path) -> list[str]:
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    return [part.get_filename() for part in message.iter_attachments()]
+
+
+# -- values that validate but used to crash build / monthly ------------------------------------------------
+
+LONG_TITLE = "長" * 300
+ODD_PROJECT = MINIMAL.replace("title: {ja: 試験事業, en: Test project}",
+                              f'title: {{ja: "{LONG_TITLE}\\x01", en: "Test\\uffff project"}}')
+
+
+def test_a_long_title_and_escaped_control_characters_build_with_a_warning(tmp_path):
+    project = write_project(tmp_path, ODD_PROJECT)
+    result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover")
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    cover = tmp_path / "out" / "submission" / "(0)_表紙.docx"
+    assert LONG_TITLE in docx_text(cover)  # the text keeps the whole title
+    assert len(Document(str(cover)).core_properties.title) == 255  # the metadata field holds at most 255
+    checked = run_cli("validate", project)
+    assert "control-characters" in checked.stdout and "project.title.ja" in checked.stdout
+
+
+def test_line_breaks_in_names_are_a_validate_error_naming_the_field(tmp_path):
+    project = write_project(tmp_path, MINIMAL.replace("name: {ja: 試験市, en: Test City}",
+                                                      'name: {ja: "試験市\\r\\nBcc: x@example.com", en: Test City}'))
+    result = run_cli("validate", project)
+    assert result.returncode == 1 and "japanese_city.name.ja" in result.stdout and "one line" in result.stdout
+
+
+def test_a_comma_inside_a_flow_mapping_names_the_stray_key(tmp_path):
+    project = write_project(tmp_path, MINIMAL.replace("en: Test Co.}", "en: Foo Co., Ltd.}"))
+    result = run_cli("validate", project)
+    assert result.returncode == 1
+    line = next(line for line in result.stdout.splitlines() if "error" in line)
+    assert "'Ltd.'" in line and "applicant.name" in line and 'en: "Foo Co., Ltd."' in line
+    assert "Did you mean 'name'" not in result.stdout
+
+
+def test_monthly_writes_every_good_project_when_one_is_bad(tmp_path):
+    bad = write_project(tmp_path, MINIMAL.replace("call: fy2026-1", "call: fy2026-1\nproject: [broken"), "bad.yaml")
+    odd = write_project(tmp_path, ODD_PROJECT, "odd.yaml")
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    (twin / FY2026.name).write_text(FY2026.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_cli("monthly", bad, odd, FY2026, twin / FY2026.name, "--month", "2026-07", "-o", tmp_path / "out",
+                     "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert (tmp_path / "out" / "odd" / "monthly_2026-07_ja.docx").is_file()
+    assert (tmp_path / "out" / FY2026.stem / "monthly_2026-07_ja.docx").is_file()
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 2 and any("bad.yaml" in line for line in failed)
+    assert any("twin" in line and "rename" in line for line in failed)  # would have overwritten the first one
+
+
+def test_monthly_force_leaves_no_stale_rendition_in_the_manifest(tmp_path):
+    args = ("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    run_cli(*args)
+    folder = tmp_path / FY2026.stem
+    report = folder / "monthly_2026-07_ja.docx"
+    report.write_bytes(report.read_bytes() + b"\0")
+    run_cli(*args)  # the edited report is kept, the new one goes beside it
+    assert (folder / "monthly_2026-07_ja.new.docx").is_file()
+    assert run_cli(*args, "--force").returncode == 0
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in manifest["files"]] == ["monthly_2026-07_ja.docx"]
+    assert not (folder / "monthly_2026-07_ja.new.docx").exists()
+
+
+# -- files that are not what they claim ---------------------------------------------------------------------
+
+def test_a_call_pointing_at_a_foreign_file_never_prints_its_content(tmp_path):
+    (tmp_path / "shadow").write_text(SECRET, encoding="utf-8")
+    project = write_project(tmp_path, MINIMAL.replace("call: fy2026-1", "call: shadow"))
+    for result in (run_cli("validate", project), run_cli("build", project, "-o", tmp_path / "out"),
+                   run_cli("subject", "check", "x", "--call", tmp_path / "shadow")):
+        assert_no_traceback(result)
+        assert result.returncode in (1, 2) and "SECRETHASH" not in result.stdout + result.stderr
+        assert "not a call profile" in result.stdout + result.stderr
+
+
+@posix_only
+def test_a_template_that_is_a_link_is_refused_without_reading_it(tmp_path):
+    (tmp_path / "secret").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "tpl" / "ja").mkdir(parents=True)
+    (tmp_path / "tpl" / "ja" / "cover.xml.j2").symlink_to(tmp_path / "secret")
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover",
+                     "--templates", tmp_path / "tpl")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "symbolic link" in result.stderr and "SECRETHASH" not in result.stderr
+
+
+@posix_only
+def test_a_fifo_or_a_device_is_refused_instead_of_read(tmp_path):
+    os.mkfifo(tmp_path / "project.yaml")
+    (tmp_path / "zero.docx").symlink_to("/dev/zero")
+    for result in (run_cli("validate", tmp_path / "project.yaml"), run_cli("validate", "/dev/zero"),
+                   run_cli("check-form", tmp_path / "zero.docx")):
+        assert_no_traceback(result)
+        assert result.returncode == 2 and "not a regular file" in result.stderr
+
+
+def test_a_malformed_strings_file_names_its_place(tmp_path):
+    (tmp_path / "tpl" / "ja").mkdir(parents=True)
+    (tmp_path / "tpl" / "ja" / "strings.yaml").write_text("placeholder: 未記入\nstatus: 新規\n", encoding="utf-8")
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover",
+                     "--templates", tmp_path / "tpl")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "strings.yaml:2" in result.stderr and "status" in result.stderr
+
+
+def test_a_runaway_template_is_stopped_with_its_name_and_line(tmp_path):
+    (tmp_path / "tpl" / "ja").mkdir(parents=True)
+    (tmp_path / "tpl" / "ja" / "cover.xml.j2").write_text("<document>\n<p>{{ 'x' * 10**9 }}</p>\n</document>\n",
+                                                          encoding="utf-8")
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "cover",
+                     "--templates", tmp_path / "tpl")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "cover.xml.j2:2" in result.stderr and "limit" in result.stderr
+
+
+# -- tagged forms ----------------------------------------------------------------------------------------------
+
+def form_with(path: Path, text: str) -> Path:
+    document = Document()
+    document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def rewritten(source: Path, target: Path, change) -> Path:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as output:
+        for info in original.infolist():
+            data = change(info.filename, original.read(info.filename))
+            if data is not None:
+                output.writestr(info.filename, data)
+    return target
+
+
+def test_broken_and_hostile_forms_give_findings_with_the_form_and_place(tmp_path):
+    good = form_with(tmp_path / "good.docx", "{{ project.title.ja }}")
+    doctype = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">'
+               + b"".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8))
+               + b'<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n')
+
+    def hostile_xml(name, data):
+        if name != "word/document.xml":
+            return data
+        return doctype + data.split(b"?>", 1)[1].lstrip().replace(b"}}</w:t>", b"}}&i;&xxe;</w:t>", 1)
+
+    cases = {
+        "no-document.docx": (lambda n, d: None if n == "word/document.xml" else d, 2, "word/document.xml"),
+        "broken-rels.docx": (lambda n, d: d.replace(b'Target="styles.xml"', b'Target="gone.xml"')
+                             if n == "word/_rels/document.xml.rels" else d, 2, "save it again"),
+        "huge-text.docx": (lambda n, d: d.replace(b"}}</w:t>", b"}}" + b"A" * (11 * 1024 * 1024) + b"</w:t>", 1)
+                           if n == "word/document.xml" else d, 2, "save it again"),
+        "entities.docx": (hostile_xml, None, ""),
+    }
+    for name, (change, code, words) in cases.items():
+        form = rewritten(good, tmp_path / name, change)
+        result = run_cli("check-form", form)
+        assert_no_traceback(result)
+        assert "root:x" not in result.stdout + result.stderr and "aaaaaaaaaa" * 10 not in result.stdout
+        if code is not None:
+            assert result.returncode == code and name in result.stderr and words in result.stderr, (name, result.stderr)
+    include = run_cli("check-form", form_with(tmp_path / "include.docx", "{% include 'x' %}{{ project.title.ja }}"),
+                      "--format", "json")
+    assert [f["code"] for f in json.loads(include.stdout)["findings"]] == ["form-include"]
+    unterminated = run_cli("check-form", form_with(tmp_path / "open.docx", "x {{ project.title.ja"), "--format", "json")
+    finding = json.loads(unterminated.stdout)["findings"][0]
+    assert unterminated.returncode == 1 and finding["code"] == "form-syntax" and finding["path"] == "paragraph 1"
+    not_a_zip = tmp_path / "form.docx"
+    not_a_zip.write_text("plain text", encoding="utf-8")
+    built = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--form", f"pledge={not_a_zip}")
+    assert built.returncode == 2 and "not a zip" in built.stderr
+
+
+def test_a_runaway_form_tag_is_stopped_and_its_loop_named(tmp_path):
+    form = form_with(tmp_path / "loop.docx", "{% for i in range(99999) %}{{ 'x' * 99999 }}{% endfor %}")
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge",
+                     "--form", f"pledge={form}")
+    assert_no_traceback(result)
+    assert result.returncode == 1 and "loop.docx" in result.stderr and "limit" in result.stderr
+    assert "paragraph 1 {% for i in range(99999) %}" in result.stderr
+
+
+# -- crash, lock, mail drafts --------------------------------------------------------------------------------
+
+def test_a_second_build_waits_for_the_first_and_sigterm_cleans_up(tmp_path):
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    lock = FileLock(str(out / ".c3p-docs.lock"))
+    with lock:
+        waiting = popen_cli("build", FY2026, "-o", out, "--pdf", "never")
+        assert "in use by another c3p-docs run" in waiting.stderr.readline()  # blocks until it says so
+        if sys.platform != "win32":
+            waiting.send_signal(signal.SIGTERM)
+            assert waiting.wait(timeout=60) == 143
+            assert "stopped" in waiting.stderr.read()
+        else:
+            waiting.kill()
+            waiting.wait()
+    assert sorted(p.name for p in out.iterdir()) in ([], [".c3p-docs.lock"])  # nothing half-written
+
+
+def test_mail_drafts_attach_what_the_folder_holds_and_never_a_new_rendition(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", FY2026, "-o", out, "--pdf", "never").returncode == 0
+    cover = out / "submission" / "(0)_表紙.docx"
+    cover.write_bytes(cover.read_bytes() + b"\0")  # a person's edit
+    (out / "submission" / "(10)_参考資料.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # added by hand
+    project = tmp_path / FY2026.name
+    project.write_text(FY2026.read_text(encoding="utf-8").replace("北九州市", "北九州市役所"), encoding="utf-8")
+    result = run_cli("build", project, "-o", out, "--pdf", "never")
+    assert result.returncode == 0 and "(0)_表紙.new.docx" in result.stderr
+    names = [name for eml in sorted((out / "mail").glob("*.eml")) for name in attachments(eml)]
+    assert "(0)_表紙.docx" in names and "(0)_表紙.new.docx" not in names and "(10)_参考資料.pdf" in names
+    (out / "submission" / "(10)_追加資料.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert run_cli("build", project, "-o", out, "--pdf", "never").returncode == 0  # inputs unchanged, folder not
+    names = [name for eml in sorted((out / "mail").glob("*.eml")) for name in attachments(eml)]
+    assert "(10)_追加資料.pdf" in names
+
+
+def test_the_pdf_of_a_kept_application_form_comes_from_the_edited_file(tmp_path, monkeypatch):
+    from c3p_docs import build, pdf
+    from c3p_docs.project import load_project
+
+    converted: list[bytes] = []
+
+    def convert(sources):
+        converted.extend(source.read_bytes() for source in sources)
+        return {source: b"%PDF-1.4 from " + source.name.encode() + b"\n%%EOF\n" for source in sources}
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "convert_to_pdf", convert)
+    loaded = load_project(FY2026)
+    out = tmp_path / "out"
+    build.run_build(loaded, out, {"application_form"}, ["ja"], "auto")
+    form = out / "(1)_応募様式.docx"
+    edited = form.read_bytes() + b"\0"
+    form.write_bytes(edited)
+    result, _ = build.run_build(loaded, out, {"application_form"}, ["ja"], "auto")
+    assert converted[-1] == edited
+    assert any(f.code == "pdf-from-edited-file" and "(1)_応募様式.new.docx" in f.message for f in result.findings)
+
+
+# -- check-package -----------------------------------------------------------------------------------------------
+
+@posix_only
+def test_shift_jis_names_are_reported_and_fixed(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    raw = "(10)_参考資料.pdf".encode("cp932")
+    with open(os.fsencode(folder) + b"/" + raw, "wb") as stream:
+        stream.write(b"%PDF-1.4\n%%EOF\n")
+    result = run_cli("check-package", folder, "--call", "fy2026-1", "--format", "json")
+    assert_no_traceback(result)
+    payload = json.loads(result.stdout)
+    finding = next(f for f in payload["findings"] if f["code"] == "filename-encoding")
+    assert "(10)_参考資料.pdf" in finding["message"] and payload["mails"] == []
+    fixed = run_cli("check-package", folder, "--call", "fy2026-1", "--fix-names")
+    assert_no_traceback(fixed)
+    assert os.listdir(folder) == ["(10)_参考資料.pdf"]
+
+
+@posix_only
+def test_fix_names_never_replaces_a_dangling_link(tmp_path):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "(10)_ガイド.pdf")
+    (tmp_path / nfd).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / unicodedata.normalize("NFC", nfd)).symlink_to(tmp_path / "nowhere")
+    run_cli("check-package", tmp_path, "--call", "fy2026-1", "--fix-names")
+    assert (tmp_path / nfd).is_file() and (tmp_path / unicodedata.normalize("NFC", nfd)).is_symlink()
+
+
+def test_pypdf_complaints_become_one_finding_not_a_flood(tmp_path):
+    for index in range(5):
+        (tmp_path / f"(10)_damaged{index}.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"garbage " * 300)
+    result = run_cli("check-package", tmp_path, "--call", "fy2026-1")
+    assert_no_traceback(result)
+    assert result.stderr.count("\n") <= 1 and "EOF marker" not in result.stderr
+    assert "corrupt-file" in result.stdout or "pdf-repaired" in result.stdout
+
+
+def test_json_stays_json_when_the_os_refuses(tmp_path):
+    result = run_cli("check-package", tmp_path / ("a" * 5000), "--call", "fy2026-1", "--format", "json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["ok"] is False
+
+
+# -- portability, internal errors -------------------------------------------------------------------------------
+
+def test_nothing_needs_fcntl_and_monthly_runs_without_it(tmp_path):
+    code = ("import sys; sys.modules['fcntl'] = None; sys.argv[0] = 'c3p-docs'; "
+            "import c3p_docs.build, c3p_docs.monthly_run; from c3p_docs.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code, "monthly", str(FY2026), "--month", "2026-07", "-o",
+                             str(tmp_path), "--pdf", "never"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / FY2026.stem / "monthly_2026-07_ja.docx").is_file()
+
+
+def test_an_internal_error_has_its_own_exit_code_and_says_how_to_report(capsys):
+    import typer
+
+    from c3p_docs.cli import handled
+
+    @handled
+    def broken(output_format=None):
+        raise ValueError("a bug")
+
+    with pytest.raises(typer.Exit) as raised:
+        broken()
+    assert raised.value.exit_code == 70
+    message = capsys.readouterr().err
+    assert "internal error (ValueError: a bug)" in message and "report it" in message and "C3P_DEBUG=1" in message
+
+
+def test_installed_templates_come_from_the_package_never_site_packages_templates(tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "c3p_docs", site / "c3p_docs", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", site / "c3p_docs" / "templates")  # what the wheel's package-dir mapping does
+    (site / "templates" / "ja").mkdir(parents=True)  # another package's folder
+    code = "from c3p_docs.jinja_env import template_dir; print(template_dir('ja'))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(site)}, timeout=60)
+    assert Path(result.stdout.strip()) == site / "c3p_docs" / "templates" / "ja", result.stderr
