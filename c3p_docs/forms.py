@@ -104,7 +104,7 @@ def _tag_failure(path: Path, where: str, error: BaseException, hint: str = "") -
     """What stopped a tag, in the user's words; never a traceback."""
     from jinja2 import TemplateError, TemplateNotFound
 
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    message = (getattr(error, "message", None) or str(error) or type(error).__name__).rstrip(".")
     if isinstance(error, TemplateNotFound):
         message = f"tags cannot include or import other files ({error.name!r})"
     elif isinstance(error, RecursionError):

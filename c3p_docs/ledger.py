@@ -175,13 +175,12 @@ def parse_day(text: str) -> dt.date | None:
 
 def read_ledger(path: Path) -> Ledger:
     """Every line of the ledger, or LedgerError naming each malformed one; InputError when it is not text."""
+    from c3p_docs.loading import read_limited
+
     file = str(path)
-    if not path.is_file():
-        raise UsageError(f"{path}: no such ledger file." if not path.exists() else f"{path}: is a folder, expected a CSV file.")
-    size = path.stat().st_size
-    if size > MAX_LEDGER_BYTES:
-        raise InputError(f"{path}: {size:,} bytes is too large for a ledger (limit {MAX_LEDGER_BYTES:,}).")
-    text, encoding = decode(path.read_bytes(), file)
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"{path}: no such ledger file.")
+    text, encoding = decode(read_limited(path, "CSV ledger", MAX_LEDGER_BYTES), file)
     records = [r for r in split_records(text, _delimiter(text.split("\n", 1)[0]))
                if any(value.strip() for value, _, _ in r)]
     if not records:

@@ -206,12 +206,13 @@ def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES
         raise UsageError(f"{path}: is a folder, expected a {what}.") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
-    with os.fdopen(handle, "rb") as stream:
-        mode = os.fstat(handle).st_mode
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
         if stat.S_ISDIR(mode):
             raise UsageError(f"{path}: is a folder, expected a {what}.")
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
+        raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
+    with os.fdopen(handle, "rb") as stream:
         try:
             data = stream.read(max_bytes + 1)
         except OSError as error:

@@ -239,5 +239,5 @@ def load_project(path: Path) -> LoadedProject:
     except C3pError as error:
         line, column = source.position(("call",))
         finding = Finding("unknown-call", "error", error.message, file=str(path), path="call", line=line, column=column)
-        raise RulesBroken(error.message, findings + [finding]) from None
+        raise RulesBroken(f"{path}: the call profile cannot be used (see above).", findings + [finding]) from None
     return LoadedProject(project, rules, source, path, findings)
