@@ -17,7 +17,9 @@ WORD_JOINER = "\u2060"
 """Forbids a line break on either side. LibreOffice (ICU line breaking) honours it; it does not honour
 U+200D (measured: "120人\u200d日" still broke between 人 and 日), so U+2060 it is."""
 NO_BREAK_HYPHEN = "\u2011"
-"""Written as `w:noBreakHyphen` in Word, which both Word and LibreOffice keep on one line with its neighbours."""
+"""In text a user wrote it stays (Word writes `w:noBreakHyphen`); our own glue does not use it: in Japanese
+paragraphs LibreOffice broke right after it ("t-CO || 2eq", measured), but kept "-" + U+2060 whole."""
+GLUED_HYPHEN = "-" + WORD_JOINER
 NO_BREAK_SPACE = "\u00a0"
 NARROW_NO_BREAK_SPACE = "\u202f"
 """Japanese documents bind a number to a Latin unit with U+202F: LibreOffice broke "（4 MW）" at a U+00A0
@@ -86,7 +88,7 @@ def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     `space` is the no-break space to bind with (NARROW_NO_BREAK_SPACE in Japanese documents).
     """
     text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
-    text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", NO_BREAK_HYPHEN)
+    text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", GLUED_HYPHEN)
                               if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
     out: list[str] = []
     for index, char in enumerate(text):
@@ -131,7 +133,7 @@ def glue_all(text: str) -> str:
     for index, char in enumerate(text):
         if index and _may_break(text[index - 1], char) or char == " " and index:
             out.append(WORD_JOINER)
-        out.append(NO_BREAK_SPACE if char == " " else NO_BREAK_HYPHEN if char == "-" else char)
+        out.append(NO_BREAK_SPACE if char == " " else GLUED_HYPHEN if char == "-" else char)
     return "".join(out)
 
 

@@ -14,13 +14,13 @@ from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import number, table_rows, text_of
 from c3p_docs.documents.measure import (
+    GLUED_HYPHEN,
     INSET_MM,
     LINE_HEIGHTS,
     NARROW_NO_BREAK_SPACE,
     NO_BREAK_HYPHEN,
     NO_BREAK_SPACE,
     PT_TO_MM,
-    WORD_JOINER,
     cell_lines,
     column_heights,
     fits,
@@ -243,8 +243,8 @@ class SlideWriter:
         if text:
             run = _sub(paragraph, "a:r")
             self._run_properties(run, "a:rPr", size, bold, colour)
-            # A hyphen glued by a joiner: not every face has U+2011, and a missing glyph falls back to another font.
-            _sub(run, "a:t").text = glue(text, self.space).replace(NO_BREAK_HYPHEN, "-" + WORD_JOINER)
+            # Not every face has U+2011 (a missing glyph falls back to another font): a hyphen and a joiner instead.
+            _sub(run, "a:t").text = glue(text, self.space).replace(NO_BREAK_HYPHEN, GLUED_HYPHEN)
         self._run_properties(paragraph, "a:endParaRPr", size, bold, colour)
 
     def _run_properties(self, parent, tag: str, size: float, bold: bool, colour: str | None) -> None:
