@@ -417,8 +417,9 @@ def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | 
 def _render_all(builder: Builder, plan: list[Planned]) -> list[tuple[bytes, list[Finding], Fit | None]]:
     """Render every document, one after the other.
 
-    Serial on purpose: a 2-worker pool won at most ~0.1 s on an idle 2-core machine, lost under load, cost
-    ~10% more CPU, and needs `fork`, which Windows lacks (bench/bench.py, issue 13's closing note).
+    Serial on purpose (measured, issue 13): on this 2-core machine a 2-worker fork pool was slower than serial
+    for the build, with and without a busy loop on one core (2.4 s against 2.0 s), for ~15% more CPU; a spawn
+    pool (the only kind Windows has) re-imports everything per worker and cannot even pickle the builder.
     """
     results: list[tuple[bytes, list[Finding], Fit | None]] = []
     for index, item in enumerate(plan, 1):

@@ -204,7 +204,11 @@ def _prepare_project(loaded, path: Path, year_month: str, out: Path, languages: 
 
 
 def _prepare_all(paths: list[Path], year_month: str, out: Path, languages: list[str], templates: str | None):
-    """Every project's reports in order, one after the other (serial: see build's `_render_all`)."""
+    """Every project's reports in order, one after the other.
+
+    Measured with 25 projects (issue 13): a fork pool won 3–10% of the time for ~15% more CPU and does not exist on
+    Windows; a spawn pool lost 30–60% (each worker imports everything again).
+    """
     return [_prepare(path, year_month, out, languages, templates) for path in paths]
 
 
