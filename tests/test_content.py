@@ -16,6 +16,7 @@ from c3p_docs.calls import CallRules, load_call
 from c3p_docs.documents.context import build_context
 from c3p_docs.project import load_project
 from c3p_docs.scoring import score_project
+from c3p_docs.strings import strings
 
 OFFICE_JA = "環境省地球環境局国際脱炭素移行推進・環境インフラ担当参事官室"
 BARE = SAMPLES / "draft-bare.yaml"
@@ -282,3 +283,61 @@ def test_a_tagged_form_prints_the_forms_language_and_both_on_request(tmp_path):
     loaded = load_project(FY2026)
     assert text.startswith("Eco-City Research Institute Co., Ltd.|株式会社環境都市総研|Switching boiler fuel")
     assert text.rstrip().endswith("|JPY " + f"{build_context(loaded.project, loaded.rules, 'en')['budget']['total'].value:,}")
+
+
+
+def line_starting(text: str, template: str) -> str:
+    """The line of `text` that a strings.yaml line `template` ("Label: {n} {unit}") wrote."""
+    prefix = template.split("{n}")[0]
+    return next(line for line in text.splitlines() if line.startswith(prefix))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_summary_states_cost_effectiveness_and_reduction_in_the_units_used_everywhere(fy2026_out, lang):
+    words = strings(lang)
+    text = docx_text(summary_file(fy2026_out, lang))
+    cost = line_starting(text, words["summary"]["cost_effectiveness"])
+    assert f" {words['unit']['cost_effectiveness']}" in cost, cost
+    assert line_starting(text, words["summary"]["reduction_total"]).endswith(f" {words['unit']['reduction']}")
+
+
+def test_the_japanese_city_is_named_once_and_its_kind_is_a_labelled_field_of_the_form(fy2026_out):
+    from c3p_docs.documents.context import placeholder_filter
+    from c3p_docs.jinja_env import environment
+
+    loaded = load_project(FY2026)
+    form = Document(str(next(fy2026_out.glob("*応募様式.docx"))))
+    row = next(r for r in form.tables[0].rows if r.cells[0].text == "本邦自治体")
+    assert [plain(c.text) for c in row.cells] == ["本邦自治体", "北九州市", "区分：市区町村"]
+    # The English form (built for a call that asks for one) in the same way.
+    env = environment("en")
+    env.filters["ph"] = placeholder_filter("en")
+    markup = env.get_template("application_form.xml.j2").render(**build_context(loaded.project, loaded.rules, "en"))
+    assert "<td>City of Kitakyushu</td><td>Type: Municipality</td>" in markup
+    for lang, kind in (("ja", "市区町村"), ("en", "Municipality")):
+        summary = docx_text(summary_file(fy2026_out, lang))
+        assert loaded.project.japanese_city.name.get(lang) in summary and kind not in summary
+
+
+def test_offices_keep_their_lines_and_fall_back_to_the_address(fy2026_out):
+    loaded = load_project(FY2026)
+    for lang, label in (("ja", "事業所："), ("en", "Offices: ")):
+        offices = loaded.project.applicant.profile.offices.get(lang).splitlines()
+        assert len(offices) > 1
+        paragraphs = [plain(p.text) for p in Document(str(summary_file(fy2026_out, lang))).paragraphs]
+        assert label + "\n".join(offices) in paragraphs
+    submission = fy2026_out / "submission"
+    rows = [{r.cells[0].text: r.cells[1] for r in Document(str(path)).tables[0].rows}
+            for path in sorted(submission.glob("*団体概要_*.docx"))]
+    assert [p.text for p in rows[0]["本社・事業所"].paragraphs] == loaded.project.applicant.profile.offices.ja.splitlines()
+    implementer = loaded.project.joint_implementers[0]
+    assert implementer.profile.offices is None
+    assert plain(rows[1]["本社・事業所"].text) == plain(rows[1]["所在地"].text) == implementer.address.ja
+    # No placeholder where an organisation has nothing to say (the foundation has no capital).
+    assert loaded.project.joint_implementers[1].profile.capital_jpy is None and "資本金" not in rows[2]
+    assert not any("未記入" in cell.text for org in rows for cell in org.values())
+
+
+def test_no_markdown_in_documents(fy2026_out):
+    for path in fy2026_out.rglob("*.docx"):
+        assert "`" not in docx_text(path), path.name

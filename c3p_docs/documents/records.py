@@ -119,7 +119,7 @@ def organisation_context(project: Project, index: int, lang: str, words: dict) -
         "established": r["established"].format(year=profile.established) if profile.established else None,
         "capital": format_yen(profile.capital_jpy, lang) if profile.capital_jpy is not None else None,
         "business": _lines(pick(profile.business, lang)),
-        "offices": _lines(pick(profile.offices, lang)),
+        "offices": _lines(pick(profile.offices or address, lang)),  # a single office is the address
         "track_record": pick_list(profile.track_record, lang),
         "url": profile.url,
     }
