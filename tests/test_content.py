@@ -341,3 +341,19 @@ def test_offices_keep_their_lines_and_fall_back_to_the_address(fy2026_out):
 def test_no_markdown_in_documents(fy2026_out):
     for path in fy2026_out.rglob("*.docx"):
         assert "`" not in docx_text(path), path.name
+
+
+def test_the_form_keeps_the_lines_of_summary_background_needs_and_address(tmp_path):
+    from c3p_docs.documents.context import placeholder_filter
+    from c3p_docs.jinja_env import environment
+
+    data = yaml.safe_load(FY2026.read_text(encoding="utf-8"))
+    data["project"]["summary"] = {"ja": "一行目\n二行目", "en": "First line\nSecond line"}
+    data["applicant"]["address"] = {"ja": "〒802-0001\n北九州市小倉北区", "en": "Kitakyushu\nJapan"}
+    loaded = load_project(write_project(tmp_path, yaml.safe_dump(data, allow_unicode=True)))
+    for lang, summary, address in (("ja", "<p>一行目</p>\n<p>二行目</p>", "〒802-0001<br/>北九州市小倉北区"),
+                                   ("en", "<p>First line</p>\n<p>Second line</p>", "Kitakyushu<br/>Japan")):
+        env = environment(lang)
+        env.filters["ph"] = placeholder_filter(lang)
+        markup = env.get_template("application_form.xml.j2").render(**build_context(loaded.project, loaded.rules, lang))
+        assert summary in markup and address in markup
