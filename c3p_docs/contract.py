@@ -191,16 +191,16 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
     for index, actual in enumerate(project.actuals):
         line, column = source.position(("actuals", index))
         spends.append(Spend(actual.date, actual.category, actual.category, actual.description or "", actual.amount_jpy,
-                            str(loaded.path), line, column, f"actuals[{index}]"))
+                            str(loaded.path), line, column, f"actuals[{index}]", index + 1))
     if project.actuals:
-        sources.append({"name": f"{loaded.path.name} actuals", "lines": len(project.actuals), "encoding": "utf-8"})
+        sources.append({"kind": "actuals", "name": loaded.path.name, "lines": len(project.actuals), "encoding": "utf-8"})
     if ledger_path is not None:
         ledger = read_ledger(ledger_path)
         names = category_names(rules, [strings(lang, templates)["category"] for lang in ("ja", "en")])
         for entry in ledger.lines:
             spends.append(Spend(entry.date, classify(entry.category, names), entry.category, entry.description,
                                 entry.amount_jpy, str(ledger_path), entry.line, entry.category_column))
-        sources.append({"name": ledger_path.name, "lines": len(ledger.lines), "encoding": ledger.encoding})
+        sources.append({"kind": "ledger", "name": ledger_path.name, "lines": len(ledger.lines), "encoding": ledger.encoding})
         if ledger.encoding == "cp932":
             findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
                                     "Japanese Windows saves CSV).", file=str(ledger_path)))

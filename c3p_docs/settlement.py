@@ -31,6 +31,8 @@ class Spend:
     column: int | None = None
     path: str | None = None
     """`actuals[2]` for a cost in the project file."""
+    number: int | None = None
+    """1-based position in `actuals[]`, for documents that name the cost without the YAML key."""
 
     @property
     def where(self) -> str:
@@ -135,7 +137,7 @@ def settle(project: Project, rules: CallRules, spends: list[Spend]) -> Settlemen
     for spend in spends:
         key = (spend.date, spend.category or spend.category_text, spend.amount, pick(spend.description, "ja"))
         if key in seen:
-            issues.append(Issue("duplicate-line", "warning", spend, spend.category, {"first": seen[key].where}))
+            issues.append(Issue("duplicate-line", "warning", spend, spend.category, {"first": seen[key]}))
         else:
             seen[key] = spend
     return Settlement(fiscal_year, plan, actual, counted, excluded, issues, contract, payable, categories)
@@ -159,7 +161,7 @@ def issue_message(issue: Issue) -> str:
         return (f"equipment bought for JPY {spend.amount:,} (the call's threshold is {yen['threshold']}) but the plan "
                 "has no equipment line.")
     if issue.code == "duplicate-line" and spend:
-        return f"same date, category, amount and description as {figures['first']}; check it is not counted twice."
+        return f"same date, category, amount and description as {figures['first'].where}; check it is not counted twice."
     if issue.code == "no-budget":
         return "the project has no budget.items, so the contract and payable amounts cannot be worked out."
     return issue.code

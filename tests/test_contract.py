@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL, ROOT, assert_no_traceback, docx_text, plain, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
+
+KITAKYUSHU = ROOT / "samples" / "kitakyushu-davao-fy2026.yaml"
 
 SAPPORO = ROOT / "tests" / "data" / "sapporo-ulaanbaatar-fy2024.yaml"
 
@@ -37,9 +40,9 @@ def trip(tmp_path_factory):
 
 def test_the_trip_plan_carries_purpose_days_places_people_and_programme(trip):
     ja = docx_text(trip / "trip_plan_ub-survey-1_ja.docx")
-    for fact in ("現地調査計画書", "第4熱電併給所の運転データを収集", "2024年7月8日（月）", "2024年7月9日（火）", "2024年7月10日（水）",
+    for fact in ("現地調査計画書", "第4熱電併給所の運転データを収集", "令和6年7月8日（月）", "令和6年7月9日（火）", "令和6年7月10日（水）",
                  "副市長表敬・エネルギー局協議", "ボイラー設備の現地確認", "第4熱電併給所", "高橋 健（北方エネルギー研究所）",
-                 "小林 恵（札幌市環境局）", "更新候補の討議", "提出日：2024年6月20日", "2024年7月24日頃までに"):
+                 "小林 恵（札幌市環境局）", "更新候補の討議", "提出日：令和6年6月20日", "令和6年7月24日頃までに"):
         assert fact in ja, fact
     en = docx_text(trip / "trip_plan_ub-survey-1_en.docx")
     for fact in ("Plan: Field survey", "Mon 8 July 2024", "Courtesy call on the Deputy Mayor", "Megumi Kobayashi",
@@ -51,7 +54,7 @@ def test_the_trip_plan_carries_purpose_days_places_people_and_programme(trip):
 def test_the_trip_report_carries_what_was_done_results_workshop_and_next_steps(trip):
     ja = docx_text(trip / "trip_report_ub-survey-1_ja.docx")
     for fact in ("現地調査報告書", "ボイラー6基の効率を測定した。", "更新候補3件を熱供給公社と合意した。", "参加者数：27名",
-                 "ボイラー効率は平均58%", "9月に更新計画の素案を提示する。", "2024年6月20日"):
+                 "ボイラー効率は平均58%", "9月に更新計画の素案を提示する。", "令和6年6月20日"):
         assert fact in ja, fact
     assert "副市長表敬" not in ja  # the report says what was done, not what was planned
     en = docx_text(trip / "trip_report_ub-survey-1_en.docx")
@@ -111,7 +114,7 @@ def interim(tmp_path_factory):
 def test_interim_slides_show_what_was_done_and_what_comes_next(interim):
     out, result = interim
     text = "\n".join(slide_texts(out / "session_interim_fy2024_ja.pptx"))
-    for fact in ("令和6年度 中間報告会", "2024年10月2日", "第1回ウランバートル現地調査", "ボイラー効率は平均58%",
+    for fact in ("令和6年度 中間報告会", "令和6年10月2日", "第1回ウランバートル現地調査", "ボイラー効率は平均58%",
                  "測定結果を分析し", "熱供給公社の運転データの提供", "熱供給公社職員の札幌招聘", "都市間連携セミナー",
                  "11月の招聘の準備", "熱供給ボイラーの高効率化", "4,100", "更新計画の優先順位付け", "実施1件／予定2件"):
         assert fact in text, fact
@@ -366,3 +369,73 @@ def test_build_keeps_the_contract_commands_entries_in_the_manifest(tmp_path):
     run_build(load_project(SAPPORO), tmp_path, {"cover"}, ["ja"], "never")
     paths = [f["path"] for f in manifest(tmp_path)]
     assert "settlement_fy2024_ja.xlsx" in paths and "old-cover.docx" not in paths
+
+
+GREGORIAN_DATE = re.compile(r"(?<![0-9])[0-9]{4}年[0-9]{1,2}月")
+
+
+def test_japanese_contract_documents_date_in_reiwa_and_english_ones_in_their_own_format(trip, interim):
+    out, _ = interim
+    texts = {p.name: docx_text(p) for p in trip.glob("*_ja.docx")}
+    texts["session"] = "\n".join(slide_texts(out / "session_interim_fy2024_ja.pptx"))
+    assert len(texts) == 4
+    for name, text in texts.items():
+        assert "令和6年" in text and not GREGORIAN_DATE.search(text), (name, GREGORIAN_DATE.search(text))
+    assert "令和6年4月～令和7年3月" in texts["implementation_plan_fy2024_ja.docx"]
+    assert "Mon 8 July 2024" in docx_text(trip / "trip_report_ub-survey-1_en.docx")
+    assert "(April 2024 – March 2025)" in docx_text(trip / "implementation_plan_fy2024_en.docx")
+
+
+def test_the_schedule_legend_explains_only_the_marks_the_chart_draws(trip):
+    ja = docx_text(trip / "implementation_plan_fy2024_ja.docx")
+    schedule = next(t for t in Document(str(trip / "implementation_plan_fy2024_ja.docx")).tables
+                    if t.rows[0].cells[0].text.startswith("活動"))
+    hollow = any(c.text == "○" for r in schedule.rows for c in r.cells[1:])
+    assert ("○：公募要領に示された時期の目安" in ja) == hollow
+
+
+@pytest.fixture(scope="module")
+def kitakyushu(tmp_path_factory):
+    """The sample with two adoptions listed and no bare count, a ledger beside the project's own actual costs."""
+    folder = tmp_path_factory.mktemp("kitakyushu")
+    text = KITAKYUSHU.read_text(encoding="utf-8").replace("  adoptions_last_3_years: 1\n", "")
+    text = text.replace("  adoptions:\n", "  adoptions:\n    - {fiscal_year: 2025, title: {ja: 二件目, en: Second}}\n", 1)
+    project = folder / "kitakyushu.yaml"
+    project.write_text(text, encoding="utf-8")
+    ledger = folder / "ledger.csv"
+    ledger.write_text("date,category,description,amount_jpy\n2026-08-03,meetings,Venue,30000\n", encoding="utf-8")
+    out = folder / "out"
+    session = run_cli("session", project, "interim", "-o", out, "--lang", "ja,en", "--pdf", "never")
+    settle = run_cli("settle", project, "--ledger", ledger, "-o", out, "--lang", "ja,en", "--pdf", "never")
+    assert session.returncode == 0 and settle.returncode in (0, 1), session.stderr + settle.stderr
+    return out
+
+
+def test_session_slides_count_the_adoptions_and_word_the_period_as_the_application_does(kitakyushu):
+    ja = slide_texts(kitakyushu / "session_interim_fy2026_ja.pptx")
+    text = "\n".join(ja)
+    assert "過去3年間のJCM採択件数：2件" in text
+    assert "{" not in text and "fiscal_year" not in text and "二件目" not in text
+    period = next(t for t in ja if "事業期間" in t)
+    assert "令和7年4月1日～令和10年3月31日（フェーズ1・2年目）" in period and "–" not in period
+    english = "\n".join(slide_texts(kitakyushu / "session_interim_fy2026_en.pptx"))
+    assert "JCM adoptions in the last 3 years: 2" in english and "{" not in english
+    assert "phase 1, year 2" in english
+
+
+def test_the_japanese_settlement_names_its_sources_in_words_and_dates_the_ledger_in_reiwa(kitakyushu):
+    import openpyxl
+
+    summary = docx_text(kitakyushu / "settlement_fy2026_ja.docx")
+    assert "プロジェクトファイルの支出実績（3件）、台帳 ledger.csv（1件）" in summary
+    assert ".yaml" not in summary and "actuals" not in summary and "令和8年4月1日～令和9年3月31日" in summary
+    workbook = openpyxl.load_workbook(kitakyushu / "settlement_fy2026_ja.xlsx")
+    notes = [r[1] for r in workbook["費目別"].iter_rows(values_only=True)]
+    assert "プロジェクトファイルの支出実績（3件）、台帳 ledger.csv（1件）" in notes
+    sheet = workbook["明細"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))[:-1]
+    assert [r[4] for r in rows] == ["実績 1", "実績 2", "実績 3", "ledger.csv 2行目"]
+    assert sheet["A2"].is_date and "ggge" in sheet["A2"].number_format  # shown in 令和, still a date to sort by
+    english = openpyxl.load_workbook(kitakyushu / "settlement_fy2026_en.xlsx")["Ledger"]
+    assert [r[4] for r in english.iter_rows(min_row=2, values_only=True)][0] == "Actual cost 1"
+    assert english["A2"].number_format == "yyyy-mm-dd"

@@ -8,7 +8,7 @@ import datetime as dt
 from c3p_docs.bilingual import pick
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import CallRules
-from c3p_docs.eras import fiscal_year_bounds, format_date, format_month, format_yen
+from c3p_docs.eras import fiscal_year_bounds, format_yen, printed_date, printed_month
 from c3p_docs.model import Activity, Project
 from c3p_docs.trips import last_day
 
@@ -32,10 +32,10 @@ def month_marks(first: dt.date, last: dt.date, months: list[dt.date]) -> list[bo
 
 def _period(activity: Activity, lang: str, words: dict) -> str:
     if not activity.date:
-        return format_month(activity.month_key, lang)
-    text = format_date(activity.date, lang)
+        return printed_month(activity.month_key, lang)
+    text = printed_date(activity.date, lang)
     if activity.end_date and activity.end_date != activity.date:
-        text += words["trip"]["range"] + format_date(activity.end_date, lang)
+        text += words["trip"]["range"] + printed_date(activity.end_date, lang)
     return text
 
 
@@ -74,14 +74,16 @@ def plan_context(base: dict, project: Project, rules: CallRules, lang: str) -> d
     details = [{"kind": words["activity"][a.kind], "title": pick(a.title, lang), "period": _period(a, lang, words),
                 "place": pick(a.place, lang), "status": words["activity_status"][a.status],
                 "purpose": pick(a.purpose, lang),
-                "itinerary": [{"date": format_date(d.date, lang), "place": pick(d.place, lang), "visit": pick(d.visit, lang)}
+                "itinerary": [{"date": printed_date(d.date, lang), "place": pick(d.place, lang), "visit": pick(d.visit, lang)}
                               for d in sorted(a.itinerary, key=lambda d: d.date)],
                 "programme": a.programme.get(lang),
                 "participants": [pick(p, lang) for p in a.participants]} for a in activities]
     return {
         **base,
         "year": {
-            "fiscal_year": fiscal_year, "month_labels": [_month_label(m, lang, words) for m in months],
+            "fiscal_year": fiscal_year,
+            "span": printed_month(f"{fiscal_year}-04", lang) + words["trip"]["range"] + printed_month(f"{fiscal_year + 1}-03", lang),
+            "month_labels": [_month_label(m, lang, words) for m in months],
             "goals": plan.goals.get(lang) if plan else [], "plan_activities": plan.activities.get(lang) if plan else [],
             "outputs": plan.outputs.get(lang) if plan else [],
             "activities": details, "schedule": schedule, "required": required, "structure": structure,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Window
 from c3p_docs.documents.measure import fits
-from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, format_date, format_month
+from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, printed_date, printed_month
 from c3p_docs.errors import UsageError
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months
@@ -96,7 +96,7 @@ def cut(items: list[dict], box: dict, bullet: str) -> dict:
 
 
 def _when(activity: Activity, lang: str) -> str:
-    return format_date(activity.date, lang) if activity.date else format_month(activity.month_key, lang)
+    return printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang)
 
 
 def _item(text: str, bold: bool = False, bullet: bool = False) -> dict:
@@ -143,7 +143,7 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
     for month in months:
         entry = project.monthly.get(month)
         if entry and entry.progress.get(lang):
-            done_items.append(_item(format_month(month, lang), bold=True))
+            done_items.append(_item(printed_month(month, lang), bold=True))
             done_items += [_item(text, bullet=True) for text in entry.progress.get(lang)]
     issues = [_item(text, bullet=True) for month in months if (entry := project.monthly.get(month))
               for text in entry.issues.get(lang)]
@@ -185,8 +185,8 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
         "session": {
             "id": session_id, "name": window.name.get(lang), "fiscal_year_ja": fiscal_year_ja(fiscal_year),
             "date": _when(dates.activity, lang) if dates.activity else None,
-            "since": format_date(dates.previous, lang),
-            "until": format_date(year_end, lang),
+            "since": printed_date(dates.previous, lang),
+            "until": printed_date(year_end, lang),
             "done": cut(done_items, FULL_BOX, bullet), "issues": cut(issues, FULL_BOX, bullet),
             "next": cut(next_items, FULL_BOX, bullet),
             "versus_pages": list(zip(plan_pages, result_pages)),

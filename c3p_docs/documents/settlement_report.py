@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from c3p_docs.bilingual import pick
-from c3p_docs.eras import fiscal_year_bounds, format_date, format_yen
-from c3p_docs.settlement import Settlement
+from c3p_docs.eras import fiscal_year_bounds, format_yen, printed_date
+from c3p_docs.settlement import Settlement, Spend
 
 
 def _figures(plan: int, actual: int, lang: str) -> dict:
@@ -14,36 +16,57 @@ def _figures(plan: int, actual: int, lang: str) -> dict:
             "ratio": f"{actual / plan:.4f}" if plan else ""}
 
 
+def _where(spend: Spend, words: dict) -> str:
+    """Where a cost came from in the document's words (`Actual cost 3`, `ledger.csv line 12`), no YAML keys."""
+    if spend.number is not None:
+        return words["actual"].replace("{n}", str(spend.number))
+    name = PurePath(spend.file).name
+    return words["ledger_line"].replace("{name}", name).replace("{line}", str(spend.line)) if spend.line else name
+
+
+def _source(source: dict, words: dict) -> str:
+    note = words["shift_jis"] if source["encoding"] == "cp932" else ""
+    return (words[source["kind"]].replace("{name}", source["name"]).replace("{n}", str(source["lines"]))
+            .replace("{note}", note))
+
+
 def settlement_context(base: dict, settlement: Settlement, sources: list[dict], lang: str) -> dict:
     """The build context plus `settlement`: rows by category and group, totals, every line, every issue."""
     words = base["t"]
+    labels = words["settle"]
     plan, actual = settlement.plan, settlement.actual
     start, end = fiscal_year_bounds(settlement.fiscal_year)
 
     def line(spend, counted: bool) -> dict:
-        return {"date": spend.date.isoformat(), "date_text": format_date(spend.date, lang),
+        return {"date": spend.date.isoformat(), "date_text": printed_date(spend.date, lang),
                 "category": words["category"][spend.category] if spend.category else spend.category_text,
                 "description": pick(spend.description, lang) or "", "amount": spend.amount,
-                "amount_text": format_yen(spend.amount, lang), "where": spend.where, "counted": counted}
+                "amount_text": format_yen(spend.amount, lang), "where": _where(spend, labels),
+                "counted": counted, "order": (spend.file, spend.number or spend.line or 0)}
+
+    def _figure(value):
+        if isinstance(value, Spend):
+            return _where(value, labels)
+        return format_yen(value, lang) if isinstance(value, int) else value
 
     def issue(item) -> dict:
         return {"code": item.code, "severity": item.severity, "severity_text": words["severity"][item.severity],
-                "where": item.spend.where if item.spend else "",
+                "where": _where(item.spend, labels) if item.spend else "",
                 "category": words["category"][item.category] if item.category else
                 (item.spend.category_text if item.spend else ""),
-                "date": format_date(item.spend.date, lang) if item.spend else "",
+                "date": printed_date(item.spend.date, lang) if item.spend else "",
                 "amount": format_yen(item.spend.amount, lang) if item.spend else "",
-                **{key: (format_yen(value, lang) if isinstance(value, int) else value) for key, value in item.figures.items()}}
+                **{key: _figure(value) for key, value in item.figures.items()}}
 
     groups = [{"name": words["group"][g], **_figures(plan.by_group[g], actual.by_group[g], lang)}
               for g in plan.by_group if plan.by_group[g] or actual.by_group[g]]
     every_line = sorted([line(s, True) for s in settlement.counted] + [line(s, False) for s in settlement.excluded],
-                        key=lambda entry: (entry["date"], entry["where"]))
+                        key=lambda entry: (entry["date"], entry["order"]))
     return {
         **base,
         "settlement": {
             "fiscal_year": settlement.fiscal_year,
-            "period": f"{format_date(start, lang)}{words['trip']['range']}{format_date(end, lang)}",
+            "period": f"{printed_date(start, lang)}{words['trip']['range']}{printed_date(end, lang)}",
             "rows": [{"name": words["category"][c], **_figures(plan.by_category.get(c, 0), actual.by_category.get(c, 0), lang)}
                      for c in settlement.categories],
             "groups": groups,
@@ -62,6 +85,6 @@ def settlement_context(base: dict, settlement: Settlement, sources: list[dict], 
             "issues": [issue(i) for i in settlement.issues],
             "errors": sum(i.severity == "error" for i in settlement.issues),
             "warnings": sum(i.severity == "warning" for i in settlement.issues),
-            "sources": sources,
+            "sources": [_source(s, labels) for s in sources],
         },
     }

@@ -6,26 +6,25 @@ import datetime as dt
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
-from c3p_docs.eras import format_date, format_number
+from c3p_docs.eras import format_number, printed_date, printed_month
 from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
 from c3p_docs.trips import last_day, plan_due, report_due
 
 
-def format_day(day: dt.date, lang: str, pattern: str) -> str:
-    """A day with its weekday, in the pattern of the language's strings (`trip.day_format`), through babel."""
+def format_day(day: dt.date, lang: str, words: dict) -> str:
+    """A day as documents print it with its weekday (babel), placed as the language's `trip.day_format` says."""
     from babel.dates import format_date as babel_format
 
-    return babel_format(day, pattern, locale=lang)
+    weekday = babel_format(day, words["weekday_format"], locale=lang)
+    return words["day_format"].replace("{date}", printed_date(day, lang)).replace("{weekday}", weekday)
 
 
 def _when(activity: Activity, lang: str) -> str:
     if activity.date:
-        return format_date(activity.date, lang)
-    from c3p_docs.eras import format_month
-
-    return format_month(activity.month_key, lang)
+        return printed_date(activity.date, lang)
+    return printed_month(activity.month_key, lang)
 
 
 def related_activities(project: Project, activity: Activity) -> list[Activity]:
@@ -46,7 +45,6 @@ def _workshop(activity: Activity, lang: str, words: dict) -> dict:
 def trip_context(base: dict, project: Project, rules: CallRules, activity: Activity, lang: str) -> dict:
     """The build context plus `trip`: everything the plan and the report of one activity show."""
     words = base["t"]
-    day_format = words["trip"]["day_format"]
     first, last = activity.first_day, last_day(activity)
     days = sorted(activity.itinerary, key=lambda d: d.date)
     places: list[str] = []
@@ -54,9 +52,9 @@ def trip_context(base: dict, project: Project, rules: CallRules, activity: Activ
         if place and place not in places:
             places.append(place)
     if activity.date:
-        period = format_day(first, lang, day_format)
+        period = format_day(first, lang, words["trip"])
         if last != first:
-            period += words["trip"]["range"] + format_day(last, lang, day_format)
+            period += words["trip"]["range"] + format_day(last, lang, words["trip"])
         length = (last - first).days + 1
     else:
         period, length = _when(activity, lang), None
@@ -64,7 +62,7 @@ def trip_context(base: dict, project: Project, rules: CallRules, activity: Activ
     related = related_activities(project, activity)
 
     def sent_on(value) -> str | None:
-        return format_date(value, lang) if isinstance(value, dt.date) else None
+        return printed_date(value, lang) if isinstance(value, dt.date) else None
 
     def sent(value) -> str | None:
         return sent_on(value) or (words["trip"]["sent"] if value is True else None)
@@ -76,7 +74,7 @@ def trip_context(base: dict, project: Project, rules: CallRules, activity: Activ
             "title": pick(activity.title, lang), "place": pick(activity.place, lang), "places": places,
             "status_id": activity.status, "period": period, "days": length,
             "purpose": pick(activity.purpose, lang),
-            "itinerary": [{"date": format_day(d.date, lang, day_format), "place": pick(d.place, lang),
+            "itinerary": [{"date": format_day(d.date, lang, words["trip"]), "place": pick(d.place, lang),
                            "visit": pick(d.visit, lang), "done": pick(d.done, lang) or pick(d.visit, lang)}
                           for d in days],
             "participants": [pick(p, lang) for p in activity.participants],
@@ -87,8 +85,8 @@ def trip_context(base: dict, project: Project, rules: CallRules, activity: Activ
             "notes": activity.notes,
             "plan_date": sent_on(activity.plan_submitted), "plan_sent": sent(activity.plan_submitted),
             "report_date": sent_on(activity.report_submitted),
-            "plan_due": format_date(plan_by, lang) if plan_by else None,
-            "report_due": format_date(report_by, lang) if report_by else None,
+            "plan_due": printed_date(plan_by, lang) if plan_by else None,
+            "report_due": printed_date(report_by, lang) if report_by else None,
             "related": [_workshop(a, lang, words) for a in related],
             "workshops": [_workshop(a, lang, words) for a in related if a.kind in ("workshop", "seminar")],
         },

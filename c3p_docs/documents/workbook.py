@@ -34,6 +34,8 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
     workbook.set_properties({"title": metadata.title, "subject": metadata.subject, "author": metadata.author,
                              "company": metadata.author, "keywords": "C3P", "created": metadata.created})
     font = FONTS[lang]
+    # The template may set the language's date format (令和 in Japanese); the cell stays a date for sorting.
+    number_formats = {**NUMBER_FORMAT, "date": root.get("date_format") or NUMBER_FORMAT["date"]}
     formats: dict[tuple[str, str, str], object] = {}
 
     def cell_format(style: str, kind: str, align: str):
@@ -42,8 +44,8 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
             spec = {"font_name": font, "font_size": 10, **STYLE.get(style, STYLE[""])}
             if style in ("title", "note"):
                 spec.pop("border", None)
-            if kind in NUMBER_FORMAT:
-                spec["num_format"] = NUMBER_FORMAT[kind]
+            if kind in number_formats:
+                spec["num_format"] = number_formats[kind]
             if align:
                 spec["align"] = align
             formats[key] = workbook.add_format(spec)
