@@ -88,6 +88,9 @@ def environment(lang: str, override: str | None = None):
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
                              bytecode_cache=_bytecode_cache())
     env.limit_filters()
+    # Jinja evaluates filters on constants while compiling, so compiled code holds language-specific values:
+    # templates both languages load (templates/common) must not share one cached compilation.
+    env.cache_identity = f"{lang}|{override or ''}"  # type: ignore[attr-defined]
     return env
 
 
@@ -141,7 +144,7 @@ def _compile_settings(environment, name: str) -> str:
 
     autoescape = environment.autoescape
     settings = (jinja2.__version__, sys.version, type(environment).__module__, type(environment).__qualname__,
-                getattr(environment, "compiled_as", ""),
+                getattr(environment, "compiled_as", ""), getattr(environment, "cache_identity", ""),
                 environment.block_start_string, environment.block_end_string, environment.variable_start_string,
                 environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
                 environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,

@@ -175,3 +175,18 @@ def test_the_cache_folder_is_where_each_platform_keeps_caches(tmp_path, monkeypa
     assert user_cache_dir() == tmp_path / "xdg" / "c3p-docs"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")  # the XDG spec: relative paths are invalid
     assert user_cache_dir() == Path.home() / ".cache" / "c3p-docs"
+
+
+def test_a_shared_template_compiled_in_one_language_prints_the_other_language(fresh_cache):
+    """A template both languages load (templates/common) is compiled once and cached; a filter applied to a
+    constant must still run in the environment that renders it, not be folded in at compile time."""
+    from c3p_docs.jinja_env import environment
+
+    templates = fresh_cache / "templates"
+    templates.mkdir()
+    (templates / "shared.xml.j2").write_text("<p>{{ 1 | language }}</p>", encoding="utf-8")
+    for lang in ("ja", "en"):
+        environment.cache_clear()  # a new process
+        env = environment(lang, str(templates))
+        env.filters["language"] = lambda value, lang=lang: lang
+        assert env.get_template("shared.xml.j2").render() == f"<p>{lang}</p>"
