@@ -247,14 +247,17 @@ class Builder:
                 if item.attachment is not None and item.attachment.max_pages:
                     return self._fitted(item, root, metadata, item.attachment.max_pages, fit_from)
                 return render_word(root, item.lang, metadata, templates=self.templates)
-        from c3p_docs.documents.slides import render_slides
+        from c3p_docs.documents.slides import READABLE_PT, render_slides
 
         with laid_out(f"{item.kind}.xml.j2", self.templates):
             data, report = render_slides(root, item.lang, self._metadata(item.kind, item.lang), self.templates)
+        # A submitted attachment goes to the ministry (the overview is published): text running out of its
+        # box there breaks the build; in our own documents it is a warning.
         for label in report.overflow:
             self.rendering_findings.append(Finding(
-                "text-overflow", "warning", f"{item.kind} ({item.lang}): {label} is too long for its box even at "
-                "the smallest font size; shorten it.", file=item.relative, path=label))
+                "text-overflow", "error" if item.attachment is not None else "warning",
+                f"{item.kind} ({item.lang}): {label} is too long for its box even at the smallest font size "
+                f"({READABLE_PT:g} pt); shorten it.", file=item.relative, path=label))
         for label in report.shrunk:
             self.rendering_findings.append(Finding(
                 "text-shrunk", "info", f"{item.kind} ({item.lang}): {label} was set in a smaller font to fit.",

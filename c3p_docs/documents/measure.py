@@ -81,7 +81,8 @@ _NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
 
 
 def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
-    """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000),
+    """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000)
+    and to the word before it (an era: 令和10年),
     units written with / or ・ (円/t-CO2eq・年), and hyphenated codes with digits (t-CO2eq, 093-000-1234).
 
     Ordinary words keep their break opportunities: spaces, between Japanese characters, after a hyphen.
@@ -93,7 +94,8 @@ def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     out: list[str] = []
     for index, char in enumerate(text):
         previous = text[index - 1] if index else ""
-        if previous and (_unit_after_number(text, index) or _unit_punctuation(text, index)):
+        if previous and (_unit_after_number(text, index) or _unit_punctuation(text, index)
+                         or _word_before_number(text, index)):
             out.append(WORD_JOINER)
         out.append(char)
     return "".join(out)
@@ -115,6 +117,17 @@ def _unit_after_number(text: str, index: int) -> bool:
     before = text[index - 2] if index >= 2 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
     return _is_ideograph(previous) and before.isdigit() and not _is_ideograph(after)
+
+
+def _word_before_number(text: str, index: int) -> bool:
+    """Inside a word of two or more letters and between it and the number after it (令|和|10年): an era is read
+    whole. A single letter before a number (第1回, 年4月) keeps its break."""
+    char, previous = text[index], text[index - 1]
+    before = text[index - 2] if index >= 2 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if char.isdigit():
+        return _is_ideograph(previous) and _is_ideograph(before)
+    return _is_ideograph(previous) and _is_ideograph(char) and after.isdigit()
 
 
 def _unit_punctuation(text: str, index: int) -> bool:

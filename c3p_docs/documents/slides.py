@@ -21,10 +21,12 @@ from c3p_docs.documents.measure import (
     NO_BREAK_HYPHEN,
     NO_BREAK_SPACE,
     PT_TO_MM,
+    TableLayout,
     cell_lines,
     column_heights,
     fits,
     glue,
+    glue_all,
     line_count,
     needed_height_mm,
     table_layout,
@@ -47,6 +49,16 @@ HEADER_FILL, BORDER, BAR = "DCE6F0", "9FB3C8", "4A6B8A"
 CELL_MARGIN_MM = 1.2
 GROW_LIMIT_PT = 2.0
 """How much larger than the template's size a box's type may grow to fill its column."""
+READABLE_PT = 8.0
+"""No slide text is set smaller than this, whatever a template's `min` says: below it a printed A4 slide
+is not read. Text that does not fit at this size is reported (`text-overflow`)."""
+SLACKS = {"gothic": 1.12, "sans": 1.04}
+"""Slide text is measured this much wider than our metrics say, per face: LibreOffice and PowerPoint set the
+same words a little wider (a table cell measured to the point for 「令和8年6月24日」 wrapped), and where Yu Gothic
+is missing the Japanese slides' Latin letters and digits fall back to DejaVu Sans, 5-15% wider (measured)."""
+STRETCH_LIMIT = 1.6
+"""Spare height a table's rows or a chart's bars take, at most, over what they need: the rest is left
+before the section headers."""
 
 
 @dataclass
@@ -55,6 +67,13 @@ class SlideReport:
 
     shrunk: list[str] = field(default_factory=list)
     overflow: list[str] = field(default_factory=list)
+
+
+def _floor(element: ET.Element) -> float:
+    """The smallest size an element's type may take: its `min` (else 3 pt under its size), never under
+    READABLE_PT unless the template's own size is smaller."""
+    base = number(element, "base", number(element, "size", 10))
+    return min(max(number(element, "min", base - 3), READABLE_PT), base)
 
 
 def _colour(value: str | None) -> RGBColor | None:
@@ -87,6 +106,7 @@ class SlideWriter:
 
         self.lang = lang
         self.face = FACES[lang]
+        self.slack = SLACKS[self.face]
         self.space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
         self.metadata = metadata
         self.presentation = base_document(".pptx", lang, templates, _prepare_base)
@@ -123,20 +143,25 @@ class SlideWriter:
             return self._table_fit(child, width, None)[1]
         if child.tag == "bars":
             return len(child.findall("bar")) * self._bar_geometry(child, width)[2]
-        return needed_height_mm(self._box_text(child), width - 2 * (float(child.get("inset", INSET_MM)) - INSET_MM),
-                                number(child, "size", 10), self.face)
+        return needed_height_mm(self._box_text(child), self._text_width(child, width), number(child, "size", 10),
+                                self.face)
 
     def _lay_out_column(self, column: ET.Element) -> list[ET.Element]:
         """Stack the column's children top to bottom, each as tall as its content.
 
         When there is room to spare, the type of boxes, tables and bars grows (to their `max`, else 2 pt over
-        the template's size) and what is still left goes into the breaks before section headers, so no box
-        ends in a blank band.
-        When there is not, small boxes get what they need and the largest are shrunk (max-min).
+        the template's size); tables and charts then spread over part of what is left, and the rest goes into
+        the breaks before section headers, so no box ends in a blank band.
+        When there is not, the largest type is set smaller first, so the column's boxes come to one common
+        size before any reaches its floor; what still does not fit is squeezed out of the largest boxes
+        (max-min), so the overflow lands on the field that is too long.
         """
         x, y, w, h = (number(column, k) for k in ("x", "y", "w", "h"))
         gap = number(column, "gap", 1.5)
         children = list(column)
+        for child in children:
+            if child.get("base") is None:
+                child.set("base", child.get("size", "10"))
         fixed = [number(c, "h") if c.get("h") else None for c in children]
         growable = [c for c, f in zip(children, fixed) if f is None and c.tag in ("box", "table", "bars")]
         available = h - gap * (len(children) - 1) - sum(f for f in fixed if f is not None)
@@ -152,12 +177,28 @@ class SlideWriter:
                 for child in larger:
                     child.set("size", f"{number(child, 'size', 10) - 0.5:g}")
                 break
+        while sum(needs()) > available:
+            shrinkable = [c for c in growable if number(c, "size", 10) - 0.5 >= _floor(c)]
+            if not shrinkable:
+                break
+            largest = max(number(c, "size", 10) for c in shrinkable)
+            for child in shrinkable:
+                if number(child, "size", 10) >= largest:
+                    child.set("size", f"{largest - 0.5:g}")
         heights_needed = needs()
         if sum(heights_needed) <= available:
             heights = [f if f is not None else need for f, need in zip(fixed, heights_needed)]
+            spare = available - sum(heights_needed)
+            stretchy = [i for i, c in enumerate(children) if fixed[i] is None and c.tag in ("table", "bars")]
+            room = sum(heights_needed[i] * (STRETCH_LIMIT - 1) for i in stretchy)
+            if room > 0:
+                taken = min(spare, room)
+                for i in stretchy:
+                    heights[i] += taken * heights_needed[i] * (STRETCH_LIMIT - 1) / room
+                    children[i].set("fill", "1")
+                spare -= taken
             breaks = [i for i, f in enumerate(fixed) if f is not None and i > 0] or [len(children)]
-            extra = (available - sum(heights_needed)) / len(breaks)
-            before = {i: extra for i in breaks}
+            before = {i: spare / len(breaks) for i in breaks}
         else:
             heights = column_heights(fixed, heights_needed, h, gap)
             before = {}
@@ -179,6 +220,10 @@ class SlideWriter:
             child.set("base", child.get("size", "10"))
         return number(child, "base") + GROW_LIMIT_PT
 
+    def _text_width(self, element: ET.Element, width: float) -> float:
+        """The width (mm) text is measured in: the box's, less any inset over the standard, made narrower by the slack."""
+        return (width - 2 * (number(element, "inset", INSET_MM) - INSET_MM) - 2 * INSET_MM) / self.slack + 2 * INSET_MM
+
     # Text boxes -------------------------------------------------------------------------------------------
 
     def _box_text(self, element: ET.Element) -> str:
@@ -198,7 +243,7 @@ class SlideWriter:
         inset = number(element, "inset", INSET_MM)
         paragraphs = element.findall("p") or [element]
         texts = [self._paragraph_text(p) for p in paragraphs]
-        size = self._fit("\n".join(texts), element, w - 2 * (inset - INSET_MM), h)
+        size = self._fit("\n".join(texts), element, self._text_width(element, w), h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
         colour = element.get("color") or (DARK if element.tag == "rect" else None)
         body = self._text_frame(shape, inset, element.get("valign", ""))
@@ -206,7 +251,7 @@ class SlideWriter:
             placeholder = paragraph_element.find("ph") is not None and not (paragraph_element.text or "").strip()
             self._paragraph(body, text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
                             GREY if placeholder else colour,
-                            paragraph_element.get("align") or element.get("align") or "left")
+                            paragraph_element.get("align") or element.get("align") or "left", element.get("nowrap") == "1")
 
     def _fill_and_line(self, shape, element: ET.Element) -> None:
         fill = element.get("fill")
@@ -236,15 +281,18 @@ class SlideWriter:
             body.remove(paragraph)
         return body
 
-    def _paragraph(self, body, text: str, size: float, bold: bool, colour: str | None, align: str) -> None:
-        """One a:p with one run: every script's face named, numbers kept with their units."""
+    def _paragraph(self, body, text: str, size: float, bold: bool, colour: str | None, align: str,
+                   nowrap: bool = False) -> None:
+        """One a:p with one run: every script's face named, numbers kept with their units (`nowrap`: the whole
+        line kept in one piece, for figures and chart labels)."""
         paragraph = _sub(body, "a:p")
         _sub(paragraph, "a:pPr", algn=ALIGN.get(align, "l"))
         if text:
             run = _sub(paragraph, "a:r")
             self._run_properties(run, "a:rPr", size, bold, colour)
             # Not every face has U+2011 (a missing glyph falls back to another font): a hyphen and a joiner instead.
-            _sub(run, "a:t").text = glue(text, self.space).replace(NO_BREAK_HYPHEN, GLUED_HYPHEN)
+            glued = glue_all(text) if nowrap else glue(text, self.space)
+            _sub(run, "a:t").text = glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN)
         self._run_properties(paragraph, "a:endParaRPr", size, bold, colour)
 
     def _run_properties(self, parent, tag: str, size: float, bold: bool, colour: str | None) -> None:
@@ -262,56 +310,66 @@ class SlideWriter:
         return (bullet if element.get("bullet") == "1" else "") + text_of(element)
 
     def _fit(self, text: str, element: ET.Element, width: float, height: float) -> float:
-        """The largest size from the template's down to its floor at which the text fits; warn below. A last
+        """The largest size from the element's down to its floor at which the text fits; warn below. A last
         line of one character (a title's widow) is avoided by going smaller, within the same floor."""
         size = number(element, "size", 10)
-        floor = number(element, "min", max(6.0, size - 3))
+        floor = _floor(element)
         label = element.get("field") or element.get("name") or text[:30]
-        start = size
+        if element.get("nowrap") == "1":
+            text = glue_all(text)
         while size > floor and not fits(text, width, height, size, face=self.face):
-            size = round(size - 0.5, 1)
+            size = max(round(size - 0.5, 1), floor)
         fitting = size
         while size > floor and widowed(text, width, size, self.face):
-            size = round(size - 0.5, 1)
+            size = max(round(size - 0.5, 1), floor)
         if widowed(text, width, size, self.face):
             size = fitting
         if not fits(text, width, height, size, face=self.face):
             self.report.overflow.append(label)
-        elif size < start:
+        elif size < number(element, "base", number(element, "size", 10)):
             self.report.shrunk.append(label)
         return size
 
     # Tables and bars --------------------------------------------------------------------------------------
 
     def _table_fit(self, element: ET.Element, width_mm: float, height_mm: float | None):
-        """(layout, height in mm, row heights in mm) at the largest size down to `min` that fits `height_mm`."""
+        """(layout, height in mm, row heights in mm, rows) at the largest size down to the floor that fits
+        `height_mm`. Columns are laid out for text wider than measured (the slack), so a cell measured to fit does."""
         rows = table_rows(element)
         size = number(element, "size", 10)
-        floor = number(element, "min", max(6.0, size - 3))
+        floor = _floor(element)
         faces = (self.face, self.face)
         while True:
-            layout = table_layout(rows, width_mm / PT_TO_MM, size, None, faces)
-            heights = []
-            for row in rows:
-                tallest = 0.0
-                for cell, first, span in row:
-                    inner = sum(layout.widths_pt[first:first + span]) - 2 * CELL_MARGIN_MM / PT_TO_MM
-                    lines = sum(line_count(line, inner, layout.size, self.face, cell.tag == "th")
-                                for line in cell_lines(cell))
-                    tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
-                heights.append(tallest + 2 * CELL_MARGIN_MM * 0.6)
+            measured = table_layout(rows, width_mm / PT_TO_MM / self.slack, size, None, faces)
+            layout = TableLayout([width * self.slack for width in measured.widths_pt], max(measured.size, floor))
+            heights = [self._row_height(row, layout) for row in rows]
             total = sum(heights)
             if height_mm is None or total <= height_mm or size <= floor:
                 return layout, total, heights, rows
-            size = round(size - 0.5, 1)
+            size = max(round(size - 0.5, 1), floor)
+
+    def _row_height(self, row: list[tuple], layout: TableLayout) -> float:
+        tallest = 0.0
+        for cell, first, span in row:
+            inner = (sum(layout.widths_pt[first:first + span]) - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
+            lines = sum(line_count(glue_all(line) if cell.get("nowrap") == "1" else line, inner, layout.size,
+                                   self.face, cell.tag == "th") for line in cell_lines(cell))
+            tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
+        return tallest + 2 * CELL_MARGIN_MM * 0.6
 
     def _table(self, slide, element: ET.Element) -> None:
-        """A table whose columns are as wide as their content needs and whose rows are measured."""
+        """A table whose columns are as wide as their content needs and whose rows are measured. Rows that
+        do not fit even at the floor are left off, a last row says how many, and the build is told."""
         x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
         layout, total, heights, rows = self._table_fit(element, w, h)
+        columns = len(layout.widths_pt)
         if total > h + 0.5:
             self.report.overflow.append(element.get("field") or "table")
-        columns = len(layout.widths_pt)
+            rows, heights = self._rows_that_fit(element, rows, heights, layout, h)
+            total = sum(heights)
+        elif element.get("fill") == "1" and total < h:
+            heights = [height * h / total for height in heights]
+            total = h
         frame = slide.shapes.add_table(len(rows), columns, Mm(x), Mm(y), Mm(w), Mm(total))
         table = frame.table
         table.first_row = table.horz_banding = False
@@ -329,6 +387,24 @@ class SlideWriter:
                         merged.set("hMerge", "1")
                 self._table_cell(tc, cell, layout.size)
 
+    def _rows_that_fit(self, element: ET.Element, rows: list, heights: list[float], layout: TableLayout,
+                       height: float) -> tuple[list, list[float]]:
+        """The header rows and as many rows after them as fit with a last row saying how many were left off
+        (the template's `more`, with {n})."""
+        columns = len(layout.widths_pt)
+        headers = next((i for i, row in enumerate(rows) if any(cell.tag != "th" for cell, _, _ in row)), len(rows))
+        if headers == len(rows):
+            return rows, heights
+        more = ET.Element("td", {"align": "center"})
+        kept, last = len(rows), 0.0
+        while kept > headers:
+            kept -= 1
+            more.text = (element.get("more") or "…").replace("{n}", str(len(rows) - kept))
+            last = self._row_height([(more, 0, columns)], layout)
+            if sum(heights[:kept]) + last <= height:
+                break
+        return [*rows[:kept], [(more, 0, columns)]], [*heights[:kept], last]
+
     def _table_cell(self, tc, cell: ET.Element, size: float) -> None:
         body = tc.find(qn("a:txBody"))
         for paragraph in body.findall(qn("a:p")):
@@ -337,7 +413,7 @@ class SlideWriter:
         placeholder = cell.find("ph") is not None and not (cell.text or "").strip()
         for line in cell_lines(cell):
             self._paragraph(body, line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
-                            cell.get("align") or "left")
+                            cell.get("align") or "left", cell.get("nowrap") == "1")
         margin = str(Mm(CELL_MARGIN_MM))
         properties = tc.find(qn("a:tcPr"))
         if properties is None:
@@ -346,53 +422,60 @@ class SlideWriter:
             properties.set(side, margin)
         for side in ("marT", "marB"):
             properties.set(side, str(Mm(CELL_MARGIN_MM * 0.3)))
-        properties.set("anchor", "ctr" if header else "t")
+        properties.set("anchor", "ctr")
         for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
             line = _sub(properties, side, w=str(Pt(0.5)))
             _sub(_sub(line, "a:solidFill"), "a:srgbClr", val=BORDER)
         _sub(_sub(properties, "a:solidFill"), "a:srgbClr", val=cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
 
     def _bar_geometry(self, element: ET.Element, width: float) -> tuple[float, float, float]:
-        """(label width, value width, row height) in mm: labels get up to 42% of the width and wrap there."""
+        """(label width, value width, row height) in mm: labels get up to 42% of the width and wrap there;
+        values are one unbreakable piece each (a figure with its unit), measured wider by the slack."""
         bars = element.findall("bar")
         size = number(element, "size", 10)
         if not bars:
             return 0.0, 0.0, 0.0
         widest_label = max(text_width_pt(glue(bar.get("label", "")), size, self.face) for bar in bars) * PT_TO_MM
-        label_w = min(widest_label + 2 * INSET_MM + 1, width * 0.42)
-        value_w = max(text_width_pt(glue(bar.get("text", "")), size, self.face) for bar in bars) * PT_TO_MM + 2 * INSET_MM + 1
-        lines = max(line_count(bar.get("label", ""), (label_w - 2 * INSET_MM) / PT_TO_MM, size, self.face) for bar in bars)
+        label_w = min(widest_label * self.slack + 2 * INSET_MM + 1, width * 0.42)
+        value_w = min(max(text_width_pt(glue_all(bar.get("text", "")), size, self.face) for bar in bars) * PT_TO_MM
+                      * self.slack + 2 * INSET_MM + 1, width * 0.4)
+        lines = max(line_count(bar.get("label", ""), (label_w - 2 * INSET_MM) / PT_TO_MM / self.slack, size, self.face)
+                    for bar in bars)
         row = number(element, "row", lines * size * LINE_HEIGHTS[self.face] * PT_TO_MM + 2 * INSET_MM + 0.8)
         return label_w, value_w, row
 
     def _bars(self, slide, element: ET.Element) -> None:
-        """A horizontal bar chart drawn with shapes: label, a bar as long as its value, the value in words."""
+        """A horizontal bar chart drawn with shapes: label, a bar as long as its value, the value in words.
+        Given spare height (`fill`), the rows spread over it; the bars keep their thickness."""
         x, y, w = (number(element, k) for k in ("x", "y", "w"))
         bars = element.findall("bar")
         if not bars:
             return
         size = number(element, "size", 10)
         label_w, value_w, row = self._bar_geometry(element, w)
+        thickness = row * 0.5
+        if element.get("fill") == "1":
+            row = max(row, number(element, "h") / len(bars))
         values = [max(number(bar, "value", 0), 0.0) for bar in bars]
         widest = max(values) or 1.0
         track = max(w - label_w - value_w - 2, 10.0)
+        common = {"size": str(size), "min": str(max(size - 2, READABLE_PT)), "valign": "middle",
+                  "field": element.get("field", "bars")}
         for index, (bar, value) in enumerate(zip(bars, values)):
             top = y + index * row
-            label = ET.Element("box", {"x": str(x), "y": str(top), "w": str(label_w), "h": str(row), "size": str(size),
-                                       "min": str(size - 2), "valign": "middle", "align": "right",
-                                       "field": element.get("field", "bars")})
+            label = ET.Element("box", {"x": str(x), "y": str(top), "w": str(label_w), "h": str(row), "align": "right",
+                                       **common})
             label.text = bar.get("label", "")
             self._box(slide, label)
             length = max(track * value / widest, 0.8)
-            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Mm(x + label_w + 1), Mm(top + row * 0.25), Mm(length),
-                                           Mm(row * 0.5))
+            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Mm(x + label_w + 1), Mm(top + (row - thickness) / 2),
+                                           Mm(length), Mm(thickness))
             shape.shadow.inherit = False
             shape.fill.solid()
             shape.fill.fore_color.rgb = _colour(bar.get("color", element.get("color", BAR)))
             shape.line.fill.background()
             figure = ET.Element("box", {"x": str(x + label_w + 1.5 + length), "y": str(top), "w": str(value_w),
-                                        "h": str(row), "size": str(size), "min": str(size - 2), "valign": "middle",
-                                        "field": element.get("field", "bars")})
+                                        "h": str(row), "nowrap": "1", **common})
             figure.text = bar.get("text", "")
             self._box(slide, figure)
 
