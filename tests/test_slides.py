@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import FY2026, plain, run_cli
+from conftest import FY2026, ROOT, plain, run_cli
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
+from c3p_docs.documents.measure import chunks, glue
 from c3p_docs.documents.slides import SlideWriter, render_slides
 from c3p_docs.documents.word import Metadata
 
@@ -88,3 +90,100 @@ def test_every_run_names_its_latin_and_east_asian_faces(built):
                 assert latin is not None and east_asian is not None, name
                 assert east_asian.get("typeface") == "游ゴシック"
                 assert latin.get("typeface") == ("Arial" if name.endswith("_en.pptx") else "游ゴシック")
+
+
+# The reviewer's own project: 12 activities this year, long Japanese texts, technologies with brackets.
+TOYAMA = ROOT / "tests" / "data" / "toyama-danang-fy2026.yaml"
+FOOTER_TOP_MM = 199.0
+
+
+@pytest.fixture(scope="module")
+def toyama(tmp_path_factory):
+    out = tmp_path_factory.mktemp("toyama")
+    result = run_cli("build", TOYAMA, "-o", out, "--pdf", "never", "--only", "overview,final_summary")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _decks(out):
+    return {path.name: Presentation(str(path)) for path in sorted(out.rglob("*.pptx"))}
+
+
+def _runs(shape):
+    frames = ([cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table
+              else [shape.text_frame] if shape.has_text_frame else [])
+    return [run for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs]
+
+
+def test_long_projects_stay_on_the_slide_readable_and_off_the_footer(toyama):
+    for name, deck in _decks(toyama).items():
+        for number_, slide in enumerate(deck.slides, 1):
+            for shape in slide.shapes:
+                assert shape.left >= 0 and shape.top >= 0, (name, number_, shape.name)
+                assert shape.left + shape.width <= deck.slide_width and shape.top + shape.height <= deck.slide_height
+                assert all(run.font.size.pt >= 8 for run in _runs(shape)), (name, number_, shape.name)
+                if shape.has_table and name.startswith("final_summary"):
+                    assert mm(shape.top) + mm(shape.height) <= FOOTER_TOP_MM, (name, number_)
+    # All twelve activities of the year are in the table of slide 2 (they fit at a readable size).
+    table = next(s.table for s in _decks(toyama)["final_summary_ja.pptx"].slides[1].shapes if s.has_table)
+    assert len(table.rows) == 13
+
+
+def test_the_boxes_of_a_column_share_one_type_size_before_any_reaches_the_floor(toyama):
+    slide = _decks(toyama)["(2)_調査事業概要_ja.pptx"].slides[0]
+    left = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.TEXT_BOX and abs(mm(s.left) - 8) < 0.5
+            and 32 < mm(s.top) < 190]
+    sizes = {run.font.size.pt for shape in left for run in _runs(shape)}
+    assert len(left) == 4 and len(sizes) == 1 and min(sizes) >= 8
+
+
+def test_jcm_bullets_name_the_technology_once_without_nested_brackets(toyama):
+    for lang in ("ja", "en"):
+        slide = _decks(toyama)[f"(2)_調査事業概要_{lang}.pptx"].slides[0]
+        text = "\n".join(plain(s.text_frame.text) for s in slide.shapes if s.has_text_frame)
+        assert not re.search(r"[（(][^）)\n]*[（(]", text), lang
+        if lang == "ja":
+            assert "冷凍冷蔵倉庫群の屋根置き太陽光発電と蓄電池（5.2 MW" in text
+            assert "導入（CO2/NH3二元冷凍機、インバーター制御）" in text
+        else:
+            # The footer's sentences are separated.
+            assert "first call · Period: 1 June 2026" in text and " · phase 1, year 1" in text
+
+
+def test_a_table_too_long_for_its_column_ends_with_a_row_saying_how_many_were_left_off():
+    rows = "".join(f"<tr><td>Row {i}</td><td>Some longer text that wraps in the narrow column {i}</td></tr>"
+                   for i in range(60))
+    markup = ('<slides><slide><column x="8" y="24" w="120" h="100" gap="1">'
+              f'<table size="11" min="8" field="activities" more="… and {{n}} more"><tr><th>When</th><th>What</th></tr>'
+              f'{rows}</table></column></slide></slides>')
+    data, report = render_slides(ET.fromstring(markup), "en", METADATA)
+    table_shape = next(s for s in Presentation(io.BytesIO(data)).slides[0].shapes if s.has_table)
+    assert mm(table_shape.top) + sum(mm(row.height) for row in table_shape.table.rows) <= 124.5
+    rows_shown = len(table_shape.table.rows)
+    last = plain(table_shape.table.rows[rows_shown - 1].cells[0].text)
+    left_off = 60 - (rows_shown - 2)
+    assert last == f"… and {left_off} more" and left_off > 0
+    assert plain(table_shape.table.rows[0].cells[0].text) == "When"
+    assert report.overflow == ["activities"]
+    assert all(run.font.size.pt >= 8 for run in _runs(table_shape))
+
+
+def test_an_overview_still_too_long_at_8_pt_fails_the_build_naming_the_field(tmp_path):
+    text = TOYAMA.read_text(encoding="utf-8")
+    long = "富山県の経験を活かした省エネルギー診断と設備更新支援を行う。" * 40
+    project = tmp_path / "long.yaml"
+    project.write_text(text.replace("  summary:\n    ja: ", f"  summary:\n    ja: {long}", 1), encoding="utf-8")
+    result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "overview", "--lang", "ja")
+    assert result.returncode == 1
+    assert "error[text-overflow]" in result.stderr and "project.summary" in result.stderr and "8 pt" in result.stderr
+
+
+def test_chart_values_and_key_figures_do_not_break_inside_numbers_units_or_eras(toyama):
+    for lang in ("ja", "en"):
+        slides = _decks(toyama)[f"final_summary_{lang}.pptx"].slides
+        figures = [shape for shape in slides[2].shapes if shape.has_text_frame and re.match(r"[\d,]+", plain(shape.text_frame.text))]
+        assert figures
+        for shape in figures + [cell for s in slides[0].shapes if s.has_table for row in list(s.table.rows)[:-1]
+                                for cell in list(row.cells)[1:] if re.match(r"[\d,.]+ ", plain(cell.text))]:
+            assert len(chunks(shape.text_frame.text)) == 1, shape.text_frame.text
+    assert "令\u2060和\u206010\u2060年" in chunks(glue("令和7年4月1日～令和10年3月31日"))
