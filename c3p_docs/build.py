@@ -258,6 +258,11 @@ class Builder:
                 "text-overflow", "error" if item.attachment is not None else "warning",
                 f"{item.kind} ({item.lang}): {label} is too long for its box even at the smallest font size "
                 f"({READABLE_PT:g} pt); shorten it.", file=item.relative, path=label))
+        for label in report.cut:
+            self.rendering_findings.append(Finding(
+                "text-cut", "warning", f"{item.kind} ({item.lang}): {label} is too long to show whole even at "
+                f"{READABLE_PT:g} pt; the slide shows the first items and how many more there are.",
+                file=item.relative, path=label))
         for label in report.shrunk:
             self.rendering_findings.append(Finding(
                 "text-shrunk", "info", f"{item.kind} ({item.lang}): {label} was set in a smaller font to fit.",

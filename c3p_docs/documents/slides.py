@@ -52,10 +52,11 @@ GROW_LIMIT_PT = 2.0
 READABLE_PT = 8.0
 """No slide text is set smaller than this, whatever a template's `min` says: below it a printed A4 slide
 is not read. Text that does not fit at this size is reported (`text-overflow`)."""
-SLACKS = {"gothic": 1.12, "sans": 1.04}
+SLACKS = {"gothic": 1.12, "sans": 1.08}
 """Slide text is measured this much wider than our metrics say, per face: LibreOffice and PowerPoint set the
 same words a little wider (a table cell measured to the point for 「令和8年6月24日」 wrapped), and where Yu Gothic
-is missing the Japanese slides' Latin letters and digits fall back to DejaVu Sans, 5-15% wider (measured)."""
+is missing the Japanese slides' Latin letters and digits fall back to DejaVu Sans, 5-15% wider (measured); in English
+slides a middle dot or dash may be set in the East Asian face, a full em wide."""
 STRETCH_LIMIT = 1.6
 """Spare height a table's rows or a chart's bars take, at most, over what they need: the rest is left
 before the section headers."""
@@ -67,6 +68,8 @@ class SlideReport:
 
     shrunk: list[str] = field(default_factory=list)
     overflow: list[str] = field(default_factory=list)
+    cut: list[str] = field(default_factory=list)
+    """Lists (a box's items with `more`, a table's rows) shown in part, the slide saying how many are left off."""
 
 
 def _floor(element: ET.Element) -> float:
@@ -243,7 +246,11 @@ class SlideWriter:
         inset = number(element, "inset", INSET_MM)
         paragraphs = element.findall("p") or [element]
         texts = [self._paragraph_text(p) for p in paragraphs]
-        size = self._fit("\n".join(texts), element, self._text_width(element, w), h)
+        width = self._text_width(element, w)
+        if element.get("more") and len(paragraphs) > 2 and not fits("\n".join(texts), width, h, _floor(element),
+                                                                   face=self.face):
+            paragraphs, texts = self._items_that_fit(element, paragraphs, texts, width, h)
+        size = self._fit("\n".join(texts), element, width, h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
         colour = element.get("color") or (DARK if element.tag == "rect" else None)
         body = self._text_frame(shape, inset, element.get("valign", ""))
@@ -252,6 +259,21 @@ class SlideWriter:
             self._paragraph(body, text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
                             GREY if placeholder else colour,
                             paragraph_element.get("align") or element.get("align") or "left", element.get("nowrap") == "1")
+
+    def _items_that_fit(self, element: ET.Element, paragraphs: list[ET.Element], texts: list[str], width: float,
+                        height: float) -> tuple[list[ET.Element], list[str]]:
+        """A list too long for its box at the floor: the first paragraphs that fit, then one saying how many
+        were left off (the template's `more`, with {n}). The first paragraph (a heading) is always kept."""
+        kept = len(paragraphs)
+        while kept > 1:
+            kept -= 1
+            more = ET.Element("p", {"align": paragraphs[-1].get("align", "")} if paragraphs[-1].get("align") else {})
+            more.text = (element.get("more") or "…").replace("{n}", str(len(paragraphs) - kept))
+            shown = [*texts[:kept], more.text]
+            if fits("\n".join(shown), width, height, _floor(element), face=self.face):
+                break
+        self.report.cut.append(element.get("field") or element.get("name") or texts[0][:30])
+        return [*paragraphs[:kept], more], shown
 
     def _fill_and_line(self, shape, element: ET.Element) -> None:
         fill = element.get("fill")
@@ -352,8 +374,11 @@ class SlideWriter:
         tallest = 0.0
         for cell, first, span in row:
             inner = (sum(layout.widths_pt[first:first + span]) - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
-            lines = sum(line_count(glue_all(line) if cell.get("nowrap") == "1" else line, inner, layout.size,
-                                   self.face, cell.tag == "th") for line in cell_lines(cell))
+            bold = cell.tag == "th" or cell.get("bold") == "1"
+            lines = sum(line_count(line, inner, layout.size, self.face, bold) for line in cell_lines(cell))
+            if cell.get("nowrap") == "1" and any(text_width_pt(glue_all(line), layout.size, self.face, bold) > inner
+                                                 for line in cell_lines(cell)):
+                lines += 100  # a figure that would break counts as not fitting: the table is set smaller
             tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
         return tallest + 2 * CELL_MARGIN_MM * 0.6
 
@@ -364,7 +389,7 @@ class SlideWriter:
         layout, total, heights, rows = self._table_fit(element, w, h)
         columns = len(layout.widths_pt)
         if total > h + 0.5:
-            self.report.overflow.append(element.get("field") or "table")
+            (self.report.cut if element.get("more") else self.report.overflow).append(element.get("field") or "table")
             rows, heights = self._rows_that_fit(element, rows, heights, layout, h)
             total = sum(heights)
         elif element.get("fill") == "1" and total < h:
