@@ -1,30 +1,34 @@
-"""Japanese fiscal years and era years (令和), and dates through babel in each language."""
+"""Japanese fiscal years and era years (令和, 平成, 昭和...), and dates through babel in each language."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 REIWA_START = dt.date(2019, 5, 1)
+ERAS = ((REIWA_START, "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"),
+        (dt.date(1912, 7, 30), "大正"), (dt.date(1873, 1, 1), "明治"))
+"""First day of each era, newest first; 明治 from the day Japan adopted the Gregorian calendar."""
 
 
-def reiwa_year(gregorian_year: int) -> str:
-    """`2026` → `8`; `2019` → `元` (the first year is written 元)."""
-    number = gregorian_year - 2018
-    if number < 1:
-        raise ValueError(f"{gregorian_year} is before the Reiwa era")
-    return "元" if number == 1 else str(number)
+def era_year(day: dt.date) -> tuple[str, str] | None:
+    """`2012-01-20` → (`平成`, `24`); the first year of an era is `元`; None before 明治 (Gregorian form then)."""
+    for start, name in ERAS:
+        if day >= start:
+            number = day.year - start.year + 1
+            return name, "元" if number == 1 else str(number)
+    return None
 
 
 def fiscal_year_ja(fiscal_year: int) -> str:
-    """`2026` → `令和8年度`."""
-    return f"令和{reiwa_year(fiscal_year)}年度"
+    """`2026` → `令和8年度`, `2015` → `平成27年度`. A fiscal year takes the era in force for most of it (on
+    1 October): FY2019 is 令和元年度 and FY1988 昭和63年度, as government documents write them."""
+    era = era_year(dt.date(fiscal_year, 10, 1))
+    return f"{era[0]}{era[1]}年度" if era else f"{fiscal_year}年度"
 
 
 def fiscal_year_label(fiscal_year: int, lang: str) -> str:
-    """`令和5年度` / `FY2023`; in Japanese, fiscal years before the era in Gregorian form (`2015年度`), as dates are."""
-    if lang != "ja":
-        return f"FY{fiscal_year}"
-    return fiscal_year_ja(fiscal_year) if fiscal_year >= REIWA_START.year else f"{fiscal_year}年度"
+    """`令和5年度` / `FY2023`."""
+    return fiscal_year_ja(fiscal_year) if lang == "ja" else f"FY{fiscal_year}"
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -46,10 +50,9 @@ def format_date(day: dt.date, lang: str) -> str:
 
 
 def format_era_date(day: dt.date) -> str:
-    """`令和8年5月7日` (dates before the era are written in Gregorian form)."""
-    if day < REIWA_START:
-        return format_date(day, "ja")
-    return f"令和{reiwa_year(day.year)}年{day.month}月{day.day}日"
+    """`令和8年5月7日`, `平成24年1月20日`, `平成元年1月8日`, `昭和64年1月7日`."""
+    era = era_year(day)
+    return f"{era[0]}{era[1]}年{day.month}月{day.day}日" if era else format_date(day, "ja")
 
 
 def format_month(year_month: str, lang: str) -> str:
@@ -76,9 +79,10 @@ def format_number(value: float, lang: str, digits: int = 0) -> str:
 
 
 def format_era_month(year_month: str) -> str:
-    """`2026-07` → `令和8年7月`."""
+    """`2026-07` → `令和8年7月`; `2019-04` → `平成31年4月` (the era on the month's first day)."""
     year, month = map(int, year_month.split("-"))
-    return f"令和{reiwa_year(year)}年{month}月"
+    era = era_year(dt.date(year, month, 1))
+    return f"{era[0]}{era[1]}年{month}月" if era else format_month(year_month, "ja")
 
 
 def printed_date(day: dt.date, lang: str) -> str:

@@ -116,15 +116,18 @@ def test_two_activities_alike_get_distinct_uids():
 
 # eras.py
 
-def test_reiwa_years_and_fiscal_years():
+def test_era_years_and_fiscal_years():
     import datetime as dt
 
-    from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, fiscal_year_of, reiwa_year
+    from c3p_docs.eras import era_year, fiscal_year_bounds, fiscal_year_ja, fiscal_year_label, fiscal_year_of
 
-    assert reiwa_year(2019) == "元" and reiwa_year(2026) == "8"
-    with pytest.raises(ValueError):
-        reiwa_year(2018)
-    assert fiscal_year_ja(2026) == "令和8年度"
+    assert era_year(dt.date(2019, 5, 1)) == ("令和", "元") and era_year(dt.date(2026, 1, 1)) == ("令和", "8")
+    assert era_year(dt.date(2019, 4, 30)) == ("平成", "31") and era_year(dt.date(1989, 1, 8)) == ("平成", "元")
+    assert era_year(dt.date(1989, 1, 7)) == ("昭和", "64") and era_year(dt.date(1850, 1, 1)) is None
+    assert fiscal_year_ja(2026) == "令和8年度" and fiscal_year_ja(2019) == "令和元年度"
+    assert fiscal_year_ja(2015) == "平成27年度" and fiscal_year_ja(1989) == "平成元年度"
+    assert fiscal_year_ja(1988) == "昭和63年度"
+    assert fiscal_year_label(2015, "ja") == "平成27年度" and fiscal_year_label(2015, "en") == "FY2015"
     assert fiscal_year_of(dt.date(2027, 3, 31)) == 2026 and fiscal_year_of(dt.date(2027, 4, 1)) == 2027
     assert fiscal_year_bounds(2026) == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
 
@@ -137,7 +140,11 @@ def test_dates_months_and_yen_in_each_language():
     day = dt.date(2026, 5, 7)
     assert format_date(day, "ja") == "2026年5月7日" and format_date(day, "en") == "7 May 2026"
     assert format_era_date(day) == "令和8年5月7日"
-    assert format_era_date(dt.date(2019, 4, 30)) == "2019年4月30日"  # before Reiwa: Gregorian
+    assert format_era_date(dt.date(2019, 4, 30)) == "平成31年4月30日"
+    assert format_era_date(dt.date(2012, 1, 20)) == "平成24年1月20日"
+    assert format_era_date(dt.date(1989, 1, 8)) == "平成元年1月8日"
+    assert format_era_date(dt.date(1989, 1, 7)) == "昭和64年1月7日"
+    assert format_era_month("2019-04") == "平成31年4月" and format_era_month("1988-12") == "昭和63年12月"
     assert format_month("2026-07", "ja") == "2026年7月" and format_month("2026-07", "en") == "July 2026"
     assert format_era_month("2026-07") == "令和8年7月"
     assert format_yen(1234567, "ja") == "1,234,567円" and format_yen(1234567.9, "en") == "JPY 1,234,567"
