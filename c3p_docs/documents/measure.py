@@ -57,13 +57,18 @@ def char_width_em(char: str, face: str = "gothic", bold: bool = False) -> float:
     return 0.6
 
 
+FALLBACK_LATIN = 1.2
+"""Where the Japanese faces are missing (LibreOffice on Linux and in CI), Latin text is set in DejaVu Sans,
+about a fifth wider than Yu Mincho's Latin (digits 0.636 em against 0.557, bold 0.696 against 0.593):
+column minimums allow for it, or 18,086,200円 breaks before its 円."""
 AUTOSPACE_EM = 0.25
 """Word (autoSpaceDE/DN, on by default) and LibreOffice put about a quarter em between Japanese characters
 and Latin letters or digits next to them: 令和 8 年 6 月 15 日 is wider than its characters."""
 
 
-def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False) -> float:
-    width = sum(char_width_em(c, face, bold) for c in text)
+def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
+                  latin_scale: float = 1.0) -> float:
+    width = sum(char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0) for c in text)
     shown = text.replace(WORD_JOINER, "")
     width += AUTOSPACE_EM * sum(1 for a, b in zip(shown, shown[1:]) if _autospaced(a, b) or _autospaced(b, a))
     return width * size_pt
@@ -150,6 +155,57 @@ def glue_all(text: str) -> str:
     return "".join(out)
 
 
+HEADER_WORD_EM = 8.0
+"""A header's word or bracketed unit up to this many em (法定耐用年数, 消費税及び地方消費税, （t-CO2eq/年）) is never
+broken; a longer phrase wraps as prose does."""
+_HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+|\s+")
+
+
+def glue_words(text: str, space: str = NO_BREAK_SPACE) -> str:
+    """A header as a few unbreakable words: lines may break only at spaces and before an opening bracket
+    (削減量 |（t-CO2eq/年）), so 「法定耐用年 / 数」 and 「（想 / 定）」 cannot happen."""
+    out = []
+    for word in _HEADER_WORDS.findall(text):
+        em = sum(1.0 if is_wide(c) else 0.55 for c in word)
+        out.append(glue_all(word) if not word.isspace() and em <= HEADER_WORD_EM else glue(word, space))
+    return "".join(out)
+
+
+def word_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
+    """`text` filled into lines of `width_pt` a whole word at a time (words as in `glue_words`), measured with
+    the wider fallback Latin. For explicit line breaks: LibreOffice ignores word joiners between Japanese
+    characters in a Japanese paragraph (it broke 「（想⁠定）」 between 想 and 定, measured), so a header or
+    title that must break between words is given its breaks."""
+    lines: list[str] = []
+    current = ""
+    for word in _HEADER_WORDS.findall(text.strip()):
+        trial = current + word
+        if current.strip() and text_width_pt(trial.rstrip(), size_pt, face, bold, FALLBACK_LATIN) > width_pt:
+            lines.append(current.rstrip())
+            current = word.lstrip()
+        else:
+            current = trial
+    return [*lines, current.rstrip()] if current.strip() else lines
+
+
+_TITLE_BREAK = re.compile(r"(?=[（(])|(?:(?<=における)|(?<=による)|(?<=に関する)|(?<=の))(?![\u3040-\u309f）)、。])")
+"""Where a Japanese title reads well broken: before an opening bracket, after a particle that ends a phrase
+(の, における, による, に関する) unless more kana follow (実現の|ための would split a word)."""
+
+
+def title_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = True) -> list[str]:
+    """A title line that does not fit split at the phrase boundary that balances the halves best (then the
+    longer half again), so no line breaks inside a word; a line with no such boundary is left as it is."""
+    measure = lambda part: text_width_pt(glue(part), size_pt, face, bold, FALLBACK_LATIN)  # noqa: E731
+    if measure(text) <= width_pt:
+        return [text]
+    cuts = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
+    if not cuts:
+        return [text]
+    cut = min(cuts, key=lambda at: max(measure(text[:at]), measure(text[at:])))
+    return [*title_lines(text[:cut], width_pt, size_pt, face, bold), *title_lines(text[cut:], width_pt, size_pt, face, bold)]
+
+
 def _latin_next_to(text: str, index: int) -> bool:
     """Whether the character at `index` touches a Latin letter or digit (a unit, not Japanese prose)."""
     neighbours = text[index - 1:index] + text[index + 1:index + 2]
@@ -186,9 +242,11 @@ def _may_break(previous: str, char: str) -> bool:
     return previous == "/" and char.isalpha()
 
 
-def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False) -> float:
+def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
+                     latin_scale: float = 1.0) -> float:
     """Width of the widest piece of `text` that cannot be broken across lines."""
-    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold) for piece in chunks(text)), default=0.0)
+    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold, latin_scale) for piece in chunks(text)),
+               default=0.0)
 
 
 def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
@@ -359,10 +417,11 @@ def _column_needs(rows: list[list[tuple]], columns: int, size: float,
             bold = cell.tag == "th" or cell.get("bold") == "1"
             face = faces[1] if cell.tag == "th" else faces[0]
             for line in cell_lines(cell):
-                glued = glue_all(line) if cell.get("nowrap") == "1" else glue(line)
-                full = text_width_pt(glued, cell_size, face, bold)
+                glued = (glue_all(line) if cell.get("nowrap") == "1" else glue_words(line) if cell.tag == "th"
+                         else glue(line))
+                full = text_width_pt(glued, cell_size, face, bold, FALLBACK_LATIN)
                 # Labels of a few characters stay whole: a break inside a four-character word reads as a mistake.
-                piece = max(longest_chunk_pt(glued, cell_size, face, bold), min(full, 4.2 * cell_size))
+                piece = max(longest_chunk_pt(glued, cell_size, face, bold, FALLBACK_LATIN), min(full, 4.2 * cell_size))
                 least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
                 most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
     return least, most

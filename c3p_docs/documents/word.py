@@ -20,10 +20,14 @@ from c3p_docs.documents.measure import (
     NARROW_NO_BREAK_SPACE,
     NO_BREAK_HYPHEN,
     NO_BREAK_SPACE,
+    WORD_JOINER,
     glue,
     glue_all,
+    glue_words,
     is_wide,
     table_layout,
+    title_lines,
+    word_lines,
 )
 from c3p_docs.documents.packaging import apply_metadata, save_docx
 
@@ -75,6 +79,8 @@ class RunFormat:
     gothic: bool = False
     whole: bool = False
     """Never broken across lines (file names, codes): `nowrap="1"` in the markup."""
+    words: bool = False
+    """Broken only between words (header cells): measure.glue_words."""
 
 
 def _set_run_fonts(r_pr, latin: str, east_asian: str) -> None:
@@ -118,6 +124,30 @@ def _number(element: ET.Element, name: str) -> float | None:
 def _fold(text: str) -> str:
     """Template whitespace folded to single spaces (templates indent and wrap freely)."""
     return re.sub(r"[ \t\r\n]+", " ", text)  # ASCII only: a full-width space (U+3000) is meant
+
+
+_BINDERS = WORD_JOINER + NO_BREAK_SPACE + NARROW_NO_BREAK_SPACE
+_GLUED_SPAN = re.compile(f"(?:[^ \t\u3000{_BINDERS}][{_BINDERS}]+)+[^ \t\u3000{_BINDERS}]")
+UNBROKEN_LANGUAGE = "zxx"
+"""East Asian language of a run holding a glued span with Japanese in it (250,000,000⁠円, 法⁠定⁠耐⁠用⁠年⁠数).
+LibreOffice breaks ja-JP text wherever a line overflows, word joiners or not ("250,000,000 | 円", measured);
+text of no language goes through ICU line breaking, which keeps them."""
+
+
+def _glued_spans(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is a glued span holding a Japanese character)."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in _GLUED_SPAN.finditer(text):
+        if not any(is_wide(c) for c in match.group(0)):
+            continue
+        if match.start() > at:
+            pieces.append((text[at:match.start()], False))
+        pieces.append((match.group(0), True))
+        at = match.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
 
 
 def _script_runs(text: str, italic: bool) -> list[tuple[str, bool]]:
@@ -306,8 +336,7 @@ class WordWriter:
                 paragraph = self._new_paragraph(style=self._style_ids[int(tag[1])], keep_next=True)
                 self._inline(paragraph, element, RunFormat(gothic=True))
             elif tag == "title":
-                paragraph = self._new_paragraph(keep_next=True, align="center", after=10)
-                self._inline(paragraph, element, RunFormat(size=number(element, "size", 16), bold=True, gothic=True))
+                self._title(element)
             elif tag == "p":
                 self._paragraph(element)
             elif tag == "li":
@@ -324,6 +353,18 @@ class WordWriter:
                 self._footer(element)
             else:
                 raise ValueError(f"unknown markup element <{tag}>")
+
+    def _title(self, element: ET.Element) -> None:
+        """A centred title; a plain-text line too long for the page is broken between phrases, not in a word."""
+        paragraph = self._new_paragraph(keep_next=True, align="center", after=10)
+        fmt = RunFormat(size=number(element, "size", 16), bold=True, gothic=True)
+        if any(child.tag != "br" for child in element):
+            self._inline(paragraph, element, fmt)
+            return
+        parts = [element.text or ""] + [child.tail or "" for child in element]
+        lines = [line for part in parts
+                 for line in title_lines(_fold(part).strip(), self.content_width_pt, fmt.size or 16, FACES[self.lang][1])]
+        self._lines(paragraph, lines, fmt)
 
     def _footer(self, element: ET.Element) -> None:
         footer = self.document.sections[0].footer
@@ -371,19 +412,28 @@ class WordWriter:
         """Runs for `text`: numbers kept with their units, Japanese never slanted, every script's face named."""
         if not text:
             return
-        for piece, italic in _script_runs(glue_all(text) if fmt.whole else glue(text, self._space), fmt.italic):
-            run = _sub(paragraph, "r")
-            self._run_properties(run, replace(fmt, italic=italic))
-            for part in re.split(f"([{NO_BREAK_HYPHEN}\t])", piece):
-                if part == NO_BREAK_HYPHEN:
-                    _sub(run, "noBreakHyphen")
-                elif part == "\t":
-                    _sub(run, "tab")
-                elif part:
-                    t = _sub(run, "t")
-                    t.text = part
-                    if part[0] == " " or part[-1] == " ":
-                        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        glued = (glue_all(text) if fmt.whole else glue_words(text, self._space) if fmt.words
+                 else glue(text, self._space))
+        for span, unbroken in _glued_spans(glued) if self.lang == "ja" else [(glued, False)]:
+            for piece, italic in _script_runs(span, fmt.italic):
+                self._run(paragraph, piece, replace(fmt, italic=italic), unbroken)
+
+    def _run(self, paragraph, piece: str, fmt: RunFormat, unbroken: bool) -> None:
+        run = _sub(paragraph, "r")
+        self._run_properties(run, fmt)
+        if unbroken:
+            _sub(run.find(qn("w:rPr")), "lang", eastAsia=UNBROKEN_LANGUAGE)
+        for part in re.split(f"([{NO_BREAK_HYPHEN}\t])", piece):
+            if part == NO_BREAK_HYPHEN:
+                _sub(run, "noBreakHyphen")
+            elif part == "\t":
+                _sub(run, "tab")
+            elif part:
+                t = _sub(run, "t")
+                t.text = part
+                if part[0] == " " or part[-1] == " ":
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
 
     def _break(self, paragraph, fmt: RunFormat, page: bool = False) -> None:
         run = _sub(paragraph, "r")
@@ -414,7 +464,8 @@ class WordWriter:
         """A whole table built as XML in one pass (no per-cell python-docx calls).
 
         Header rows (the leading rows of <th> only, or `header="1"`) repeat on every page and stay with the
-        first row below them; no row splits across pages; the paragraph before the table stays with it.
+        first row below them; no row splits across pages; the last two rows stay together (a total is never
+        alone under a repeated header); the paragraph before the table stays with it.
         """
         rows = table_rows(element)
         if not rows:
@@ -469,7 +520,8 @@ class WordWriter:
                 if rowspan > 1:
                     merged[column] = (rowspan - 1, span)
                 self._cell(tr, cell, sum(twips[column:column + span]), span, layout.size,
-                           keep_next=index < header_rows or (short and index < len(rows) - 1), restart=rowspan > 1)
+                           keep_next=index < header_rows or index == len(rows) - 2 or (short and index < len(rows) - 1),
+                           restart=rowspan > 1)
                 column += span
         self._append(table)
         # Word merges two tables with nothing between them; this thin paragraph also gives a little air.
@@ -520,7 +572,8 @@ class WordWriter:
             _sub(properties, "vMerge", val="restart")
         if header or element.get("shade"):
             _sub(properties, "shd", val="clear", color="auto", fill=element.get("shade", HEADER_FILL))
-        fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header)
+        fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header,
+                        words=header)
         blocks = [child for child in element if child.tag in ("p", "li")]
         align = element.get("align")
         if element.get("nowrap") == "1":
@@ -529,7 +582,18 @@ class WordWriter:
             paragraph = self._new_paragraph(tc, keep_next=keep_next, after=0, align=block.get("align") or align)
             if block.tag == "li":
                 self._text(paragraph, self._bullet.replace("\t", " "), fmt)
-            self._inline(paragraph, block, fmt)
+            if header and len(block) == 0 and block.text:
+                width = width_twips / TWIPS_PER_PT - 2 * CELL_MARGIN_TWIPS / TWIPS_PER_PT
+                self._lines(paragraph, word_lines(_fold(block.text), width, fmt.size or size, FACES[self.lang][1],
+                                                  bold=True), fmt)
+            else:
+                self._inline(paragraph, block, fmt)
+
+    def _lines(self, paragraph, lines: list[str], fmt: RunFormat) -> None:
+        for index, line in enumerate(lines):
+            if index:
+                self._break(paragraph, fmt)
+            self._text(paragraph, line, fmt)
 
     def to_bytes(self) -> bytes:
         apply_metadata(self.document.core_properties, self.metadata)
