@@ -300,3 +300,43 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+# measure.py: header words and title lines
+
+def test_headers_break_only_between_words():
+    from c3p_docs.documents.measure import WORD_JOINER, chunks, glue_words, word_lines
+
+    pieces = [p.replace(WORD_JOINER, "") for p in chunks(glue_words("JCM補助金（想定）"))]
+    assert pieces == ["JCM補助金", "（想定）"]
+    assert [p.replace(WORD_JOINER, "") for p in chunks(glue_words("法定耐用年数（年）"))] == ["法定耐用年数", "（年）"]
+    assert word_lines("削減見込み（t-CO2eq/年）", 60, 8.5) == ["削減見込み", "（t-CO2eq/年）"]
+    assert word_lines("削減見込み（t-CO2eq/年）", 200, 8.5) == ["削減見込み（t-CO2eq/年）"]
+
+
+def test_long_titles_break_between_phrases():
+    from c3p_docs.documents.measure import title_lines
+
+    assert title_lines("令和8年度脱炭素社会実現のための都市間連携事業委託業務（1次公募）", 481, 18) == [
+        "令和8年度脱炭素社会実現のための", "都市間連携事業委託業務（1次公募）"]
+    assert title_lines("短い題名", 481, 18) == ["短い題名"]
+    assert title_lines("あ" * 40, 300, 18) == ["あ" * 40]  # no phrase boundary: left to the renderer
+
+
+def test_last_two_table_rows_stay_together_and_yen_spans_are_unbroken():
+    import datetime as dt
+    import io
+    import xml.etree.ElementTree as ET
+
+    from docx import Document
+
+    from c3p_docs.documents.word import Metadata, render_word
+
+    rows = "".join(f"<tr><td>行{i}</td><td>{i * 1000:,}円</td></tr>" for i in range(12))
+    root = ET.fromstring(f"<doc><table><tr><th>費目</th><th>金額</th></tr>{rows}</table></doc>")
+    document = Document(io.BytesIO(render_word(root, "ja", Metadata("t", "a", "s", dt.datetime(2026, 4, 1), "ja"))))
+    rows_xml = document.tables[0]._tbl.tr_lst
+    keeps = [bool(tr.xpath(".//w:keepNext")) for tr in rows_xml]
+    assert keeps[0] and keeps[-2] and not keeps[-1] and not keeps[5]
+    unbroken = rows_xml[3].xpath(".//w:r[w:rPr/w:lang/@w:eastAsia='zxx']/w:t/text()")
+    assert unbroken == ["2,000\u2060円"]  # the amount in one run LibreOffice keeps whole

@@ -15,6 +15,8 @@ from docx import Document
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                                 reason="LibreOffice and poppler-utils not installed")
 STRESS = ROOT / "tests" / "data" / "stress-osaka-hcmc.yaml"
+REVIEW = ROOT / "tests" / "data" / "review-toyama-danang.yaml"
+"""A reviewer's project: four JCM projects with long Japanese names, fifteen budget lines, a long title."""
 A4 = (595.3, 841.9)
 LANDSCAPE_A4 = (841.9, 595.3)
 QUANTITY = re.compile(r"(?:JPY\s)?\d[\d,]*(?:\.\d+)?(?:\s?(?:円/t-CO2eq・年|JPY/t-CO2eq·yr|t-CO2eq/年|t-CO2eq/yr|円|人日|人回|"
@@ -29,14 +31,17 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
     from c3p_docs.pdf import convert_to_pdf
 
     out = tmp_path_factory.mktemp("visual")
-    for project, folder in ((FY2026, "sample"), (STRESS, "stress")):
-        result = run_cli("build", project, "-o", out / folder, "--pdf", "never")
+    for project, folder, only in ((FY2026, "sample", None), (STRESS, "stress", None),
+                                  (REVIEW, "review", "application_form,summary,cover")):
+        result = run_cli("build", project, "-o", out / folder, "--pdf", "never",
+                         *(("--only", only, "--lang", "ja") if only else ()))
         assert result.returncode == 0, result.stderr
     assert run_cli("monthly", FY2026, "--month", "2026-07", "-o", out / "monthly", "--pdf", "never",
                    "--lang", "ja,en").returncode == 0
     sources = sorted(p for p in (out / "sample").rglob("*") if p.suffix in (".docx", ".pptx"))
     sources += sorted((out / "monthly").rglob("*.docx"))
     sources += sorted(p for p in (out / "stress").rglob("*.docx") if "応募様式" in p.name or "checklist" in p.name)
+    sources += sorted((out / "review").rglob("*.docx"))
     sources.append(_broken_control(out / "control" / "broken.docx"))
     converted = convert_to_pdf(sources)
     pdfs = {}
@@ -209,3 +214,20 @@ def test_fonts_are_embedded_and_none_falls_back(rendered):
             assert "yes" == row[-5], (name, row)  # the emb column
             face = row[0].split("+")[-1]
             assert face.startswith(("NotoSansCJK", "NotoSerifCJK", "Liberation")), (name, face)
+
+
+def test_yen_never_starts_a_line_and_header_words_stay_whole(rendered):
+    """「250,000,000 / 円」, 「法定耐用年 / 数（年）」 and 「JCM補助金（想 / 定）」 were on the reviewer's pages."""
+    from c3p_docs.documents.measure import HEADER_WORD_EM, is_wide
+
+    for name, pdf in documents(rendered).items():
+        if not name.endswith(".docx"):
+            continue
+        lines = [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+        assert not [line for line in lines if line.startswith("円")], name
+        document = Document(str(pdf.with_suffix(".docx")))
+        headers = {cell.text for table in document.tables for cell in table.rows[0].cells}
+        words = {re.sub(r"\s+", "", plain(word)) for header in headers
+                 for word in re.findall(r"[（(][^）)]*[）)]|[^\s（(]+", header)
+                 if sum(1.0 if is_wide(c) else 0.55 for c in word) <= HEADER_WORD_EM}
+        assert sorted(w for w in words if not any(w in line for line in lines)) == [], name

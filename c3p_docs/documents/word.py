@@ -21,6 +21,7 @@ from c3p_docs.documents.measure import (
     NO_BREAK_HYPHEN,
     NO_BREAK_SPACE,
     WORD_JOINER,
+    chunks,
     glue,
     glue_all,
     glue_words,
@@ -126,27 +127,22 @@ def _fold(text: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", text)  # ASCII only: a full-width space (U+3000) is meant
 
 
-_BINDERS = WORD_JOINER + NO_BREAK_SPACE + NARROW_NO_BREAK_SPACE
-_GLUED_SPAN = re.compile(f"(?:[^ \t\u3000{_BINDERS}][{_BINDERS}]+)+[^ \t\u3000{_BINDERS}]")
 UNBROKEN_LANGUAGE = "zxx"
-"""East Asian language of a run holding a glued span with Japanese in it (250,000,000⁠円, 法⁠定⁠耐⁠用⁠年⁠数).
+"""East Asian language of a run holding an unbreakable piece with Japanese in it (250,000,000⁠円, 法⁠定⁠耐⁠用⁠年⁠数).
 LibreOffice breaks ja-JP text wherever a line overflows, word joiners or not ("250,000,000 | 円", measured);
-text of no language goes through ICU line breaking, which keeps them."""
+text of no language goes through ICU line breaking, which keeps it whole."""
+_BINDERS = (WORD_JOINER, NO_BREAK_SPACE, NARROW_NO_BREAK_SPACE)
 
 
 def _glued_spans(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, is a glued span holding a Japanese character)."""
+    """`text` cut into (piece, whether it is glued and holds a Japanese character), pieces as `chunks` sees them."""
     pieces: list[tuple[str, bool]] = []
-    at = 0
-    for match in _GLUED_SPAN.finditer(text):
-        if not any(is_wide(c) for c in match.group(0)):
-            continue
-        if match.start() > at:
-            pieces.append((text[at:match.start()], False))
-        pieces.append((match.group(0), True))
-        at = match.end()
-    if at < len(text):
-        pieces.append((text[at:], False))
+    for chunk in chunks(text):
+        glued = any(b in chunk for b in _BINDERS) and any(is_wide(c) for c in chunk)
+        if pieces and not glued and not pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + chunk, False)
+        else:
+            pieces.append((chunk, glued))
     return pieces
 
 
