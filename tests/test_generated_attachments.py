@@ -164,7 +164,7 @@ def test_the_track_record_lists_every_year_and_programme_with_a_print_ready_head
     assert sheet.column_dimensions["D"].width > sheet.column_dimensions["A"].width
     body = rows[header + 1:]
     years = [row[0] for row in body if row[0]]
-    assert years == ["2016年度", "令和3年度", "令和4年度", "令和5年度", "令和5年度"]  # by fiscal year, adoptions too
+    assert years == ["平成28年度", "令和3年度", "令和4年度", "令和5年度", "令和5年度"]  # by fiscal year, adoptions too
     assert ["令和5年度", "都市間連携事業（環境省）", "上下水道の脱炭素化調査", "・浄水場2か所の診断を実施"] in body
     assert [None, None, None, "・ワークショップ1回"] in body  # one line a row: no row taller than a page
     assert ["令和4年度", "JCM設備補助事業", "浄水場への高効率ポンプ導入", "・JCM設備補助事業として採択（インドネシア）"] in body
