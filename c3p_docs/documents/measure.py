@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from c3p_docs.documents.font_metrics import ASCII_WIDTHS
 from c3p_docs.documents.markup import number, number_list, table_rows, text_of
@@ -68,10 +69,15 @@ and Latin letters or digits next to them: 令和 8 年 6 月 15 日 is wider tha
 
 def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
                   latin_scale: float = 1.0) -> float:
+    return _text_width_em(text, face, bold, latin_scale) * size_pt
+
+
+@lru_cache(maxsize=16384)  # the same pieces are measured at every size a layout tries (issue 13)
+def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> float:
     width = sum(char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0) for c in text)
     shown = text.replace(WORD_JOINER, "")
     width += AUTOSPACE_EM * sum(1 for a, b in zip(shown, shown[1:]) if _autospaced(a, b) or _autospaced(b, a))
-    return width * size_pt
+    return width
 
 
 def _autospaced(wide: str, narrow: str) -> bool:
@@ -85,6 +91,7 @@ _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
 _NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
 
 
+@lru_cache(maxsize=8192)  # pure, and asked again for each size a layout tries (issue 13: half the slide time)
 def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000)
     and to the word before it (an era: 令和10年),
@@ -212,7 +219,8 @@ def _latin_next_to(text: str, index: int) -> bool:
     return any(c.isascii() and c.isalnum() for c in neighbours)
 
 
-def chunks(text: str) -> list[str]:
+@lru_cache(maxsize=8192)  # pure; callers only read the pieces
+def chunks(text: str) -> tuple[str, ...]:
     """Split text where a line may break: after spaces and hyphens, between Japanese characters and at
     Latin–Japanese boundaries (kinsoku respected), never at a word joiner, no-break space or no-break hyphen."""
     pieces: list[str] = []
@@ -225,7 +233,7 @@ def chunks(text: str) -> list[str]:
         current += char
     if current:
         pieces.append(current)
-    return pieces
+    return tuple(pieces)
 
 
 def _may_break(previous: str, char: str) -> bool:
@@ -272,6 +280,7 @@ def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic",
     return lines
 
 
+@lru_cache(maxsize=8192)  # pure; layouts re-measure the same text at the same sizes
 def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
     """Lines `text` needs at `size_pt` in a box `width_pt` wide."""
     return len(wrap_lines(text, width_pt, size_pt, face, bold))
