@@ -219,10 +219,14 @@ def _latin_next_to(text: str, index: int) -> bool:
     return any(c.isascii() and c.isalnum() for c in neighbours)
 
 
-@lru_cache(maxsize=8192)  # pure; callers only read the pieces
-def chunks(text: str) -> tuple[str, ...]:
+def chunks(text: str) -> list[str]:
     """Split text where a line may break: after spaces and hyphens, between Japanese characters and at
     Latin–Japanese boundaries (kinsoku respected), never at a word joiner, no-break space or no-break hyphen."""
+    return list(_chunks(text))
+
+
+@lru_cache(maxsize=8192)  # pure, and asked again at every size a layout tries (issue 13)
+def _chunks(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     current = ""
     for index, char in enumerate(text):
@@ -253,7 +257,7 @@ def _may_break(previous: str, char: str) -> bool:
 def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
                      latin_scale: float = 1.0) -> float:
     """Width of the widest piece of `text` that cannot be broken across lines."""
-    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold, latin_scale) for piece in chunks(text)),
+    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold, latin_scale) for piece in _chunks(text)),
                default=0.0)
 
 
@@ -263,7 +267,7 @@ def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic",
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current, used = "", 0.0
-        for piece in chunks(glue(paragraph)):
+        for piece in _chunks(glue(paragraph)):
             width = text_width_pt(piece, size_pt, face, bold)
             visible = text_width_pt(piece.rstrip(" "), size_pt, face, bold)
             if used + visible > width_pt and used > 0:
