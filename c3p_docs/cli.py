@@ -821,6 +821,9 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     gc.freeze()  # what is imported so far lives until exit: keep it out of every collection
+    # Collect young objects every 20,000 allocations, not 700: the default spends ~10% of a build or a
+    # 25-project monthly run in the collector (measured, issue 13) for ~7 MB less peak memory.
+    gc.set_threshold(20_000, 20, 20)
     # pydantic is our validator, not an extension point: finding plugins scans every installed package.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
