@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FY2024, FY2026, docx_text, plain, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, docx_text, plain, run_cli, write_project
 from leaks import scan, scan_build
 
 from c3p_docs.project import load_project
@@ -65,17 +65,7 @@ def test_the_japanese_checklist_cites_the_call_in_japanese(fy2026):
     assert "ガイドブック 3.4 (6)、表 6 項目 4" in text and "guidebook" not in text
 
 
-NAMES_ONLY_IN_JAPANESE = """\
-call: fy2026-1
-project:
-  title: {ja: 試験事業, en: Test project}
-japanese_city:
-  name: {ja: 試験市, en: Test City}
-partner_city:
-  name: {ja: 相手市, en: Partner City}
-  country: Vietnam
-applicant:
-  name: {ja: 試験株式会社, en: Test Co.}
+NAMES_ONLY_IN_JAPANESE = MINIMAL + """\
 project_manager: {name: 山田 花子, other_assignments: 1}
 contact: {name: 山田 花子, department: 国際部, email: a@example.jp}
 jcm:
