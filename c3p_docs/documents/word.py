@@ -117,6 +117,16 @@ def _sub(parent, tag: str, **attributes):
     return element
 
 
+def _new_cell(tr, width_twips: int, span: int):
+    """A `w:tc` appended to `tr` with its width and column span; returns the cell and its `w:tcPr`."""
+    tc = _sub(tr, "tc")
+    properties = _sub(tc, "tcPr")
+    _sub(properties, "tcW", w=width_twips, type="dxa")
+    if span > 1:
+        _sub(properties, "gridSpan", val=span)
+    return tc, properties
+
+
 def _number(element: ET.Element, name: str) -> float | None:
     """An optional numeric attribute; a garbled one is a clear template error (markup.number)."""
     return number(element, name) if element.get(name) else None
@@ -547,11 +557,7 @@ class WordWriter:
     @staticmethod
     def _merged_cell(tr, width_twips: int, span: int, merge: bool = True) -> None:
         """A cell continuing a vertical merge from above (or, with `merge=False`, an empty one)."""
-        tc = _sub(tr, "tc")
-        properties = _sub(tc, "tcPr")
-        _sub(properties, "tcW", w=width_twips, type="dxa")
-        if span > 1:
-            _sub(properties, "gridSpan", val=span)
+        tc, properties = _new_cell(tr, width_twips, span)
         if merge:
             _sub(properties, "vMerge")
         _sub(tc, "p")
@@ -559,11 +565,7 @@ class WordWriter:
     def _cell(self, tr, element: ET.Element, width_twips: int, span: int, size: float, keep_next: bool,
               restart: bool) -> None:
         header = element.tag == "th"
-        tc = _sub(tr, "tc")
-        properties = _sub(tc, "tcPr")
-        _sub(properties, "tcW", w=width_twips, type="dxa")
-        if span > 1:
-            _sub(properties, "gridSpan", val=span)
+        tc, properties = _new_cell(tr, width_twips, span)
         if restart:
             _sub(properties, "vMerge", val="restart")
         if header or element.get("shade"):
