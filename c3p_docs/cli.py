@@ -592,7 +592,10 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
     sys.stdout.write("\nFilters:\n")
     for name, (_, text) in FILTERS.items():
         sys.stdout.write(f"  | {name:<10} {text}\n")
-    sys.stdout.write("  | ph         the value, or （未記入） / (to be completed) when it is missing\n")
+    from c3p_docs.strings import strings
+
+    placeholders = " / ".join(strings(language)["placeholder"] for language in ("ja", "en"))
+    sys.stdout.write(f"  | ph         the value, or {placeholders} when it is missing\n")
 
 
 def _describe(descriptions: dict[str, str], path: str) -> str:
