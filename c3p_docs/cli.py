@@ -832,11 +832,36 @@ def main() -> None:
     try:
         # One program name under `c3p-docs` and `python -m c3p_docs` (help, completion scripts); NO_COLOR
         # also silences the parser's own colours (our output checks it itself).
-        app(prog_name="c3p-docs", **({"color": False} if os.environ.get("NO_COLOR") else {}))
+        _for_command(sys.argv[1:])(prog_name="c3p-docs", **({"color": False} if os.environ.get("NO_COLOR") else {}))
         code: int | str | None = 0
     except SystemExit as exit_:
         code = exit_.code
     _leave(code)
+
+
+def _for_command(arguments: list[str]) -> typer.Typer:
+    """`app` with only the command the arguments name, when they start with one (the rest as given).
+
+    typer reads the signature and annotations of every registered command before parsing (~25 ms for ours);
+    a run needs one. Help for the whole tool, completion and unknown names use the full app, so what a user
+    sees is the same.
+    """
+    import copy
+    import os
+
+    from typer.main import get_command_name
+
+    name = arguments[0] if arguments else ""
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return app
+    commands = [c for c in app.registered_commands
+                if (c.name or get_command_name(c.callback.__name__ if c.callback else "")) == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    narrowed = copy.copy(app)
+    narrowed.registered_commands, narrowed.registered_groups = commands, groups
+    return narrowed
 
 
 def _leave(code: int | str | None) -> None:

@@ -190,3 +190,21 @@ def test_a_shared_template_compiled_in_one_language_prints_the_other_language(fr
         env = environment(lang, str(templates))
         env.filters["language"] = lambda value, lang=lang: lang
         assert env.get_template("shared.xml.j2").render() == f"<p>{lang}</p>"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["validate", "--help"], ["build", "--help"], ["subject", "make", "--help"], ["trip", "--help"], ["--help"],
+    ["validate"], ["valdate", "x.yaml"], ["build", "--pdf", "sometimes", "x.yaml"], ["--version"],
+])
+def test_a_run_reads_only_its_command_and_says_the_same(arguments):
+    """Typer reads only the named command's signature; help, usage errors and suggestions are unchanged."""
+    from typer.testing import CliRunner
+
+    from c3p_docs.cli import _for_command, app
+
+    narrowed = _for_command(arguments)
+    if arguments[0] in ("validate", "build", "subject", "trip"):
+        assert len(narrowed.registered_commands) + len(narrowed.registered_groups) == 1
+    runner = CliRunner(env={"NO_COLOR": "1"})
+    full, only = runner.invoke(app, arguments), runner.invoke(narrowed, arguments)
+    assert (only.exit_code, only.output) == (full.exit_code, full.output)
