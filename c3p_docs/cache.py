@@ -61,3 +61,70 @@ def prune(folder: Path, limit: int) -> None:
             os.unlink(entry.path)
     except OSError:  # another run pruned first, or the folder is read-only: nothing is lost either way
         pass
+
+
+def cached_model(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s pydantic model, pickled, reused by later runs while `key` is the same.
+
+    For what is derived from files we install and the files themselves (`key` names their contents and the
+    code and library versions that read them). Unpickling trusts the cache folder as Python trusts
+    `__pycache__` and Jinja our compiled templates: it is the user's own; anything unreadable is recomputed.
+    """
+    import hashlib
+    import io
+    import pickle
+
+    path = user_cache_dir() / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+    try:
+        with open(path, "rb") as stream:
+            stored_key, value = pickle.load(stream)
+        if stored_key == key:
+            return value
+    except Exception:  # noqa: BLE001 - missing, truncated, from another version: compute it again
+        pass
+    value = compute()
+    buffer = io.BytesIO()
+    _model_pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(buffer.getvalue())
+        os.replace(temporary, path)
+        prune(path.parent, CACHED_FILES)
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    return value
+
+
+CACHED_FILES = 400
+"""Entries the cache folder keeps (profiles, country names, each --templates folder's templates go elsewhere)."""
+
+
+def _model_pickler() -> type:
+    import pickle
+
+    from pydantic import BaseModel
+
+    class ModelPickler(pickle.Pickler):
+        """Pickles instances of parametrised generic models (`Sourced[int]`), which pickle cannot find by name:
+        as their generic class, its arguments and their state."""
+
+        def reducer_override(self, obj):
+            if isinstance(obj, BaseModel):
+                origin, arguments = (type(obj).__pydantic_generic_metadata__[key] for key in ("origin", "args"))
+                if origin is not None:
+                    return _generic_model, (origin, arguments, obj.__getstate__())
+            return NotImplemented
+
+    return ModelPickler
+
+
+def _generic_model(origin, arguments: tuple, state: dict):
+    model = origin[arguments if len(arguments) > 1 else arguments[0]]
+    instance = model.__new__(model)
+    instance.__setstate__(state)
+    return instance
+

@@ -208,3 +208,43 @@ def test_a_run_reads_only_its_command_and_says_the_same(arguments):
     runner = CliRunner(env={"NO_COLOR": "1"})
     full, only = runner.invoke(app, arguments), runner.invoke(narrowed, arguments)
     assert (only.exit_code, only.output) == (full.exit_code, full.output)
+
+
+def _load_anew(name: str, base_dir=None):
+    from c3p_docs import calls
+
+    calls._cache.clear()  # a new process, as far as the in-memory profiles go
+    return calls.load_call(name, base_dir)
+
+
+def test_a_checked_profile_is_reused_only_while_its_text_is_the_same(fresh_cache):
+    from c3p_docs import calls
+
+    bundled = _load_anew("fy2026-1")
+    assert any((fresh_cache / "cache").rglob("profile-*.pickle"))
+    again = _load_anew("fy2026-1")  # from the cache
+    assert again == bundled and type(again.budget.cap_jpy) is type(bundled.budget.cap_jpy)
+    assert again.budget.cap_jpy.value == bundled.budget.cap_jpy.value > 0
+    custom = fresh_cache / "my-call.yaml"
+    text = calls.profile_path("fy2026-1").read_text(encoding="utf-8")
+    custom.write_text(text, encoding="utf-8")
+    assert _load_anew(str(custom)).budget.cap_jpy.value == bundled.budget.cap_jpy.value
+    cap = str(bundled.budget.cap_jpy.value)
+    assert cap in text
+    custom.write_text(text.replace(cap, "12345678", 1), encoding="utf-8")
+    assert _load_anew(str(custom)).budget.cap_jpy.value == 12345678
+    custom.write_text(text.replace("attachments:", "attachments: 5\nx:", 1), encoding="utf-8")
+    from c3p_docs.errors import InputError
+
+    with pytest.raises(InputError):  # a broken profile is reported, never served from an older entry
+        _load_anew(str(custom))
+
+
+def test_a_damaged_profile_cache_is_ignored(fresh_cache):
+    bundled = _load_anew("fy2024-2")
+    for entry in (fresh_cache / "cache").rglob("profile-*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:50])
+    assert _load_anew("fy2024-2") == bundled
+    for entry in (fresh_cache / "cache").rglob("profile-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert _load_anew("fy2024-2") == bundled

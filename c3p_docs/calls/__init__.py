@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from c3p_docs.errors import InputError, UsageError
-from c3p_docs.loading import format_path, load_yaml_file
+from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual
 
 PROFILE_DIR = Path(__file__).parent
@@ -429,7 +430,34 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
     key = str(path.resolve())
     if key in _cache:
         return _cache[key]
-    loaded = load_yaml_file(path, "call profile")
+    from c3p_docs.cache import cached_model
+    from c3p_docs.loading import read_text_file
+
+    # Reading and checking a profile costs ~25 ms; a run reuses the checked result of an identical file.
+    text = read_text_file(path, "call profile")
+    rules = cached_model("profile", f"{text}\0{_code_stamp()}", lambda: _validated(path, text))
+    _cache[key] = rules
+    return rules
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """What a cached profile depends on besides its text: the code defining the models, and the libraries."""
+    import hashlib
+    import sys
+
+    import pydantic
+
+    import c3p_docs.model
+
+    sources = b"".join(Path(module).read_bytes() for module in (__file__, c3p_docs.model.__file__))
+    return f"{hashlib.sha256(sources).hexdigest()} {pydantic.VERSION} {sys.version}"
+
+
+def _validated(path: Path, text: str) -> CallRules:
+    from c3p_docs.loading import parse_yaml
+
+    loaded = parse_yaml(text, str(path))
     # The file may be anything (`call: /etc/shadow`): name it, never quote it.
     if not isinstance(loaded.data, dict) or not {"id", "subject", "attachments"} <= set(loaded.data):
         raise InputError(f"{path} is not a call profile (a YAML file with id, name, attachments, subject, …, as in "
@@ -443,7 +471,6 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
             line, column = loaded.position(loc)
             lines.append(f"{path}:{line}:{column}  {format_path(loc)}: {problem['msg'].removeprefix('Value error, ')}")
         raise InputError("invalid call profile:\n" + "\n".join(lines)) from None
-    _cache[key] = rules
     return rules
 
 
