@@ -63,8 +63,8 @@ def prune(folder: Path, limit: int) -> None:
         pass
 
 
-def cached_model(name: str, key: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`'s pydantic model, pickled, reused by later runs while `key` is the same.
+def cached_pickle(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s result (plain data or pydantic models), kept pickled for later runs while `key` is the same.
 
     For what is derived from files we install and the files themselves (`key` names their contents and the
     code and library versions that read them). Unpickling trusts the cache folder as Python trusts

@@ -19,8 +19,11 @@ _BaseLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSa
 
 
 def safe_load(text: str) -> Any:
-    """Our own data files (strings, aliases, starters): plain safe YAML through libyaml when present."""
-    return yaml.load(text, Loader=_BaseLoader)
+    """Our own data files (strings, aliases, starters): plain safe YAML through libyaml when present, read back
+    from the user cache while the text is the same (libyaml parses, but PyYAML builds the values in Python)."""
+    from c3p_docs.cache import cached_pickle
+
+    return cached_pickle("data", f"{text}\0{yaml.__version__}", lambda: yaml.load(text, Loader=_BaseLoader))
 
 
 MAX_FILE_BYTES = 5 * 1024 * 1024

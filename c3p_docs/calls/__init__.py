@@ -430,12 +430,12 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
     key = str(path.resolve())
     if key in _cache:
         return _cache[key]
-    from c3p_docs.cache import cached_model
+    from c3p_docs.cache import cached_pickle
     from c3p_docs.loading import read_text_file
 
     # Reading and checking a profile costs ~25 ms; a run reuses the checked result of an identical file.
     text = read_text_file(path, "call profile")
-    rules = cached_model("profile", f"{text}\0{_code_stamp()}", lambda: _validated(path, text))
+    rules = cached_pickle("profile", f"{text}\0{_code_stamp()}", lambda: _validated(path, text))
     _cache[key] = rules
     return rules
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel
@@ -64,6 +65,12 @@ def document_date(project: Project, rules: CallRules) -> dt.date:
     return close.date if close else dt.date(rules.fiscal_year, 4, 1)
 
 
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """A model's fields in order, each with whether it holds text (read from annotations once per class)."""
+    return tuple((name, _is_text(info.annotation)) for name, info in model.model_fields.items())
+
+
 def _is_text(annotation) -> bool:
     """True for fields that take a plain string or `{ja, en}` (a plain string is then used in both languages)."""
     import typing
@@ -82,8 +89,8 @@ def data_view(value, lang: str, text: bool = False):
         return localized_list(value, lang)
     if isinstance(value, BaseModel):
         view = {}
-        for name, info in type(value).model_fields.items():
-            item = data_view(getattr(value, name), lang, _is_text(info.annotation))
+        for name, text_field in _fields(type(value)):
+            item = data_view(getattr(value, name), lang, text_field)
             if name.endswith("_jpy") and isinstance(item, int):
                 item = Figure(format_yen(item, lang), item)
             view[name] = item

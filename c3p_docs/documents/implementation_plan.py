@@ -95,4 +95,6 @@ def plan_context(base: dict, project: Project, rules: CallRules, lang: str) -> d
 def _month_label(month: dt.date, lang: str, words: dict) -> str:
     from babel.dates import format_date as babel_format
 
-    return babel_format(month, words["plan"]["month_format"], locale=lang)
+    from c3p_docs.eras import babel_locale
+
+    return babel_format(month, words["plan"]["month_format"], locale=babel_locale(lang))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
-from c3p_docs.eras import format_number, printed_date, printed_month
+from c3p_docs.eras import babel_locale, format_number, printed_date, printed_month
 from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
@@ -17,7 +17,7 @@ def format_day(day: dt.date, lang: str, words: dict) -> str:
     """A day as documents print it with its weekday (babel), placed as the language's `trip.day_format` says."""
     from babel.dates import format_date as babel_format
 
-    weekday = babel_format(day, words["weekday_format"], locale=lang)
+    weekday = babel_format(day, words["weekday_format"], locale=babel_locale(lang))
     return words["day_format"].replace("{date}", printed_date(day, lang)).replace("{weekday}", weekday)
 
 
