@@ -31,6 +31,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 64
 
+_STR = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -102,6 +103,8 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        if node.tag == _STR:  # most values: what PyYAML's str constructor returns, without its bookkeeping
+            return unicodedata.normalize("NFC", self._clean(node.value, node, path))
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError):  # 2026-02-30 looks like a date but is none: the schema says so, with the rest
@@ -127,7 +130,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(f"{self.result.file}:{key_node.start_mark.line + 1}: keys must be plain text.")
-            key = self.loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
             key = str(key) if not isinstance(key, str) else unicodedata.normalize("NFC", self._clean(key, key_node, path))
             if key in mapping:
                 line = key_node.start_mark.line + 1
