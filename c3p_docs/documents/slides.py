@@ -114,6 +114,11 @@ class SlideWriter:
         self.metadata = metadata
         self.presentation = base_document(".pptx", lang, templates, _prepare_base)
         self.report = SlideReport()
+        # Layouts try many sizes and a column re-measures every child at each: what a child needs at a size
+        # (and a table's layout at a size) is measured once, then reused by the column and by drawing.
+        self._needs: dict[tuple[ET.Element, str, float], float] = {}
+        self._table_sizes: dict[tuple[ET.Element, float, float], tuple[TableLayout, float, list[float]]] = {}
+        self._table_rows: dict[ET.Element, list] = {}
 
     def render(self, root: ET.Element) -> None:
         blank = _blank_layout(self.presentation)
@@ -142,12 +147,18 @@ class SlideWriter:
 
     def _need(self, child: ET.Element, width: float) -> float:
         """Height (mm) a child needs at its current size."""
-        if child.tag == "table":
-            return self._table_fit(child, width, None)[1]
-        if child.tag == "bars":
-            return len(child.findall("bar")) * self._bar_geometry(child, width)[2]
-        return needed_height_mm(self._box_text(child), self._text_width(child, width), number(child, "size", 10),
-                                self.face)
+        key = (child, child.get("size", ""), width)
+        need = self._needs.get(key)
+        if need is None:
+            if child.tag == "table":
+                need = self._table_fit(child, width, None)[1]
+            elif child.tag == "bars":
+                need = len(child.findall("bar")) * self._bar_geometry(child, width)[2]
+            else:
+                need = needed_height_mm(self._box_text(child), self._text_width(child, width), number(child, "size", 10),
+                                        self.face)
+            self._needs[key] = need
+        return need
 
     def _lay_out_column(self, column: ET.Element) -> list[ET.Element]:
         """Stack the column's children top to bottom, each as tall as its content.
@@ -357,18 +368,28 @@ class SlideWriter:
     def _table_fit(self, element: ET.Element, width_mm: float, height_mm: float | None):
         """(layout, height in mm, row heights in mm, rows) at the largest size down to the floor that fits
         `height_mm`. Columns are laid out for text wider than measured (the slack), so a cell measured to fit does."""
-        rows = table_rows(element)
+        rows = self._table_rows.get(element)
+        if rows is None:
+            rows = self._table_rows[element] = table_rows(element)
         size = number(element, "size", 10)
         floor = _floor(element)
-        faces = (self.face, self.face)
         while True:
-            measured = table_layout(rows, width_mm / PT_TO_MM / self.slack, size, None, faces)
+            layout, total, heights = self._table_at(element, rows, width_mm, size, floor)
+            if height_mm is None or total <= height_mm or size <= floor:
+                return layout, total, list(heights), rows
+            size = max(round(size - 0.5, 1), floor)
+
+    def _table_at(self, element: ET.Element, rows: list, width_mm: float, size: float,
+                  floor: float) -> tuple[TableLayout, float, list[float]]:
+        """The table's layout, total height and row heights at one size (measured once per size)."""
+        key = (element, width_mm, size)
+        known = self._table_sizes.get(key)
+        if known is None:
+            measured = table_layout(rows, width_mm / PT_TO_MM / self.slack, size, None, (self.face, self.face))
             layout = TableLayout([width * self.slack for width in measured.widths_pt], max(measured.size, floor))
             heights = [self._row_height(row, layout) for row in rows]
-            total = sum(heights)
-            if height_mm is None or total <= height_mm or size <= floor:
-                return layout, total, heights, rows
-            size = max(round(size - 0.5, 1), floor)
+            known = self._table_sizes[key] = (layout, sum(heights), heights)
+        return known
 
     def _row_height(self, row: list[tuple], layout: TableLayout) -> float:
         tallest = 0.0
