@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR
-from pptx.oxml.ns import qn
+from pptx.oxml.ns import nsdecls, qn
+from pptx.oxml.simpletypes import ST_Coordinate, ST_Coordinate32, ST_LineWidth
 from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import number, table_rows, text_of
@@ -79,8 +78,9 @@ def _floor(element: ET.Element) -> float:
     return min(max(number(element, "min", base - 3), READABLE_PT), base)
 
 
-def _colour(value: str | None) -> RGBColor | None:
-    return RGBColor.from_string(value) if value else None
+def _rgb(value: str) -> str:
+    """A fill or line colour as python-pptx writes it (upper-case hex; a malformed one raises ValueError)."""
+    return str(RGBColor.from_string(value))
 
 
 def _prepare_base(presentation, lang: str) -> None:
@@ -94,11 +94,42 @@ def _blank_layout(presentation):
     return min(presentation.slide_layouts, key=lambda layout: (layout.name != "Blank", len(layout.placeholders)))
 
 
-def _sub(parent, tag: str, **attributes):
-    element = etree.SubElement(parent, qn(tag))
-    for name, value in attributes.items():
-        element.set(name, str(value))
-    return element
+# Shapes are written as XML, exactly as python-pptx's add_shape / add_textbox / add_table / add_connector and the
+# property setters we used leave them (its templates, attributes in the order it sets them, attributes equal to
+# the schema default left out), one parse per slide: a tenth of the time of building them through its API.
+_SHAPE_STYLE = ('<p:style><a:lnRef idx="1"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="3"><a:schemeClr '
+                'val="accent1"/></a:fillRef><a:effectRef idx="2"><a:schemeClr val="accent1"/></a:effectRef>'
+                '<a:fontRef idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>')
+_CONNECTOR_STYLE = ('<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"/></a:lnRef><a:fillRef idx="0"><a:schemeClr '
+                    'val="accent1"/></a:fillRef><a:effectRef idx="1"><a:schemeClr val="accent1"/></a:effectRef>'
+                    '<a:fontRef idx="minor"><a:schemeClr val="tx1"/></a:fontRef></p:style>')
+_TABLE_STYLE = "{5C22544A-7EE6-4342-B048-85BDC9FD1C3A}"
+"""python-pptx's default table style (Medium Style 2 - Accent 1)."""
+_ANCHORS = {"middle": "ctr", "bottom": "b"}
+_DEFAULT_SIDE_INSET, _DEFAULT_TOP_INSET = 91440, 45720
+"""a:bodyPr's default lIns/rIns and tIns/bIns: python-pptx leaves an inset out when it equals these."""
+_CELL_MARGINS = (f' marL="{Mm(CELL_MARGIN_MM)}" marR="{Mm(CELL_MARGIN_MM)}" marT="{Mm(CELL_MARGIN_MM * 0.3)}"'
+                 f' marB="{Mm(CELL_MARGIN_MM * 0.3)}" anchor="ctr"')
+_CELL_BORDERS = "".join(f'<a:{side} w="{Pt(0.5)}"><a:solidFill><a:srgbClr val="{BORDER}"/></a:solidFill></a:{side}>'
+                        for side in ("lnL", "lnR", "lnT", "lnB"))
+
+
+def _text(value: str) -> str:
+    """Escaped for element text, so the parser gives back exactly `value`."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    """Escaped for a double-quoted attribute, so the parser gives back exactly `value` (whitespace included)."""
+    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _xfrm(x: int, y: int, cx: int, cy: int, tag: str = "a:xfrm", flips: str = "") -> str:
+    return f'<{tag}{flips}><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></{tag}>'
+
+
+def _inset(name: str, emu: int, default: int) -> str:
+    return "" if emu == default else f' {name}="{ST_Coordinate32.to_xml(emu)}"'
 
 
 class SlideWriter:
@@ -119,27 +150,52 @@ class SlideWriter:
         self._needs: dict[tuple[ET.Element, str, float], float] = {}
         self._table_sizes: dict[tuple[ET.Element, float, float], tuple[TableLayout, float, list[float]]] = {}
         self._table_rows: dict[ET.Element, list] = {}
+        self._shapes: list[str] = []
+        """XML of the shapes drawn on the current slide, in order."""
+        self._last_id = 0
+        self._properties: dict[tuple[str, float, bool, str | None], str] = {}
 
     def render(self, root: ET.Element) -> None:
         blank = _blank_layout(self.presentation)
         for slide_element in root.findall("slide"):
-            slide = self.presentation.slides.add_slide(blank)
+            tree = self.presentation.slides.add_slide(blank).shapes.element
+            # python-pptx numbers a new shape one above the largest id in the slide (placeholders a
+            # reference's layout brings included); ours follow on from there.
+            self._last_id = tree.max_shape_id
+            self._shapes = []
             for element in slide_element:
                 if element.tag == "column":
                     for child in self._lay_out_column(element):
-                        self._draw(slide, child)
+                        self._draw(child)
                 else:
-                    self._draw(slide, element)
+                    self._draw(element)
+            self._add_shapes(tree)
 
-    def _draw(self, slide, element: ET.Element) -> None:
+    def _add_shapes(self, tree) -> None:
+        """The slide's shapes into its shape tree, where python-pptx adds them (before any p:extLst)."""
+        if not self._shapes:
+            return
+        fragment = etree.fromstring(f"<p:spTree {nsdecls('a', 'p')}>{''.join(self._shapes)}</p:spTree>")
+        extension = tree.find(qn("p:extLst"))
+        for shape in list(fragment):
+            if extension is None:
+                tree.append(shape)
+            else:
+                extension.addprevious(shape)
+
+    def _new_id(self) -> int:
+        self._last_id += 1
+        return self._last_id
+
+    def _draw(self, element: ET.Element) -> None:
         if element.tag in ("box", "rect"):
-            self._box(slide, element)
+            self._box(element)
         elif element.tag == "arrow":
-            self._arrow(slide, element)
+            self._arrow(element)
         elif element.tag == "table":
-            self._table(slide, element)
+            self._table(element)
         elif element.tag == "bars":
-            self._bars(slide, element)
+            self._bars(element)
         else:
             raise ValueError(f"unknown slide element <{element.tag}>")
 
@@ -243,17 +299,11 @@ class SlideWriter:
     def _box_text(self, element: ET.Element) -> str:
         return "\n".join(self._paragraph_text(p) for p in (element.findall("p") or [element]))
 
-    def _box(self, slide, element: ET.Element) -> None:
+    def _box(self, element: ET.Element) -> None:
         x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
-        if element.tag == "rect":
-            shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE if element.get("round") else MSO_SHAPE.RECTANGLE,
-                                           Mm(x), Mm(y), Mm(w), Mm(h))
-            shape.shadow.inherit = False
-        else:
-            shape = slide.shapes.add_textbox(Mm(x), Mm(y), Mm(w), Mm(h))
-        self._fill_and_line(shape, element)
-        if element.get("name"):
-            shape.name = element.get("name")
+        shape_id = self._new_id()
+        rect = element.tag == "rect"
+        fill, line = self._fill_and_line(element)
         inset = number(element, "inset", INSET_MM)
         paragraphs = element.findall("p") or [element]
         texts = [self._paragraph_text(p) for p in paragraphs]
@@ -263,13 +313,33 @@ class SlideWriter:
             paragraphs, texts = self._items_that_fit(element, paragraphs, texts, width, h)
         size = self._fit("\n".join(texts), element, width, h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
-        colour = element.get("color") or (DARK if element.tag == "rect" else None)
-        body = self._text_frame(shape, inset, element.get("valign", ""))
+        colour = element.get("color") or (DARK if rect else None)
+        body = []
         for paragraph_element, text in zip(paragraphs, texts):
             placeholder = paragraph_element.find("ph") is not None and not (paragraph_element.text or "").strip()
-            self._paragraph(body, text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
-                            GREY if placeholder else colour,
-                            paragraph_element.get("align") or element.get("align") or "left", element.get("nowrap") == "1")
+            body.append(self._paragraph(text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
+                                        GREY if placeholder else colour,
+                                        paragraph_element.get("align") or element.get("align") or "left",
+                                        element.get("nowrap") == "1"))
+        # The text body as python-pptx's text frame setters leave it: wrap on, no autofit, our insets and anchor.
+        insets = (f'{_inset("lIns", Mm(inset), _DEFAULT_SIDE_INSET)}{_inset("rIns", Mm(inset), _DEFAULT_SIDE_INSET)}'
+                  f'{_inset("tIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}{_inset("bIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}')
+        anchor = _ANCHORS.get(element.get("valign", ""), "t")
+        geometry = _xfrm(Mm(x), Mm(y), Mm(w), Mm(h))
+        if rect:
+            kind, prst = ("Rounded Rectangle", "roundRect") if element.get("round") else ("Rectangle", "rect")
+            name = _attribute(element.get("name") or f"{kind} {shape_id - 1}")
+            self._shapes.append(
+                f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>'
+                f'{geometry}<a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom>{fill}{line}<a:effectLst/></p:spPr>'
+                f'{_SHAPE_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="{anchor}" wrap="square"{insets}/><a:lstStyle/>'
+                f'{"".join(body)}</p:txBody></p:sp>')
+        else:
+            name = _attribute(element.get("name") or f"TextBox {shape_id - 1}")
+            self._shapes.append(
+                f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
+                f'<p:spPr>{geometry}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill}{line}</p:spPr><p:txBody>'
+                f'<a:bodyPr wrap="square"{insets} anchor="{anchor}"/><a:lstStyle/>{"".join(body)}</p:txBody></p:sp>')
 
     def _items_that_fit(self, element: ET.Element, paragraphs: list[ET.Element], texts: list[str], width: float,
                         height: float) -> tuple[list[ET.Element], list[str]]:
@@ -286,57 +356,44 @@ class SlideWriter:
         self.report.cut.append(element.get("field") or element.get("name") or texts[0][:30])
         return [*paragraphs[:kept], more], shown
 
-    def _fill_and_line(self, shape, element: ET.Element) -> None:
+    @staticmethod
+    def _fill_and_line(element: ET.Element) -> tuple[str, str]:
+        """The shape's fill and outline (a:solidFill or a:noFill, a:ln): a rectangle has neither unless told,
+        a text box no fill (python-pptx's text box) and no outline."""
         fill = element.get("fill")
-        if fill:
-            shape.fill.solid()
-            shape.fill.fore_color.rgb = _colour(fill)
-        elif element.tag == "rect":
-            shape.fill.background()
+        fill_xml = f'<a:solidFill><a:srgbClr val="{_rgb(fill)}"/></a:solidFill>' if fill else "<a:noFill/>"
         line = element.get("line")
         if line:
-            shape.line.color.rgb = _colour(line)
-            shape.line.width = Pt(number(element, "line_width", 0.75))
-        elif element.tag == "rect":
-            shape.line.fill.background()
+            colour = _rgb(line)
+            width = Pt(number(element, "line_width", 0.75))
+            weight = f' w="{ST_LineWidth.to_xml(width)}"' if width else ""
+            return fill_xml, f'<a:ln{weight}><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></a:ln>'
+        return fill_xml, "<a:ln><a:noFill/></a:ln>" if element.tag == "rect" else ""
 
-    @staticmethod
-    def _text_frame(shape, inset: float, valign: str):
-        """The shape's text body, emptied, with our margins and anchoring; paragraphs are added as XML."""
-        frame = shape.text_frame
-        frame.word_wrap = True
-        frame.auto_size = None
-        frame.margin_left = frame.margin_right = Mm(inset)
-        frame.margin_top = frame.margin_bottom = Mm(INSET_MM)
-        frame.vertical_anchor = {"middle": MSO_ANCHOR.MIDDLE, "bottom": MSO_ANCHOR.BOTTOM}.get(valign, MSO_ANCHOR.TOP)
-        body = shape.element.find(qn("p:txBody"))
-        for paragraph in body.findall(qn("a:p")):
-            body.remove(paragraph)
-        return body
-
-    def _paragraph(self, body, text: str, size: float, bold: bool, colour: str | None, align: str,
-                   nowrap: bool = False) -> None:
+    def _paragraph(self, text: str, size: float, bold: bool, colour: str | None, align: str, nowrap: bool = False) -> str:
         """One a:p with one run: every script's face named, numbers kept with their units (`nowrap`: the whole
         line kept in one piece, for figures and chart labels)."""
-        paragraph = _sub(body, "a:p")
-        _sub(paragraph, "a:pPr", algn=ALIGN.get(align, "l"))
+        properties = self._run_properties(size, bold, colour)
+        run = ""
         if text:
-            run = _sub(paragraph, "a:r")
-            self._run_properties(run, "a:rPr", size, bold, colour)
             # Not every face has U+2011 (a missing glyph falls back to another font): a hyphen and a joiner instead.
             glued = glue_all(text) if nowrap else glue(text, self.space)
-            _sub(run, "a:t").text = glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN)
-        self._run_properties(paragraph, "a:endParaRPr", size, bold, colour)
+            run = f"<a:r><a:rPr{properties}</a:rPr><a:t>{_text(glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN))}</a:t></a:r>"
+        return f'<a:p><a:pPr algn="{ALIGN.get(align, "l")}"/>{run}<a:endParaRPr{properties}</a:endParaRPr></a:p>'
 
-    def _run_properties(self, parent, tag: str, size: float, bold: bool, colour: str | None) -> None:
-        latin, east_asian = FONTS[self.lang]
-        properties = _sub(parent, tag, lang="ja-JP" if self.lang == "ja" else "en-GB",
-                          altLang="en-US" if self.lang == "ja" else "ja-JP", sz=round(size * 100), b=int(bold), dirty=0)
-        if colour:
-            _sub(_sub(properties, "a:solidFill"), "a:srgbClr", val=colour)
-        _sub(properties, "a:latin", typeface=latin)
-        _sub(properties, "a:ea", typeface=east_asian)
-        _sub(properties, "a:cs", typeface=latin)
+    def _run_properties(self, size: float, bold: bool, colour: str | None) -> str:
+        """The attributes and children of a run's a:rPr (and a paragraph's a:endParaRPr), after the tag name."""
+        key = (self.lang, size, bold, colour)
+        properties = self._properties.get(key)
+        if properties is None:
+            latin, east_asian = FONTS[self.lang]
+            ja = self.lang == "ja"
+            fill = f'<a:solidFill><a:srgbClr val="{_attribute(colour)}"/></a:solidFill>' if colour else ""
+            properties = self._properties[key] = (
+                f' lang="{"ja-JP" if ja else "en-GB"}" altLang="{"en-US" if ja else "ja-JP"}" sz="{round(size * 100)}"'
+                f' b="{int(bold)}" dirty="0">{fill}<a:latin typeface="{latin}"/><a:ea typeface="{east_asian}"/>'
+                f'<a:cs typeface="{latin}"/>')
+        return properties
 
     def _paragraph_text(self, element: ET.Element) -> str:
         bullet = "・" if self.lang == "ja" else "• "
@@ -403,7 +460,7 @@ class SlideWriter:
             tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
         return tallest + 2 * CELL_MARGIN_MM * 0.6
 
-    def _table(self, slide, element: ET.Element) -> None:
+    def _table(self, element: ET.Element) -> None:
         """A table whose columns are as wide as their content needs and whose rows are measured. Rows that
         do not fit even at the floor are left off, a last row says how many, and the build is told."""
         x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
@@ -416,22 +473,43 @@ class SlideWriter:
         elif element.get("fill") == "1" and total < h:
             heights = [height * h / total for height in heights]
             total = h
-        frame = slide.shapes.add_table(len(rows), columns, Mm(x), Mm(y), Mm(w), Mm(total))
-        table = frame.table
-        table.first_row = table.horz_banding = False
-        for index, width in enumerate(layout.widths_pt):
-            table.columns[index].width = Emu(round(width * 12700))
-        for index, height in enumerate(heights):
-            table.rows[index].height = Mm(height)
-        cells = [row.findall(qn("a:tc")) for row in frame.element.iter(qn("a:tr"))]
+        if not rows:
+            return
+        shape_id = self._new_id()
+        # The frame is as wide and tall as its columns and rows (python-pptx resizes it as they are set).
+        # Per grid cell: its a:tc attributes, its paragraphs (None: still python-pptx's empty one) and what its
+        # a:tcPr holds; cells a span covers stay as python-pptx makes them, marked hMerge.
+        cells: list[list[tuple[dict[str, str], list[str]]]] = [[({}, []) for _ in range(columns)] for _ in rows]
         for row_index, row in enumerate(rows):
             for cell, first, span in row:
-                tc = cells[row_index][first]
+                attributes, content = cells[row_index][first]
                 if span > 1:
-                    tc.set("gridSpan", str(span))
-                    for merged in cells[row_index][first + 1:first + span]:
-                        merged.set("hMerge", "1")
-                self._table_cell(tc, cell, layout.size)
+                    attributes["gridSpan"] = str(span)
+                    for merged, _ in cells[row_index][first + 1:first + span]:
+                        merged["hMerge"] = "1"
+                paragraphs, properties = self._table_cell(cell, layout.size)
+                content[:] = [paragraphs, (content[1] if content else "") + properties]
+        widths = [round(width * 12700) for width in layout.widths_pt]
+        grid = "".join(f'<a:gridCol w="{ST_Coordinate.to_xml(width)}"/>' for width in widths)
+        row_heights = [Mm(height) for height in heights]
+        body = []
+        for height, row_cells in zip(row_heights, cells):
+            body.append(f'<a:tr h="{ST_Coordinate.to_xml(height)}">')
+            for attributes, content in row_cells:
+                marks = "".join(f' {name}="{value}"' for name, value in attributes.items())
+                if content:
+                    paragraphs, properties = content[0], f"<a:tcPr{_CELL_MARGINS}>{content[1]}</a:tcPr>"
+                else:
+                    paragraphs, properties = "<a:p/>", "<a:tcPr/>"
+                body.append(f"<a:tc{marks}><a:txBody><a:bodyPr/><a:lstStyle/>{paragraphs}</a:txBody>{properties}</a:tc>")
+            body.append("</a:tr>")
+        self._shapes.append(
+            f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table {shape_id - 1}"/>'
+            '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
+            f'{_xfrm(Mm(x), Mm(y), sum(widths), sum(row_heights), "p:xfrm")}<a:graphic><a:graphicData '
+            f'uri="http://schemas.openxmlformats.org/drawingml/2006/table"><a:tbl><a:tblPr><a:tableStyleId>{_TABLE_STYLE}'
+            f'</a:tableStyleId></a:tblPr><a:tblGrid>{grid}</a:tblGrid>{"".join(body)}</a:tbl></a:graphicData></a:graphic>'
+            '</p:graphicFrame>')
 
     def _rows_that_fit(self, element: ET.Element, rows: list, heights: list[float], layout: TableLayout,
                        height: float) -> tuple[list, list[float]]:
@@ -451,28 +529,15 @@ class SlideWriter:
                 break
         return [*rows[:kept], [(more, 0, columns)]], [*heights[:kept], last]
 
-    def _table_cell(self, tc, cell: ET.Element, size: float) -> None:
-        body = tc.find(qn("a:txBody"))
-        for paragraph in body.findall(qn("a:p")):
-            body.remove(paragraph)
+    def _table_cell(self, cell: ET.Element, size: float) -> tuple[str, str]:
+        """A cell's paragraphs and what its a:tcPr holds (thin borders, its shade; the margins are _CELL_MARGINS)."""
         header = cell.tag == "th"
         placeholder = cell.find("ph") is not None and not (cell.text or "").strip()
-        for line in cell_lines(cell):
-            self._paragraph(body, line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
-                            cell.get("align") or "left", cell.get("nowrap") == "1")
-        margin = str(Mm(CELL_MARGIN_MM))
-        properties = tc.find(qn("a:tcPr"))
-        if properties is None:
-            properties = _sub(tc, "a:tcPr")
-        for side in ("marL", "marR"):
-            properties.set(side, margin)
-        for side in ("marT", "marB"):
-            properties.set(side, str(Mm(CELL_MARGIN_MM * 0.3)))
-        properties.set("anchor", "ctr")
-        for side in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
-            line = _sub(properties, side, w=str(Pt(0.5)))
-            _sub(_sub(line, "a:solidFill"), "a:srgbClr", val=BORDER)
-        _sub(_sub(properties, "a:solidFill"), "a:srgbClr", val=cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
+        paragraphs = "".join(self._paragraph(line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
+                                             cell.get("align") or "left", cell.get("nowrap") == "1")
+                             for line in cell_lines(cell))
+        shade = _attribute(cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
+        return paragraphs, f'{_CELL_BORDERS}<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
 
     def _bar_geometry(self, element: ET.Element, width: float) -> tuple[float, float, float]:
         """(label width, value width, row height) in mm: labels get up to 42% of the width and wrap there;
@@ -490,7 +555,7 @@ class SlideWriter:
         row = number(element, "row", lines * size * LINE_HEIGHTS[self.face] * PT_TO_MM + 2 * INSET_MM + 0.8)
         return label_w, value_w, row
 
-    def _bars(self, slide, element: ET.Element) -> None:
+    def _bars(self, element: ET.Element) -> None:
         """A horizontal bar chart drawn with shapes: label, a bar as long as its value, the value in words.
         Given spare height (`fill`), the rows spread over it; the bars keep their thickness."""
         x, y, w = (number(element, k) for k in ("x", "y", "w"))
@@ -512,26 +577,34 @@ class SlideWriter:
             label = ET.Element("box", {"x": str(x), "y": str(top), "w": str(label_w), "h": str(row), "align": "right",
                                        **common})
             label.text = bar.get("label", "")
-            self._box(slide, label)
+            self._box(label)
             length = max(track * value / widest, 0.8)
-            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Mm(x + label_w + 1), Mm(top + (row - thickness) / 2),
-                                           Mm(length), Mm(thickness))
-            shape.shadow.inherit = False
-            shape.fill.solid()
-            shape.fill.fore_color.rgb = _colour(bar.get("color", element.get("color", BAR)))
-            shape.line.fill.background()
+            shape_id = self._new_id()
+            geometry = _xfrm(Mm(x + label_w + 1), Mm(top + (row - thickness) / 2), Mm(length), Mm(thickness))
+            colour = _rgb(bar.get("color", element.get("color", BAR)))
+            self._shapes.append(
+                f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="Rectangle {shape_id - 1}"/><p:cNvSpPr/><p:nvPr/>'
+                f'</p:nvSpPr><p:spPr>{geometry}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr '
+                f'val="{colour}"/></a:solidFill><a:ln><a:noFill/></a:ln><a:effectLst/></p:spPr>{_SHAPE_STYLE}<p:txBody>'
+                '<a:bodyPr rtlCol="0" anchor="ctr"/><a:lstStyle/><a:p><a:pPr algn="ctr"/></a:p></p:txBody></p:sp>')
             figure = ET.Element("box", {"x": str(x + label_w + 1.5 + length), "y": str(top), "w": str(value_w),
                                         "h": str(row), "nowrap": "1", **common})
             figure.text = bar.get("text", "")
-            self._box(slide, figure)
+            self._box(figure)
 
-    def _arrow(self, slide, element: ET.Element) -> None:
-        x1, y1, x2, y2 = (number(element, k) for k in ("x1", "y1", "x2", "y2"))
-        connector = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Mm(x1), Mm(y1), Mm(x2), Mm(y2))
-        connector.line.color.rgb = _colour(element.get("color", "4A6B8A"))
-        connector.line.width = Pt(1.25)
-        line = connector.element.find(qn("p:spPr")).find(qn("a:ln"))
-        _sub(line, "a:tailEnd", type="triangle", w="med", len="med")
+    def _arrow(self, element: ET.Element) -> None:
+        """A straight connector from (x1, y1) to (x2, y2) with an arrowhead at its end (python-pptx's connector:
+        drawn from its top-left corner, flipped to run the other way)."""
+        x1, y1, x2, y2 = (Mm(number(element, k)) for k in ("x1", "y1", "x2", "y2"))
+        shape_id = self._new_id()
+        flips = (' flipH="1"' if x1 > x2 else "") + (' flipV="1"' if y1 > y2 else "")
+        geometry = _xfrm(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1), flips=flips)
+        colour = _rgb(element.get("color", "4A6B8A"))
+        self._shapes.append(
+            f'<p:cxnSp><p:nvCxnSpPr><p:cNvPr id="{shape_id}" name="Connector {shape_id - 1}"/><p:cNvCxnSpPr/><p:nvPr/>'
+            f'</p:nvCxnSpPr><p:spPr>{geometry}<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="{Pt(1.25)}">'
+            f'<a:solidFill><a:srgbClr val="{colour}"/></a:solidFill><a:tailEnd type="triangle" w="med" len="med"/>'
+            f'</a:ln></p:spPr>{_CONNECTOR_STYLE}</p:cxnSp>')
 
     def to_bytes(self) -> bytes:
         apply_metadata(self.presentation.core_properties, self.metadata)
