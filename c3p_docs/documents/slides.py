@@ -410,9 +410,11 @@ class SlideWriter:
         while size > floor and not fits(text, width, height, size, face=self.face):
             size = max(round(size - 0.5, 1), floor)
         fitting = size
-        while size > floor and widowed(text, width, size, self.face):
+        widow = widowed(text, width, size, self.face)
+        while size > floor and widow:
             size = max(round(size - 0.5, 1), floor)
-        if widowed(text, width, size, self.face):
+            widow = widowed(text, width, size, self.face)
+        if widow:
             size = fitting
         if not fits(text, width, height, size, face=self.face):
             self.report.overflow.append(label)
