@@ -121,7 +121,7 @@ def _text(value: str) -> str:
 
 def _attribute(value: str) -> str:
     """Escaped for a double-quoted attribute, so the parser gives back exactly `value` (whitespace included)."""
-    return (_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def _xfrm(x: int, y: int, cx: int, cy: int, tag: str = "a:xfrm", flips: str = "") -> str:
@@ -148,7 +148,7 @@ class SlideWriter:
         # Layouts try many sizes and a column re-measures every child at each: what a child needs at a size
         # (and a table's layout at a size) is measured once, then reused by the column and by drawing.
         self._needs: dict[tuple[ET.Element, str, float], float] = {}
-        self._table_sizes: dict[tuple[ET.Element, float, float], tuple[TableLayout, float, list[float]]] = {}
+        self._table_sizes: dict[tuple[ET.Element, float, float, float], tuple[TableLayout, float, list[float]]] = {}
         self._table_rows: dict[ET.Element, list] = {}
         self._shapes: list[str] = []
         """XML of the shapes drawn on the current slide, in order."""
@@ -441,7 +441,7 @@ class SlideWriter:
     def _table_at(self, element: ET.Element, rows: list, width_mm: float, size: float,
                   floor: float) -> tuple[TableLayout, float, list[float]]:
         """The table's layout, total height and row heights at one size (measured once per size)."""
-        key = (element, width_mm, size)
+        key = (element, width_mm, size, floor)
         known = self._table_sizes.get(key)
         if known is None:
             measured = table_layout(rows, width_mm / PT_TO_MM / self.slack, size, None, (self.face, self.face))
@@ -471,16 +471,14 @@ class SlideWriter:
         if total > h + 0.5:
             (self.report.cut if element.get("more") else self.report.overflow).append(element.get("field") or "table")
             rows, heights = self._rows_that_fit(element, rows, heights, layout, h)
-            total = sum(heights)
         elif element.get("fill") == "1" and total < h:
             heights = [height * h / total for height in heights]
-            total = h
-        if not rows:
+        if not rows:  # no row holds text: nothing to draw (python-pptx cannot make a table of no rows)
             return
         shape_id = self._new_id()
-        # The frame is as wide and tall as its columns and rows (python-pptx resizes it as they are set).
-        # Per grid cell: its a:tc attributes, its paragraphs (None: still python-pptx's empty one) and what its
-        # a:tcPr holds; cells a span covers stay as python-pptx makes them, marked hMerge.
+        # Per grid cell: its a:tc attributes and, once written, [its paragraphs, what its a:tcPr holds]; a cell
+        # written twice (a span of 0) gets its borders and shade twice, as through python-pptx. Cells a span
+        # covers stay python-pptx's empty cell, marked hMerge.
         cells: list[list[tuple[dict[str, str], list[str]]]] = [[({}, []) for _ in range(columns)] for _ in rows]
         for row_index, row in enumerate(rows):
             for cell, first, span in row:
@@ -505,6 +503,7 @@ class SlideWriter:
                     paragraphs, properties = "<a:p/>", "<a:tcPr/>"
                 body.append(f"<a:tc{marks}><a:txBody><a:bodyPr/><a:lstStyle/>{paragraphs}</a:txBody>{properties}</a:tc>")
             body.append("</a:tr>")
+        # The frame is as wide and tall as its columns and rows (python-pptx resizes it as they are set).
         self._shapes.append(
             f'<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Table {shape_id - 1}"/>'
             '<p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/></p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr>'
