@@ -3,6 +3,7 @@ Latin and East Asian faces on every run."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -11,6 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import FY2026, ROOT, plain, run_cli
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
@@ -187,3 +189,30 @@ def test_chart_values_and_key_figures_do_not_break_inside_numbers_units_or_eras(
                                 for cell in list(row.cells)[1:] if re.match(r"[\d,.]+ ", plain(cell.text))]:
             assert len(chunks(shape.text_frame.text)) == 1, shape.text_frame.text
     assert "令\u2060和\u206010\u2060年" in chunks(glue("令和7年4月1日～令和10年3月31日"))
+
+
+def test_shapes_of_a_reference_layout_with_a_placeholder_get_ids_after_it_and_text_comes_back_as_written(tmp_path):
+    # A user's reference deck without a "Blank" layout: the slides take the layout with fewest placeholders,
+    # and the title placeholder it brings keeps its id; every shape we draw gets a new one (PowerPoint repairs
+    # a file with two shapes of one id).
+    reference = Presentation()
+    for layout in reference.slide_layouts:
+        if layout.name == "Blank":
+            layout.name = "Empty"
+            title = next(p for p in reference.slide_layouts.get_by_name("Title Only").placeholders if p.placeholder_format.idx == 0)
+            layout.shapes.element.append(copy.deepcopy(title.element))
+    reference.save(str(tmp_path / "reference.pptx"))
+    markup = ('<slides><slide><rect x="10" y="10" w="80" h="12" name="Tom &amp; Jerry &quot;2&quot;" line="1F3A5F" '
+              'fill="dce6f0">A &amp; B &lt;C&gt;</rect><arrow x1="90" y1="30" x2="20" y2="25"/>'
+              '<table x="10" y="40" w="120" h="60" size="10"><tr><th span="2">Head</th></tr><tr><td>1</td><td>2</td></tr>'
+              '</table></slide></slides>')
+    data, _ = render_slides(ET.fromstring(markup), "en", METADATA, str(tmp_path))
+    shapes = list(Presentation(io.BytesIO(data)).slides[0].shapes)
+    assert [shape.shape_id for shape in shapes] == [2, 3, 4, 5] and shapes[0].is_placeholder
+    assert shapes[1].name == 'Tom & Jerry "2"' and plain(shapes[1].text_frame.text) == "A & B <C>"
+    assert shapes[1].fill.fore_color.rgb == RGBColor(0xDC, 0xE6, 0xF0)
+    assert shapes[2].begin_x > shapes[2].end_x  # the arrow runs right to left
+    table = shapes[3].table
+    assert table.cell(0, 0).is_merge_origin and table.cell(0, 1).is_spanned
+    assert shapes[3].height == sum(row.height for row in table.rows)
+    assert shapes[3].width == sum(column.width for column in table.columns)
