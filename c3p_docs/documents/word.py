@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -30,7 +31,7 @@ from c3p_docs.documents.measure import (
     title_lines,
     word_lines,
 )
-from c3p_docs.documents.packaging import apply_metadata, save_docx
+from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, save_docx
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ BORDER_COLOUR = "7F7F7F"
 CELL_MARGIN_TWIPS = 80  # 4 pt, as measure.CELL_PADDING_PT
 TWIPS_PER_PT = 20
 PAGE_WIDTH, SIDE_MARGIN = Mm(210), Mm(22)
+TABLE_PROPERTIES = (
+    '<w:jc w:val="center"/><w:tblBorders>'
+    + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{BORDER_COLOUR}"/>'
+              for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    + '</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar>'
+    + "".join(f'<w:{side} w:w="{width}" w:type="dxa"/>'
+              for side, width in (("top", 20), ("left", CELL_MARGIN_TWIPS), ("bottom", 20), ("right", CELL_MARGIN_TWIPS)))
+    + '</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+    'w:noHBand="0" w:noVBand="1"/>')
+"""Every table's properties after its width: centred, thin grey borders, fixed layout, cell margins."""
 KEEP_TOGETHER_ROWS = 8
 
 
@@ -109,22 +120,113 @@ def _set_language(r_pr, lang: str) -> None:
     language.set(qn("w:eastAsia"), "ja-JP")
 
 
-def _sub(parent, tag: str, **attributes):
-    """Append `w:tag` with `w:` attributes to `parent` (lxml directly: python-docx's API costs an xpath a call)."""
-    element = etree.SubElement(parent, qn(f"w:{tag}"))
-    for name, value in attributes.items():
-        element.set(qn(f"w:{name}"), str(value))
-    return element
+W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _new_cell(tr, width_twips: int, span: int):
-    """A `w:tc` appended to `tr` with its width and column span; returns the cell and its `w:tcPr`."""
-    tc = _sub(tr, "tc")
-    properties = _sub(tc, "tcPr")
-    _sub(properties, "tcW", w=width_twips, type="dxa")
-    if span > 1:
-        _sub(properties, "gridSpan", val=span)
-    return tc, properties
+# The XML text written here is the document part's bytes as they are (packaging.save_docx), so it is written
+# as lxml serializes: escapes as libxml2 makes them, an empty element as `<w:x/>`, attributes in order.
+
+
+def _escaped(text: str) -> str:
+    """Text as XML character data (a carriage return kept as one, not read back as a line feed)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _quoted(value: object) -> str:
+    """A value as an XML attribute: quotes escaped, and line breaks and tabs kept, not normalised to spaces."""
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+
+
+def _tag(tag: str, **attributes: object) -> str:
+    """`<w:tag w:name="value" …/>` as XML text."""
+    return f"<w:{tag}" + "".join(f' w:{name}="{_quoted(value)}"' for name, value in attributes.items()) + "/>"
+
+
+def _parsed(xml: str):
+    """XML text of `w:` elements (no declarations) as the children of one lxml element."""
+    return etree.fromstring(f'<w:body xmlns:w="{W_NAMESPACE}">{xml}</w:body>')
+
+
+def _paragraph_xml(paragraph: list[str]) -> str:
+    """A paragraph written as its properties' and runs' XML text, whole."""
+    return "<w:p/>" if len(paragraph) == 1 and not paragraph[0] else "<w:p>" + "".join(paragraph) + "</w:p>"
+
+
+def _new_cell(width_twips: int, span: int) -> str:
+    """The start of a `w:tc` with its width and column span, inside an open `w:tcPr`."""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>' + (
+        f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+
+
+@lru_cache(maxsize=1024)
+def _paragraph_properties(style: str | None, keep_next: bool, align: str | None, before: float | None,
+                          after: float | None, indent_mm: float | None, hanging_mm: float | None,
+                          line_pt: float | None) -> str:
+    """A `w:pPr` in schema order as XML text; empty when nothing is set."""
+    parts = []
+    if style:
+        parts.append(_tag("pStyle", val=style))
+    if keep_next:
+        parts.append("<w:keepNext/>")
+    if before is not None or after is not None or line_pt is not None:
+        spacing: dict[str, object] = {}
+        if before is not None:
+            spacing["before"] = round(before * TWIPS_PER_PT)
+        if after is not None:
+            spacing["after"] = round(after * TWIPS_PER_PT)
+        if line_pt is not None:
+            spacing["line"], spacing["lineRule"] = round(line_pt * TWIPS_PER_PT), "exact"
+        parts.append(_tag("spacing", **spacing))
+    if indent_mm is not None or hanging_mm is not None:
+        indentation = {}
+        if indent_mm is not None:
+            indentation["left"] = int(Mm(indent_mm).twips)
+        if hanging_mm is not None:
+            indentation["hanging"] = int(Mm(hanging_mm).twips)
+        parts.append(_tag("ind", **indentation))
+    if align:
+        parts.append(_tag("jc", val=ALIGN[align]))
+    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+
+
+@lru_cache(maxsize=1024)
+def _run_properties(fonts: Fonts, gothic: bool, bold: bool, italic: bool, colour: str | None, size: float | None,
+                    unbroken: bool) -> str:
+    """A run's `w:rPr` as XML text: every script's face named, then weight, slant, colour, size, language."""
+    latin = fonts.heading_latin if gothic else fonts.body_latin
+    east_asian = fonts.heading_east_asian if gothic else fonts.body_east_asian
+    parts = [_tag("rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin)]
+    if bold:
+        parts.append("<w:b/>")
+    if italic:
+        parts.append("<w:i/>")
+    if colour:
+        parts.append(_tag("color", val=colour))
+    if size:
+        parts.append(_tag("sz", val=round(size * 2)) + _tag("szCs", val=round(size * 2)))
+    if unbroken:
+        parts.append(_tag("lang", eastAsia=UNBROKEN_LANGUAGE))
+    return f"<w:rPr>{''.join(parts)}</w:rPr>"
+
+
+def _run_text(piece: str) -> str:
+    """A run's content: `w:t` text, with a no-break hyphen and a tab as their own elements."""
+    if NO_BREAK_HYPHEN not in piece and "\t" not in piece:
+        return _text_element(piece)
+    return "".join("<w:noBreakHyphen/>" if part == NO_BREAK_HYPHEN else "<w:tab/>" if part == "\t"
+                   else _text_element(part) for part in _HYPHEN_OR_TAB.split(piece))
+
+
+_HYPHEN_OR_TAB = re.compile(f"([{NO_BREAK_HYPHEN}\t])")
+
+
+def _text_element(part: str) -> str:
+    if not part:
+        return ""
+    if part[0] == " " or part[-1] == " ":
+        return f'<w:t xml:space="preserve">{_escaped(part)}</w:t>'
+    return f"<w:t>{_escaped(part)}</w:t>"
 
 
 def _number(element: ET.Element, name: str) -> float | None:
@@ -134,21 +236,29 @@ def _number(element: ET.Element, name: str) -> float | None:
 
 def _fold(text: str) -> str:
     """Template whitespace folded to single spaces (templates indent and wrap freely)."""
-    return re.sub(r"[ \t\r\n]+", " ", text)  # ASCII only: a full-width space (U+3000) is meant
+    return _WHITESPACE.sub(" ", text)
+
+
+_WHITESPACE = re.compile(r"[ \t\r\n]+")  # ASCII only: a full-width space (U+3000) is meant
 
 
 UNBROKEN_LANGUAGE = "zxx"
 """East Asian language of a run holding an unbreakable piece with Japanese in it (250,000,000⁠円, 法⁠定⁠耐⁠用⁠年⁠数).
 LibreOffice breaks ja-JP text wherever a line overflows, word joiners or not ("250,000,000 | 円", measured);
 text of no language goes through ICU line breaking, which keeps it whole."""
-_BINDERS = (WORD_JOINER, NO_BREAK_SPACE, NARROW_NO_BREAK_SPACE)
+
+
+def _binds(text: str) -> bool:
+    return WORD_JOINER in text or NO_BREAK_SPACE in text or NARROW_NO_BREAK_SPACE in text
 
 
 def _glued_spans(text: str) -> list[tuple[str, bool]]:
     """`text` cut into (piece, whether it is glued and holds a Japanese character), pieces as `chunks` sees them."""
+    if not _binds(text) or not any(is_wide(c) for c in text):
+        return [(text, False)]  # no piece is glued Japanese: all of it is one
     pieces: list[tuple[str, bool]] = []
     for chunk in chunks(text):
-        glued = any(b in chunk for b in _BINDERS) and any(is_wide(c) for c in chunk)
+        glued = _binds(chunk) and any(is_wide(c) for c in chunk)
         if pieces and not glued and not pieces[-1][1]:
             pieces[-1] = (pieces[-1][0] + chunk, False)
         else:
@@ -261,9 +371,18 @@ class WordWriter:
         size = self.document.styles["Normal"].font.size
         self.base_size = size.pt if size else 10.5
         self.body = self.document.element.body
+        self._blocks: list[str | list[str]] = []
+        """The blocks being written, as XML text."""
+        self._written: list[str] | None = None
+        """The body's XML text, which `to_bytes` writes into the document part where a mark stands; None with
+        a reference whose `w` prefix is not WordprocessingML's, where it is parsed into the tree instead."""
         self._end = self.body.find(qn("w:sectPr"))
-        self._previous = None
-        """The last block appended, so a table can keep the paragraph before it on its page."""
+        if self.body.nsmap.get("w") == W_NAMESPACE:
+            mark = etree.Comment(BLOCKS_MARK)
+            (self._end.addprevious(mark) if self._end is not None else self.body.append(mark))
+            self._written = []
+        self._previous: tuple[list[str], dict] | None = None
+        """The last block if it is a paragraph, with its properties' arguments, so a table can keep it on its page."""
         section = self.document.sections[0]
         margins = [SIDE_MARGIN if m is None else m for m in (section.left_margin, section.right_margin)]
         self.content_width_pt = (PAGE_WIDTH - sum(margins)) / 12700  # EMU → pt; margins from the reference
@@ -283,44 +402,24 @@ class WordWriter:
 
     # Blocks -------------------------------------------------------------------------------------------------
 
-    def _append(self, element) -> None:
-        if self._end is not None:
-            self._end.addprevious(element)
-        else:
-            self.body.append(element)
-        self._previous = element
+    def _append(self, block: str | list[str], properties: dict | None = None) -> None:
+        """A table's XML, or a paragraph (its runs' XML after its properties', `properties` their arguments)."""
+        self._blocks.append(block)
+        self._previous = (block, properties) if isinstance(block, list) and properties is not None else None
 
-    def _new_paragraph(self, parent=None, *, style: str | None = None, keep_next: bool = False,
-                       align: str | None = None, before: float | None = None, after: float | None = None,
-                       indent_mm: float | None = None, hanging_mm: float | None = None, line_pt: float | None = None):
-        """A `w:p` with its properties in schema order; appended to the body unless `parent` is given."""
-        paragraph = etree.Element(qn("w:p")) if parent is None else _sub(parent, "p")
-        properties = _sub(paragraph, "pPr")
-        if style:
-            _sub(properties, "pStyle", val=style)
-        if keep_next:
-            _sub(properties, "keepNext")
-        if before is not None or after is not None or line_pt is not None:
-            spacing = _sub(properties, "spacing")
-            if before is not None:
-                spacing.set(qn("w:before"), str(round(before * TWIPS_PER_PT)))
-            if after is not None:
-                spacing.set(qn("w:after"), str(round(after * TWIPS_PER_PT)))
-            if line_pt is not None:
-                spacing.set(qn("w:line"), str(round(line_pt * TWIPS_PER_PT)))
-                spacing.set(qn("w:lineRule"), "exact")
-        if indent_mm is not None or hanging_mm is not None:
-            indentation = _sub(properties, "ind")
-            if indent_mm is not None:
-                indentation.set(qn("w:left"), str(int(Mm(indent_mm).twips)))
-            if hanging_mm is not None:
-                indentation.set(qn("w:hanging"), str(int(Mm(hanging_mm).twips)))
-        if align:
-            _sub(properties, "jc", val=ALIGN[align])
-        if len(properties) == 0:
-            paragraph.remove(properties)
+    def _new_paragraph(self, parent: list[list[str]] | None = None, *, style: str | None = None,
+                       keep_next: bool = False, align: str | None = None, before: float | None = None,
+                       after: float | None = None, indent_mm: float | None = None, hanging_mm: float | None = None,
+                       line_pt: float | None = None) -> list[str]:
+        """A `w:p` (its properties in schema order) to append runs to: in the body unless `parent` (a cell's
+        paragraphs) is given."""
+        properties = dict(style=style, keep_next=keep_next, align=align, before=before, after=after,
+                          indent_mm=indent_mm, hanging_mm=hanging_mm, line_pt=line_pt)
+        paragraph = [_paragraph_properties(**properties)]
         if parent is None:
-            self._append(paragraph)
+            self._append(paragraph, properties)
+        else:
+            parent.append(paragraph)
         return paragraph
 
     def _paragraph(self, element: ET.Element, **overrides):
@@ -359,6 +458,16 @@ class WordWriter:
                 self._footer(element)
             else:
                 raise ValueError(f"unknown markup element <{tag}>")
+        xml = "".join(block if isinstance(block, str) else _paragraph_xml(block) for block in self._blocks)
+        self._blocks, self._previous = [], None
+        if self._written is not None:
+            self._written.append(xml)
+            return
+        for child in _parsed(xml):
+            if self._end is not None:
+                self._end.addprevious(child)
+            else:
+                self.body.append(child)
 
     def _title(self, element: ET.Element) -> None:
         """A centred title; a plain-text line too long for the page is broken between phrases, not in a word."""
@@ -375,8 +484,9 @@ class WordWriter:
     def _footer(self, element: ET.Element) -> None:
         footer = self.document.sections[0].footer
         footer.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph = footer.part.element.find(qn("w:p"))
-        self._inline(paragraph, element, RunFormat(size=8))
+        runs: list[str] = []
+        self._inline(runs, element, RunFormat(size=8))
+        footer.part.element.find(qn("w:p")).extend(list(_parsed("".join(runs))))
 
     # Inline text ------------------------------------------------------------------------------------------
 
@@ -414,7 +524,7 @@ class WordWriter:
             else:
                 self._text(paragraph, text, piece_format)
 
-    def _text(self, paragraph, text: str, fmt: RunFormat) -> None:
+    def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
         """Runs for `text`: numbers kept with their units, Japanese never slanted, every script's face named."""
         if not text:
             return
@@ -422,52 +532,17 @@ class WordWriter:
                  else glue(text, self._space))
         for span, unbroken in _glued_spans(glued) if self.lang == "ja" else [(glued, False)]:
             for piece, italic in _script_runs(span, fmt.italic):
-                self._run(paragraph, piece, replace(fmt, italic=italic), unbroken)
+                properties = _run_properties(self.fonts, fmt.gothic, fmt.bold, italic, fmt.colour, fmt.size, unbroken)
+                paragraph.append(f"<w:r>{properties}{_run_text(piece)}</w:r>")
 
-    def _run(self, paragraph, piece: str, fmt: RunFormat, unbroken: bool) -> None:
-        run = _sub(paragraph, "r")
-        self._run_properties(run, fmt)
-        if unbroken:
-            _sub(run.find(qn("w:rPr")), "lang", eastAsia=UNBROKEN_LANGUAGE)
-        for part in re.split(f"([{NO_BREAK_HYPHEN}\t])", piece):
-            if part == NO_BREAK_HYPHEN:
-                _sub(run, "noBreakHyphen")
-            elif part == "\t":
-                _sub(run, "tab")
-            elif part:
-                t = _sub(run, "t")
-                t.text = part
-                if part[0] == " " or part[-1] == " ":
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-
-
-    def _break(self, paragraph, fmt: RunFormat, page: bool = False) -> None:
-        run = _sub(paragraph, "r")
-        self._run_properties(run, fmt)
-        if page:
-            _sub(run, "br", type="page")
-        else:
-            _sub(run, "br")
-
-    def _run_properties(self, run, fmt: RunFormat) -> None:
-        r_pr = _sub(run, "rPr")
-        latin = self.fonts.heading_latin if fmt.gothic else self.fonts.body_latin
-        east_asian = self.fonts.heading_east_asian if fmt.gothic else self.fonts.body_east_asian
-        _sub(r_pr, "rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin)
-        if fmt.bold:
-            _sub(r_pr, "b")
-        if fmt.italic:
-            _sub(r_pr, "i")
-        if fmt.colour:
-            _sub(r_pr, "color", val=fmt.colour)
-        if fmt.size:
-            _sub(r_pr, "sz", val=round(fmt.size * 2))
-            _sub(r_pr, "szCs", val=round(fmt.size * 2))
+    def _break(self, paragraph: list[str], fmt: RunFormat, page: bool = False) -> None:
+        properties = _run_properties(self.fonts, fmt.gothic, fmt.bold, fmt.italic, fmt.colour, fmt.size, False)
+        paragraph.append(f'<w:r>{properties}<w:br w:type="page"/></w:r>' if page else f"<w:r>{properties}<w:br/></w:r>")
 
     # Tables -----------------------------------------------------------------------------------------------
 
     def _table(self, element: ET.Element) -> None:
-        """A whole table built as XML in one pass (no per-cell python-docx calls).
+        """A whole table written as XML text in one pass (no per-cell python-docx or lxml calls).
 
         Header rows (the leading rows of <th> only, or `header="1"`) repeat on every page and stay with the
         first row below them; no row splits across pages; the last two rows stay together (a total is never
@@ -479,57 +554,46 @@ class WordWriter:
         hints = number_list(element, "widths")
         layout = table_layout(rows, self.content_width_pt, number(element, "size", self.base_size - 1), hints,
                               faces=FACES[self.lang])
-        if self._previous is not None and self._previous.tag == qn("w:p"):
-            self._keep_with_next(self._previous)
-        table = etree.Element(qn("w:tbl"))
-        properties = _sub(table, "tblPr")
-        _sub(properties, "tblW", w=round(sum(layout.widths_pt) * TWIPS_PER_PT), type="dxa")
-        _sub(properties, "jc", val="center")
-        borders = _sub(properties, "tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            _sub(borders, side, val="single", sz=4, space=0, color=BORDER_COLOUR)
-        _sub(properties, "tblLayout", type="fixed")
-        margins = _sub(properties, "tblCellMar")
-        for side, width in (("top", 20), ("left", CELL_MARGIN_TWIPS), ("bottom", 20), ("right", CELL_MARGIN_TWIPS)):
-            _sub(margins, side, w=width, type="dxa")
-        _sub(properties, "tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0, noHBand=0, noVBand=1)
-        grid = _sub(table, "tblGrid")
+        if self._previous is not None:  # a paragraph: it stays with the table
+            paragraph, properties = self._previous
+            paragraph[0] = _paragraph_properties(**{**properties, "keep_next": True})
         twips = [round(w * TWIPS_PER_PT) for w in layout.widths_pt]
-        for width in twips:
-            _sub(grid, "gridCol", w=width)
+        table = ["<w:tbl><w:tblPr>", _tag("tblW", w=round(sum(layout.widths_pt) * TWIPS_PER_PT), type="dxa"),
+                 TABLE_PROPERTIES, "</w:tblPr><w:tblGrid>", *(_tag("gridCol", w=width) for width in twips),
+                 "</w:tblGrid>"]
         header_rows = self._header_row_count(element, rows)
         # A short table is kept on one page; a long one may break between rows, its header repeated.
         short = len(rows) <= KEEP_TOGETHER_ROWS
         merged: dict[int, tuple[int, int]] = {}  # first column → (rows a vertical merge still covers, its span)
         for index, row in enumerate(rows):
-            tr = _sub(table, "tr")
-            row_properties = _sub(tr, "trPr")
-            _sub(row_properties, "cantSplit")
-            if index < header_rows:
-                _sub(row_properties, "tblHeader")
+            table.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index < header_rows
+                         else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             cells = {first: (cell, span) for cell, first, span in row}
             column = 0
             while column < len(twips):
                 if column in merged:
                     left, span = merged.pop(column)
-                    self._merged_cell(tr, sum(twips[column:column + span]), span)
+                    table.append(self._merged_cell(sum(twips[column:column + span]), span))
                     if left > 1:
                         merged[column] = (left - 1, span)
                     column += span
                     continue
                 if column not in cells:  # a short row: fill the grid so borders stay whole
-                    self._merged_cell(tr, twips[column], 1, merge=False)
+                    table.append(self._merged_cell(twips[column], 1, merge=False))
                     column += 1
                     continue
                 cell, span = cells[column]
                 rowspan = min(int(cell.get("rowspan", "1")), len(rows) - index)
                 if rowspan > 1:
                     merged[column] = (rowspan - 1, span)
-                self._cell(tr, cell, sum(twips[column:column + span]), span, layout.size,
-                           keep_next=index < header_rows or index == len(rows) - 2 or (short and index < len(rows) - 1),
-                           restart=rowspan > 1)
+                table.append(self._cell(cell, sum(twips[column:column + span]), span, layout.size,
+                                        keep_next=index < header_rows or index == len(rows) - 2
+                                        or (short and index < len(rows) - 1),
+                                        restart=rowspan > 1))
                 column += span
-        self._append(table)
+            table.append("</w:tr>")
+        table.append("</w:tbl>")
+        self._append("".join(table))
         # Word merges two tables with nothing between them; this thin paragraph also gives a little air.
         self._new_paragraph(line_pt=4, after=2)
 
@@ -544,40 +608,27 @@ class WordWriter:
         return count if count < len(rows) else 0
 
     @staticmethod
-    def _keep_with_next(paragraph) -> None:
-        properties = paragraph.find(qn("w:pPr"))
-        if properties is None:
-            properties = etree.Element(qn("w:pPr"))
-            paragraph.insert(0, properties)
-        if properties.find(qn("w:keepNext")) is None:
-            style = properties.find(qn("w:pStyle"))
-            keep = etree.Element(qn("w:keepNext"))
-            (style.addnext(keep) if style is not None else properties.insert(0, keep))
-
-    @staticmethod
-    def _merged_cell(tr, width_twips: int, span: int, merge: bool = True) -> None:
+    def _merged_cell(width_twips: int, span: int, merge: bool = True) -> str:
         """A cell continuing a vertical merge from above (or, with `merge=False`, an empty one)."""
-        tc, properties = _new_cell(tr, width_twips, span)
-        if merge:
-            _sub(properties, "vMerge")
-        _sub(tc, "p")
+        return _new_cell(width_twips, span) + ("<w:vMerge/>" if merge else "") + "</w:tcPr><w:p/></w:tc>"
 
-    def _cell(self, tr, element: ET.Element, width_twips: int, span: int, size: float, keep_next: bool,
-              restart: bool) -> None:
+    def _cell(self, element: ET.Element, width_twips: int, span: int, size: float, keep_next: bool,
+              restart: bool) -> str:
         header = element.tag == "th"
-        tc, properties = _new_cell(tr, width_twips, span)
+        properties = _new_cell(width_twips, span)
         if restart:
-            _sub(properties, "vMerge", val="restart")
+            properties += '<w:vMerge w:val="restart"/>'
         if header or element.get("shade"):
-            _sub(properties, "shd", val="clear", color="auto", fill=element.get("shade", HEADER_FILL))
+            properties += _tag("shd", val="clear", color="auto", fill=element.get("shade", HEADER_FILL))
         fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header,
                         words=header)
         blocks = [child for child in element if child.tag in ("p", "li")]
         align = element.get("align")
         if element.get("nowrap") == "1":
             fmt = replace(fmt, whole=True)
+        paragraphs: list[list[str]] = []
         for block in blocks or [element]:
-            paragraph = self._new_paragraph(tc, keep_next=keep_next, after=0, align=block.get("align") or align)
+            paragraph = self._new_paragraph(paragraphs, keep_next=keep_next, after=0, align=block.get("align") or align)
             if block.tag == "li":
                 self._text(paragraph, self._bullet.replace("\t", " "), fmt)
             if header and len(block) == 0 and block.text:
@@ -586,6 +637,7 @@ class WordWriter:
                                                   bold=True), fmt)
             else:
                 self._inline(paragraph, block, fmt)
+        return properties + "</w:tcPr>" + "".join(map(_paragraph_xml, paragraphs)) + "</w:tc>"
 
     def _lines(self, paragraph, lines: list[str], fmt: RunFormat) -> None:
         for index, line in enumerate(lines):
@@ -596,7 +648,7 @@ class WordWriter:
     def to_bytes(self) -> bytes:
         apply_metadata(self.document.core_properties, self.metadata)
         self.document.core_properties.last_printed = self.metadata.created
-        return save_docx(self.document)
+        return save_docx(self.document, None if self._written is None else "".join(self._written))
 
 
 def render_word(root: ET.Element, lang: str, metadata: Metadata, base_size: float | None = None,
