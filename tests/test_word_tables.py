@@ -114,3 +114,43 @@ def test_hyphens_inside_codes_with_digits_do_not_break():
     text = "".join(t.text for t in document.element.body.iter(qn("w:t")))
     assert text.count("-" + WORD_JOINER) == 3 and "once-through" in text
     assert document.paragraphs[0].text.replace(WORD_JOINER, "") == "電話 093-000-1234、t-CO2eq、once-through"
+
+
+def test_text_that_looks_like_xml_appears_as_written():
+    """The writer writes XML text straight into the part: markup characters, quotes and spaces at a run's edges in
+    user text (and in a template's colour) stay as written, in the body, in table cells and in the footer."""
+    odd = 'A &amp; B &lt;w:p/&gt; "quoted" \'single\' ]]&gt;'
+    document = render(f"<doc><p colour='&quot;&lt;&amp;'>{odd}</p><p>x\u2011y <b> z </b></p>"
+                      f"<table><tr><th>{odd}</th></tr><tr><td>{odd}</td></tr></table><footer>{odd}</footer></doc>")
+    shown = 'A & B <w:p/> "quoted" \'single\' ]]>'
+
+    def text(block) -> str:
+        return block.text.replace(WORD_JOINER, "")  # our glue keeps "/>" together
+
+    assert text(document.paragraphs[0]) == shown
+    assert document.paragraphs[0].runs[0].element.rPr.find(qn("w:color")).get(qn("w:val")) == '"<&'
+    assert text(document.paragraphs[1]) == "x-y  z"  # python-docx shows a no-break hyphen as "-"
+    assert [text(row.cells[0]) for row in document.tables[0].rows] == [shown, shown]
+    assert text(document.sections[0].footer.paragraphs[0]) == shown
+
+
+def test_a_reference_whose_main_part_uses_another_prefix_still_gets_the_text(tmp_path):
+    """Word writes `w:`, but XML allows any prefix: with another one, the body's blocks are parsed into place."""
+    import zipfile
+
+    from c3p_docs.jinja_env import template_dir
+
+    source = zipfile.ZipFile(template_dir("common") / "reference.docx")
+    with zipfile.ZipFile(tmp_path / "reference.docx", "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"<w:", b"<m:").replace(b"</w:", b"</m:").replace(b" w:", b" m:")
+                data = data.replace(b"xmlns:w=", b"xmlns:m=")
+            target.writestr(name, data)
+    data = render_word(ET.fromstring("<doc><h1>見出し</h1><p>A &amp; B</p><table><tr><td>c</td></tr></table></doc>"),
+                       "ja", METADATA, templates=str(tmp_path))
+    document = Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs][:2] == ["見出し", "A & B"]
+    assert document.tables[0].rows[0].cells[0].text == "c"
+    assert b"<m:body><m:p>" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
