@@ -44,6 +44,20 @@ def test_compiled_templates_are_cached_and_never_stale(fresh_cache):
     assert _render(templates, "t.txt.j2") == "<p>two <x></p>"
 
 
+def test_a_cached_template_is_read_back_not_compiled_again(fresh_cache, monkeypatch):
+    templates = fresh_cache / "templates"
+    templates.mkdir()
+    (templates / "t.xml.j2").write_text("{% for i in range(2) %}<p>{{ value }}{{ i }}</p>{% endfor %}", encoding="utf-8")
+    assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;0</p><p>&lt;x&gt;1</p>"
+    from c3p_docs.sandbox import LimitedEnvironment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(LimitedEnvironment, "compile", refuse)
+    assert _render(templates, "t.xml.j2") == "<p>&lt;x&gt;0</p><p>&lt;x&gt;1</p>"
+
+
 def test_a_damaged_or_unwritable_cache_is_ignored(fresh_cache, monkeypatch):
     templates = fresh_cache / "templates"
     templates.mkdir()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel
@@ -39,8 +39,10 @@ from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
 
 
+@lru_cache(maxsize=8)
 def placeholder_filter(lang: str, override: str | None = None):
-    """`{{ value | ph }}`: the value escaped, or the visible placeholder when it is missing."""
+    """`{{ value | ph }}`: the value escaped, or the visible placeholder when it is missing (one function per
+    language and templates folder, so the compiled templates' cache keys are worked out once)."""
     from jinja2 import pass_context
 
     text = strings(lang, override)["placeholder"]
