@@ -79,8 +79,8 @@ def save_docx(document, blocks: str | None = None) -> bytes:
     saving normally and re-zipping (tests/test_repository.py fails loudly when that happens).
 
     `blocks`, XML text of body elements (in the part's `w` prefix, as lxml serializes them), goes into the
-    main document part's bytes in place of the `<!--BLOCKS_MARK-->` comment in its body: parsing the text
-    into the tree only to serialize it again was a third of the time of a Word document.
+    main document part's bytes in place of the `<!--BLOCKS_MARK-->` comment in its body (parsing the text
+    into the tree only to serialize it again took longer than writing it).
     """
     insertions = {}
     if blocks is not None:

@@ -120,11 +120,9 @@ def _set_language(r_pr, lang: str) -> None:
     language.set(qn("w:eastAsia"), "ja-JP")
 
 
+# Blocks are written as XML text, which goes into the document part's bytes as it is (packaging.save_docx):
+# so it is written as lxml would serialize it (escapes as libxml2 makes them, an empty element as `<w:x/>`).
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-# The XML text written here is the document part's bytes as they are (packaging.save_docx), so it is written
-# as lxml serializes: escapes as libxml2 makes them, an empty element as `<w:x/>`, attributes in order.
 
 
 def _escaped(text: str) -> str:
@@ -379,7 +377,10 @@ class WordWriter:
         self._end = self.body.find(qn("w:sectPr"))
         if self.body.nsmap.get("w") == W_NAMESPACE:
             mark = etree.Comment(BLOCKS_MARK)
-            (self._end.addprevious(mark) if self._end is not None else self.body.append(mark))
+            if self._end is not None:
+                self._end.addprevious(mark)
+            else:
+                self.body.append(mark)
             self._written = []
         self._previous: tuple[list[str], dict] | None = None
         """The last block if it is a paragraph, with its properties' arguments, so a table can keep it on its page."""
@@ -403,7 +404,7 @@ class WordWriter:
     # Blocks -------------------------------------------------------------------------------------------------
 
     def _append(self, block: str | list[str], properties: dict | None = None) -> None:
-        """A table's XML, or a paragraph (its runs' XML after its properties', `properties` their arguments)."""
+        """A table's XML text, or a paragraph: its properties' and runs' XML text, `properties` their arguments."""
         self._blocks.append(block)
         self._previous = (block, properties) if isinstance(block, list) and properties is not None else None
 
