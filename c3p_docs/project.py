@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,43 @@ class LoadedProject:
     source: LoadedYaml
     path: Path
     findings: list[Finding] = field(default_factory=list)
+
+
+def validated(data: Any) -> Project:
+    """`Project.model_validate(data)`, by pydantic's validator for the project model as a previous run built it.
+
+    Building it (pydantic's schema generation for ~30 models) costs ~12 ms a process; the validator pickles and
+    is read back from the user cache while model.py and the pydantic versions are the same.
+    """
+    validator = _validator()
+    return Project.model_validate(data) if validator is None else validator.validate_python(data)
+
+
+@cache
+def _validator():
+    import hashlib
+    import sys
+
+    import pydantic
+    import pydantic_core
+    from pydantic_core import SchemaValidator
+
+    from c3p_docs import model
+    from c3p_docs.cache import cached_pickle
+
+    def build() -> SchemaValidator:
+        Project.model_rebuild()
+        built = Project.__pydantic_validator__
+        if type(built) is not SchemaValidator:  # a pydantic plugin's wrapper: not ours to keep
+            raise LookupError
+        return built
+
+    stamp = (f"{hashlib.sha256(Path(model.__file__).read_bytes()).hexdigest()} {pydantic.VERSION} "
+             f"{pydantic_core.__version__} {sys.version}")
+    try:
+        return cached_pickle("project-validator", stamp, build)
+    except LookupError:
+        return None
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -207,7 +245,7 @@ def load_project_leniently(path: Path) -> tuple[LoadedProject | None, list[Findi
     data = source.data
     for _ in range(4):
         try:
-            project = Project.model_validate(data)
+            project = validated(data)
         except ValidationError as error:
             data = _without_invalid(data, error)
             continue
@@ -228,7 +266,7 @@ def load_project(path: Path) -> LoadedProject:
                           findings + [source.finding("schema", "error", (), "the file is not a mapping of fields.")])
     errors = [f for f in findings if f.severity == "error"]
     try:
-        project = Project.model_validate(source.data)
+        project = validated(source.data)
     except ValidationError as error:
         findings += schema_findings(error, source)
         raise RulesBroken(f"{path}: the project does not match the schema.", findings) from None

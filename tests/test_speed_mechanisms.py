@@ -262,3 +262,35 @@ def test_a_damaged_profile_cache_is_ignored(fresh_cache):
     for entry in (fresh_cache / "cache").rglob("profile-*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert _load_anew("fy2024-2") == bundled
+
+
+def test_the_cached_project_validator_accepts_and_refuses_exactly_as_the_model(fresh_cache, monkeypatch):
+    from pydantic import ValidationError
+
+    from c3p_docs import model, project
+    from c3p_docs.loading import load_yaml_file
+
+    data = load_yaml_file(FY2026).data
+    broken = {**data, "budget": {**data["budget"], "items": [{"category": "travel", "amount": "lots"}]}, "extra": 1}
+
+    def outcome(validate, value):
+        try:
+            result = validate(value)
+            return result, result.model_fields_set, None
+        except ValidationError as error:
+            return None, None, [(e["loc"], e["msg"]) for e in error.errors()]
+
+    expected = [outcome(model.Project.model_validate, value) for value in (data, broken)]
+    project._validator.cache_clear()
+    assert [outcome(project.validated, value) for value in (data, broken)] == expected
+    assert expected[0][0] is not None and expected[1][2]
+    assert len(list((fresh_cache / "cache").rglob("project-validator-*.pickle"))) == 1
+    project._validator.cache_clear()  # a new process: the validator comes from the cache
+    assert [outcome(project.validated, value) for value in (data, broken)] == expected
+    changed = fresh_cache / "model.py"  # another model.py is another validator
+    changed.write_text(open(model.__file__, encoding="utf-8").read() + "\n# changed\n", encoding="utf-8")
+    monkeypatch.setattr(model, "__file__", str(changed))
+    project._validator.cache_clear()
+    project.validated(data)
+    assert len(list((fresh_cache / "cache").rglob("project-validator-*.pickle"))) == 2
+    project._validator.cache_clear()
