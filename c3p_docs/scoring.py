@@ -27,17 +27,30 @@ class Score:
         return {"id": self.id, "name": self.name, "points": self.points, "max": self.max, "basis": self.basis}
 
 
-def cost_effectiveness(project: Project, lang: str = "en") -> tuple[float | None, str]:
-    """JPY per t-CO2eq·year: subsidy ÷ (annual reduction × useful life), over all JCM projects."""
+def _cost_effectiveness_parts(project: Project) -> tuple[int, float, int] | None:
+    """(subsidy, lifetime reduction, projects counted) over the JCM projects that give all three figures."""
     usable = [(p.subsidy_jpy, p.annual_reduction_t * p.useful_life_years) for p in project.jcm.projects
               if p.subsidy_jpy is not None and p.annual_reduction_t and p.useful_life_years]
     if not usable:
+        return None
+    return sum(s for s, _ in usable), sum(life for _, life in usable), len(usable)
+
+
+def cost_effectiveness_value(project: Project) -> float | None:
+    """JPY per t-CO2eq·year: subsidy ÷ (annual reduction × useful life), over all JCM projects."""
+    parts = _cost_effectiveness_parts(project)
+    return None if parts is None else parts[0] / parts[1]
+
+
+def cost_effectiveness(project: Project, lang: str = "en") -> tuple[float | None, str]:
+    """The value (`cost_effectiveness_value`) and how it was worked out, in `lang`."""
+    parts = _cost_effectiveness_parts(project)
+    if parts is None:
         return None, phrase(lang, "basis", "needs_cost_effectiveness")
-    subsidy = sum(s for s, _ in usable)
-    lifetime = sum(life for _, life in usable)
+    subsidy, lifetime, count = parts
     value = subsidy / lifetime
     return value, phrase(lang, "basis", "cost_effectiveness", value=format_number(value, lang, 1),
-                         subsidy=format_yen(subsidy, lang), lifetime=format_number(lifetime, lang, 1), count=len(usable))
+                         subsidy=format_yen(subsidy, lang), lifetime=format_number(lifetime, lang, 1), count=count)
 
 
 def adoptions_counted(project: Project, window: range | None) -> tuple[int | None, int]:

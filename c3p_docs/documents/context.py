@@ -34,7 +34,7 @@ from c3p_docs.model import (
     ProjectManager,
     Qualification,
 )
-from c3p_docs.scoring import adoptions_counted, cost_effectiveness
+from c3p_docs.scoring import adoptions_counted, cost_effectiveness_value
 from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
 
@@ -142,7 +142,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
     info = project.project
     money = compute_budget(project.budget, rules)
     start, end = fiscal_year_bounds(rules.fiscal_year)
-    ce_value, _ = cost_effectiveness(project)
+    ce_value = cost_effectiveness_value(project)
     day = document_date(project, rules)
     status = info.status or "new"
 
