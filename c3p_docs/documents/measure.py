@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -58,6 +59,20 @@ def char_width_em(char: str, face: str = "gothic", bold: bool = False) -> float:
     return 0.6
 
 
+class _PerCharacter(dict):
+    """A table filled on first sight of a character (keys are code points, for `str.translate`, or characters):
+    the rules below run once per character instead of once per character of every text (issue 13)."""
+
+    def __init__(self, rule: Callable[[str], object], by_code: bool = True) -> None:
+        super().__init__()
+        self.rule = rule
+        self.by_code = by_code
+
+    def __missing__(self, key):
+        value = self[key] = self.rule(chr(key) if self.by_code else key)
+        return value
+
+
 FALLBACK_LATIN = 1.2
 """Where the Japanese faces are missing (LibreOffice on Linux and in CI), Latin text is set in DejaVu Sans,
 about a fifth wider than Yu Mincho's Latin (digits 0.636 em against 0.557, bold 0.696 against 0.593):
@@ -72,16 +87,30 @@ def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = 
     return _text_width_em(text, face, bold, latin_scale) * size_pt
 
 
+_WIDTHS: dict[tuple[str, bool, float], _PerCharacter] = {}
+
+
+def _widths(face: str, bold: bool, latin_scale: float) -> _PerCharacter:
+    """Per-character advance widths in em for one face, Latin scaled by `latin_scale`."""
+    key = (face, bold, latin_scale)
+    if key not in _WIDTHS:
+        _WIDTHS[key] = _PerCharacter(lambda c: char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0),
+                                     by_code=False)
+    return _WIDTHS[key]
+
+
+# Autospacing: wide letters "L", ASCII letters and digits "A"; word joiners take no part (deleted).
+_AUTOSPACE_CLASSES = _PerCharacter(lambda c: None if c == WORD_JOINER else
+                                   "L" if is_wide(c) and unicodedata.category(c)[0] == "L" else
+                                   "A" if c.isascii() and c.isalnum() else ".")
+
+
 @lru_cache(maxsize=16384)  # the same pieces are measured at every size a layout tries (issue 13)
 def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> float:
-    width = sum(char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0) for c in text)
-    shown = text.replace(WORD_JOINER, "")
-    width += AUTOSPACE_EM * sum(1 for a, b in zip(shown, shown[1:]) if _autospaced(a, b) or _autospaced(b, a))
+    width = sum(map(_widths(face, bold, latin_scale).__getitem__, text))
+    classes = text.translate(_AUTOSPACE_CLASSES)
+    width += AUTOSPACE_EM * (classes.count("LA") + classes.count("AL"))
     return width
-
-
-def _autospaced(wide: str, narrow: str) -> bool:
-    return is_wide(wide) and unicodedata.category(wide)[0] == "L" and narrow.isascii() and narrow.isalnum()
 
 
 # A space between a number and its unit: the unit has a digit or a slash (t-CO2eq/yr), is Japanese, or is a
@@ -89,6 +118,33 @@ def _autospaced(wide: str, narrow: str) -> bool:
 _QUANTITY_SPACE = re.compile(r"(?<=\d) (?=(?:[^\s\d]*[\d/]|[^\x00-\x7f]|(?:[A-Z][A-Za-z]{0,2}|k[A-Za-z]|t|yr|kg|km|m|%)\b))")
 _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
 _NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
+
+
+def _glue_class(char: str) -> str:
+    """I: an ideograph, the letters a Japanese unit is written in (円, 人日, 年度, トン: kanji and katakana, not
+    kana particles); d: an ASCII digit, D: another digit, a: an ASCII letter; N: a no-break space; M: ・."""
+    if char in " /\u2060・" or char in NO_BREAK:
+        return {" ": " ", "/": "/", WORD_JOINER: "J", "・": "M"}.get(char, "N")
+    if is_wide(char) and unicodedata.category(char) == "Lo" and not "\u3040" <= char <= "\u309f":
+        return "I"
+    if char.isdigit():
+        return "d" if char.isascii() else "D"
+    return "a" if char.isascii() and char.isalnum() else "x"
+
+
+_GLUE_CLASSES = _PerCharacter(_glue_class)
+# Where `glue` puts a joiner: after each match (a pattern matches the character before the point). Every joiner
+# sits next to a digit, a no-break space, a slash or a middle dot (_GLUE_NEAR), so text without one is left alone.
+_GLUE_POINTS = re.compile(
+    # A number and the Japanese unit after it (120|人日, 8|年|度, 150|万|円), where a break would separate them;
+    # a second unit character only when the word ends there, so 第1回|現地 may break.
+    r"[dDN](?=I)|(?<=[dD])I(?=I(?!I))"
+    # Inside a word of two or more letters and between it and the number after it (令|和|10年): an era is read
+    # whole. A single letter before a number (第1回, 年4月) keeps its break.
+    r"|(?<=I)I(?=[dD])|I(?=I[dD])"
+    # After a slash or middle dot inside a unit written with Latin letters (t-CO2eq/年, 円/t-CO2eq・年).
+    r"|(?<=[ad])[/M](?=[^ J])|[/M](?=[ad])|[ad](?=M)|[^ J](?=M[ad])")
+_GLUE_NEAR = re.compile(r"[dDN/M]")
 
 
 @lru_cache(maxsize=8192)  # pure, and asked again for each size a layout tries (issue 13: half the slide time)
@@ -101,79 +157,45 @@ def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     `space` is the no-break space to bind with (NARROW_NO_BREAK_SPACE in Japanese documents).
     """
     text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
-    text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", GLUED_HYPHEN)
-                              if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
-    out: list[str] = []
-    for index, char in enumerate(text):
-        previous = text[index - 1] if index else ""
-        if previous and (_unit_after_number(text, index) or _unit_punctuation(text, index)
-                         or _word_before_number(text, index)):
-            out.append(WORD_JOINER)
-        out.append(char)
-    return "".join(out)
+    if "-" in text:
+        text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", GLUED_HYPHEN)
+                                  if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
+    classes = text.translate(_GLUE_CLASSES)
+    return WORD_JOINER.join(_split(text, _GLUE_POINTS.finditer(classes))) if _GLUE_NEAR.search(classes) else text
 
 
-def _is_ideograph(char: str) -> bool:
-    """Kanji and katakana: the letters a Japanese unit is written in (円, 人日, 年度, トン); not kana particles."""
-    return bool(char) and is_wide(char) and unicodedata.category(char) == "Lo" and not "\u3040" <= char <= "\u309f"
+def _split(text: str, points: Iterator[re.Match[str]]) -> list[str]:
+    """`text` cut after each of `points`, matches of one character in its class string."""
+    pieces, start = [], 0
+    for point in points:
+        end = point.end()
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
 
 
-def _unit_after_number(text: str, index: int) -> bool:
-    """Between a number and the Japanese unit after it (120|人日, 8|年|度, 150|万|円), where a break would
-    separate them. A second unit character is bound only when the word ends there, so 第1回|現地 may break."""
-    char, previous = text[index], text[index - 1]
-    if not _is_ideograph(char):
-        return False
-    if previous.isdigit() or previous in NO_BREAK:
-        return True
-    before = text[index - 2] if index >= 2 else ""
-    after = text[index + 1] if index + 1 < len(text) else ""
-    return _is_ideograph(previous) and before.isdigit() and not _is_ideograph(after)
-
-
-def _word_before_number(text: str, index: int) -> bool:
-    """Inside a word of two or more letters and between it and the number after it (令|和|10年): an era is read
-    whole. A single letter before a number (第1回, 年4月) keeps its break."""
-    char, previous = text[index], text[index - 1]
-    before = text[index - 2] if index >= 2 else ""
-    after = text[index + 1] if index + 1 < len(text) else ""
-    if char.isdigit():
-        return _is_ideograph(previous) and _is_ideograph(before)
-    return _is_ideograph(previous) and _is_ideograph(char) and after.isdigit()
-
-
-def _unit_punctuation(text: str, index: int) -> bool:
-    """After a slash or middle dot inside a unit written with Latin letters (t-CO2eq/年, 円/t-CO2eq・年)."""
-    char, previous = text[index], text[index - 1]
-    if char in (" ", WORD_JOINER) or previous in (" ", WORD_JOINER):
-        return False
-    if previous in "/・" and _latin_next_to(text, index - 1):
-        return True
-    return char == "・" and _latin_next_to(text, index)
-
-
+@lru_cache(maxsize=4096)  # pure; table layouts ask again at every size they try
 def glue_all(text: str) -> str:
     """`text` as one unbreakable piece per line of it: a joiner wherever a line could otherwise break."""
-    out: list[str] = []
-    for index, char in enumerate(text):
-        if index and _may_break(text[index - 1], char) or char == " " and index:
-            out.append(WORD_JOINER)
-        out.append(NO_BREAK_SPACE if char == " " else GLUED_HYPHEN if char == "-" else char)
-    return "".join(out)
+    glued = WORD_JOINER.join(_split(text, _UNBREAKABLE_POINTS.finditer(text.translate(_BREAK_CLASSES))))
+    return glued.replace(" ", NO_BREAK_SPACE).replace("-", GLUED_HYPHEN)
 
 
 HEADER_WORD_EM = 8.0
 """A header's word or bracketed unit up to this many em (法定耐用年数, 消費税及び地方消費税, （t-CO2eq/年）) is never
 broken; a longer phrase wraps as prose does."""
 _HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+|\s+")
+_HEADER_EM = _PerCharacter(lambda c: 1.0 if is_wide(c) else 0.55, by_code=False)
 
 
+@lru_cache(maxsize=4096)  # pure; table layouts ask again at every size they try
 def glue_words(text: str, space: str = NO_BREAK_SPACE) -> str:
     """A header as a few unbreakable words: lines may break only at spaces and before an opening bracket
     (削減量 |（t-CO2eq/年）), so 「法定耐用年 / 数」 and 「（想 / 定）」 cannot happen."""
     out = []
     for word in _HEADER_WORDS.findall(text):
-        em = sum(1.0 if is_wide(c) else 0.55 for c in word)
+        em = sum(map(_HEADER_EM.__getitem__, word))
         out.append(glue_all(word) if not word.isspace() and em <= HEADER_WORD_EM else glue(word, space))
     return "".join(out)
 
@@ -213,10 +235,35 @@ def title_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic"
     return [*title_lines(text[:cut], width_pt, size_pt, face, bold), *title_lines(text[cut:], width_pt, size_pt, face, bold)]
 
 
-def _latin_next_to(text: str, index: int) -> bool:
-    """Whether the character at `index` touches a Latin letter or digit (a unit, not Japanese prose)."""
-    neighbours = text[index - 1:index] + text[index + 1:index + 2]
-    return any(c.isascii() and c.isalnum() for c in neighbours)
+def _break_class(char: str) -> str:
+    """J: a word joiner, N: a no-break space; s/S: never starts a line, e/E: never ends one (upper case: wide);
+    W: another wide character, a: another letter, o: the rest."""
+    if char in (" ", "/"):
+        return char
+    if char == WORD_JOINER:
+        return "J"
+    if char in NO_BREAK:
+        return "N"
+    wide = is_wide(char)
+    if char in _NO_LINE_START:
+        return "S" if wide else "s"
+    if char in _NO_LINE_END:
+        return "E" if wide else "e"
+    return "W" if wide else "a" if char.isalpha() else "o"
+
+
+_BREAK_CLASSES = _PerCharacter(_break_class)
+# Where a line may break: after each match (a pattern matches the character before the point).
+_BREAK_POINTS = (
+    # After a space, except before a word joiner, another space or a no-break space.
+    r" (?=[^J N])"
+    # Next to a wide character, kinsoku respected.
+    r"|[SW](?=[eEWao])|[sao](?=[EW])"
+    # After a slash: before a wide character, or a letter (LibreOffice did not break "once-through" at its
+    # hyphen, it broke inside the word instead, so a hyphenated word is measured whole).
+    r"|/(?=[EWa])")
+_MAY_BREAK = re.compile(_BREAK_POINTS)
+_UNBREAKABLE_POINTS = re.compile(_BREAK_POINTS + r"|.(?= )")
 
 
 def chunks(text: str) -> list[str]:
@@ -227,38 +274,20 @@ def chunks(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)  # pure, and asked again at every size a layout tries (issue 13)
 def _chunks(text: str) -> tuple[str, ...]:
-    pieces: list[str] = []
-    current = ""
-    for index, char in enumerate(text):
-        previous = text[index - 1] if index else ""
-        if current and _may_break(previous, char):
-            pieces.append(current)
-            current = ""
-        current += char
-    if current:
-        pieces.append(current)
-    return tuple(pieces)
-
-
-def _may_break(previous: str, char: str) -> bool:
-    if WORD_JOINER in (previous, char) or char == " " or char in NO_BREAK or previous in NO_BREAK:
-        return False
-    if previous == " ":
-        return True
-    if char in _NO_LINE_START or previous in _NO_LINE_END:
-        return False
-    if is_wide(previous) or is_wide(char):
-        return True
-    # LibreOffice did not break "once-through" at its hyphen (it broke inside the word instead), so a
-    # hyphenated word is measured whole; only a slash between words is a break.
-    return previous == "/" and char.isalpha()
+    return tuple(_split(text, _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))) if text else ()
 
 
 def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
                      latin_scale: float = 1.0) -> float:
     """Width of the widest piece of `text` that cannot be broken across lines."""
-    return max((text_width_pt(piece.rstrip(" "), size_pt, face, bold, latin_scale) for piece in _chunks(text)),
-               default=0.0)
+    return max([visible * size_pt for _, _, visible in _measured(text, face, bold, latin_scale)], default=0.0)
+
+
+@lru_cache(maxsize=8192)  # layouts try a text at several sizes: its pieces are measured once, in em (issue 13)
+def _measured(text: str, face: str, bold: bool, latin_scale: float) -> tuple[tuple[str, float, float], ...]:
+    """The pieces of `text` (`chunks`) with their widths in em, whole and without trailing spaces."""
+    return tuple((piece, _text_width_em(piece, face, bold, latin_scale),
+                  _text_width_em(piece.rstrip(" "), face, bold, latin_scale)) for piece in _chunks(text))
 
 
 def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
@@ -267,9 +296,8 @@ def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic",
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current, used = "", 0.0
-        for piece in _chunks(glue(paragraph)):
-            width = text_width_pt(piece, size_pt, face, bold)
-            visible = text_width_pt(piece.rstrip(" "), size_pt, face, bold)
+        for piece, width_em, visible_em in _measured(glue(paragraph), face, bold, 1.0):
+            width, visible = width_em * size_pt, visible_em * size_pt
             if used + visible > width_pt and used > 0:
                 lines.append(current)
                 current, used = "", 0.0
@@ -383,9 +411,10 @@ def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hint
     proportions, widened where a column's content needs it; `faces` are those of data and header cells.
     """
     columns = max((first + span for row in rows for _, first, span in row), default=1)
+    cells = _cell_texts(rows, faces)
     for attempt in (0.0, 0.5, 1.0, 1.5):
         trial = max(size - attempt, MIN_TABLE_SIZE)
-        least, most = _column_needs(rows, columns, trial, faces)
+        least, most = _column_needs(cells, columns, trial)
         if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
             break
     if sum(least) >= available_pt:
@@ -417,26 +446,32 @@ def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hint
     return TableLayout(widths, trial)
 
 
-def _column_needs(rows: list[list[tuple]], columns: int, size: float,
-                  faces: tuple[str, str]) -> tuple[list[float], list[float]]:
-    """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
-    least = [2 * CELL_PADDING_PT + size] * columns
-    most = list(least)
+def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple]:
+    """Per cell of one column: the cell, its column, face, whether bold, and its lines glued as they will be set
+    (worked out once, not at every size `table_layout` tries)."""
+    cells = []
     for row in rows:
         for cell, first, span in row:
             if span != 1:
                 continue
-            cell_size = number(cell, "size", size)
-            bold = cell.tag == "th" or cell.get("bold") == "1"
-            face = faces[1] if cell.tag == "th" else faces[0]
-            for line in cell_lines(cell):
-                glued = (glue_all(line) if cell.get("nowrap") == "1" else glue_words(line) if cell.tag == "th"
-                         else glue(line))
-                full = text_width_pt(glued, cell_size, face, bold, FALLBACK_LATIN)
-                # Labels of a few characters stay whole: a break inside a four-character word reads as a mistake.
-                piece = max(longest_chunk_pt(glued, cell_size, face, bold, FALLBACK_LATIN), min(full, 4.2 * cell_size))
-                least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
-                most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
+            glue_line = glue_all if cell.get("nowrap") == "1" else glue_words if cell.tag == "th" else glue
+            cells.append((cell, first, faces[1] if cell.tag == "th" else faces[0],
+                           cell.tag == "th" or cell.get("bold") == "1", [glue_line(line) for line in cell_lines(cell)]))
+    return cells
+
+
+def _column_needs(cells: list[tuple], columns: int, size: float) -> tuple[list[float], list[float]]:
+    """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
+    least = [2 * CELL_PADDING_PT + size] * columns
+    most = list(least)
+    for cell, first, face, bold, lines in cells:
+        cell_size = number(cell, "size", size)
+        for glued in lines:
+            full = text_width_pt(glued, cell_size, face, bold, FALLBACK_LATIN)
+            # Labels of a few characters stay whole: a break inside a four-character word reads as a mistake.
+            piece = max(longest_chunk_pt(glued, cell_size, face, bold, FALLBACK_LATIN), min(full, 4.2 * cell_size))
+            least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
+            most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
     return least, most
 
 
