@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -91,12 +92,10 @@ _WIDTHS: dict[tuple[str, bool, float], _PerCharacter] = {}
 
 
 def _widths(face: str, bold: bool, latin_scale: float) -> _PerCharacter:
-    """Per-character advance widths in em for one face, Latin scaled by `latin_scale`."""
-    key = (face, bold, latin_scale)
-    if key not in _WIDTHS:
-        _WIDTHS[key] = _PerCharacter(lambda c: char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0),
-                                     by_code=False)
-    return _WIDTHS[key]
+    """A new table of advance widths in em for one face, Latin scaled by `latin_scale`."""
+    table = _WIDTHS[(face, bold, latin_scale)] = _PerCharacter(
+        lambda c: char_width_em(c, face, bold) * (latin_scale if c.isascii() else 1.0), by_code=False)
+    return table
 
 
 # Autospacing: wide letters "L", ASCII letters and digits "A"; word joiners take no part (deleted).
@@ -107,7 +106,8 @@ _AUTOSPACE_CLASSES = _PerCharacter(lambda c: None if c == WORD_JOINER else
 
 @lru_cache(maxsize=16384)  # the same pieces are measured at every size a layout tries (issue 13)
 def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> float:
-    width = sum(map(_widths(face, bold, latin_scale).__getitem__, text))
+    widths = _WIDTHS.get((face, bold, latin_scale)) or _widths(face, bold, latin_scale)
+    width = sum(map(widths.__getitem__, text))
     classes = text.translate(_AUTOSPACE_CLASSES)
     width += AUTOSPACE_EM * (classes.count("LA") + classes.count("AL"))
     return width
@@ -156,7 +156,8 @@ def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
     Ordinary words keep their break opportunities: spaces, between Japanese characters, after a hyphen.
     `space` is the no-break space to bind with (NARROW_NO_BREAK_SPACE in Japanese documents).
     """
-    text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
+    if " " in text:
+        text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
     if "-" in text:
         text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", GLUED_HYPHEN)
                                   if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
@@ -286,8 +287,12 @@ def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool
 @lru_cache(maxsize=8192)  # layouts try a text at several sizes: its pieces are measured once, in em (issue 13)
 def _measured(text: str, face: str, bold: bool, latin_scale: float) -> tuple[tuple[str, float, float], ...]:
     """The pieces of `text` (`chunks`) with their widths in em, whole and without trailing spaces."""
-    return tuple((piece, _text_width_em(piece, face, bold, latin_scale),
-                  _text_width_em(piece.rstrip(" "), face, bold, latin_scale)) for piece in _chunks(text))
+    pieces = []
+    for piece in _chunks(text):
+        width = _text_width_em(piece, face, bold, latin_scale)
+        visible = piece.rstrip(" ")
+        pieces.append((piece, width, width if visible == piece else _text_width_em(visible, face, bold, latin_scale)))
+    return tuple(pieces)
 
 
 def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
@@ -386,6 +391,8 @@ class TableLayout:
 
 def cell_lines(cell) -> list[str]:
     """A cell's text as the lines it holds before wrapping: one per block (<p>, <li>) or <br/>."""
+    if not len(cell):  # most cells: plain text
+        return [("・" if cell.tag == "li" else "") + " ".join((cell.text or "").split())]
     blocks = [child for child in cell if child.tag in ("p", "li")] or [cell]
     lines: list[str] = []
     for block in blocks:
@@ -446,30 +453,42 @@ def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hint
     return TableLayout(widths, trial)
 
 
-def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple]:
-    """Per cell of one column: the cell, its column, face, whether bold, and its lines glued as they will be set
-    (worked out once, not at every size `table_layout` tries)."""
+def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple[int, float | None, list[tuple]]]:
+    """Per cell of one column: the column, the cell's own size (None: the table's), and per line, glued as it will
+    be set, its width, its widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a
+    layout tries)."""
     cells = []
     for row in rows:
         for cell, first, span in row:
             if span != 1:
                 continue
+            own_size = None if cell.get("size") is None else number(cell, "size")
+            bold = cell.tag == "th" or cell.get("bold") == "1"
+            face = faces[1] if cell.tag == "th" else faces[0]
             glue_line = glue_all if cell.get("nowrap") == "1" else glue_words if cell.tag == "th" else glue
-            cells.append((cell, first, faces[1] if cell.tag == "th" else faces[0],
-                           cell.tag == "th" or cell.get("bold") == "1", [glue_line(line) for line in cell_lines(cell)]))
+            lines = []
+            for line in cell_lines(cell):
+                glued = glue_line(line)
+                pieces = [visible for _, _, visible in _measured(glued, face, bold, FALLBACK_LATIN)]
+                lines.append((_text_width_em(glued, face, bold, FALLBACK_LATIN), max(pieces, default=0.0), pieces))
+            cells.append((first, own_size, lines))
     return cells
 
 
-def _column_needs(cells: list[tuple], columns: int, size: float) -> tuple[list[float], list[float]]:
+def _column_needs(cells: list[tuple[int, float | None, list[tuple]]], columns: int,
+                  size: float) -> tuple[list[float], list[float]]:
     """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
     least = [2 * CELL_PADDING_PT + size] * columns
     most = list(least)
-    for cell, first, face, bold, lines in cells:
-        cell_size = number(cell, "size", size)
-        for glued in lines:
-            full = text_width_pt(glued, cell_size, face, bold, FALLBACK_LATIN)
+    for first, own_size, lines in cells:
+        cell_size = size if own_size is None else own_size
+        for full_em, longest_em, pieces_em in lines:
+            full = full_em * cell_size  # as text_width_pt and longest_chunk_pt measure
+            # Rounding keeps order when multiplying by a positive finite size: the widest piece in em is the widest.
+            longest = (longest_em * cell_size if 0 < cell_size < math.inf
+                       else max([em * cell_size for em in pieces_em], default=0.0))
             # Labels of a few characters stay whole: a break inside a four-character word reads as a mistake.
-            piece = max(longest_chunk_pt(glued, cell_size, face, bold, FALLBACK_LATIN), min(full, 4.2 * cell_size))
+            piece = max(longest, min(full, 4.2 * cell_size))
             least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
             most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
     return least, most
