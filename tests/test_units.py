@@ -233,6 +233,28 @@ def test_japanese_is_full_width_and_latin_wraps_at_spaces():
     assert line_count("x" * 100, 52.5, 10) == 10  # a word longer than the line breaks anywhere, even the first
 
 
+def test_lines_break_between_japanese_characters_kinsoku_respected_and_after_spaces_and_slashes():
+    from c3p_docs.documents.measure import NO_BREAK_SPACE, WORD_JOINER, chunks, glue_all
+
+    assert chunks("今日は、「晴れ」") == ["今", "日", "は、", "「晴", "れ」"]  # 、」 never start a line, 「 never ends one
+    assert chunks("once-through/solar PV 発電") == ["once-through/", "solar ", "PV ", "発", "電"]
+    assert chunks(f"4{NO_BREAK_SPACE}MW 日{WORD_JOINER}本") == [f"4{NO_BREAK_SPACE}MW ", f"日{WORD_JOINER}本"]
+    whole = glue_all("t-CO2eq 削減（年）")
+    assert chunks(whole) == [whole] and " " not in whole and whole.replace(WORD_JOINER, "") == (
+        f"t-CO2eq{NO_BREAK_SPACE}削減（年）")
+
+
+def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
+    from c3p_docs.documents.measure import AUTOSPACE_EM, WORD_JOINER, text_width_pt
+
+    def width(text):
+        return text_width_pt(text, 10, "mincho")
+
+    assert width("令和8年") == pytest.approx(width("令和") + width("8") + width("年") + 2 * AUTOSPACE_EM * 10)
+    assert width(f"和{WORD_JOINER}8") == width("和8")  # a joiner takes no room and does not stop the spacing
+    assert width("（8）") == pytest.approx(width("（") + width("8") + width("）"))  # brackets are not letters
+
+
 def test_needed_height_is_the_inverse_of_fits():
     from c3p_docs.documents.measure import fits, needed_height_mm
 

@@ -122,7 +122,8 @@ _NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
 
 def _glue_class(char: str) -> str:
     """I: an ideograph, the letters a Japanese unit is written in (円, 人日, 年度, トン: kanji and katakana, not
-    kana particles); d: an ASCII digit, D: another digit, a: an ASCII letter; N: a no-break space; M: ・."""
+    kana particles); d: an ASCII digit, D: another digit, a: an ASCII letter; N: a no-break space; M: ・;
+    J: a word joiner; x: the rest."""
     if char in " /\u2060・" or char in NO_BREAK:
         return {" ": " ", "/": "/", WORD_JOINER: "J", "・": "M"}.get(char, "N")
     if is_wide(char) and unicodedata.category(char) == "Lo" and not "\u3040" <= char <= "\u309f":
@@ -454,9 +455,9 @@ def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hint
 
 
 def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple[int, float | None, list[tuple]]]:
-    """Per cell of one column: the column, the cell's own size (None: the table's), and per line, glued as it will
-    be set, its width, its widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a
-    layout tries)."""
+    """Per cell spanning one column: the column, the cell's own size (None: the table's), and per line, glued as it
+    will be set, its width, its widest unbreakable piece's and all its pieces' in em (worked out once for all the
+    sizes a layout tries)."""
     cells = []
     for row in rows:
         for cell, first, span in row:
