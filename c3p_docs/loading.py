@@ -212,7 +212,8 @@ def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES
         raise UsageError(f"{path}: is a folder, expected a {what}.") from None
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
-    mode = os.fstat(handle).st_mode
+    info = os.fstat(handle)
+    mode, size = info.st_mode, info.st_size
     if not stat.S_ISREG(mode):
         os.close(handle)
         if stat.S_ISDIR(mode):
@@ -220,7 +221,11 @@ def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES
         raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
     with os.fdopen(handle, "rb") as stream:
         try:
-            data = stream.read(max_bytes + 1)
+            # As much as the file holds, plus a byte to see it grew; reading max_bytes at once would allocate
+            # (and fault in) the whole limit for every small file (~1.5 ms a project in a monthly run).
+            data = stream.read(min(size, max_bytes) + 1)
+            if len(data) > size:
+                data += stream.read(max_bytes + 1 - len(data))
         except OSError as error:
             raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
     if len(data) > max_bytes:

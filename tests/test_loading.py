@@ -141,3 +141,17 @@ def test_deep_nesting_and_huge_files_are_refused(tmp_path):
     huge = write_project(tmp_path, MINIMAL + "# " + "x" * (6 * 1024 * 1024) + "\n", "huge.yaml")
     result = run_cli("validate", huge)
     assert result.returncode == 2 and "too large" in result.stderr
+
+
+@pytest.mark.parametrize("length", [0, 1, 99, 100, 101, 5000])
+def test_a_file_is_read_whole_up_to_its_limit_and_refused_past_it(tmp_path, length):
+    from c3p_docs.errors import InputError
+    from c3p_docs.loading import read_limited
+
+    path = tmp_path / "f.yaml"
+    path.write_bytes(bytes(range(256)) * (length // 256) + bytes(length % 256))
+    if length <= 100:
+        assert read_limited(path, max_bytes=100) == path.read_bytes()
+    else:
+        with pytest.raises(InputError, match="too large"):
+            read_limited(path, max_bytes=100)
