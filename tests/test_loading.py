@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import BROKEN, FY2024, FY2026, MINIMAL, assert_no_traceback, invoke, run_cli, write_project
 
 
