@@ -53,7 +53,7 @@ def cached_json(name: str, key: str, compute: Callable[[], Any]) -> Any:
 def prune(folder: Path, limit: int) -> None:
     """Keep a cache folder bounded: past `limit` entries, the older half goes (by when it was written)."""
     try:
-        entries = list(os.scandir(folder))
+        entries = [entry for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
         if len(entries) <= limit:
             return
         entries.sort(key=lambda entry: entry.stat().st_mtime_ns)

@@ -294,3 +294,17 @@ def test_the_cached_project_validator_accepts_and_refuses_exactly_as_the_model(f
     project.validated(data)
     assert len(list((fresh_cache / "cache").rglob("project-validator-*.pickle"))) == 2
     project._validator.cache_clear()
+
+
+def test_the_cache_folder_stays_bounded_and_keeps_its_subfolders(fresh_cache, monkeypatch):
+    from c3p_docs import cache
+
+    monkeypatch.setattr(cache, "CACHED_FILES", 6)
+    folder = fresh_cache / "cache" / "c3p-docs"
+    (folder / "templates").mkdir(parents=True)
+    os.utime(folder / "templates", (1, 1))  # the oldest entry of all
+    for index in range(12):
+        assert cache.cached_pickle("thing", f"key {index}", lambda index=index: {"n": index}) == {"n": index}
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert 0 < len(files) <= 6 and (folder / "templates").is_dir()
+    assert cache.cached_pickle("thing", "key 11", lambda: {"n": "recomputed"}) == {"n": 11}  # newest kept
