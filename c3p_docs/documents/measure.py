@@ -320,8 +320,41 @@ def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic",
 
 @lru_cache(maxsize=8192)  # pure; layouts re-measure the same text at the same sizes
 def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
-    """Lines `text` needs at `size_pt` in a box `width_pt` wide."""
-    return len(wrap_lines(text, width_pt, size_pt, face, bold))
+    """Lines `text` needs at `size_pt` in a box `width_pt` wide: as many as `wrap_lines` gives, counted without
+    building the lines (layouts count lines of the same texts at many sizes and widths; issue 13)."""
+    count = 0
+    # Below this, every paragraph's reach is surely on one line: `wrap_lines` sums the same widths in pt, and its
+    # rounding differs from ours by far less than a billionth.
+    one_line = width_pt * (1 - 1e-9)
+    for paragraph in text.split("\n"):
+        pieces, reach = _paragraph_pieces(paragraph, face, bold)
+        if reach * size_pt < one_line:
+            count += 1
+            continue
+        lines, used = 1, 0.0
+        for piece, width_em, visible_em in pieces:  # wrap_lines' loop, same arithmetic, counting only
+            visible = visible_em * size_pt
+            if used + visible > width_pt and used > 0:
+                lines += 1
+                used = 0.0
+            if visible > width_pt and len(piece) > 1:  # a piece wider than the line: broken as wrap_lines does
+                lines = len(wrap_lines(paragraph, width_pt, size_pt, face, bold))
+                break
+            used += width_em * size_pt
+        count += lines
+    return count
+
+
+@lru_cache(maxsize=8192)
+def _paragraph_pieces(paragraph: str, face: str, bold: bool) -> tuple[tuple[tuple[str, float, float], ...], float]:
+    """A paragraph's pieces as `wrap_lines` measures them (in em), and its reach: the furthest any piece's visible
+    end lies from the line's start when nothing breaks."""
+    pieces = _measured(glue(paragraph), face, bold, 1.0)
+    reach = used = 0.0
+    for _, width, visible in pieces:
+        reach = max(reach, used + visible)
+        used += width
+    return pieces, reach
 
 
 def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0,
@@ -333,6 +366,8 @@ def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: 
 
 def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic") -> bool:
     """Whether the last line of wrapped text holds a single character or a lone short word."""
+    if line_count(text, (width_mm - 2 * INSET_MM) / PT_TO_MM, size_pt, face) == 1:  # counted already, by `fits`
+        return False
     lines = wrap_lines(text, (width_mm - 2 * INSET_MM) / PT_TO_MM, size_pt, face)
     last = lines[-1].replace(WORD_JOINER, "").strip() if len(lines) > 1 else ""
     return 0 < len(last) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last)
@@ -418,40 +453,59 @@ def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hint
     `rows` holds `(cell, first_column, span)` per cell; `hints` (the template's `widths`) are preferred
     proportions, widened where a column's content needs it; `faces` are those of data and header cells.
     """
-    columns = max((first + span for row in rows for _, first, span in row), default=1)
-    cells = _cell_texts(rows, faces)
-    for attempt in (0.0, 0.5, 1.0, 1.5):
-        trial = max(size - attempt, MIN_TABLE_SIZE)
-        least, most = _column_needs(cells, columns, trial)
-        if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
-            break
-    if sum(least) >= available_pt:
-        return TableLayout([available_pt * n / sum(least) for n in least], trial)
-    if hints and len(hints) == columns:
-        widths = [available_pt * h / sum(hints) for h in hints]
-        short = sum(max(n - w, 0.0) for n, w in zip(least, widths))
-        spare = sum(max(w - n, 0.0) for n, w in zip(least, widths))
-        widths = [n if w <= n else w - short * (w - n) / spare for n, w in zip(least, widths)]
+    return TableText(rows, faces).layout(available_pt, size, hints)
+
+
+class TableText:
+    """A table's cells read and measured in em once, for `table_layout`s at many sizes and widths (a slide tries
+    every half point; issue 13)."""
+
+    def __init__(self, rows: list[list[tuple]], faces: tuple[str, str] = ("mincho", "gothic")) -> None:
+        self.columns = max((first + span for row in rows for _, first, span in row), default=1)
+        self.cells = _cell_texts(rows, faces)
+        self._needs: dict[float, tuple[list[float], list[float]]] = {}
+
+    def layout(self, available_pt: float, size: float, hints: list[float] | None = None) -> TableLayout:
+        """`table_layout` of the rows this was made from."""
+        for attempt in (0.0, 0.5, 1.0, 1.5):
+            trial = max(size - attempt, MIN_TABLE_SIZE)
+            least, most = self.needs(trial)
+            if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
+                break
+        if sum(least) >= available_pt:
+            return TableLayout([available_pt * n / sum(least) for n in least], trial)
+        if hints and len(hints) == self.columns:
+            widths = [available_pt * h / sum(hints) for h in hints]
+            short = sum(max(n - w, 0.0) for n, w in zip(least, widths))
+            spare = sum(max(w - n, 0.0) for n, w in zip(least, widths))
+            widths = [n if w <= n else w - short * (w - n) / spare for n, w in zip(least, widths)]
+            return TableLayout(widths, trial)
+        widths = list(least)
+        free = available_pt - sum(least)
+        wanting = sorted(range(self.columns), key=lambda i: most[i] - least[i])
+        while wanting and free > 0.01:
+            share = free / len(wanting)
+            column = wanting[0]
+            need = most[column] - widths[column]
+            if need <= share:
+                widths[column] = most[column]
+                free -= need
+                wanting.pop(0)
+            else:
+                for column in wanting:
+                    widths[column] += share
+                free = 0.0
+        if free > 0.01:
+            total = sum(widths)
+            widths = [w + free * w / total for w in widths]
         return TableLayout(widths, trial)
-    widths = list(least)
-    free = available_pt - sum(least)
-    wanting = sorted(range(columns), key=lambda i: most[i] - least[i])
-    while wanting and free > 0.01:
-        share = free / len(wanting)
-        column = wanting[0]
-        need = most[column] - widths[column]
-        if need <= share:
-            widths[column] = most[column]
-            free -= need
-            wanting.pop(0)
-        else:
-            for column in wanting:
-                widths[column] += share
-            free = 0.0
-    if free > 0.01:
-        total = sum(widths)
-        widths = [w + free * w / total for w in widths]
-    return TableLayout(widths, trial)
+
+    def needs(self, size: float) -> tuple[list[float], list[float]]:
+        """`_column_needs` at `size` (not to be changed: later layouts share them)."""
+        known = self._needs.get(size)
+        if known is None:
+            known = self._needs[size] = _column_needs(self.cells, self.columns, size)
+        return known
 
 
 def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple[int, float | None, list[tuple]]]:

@@ -21,6 +21,7 @@ from c3p_docs.documents.measure import (
     NO_BREAK_SPACE,
     PT_TO_MM,
     TableLayout,
+    TableText,
     cell_lines,
     column_heights,
     fits,
@@ -28,7 +29,6 @@ from c3p_docs.documents.measure import (
     glue_all,
     line_count,
     needed_height_mm,
-    table_layout,
     text_width_pt,
     widowed,
 )
@@ -59,6 +59,25 @@ slides a middle dot or dash may be set in the East Asian face, a full em wide.""
 STRETCH_LIMIT = 1.6
 """Spare height a table's rows or a chart's bars take, at most, over what they need: the rest is left
 before the section headers."""
+
+
+@dataclass
+class _CellText:
+    """A table cell as its row's height is measured: its columns, weight, lines, and each line's width in em as one
+    unbreakable figure (`nowrap` cells only)."""
+
+    first: int
+    span: int
+    bold: bool
+    lines: list[str]
+    figures: list[float]
+
+
+@dataclass
+class _TableContent:
+    rows: list
+    text: TableText
+    cells: list[list[_CellText]]
 
 
 @dataclass
@@ -149,7 +168,8 @@ class SlideWriter:
         # (and a table's layout at a size) is measured once, then reused by the column and by drawing.
         self._needs: dict[tuple[ET.Element, str, float], float] = {}
         self._table_sizes: dict[tuple[ET.Element, float, float, float], tuple[TableLayout, float, list[float]]] = {}
-        self._table_rows: dict[ET.Element, list] = {}
+        self._tables: dict[ET.Element, _TableContent] = {}
+        self._box_texts: dict[ET.Element, str] = {}
         self._shapes: list[str] = []
         """XML of the shapes drawn on the current slide, in order."""
         self._last_id = 0
@@ -211,8 +231,10 @@ class SlideWriter:
             elif child.tag == "bars":
                 need = len(child.findall("bar")) * self._bar_geometry(child, width)[2]
             else:
-                need = needed_height_mm(self._box_text(child), self._text_width(child, width), number(child, "size", 10),
-                                        self.face)
+                text = self._box_texts.get(child)
+                if text is None:
+                    text = self._box_texts[child] = self._box_text(child)
+                need = needed_height_mm(text, self._text_width(child, width), number(child, "size", 10), self.face)
             self._needs[key] = need
         return need
 
@@ -427,37 +449,48 @@ class SlideWriter:
     def _table_fit(self, element: ET.Element, width_mm: float, height_mm: float | None):
         """(layout, height in mm, row heights in mm, rows) at the largest size down to the floor that fits
         `height_mm`. Columns are laid out for text wider than measured (the slack), so a cell measured to fit does."""
-        rows = self._table_rows.get(element)
-        if rows is None:
-            rows = self._table_rows[element] = table_rows(element)
+        table = self._tables.get(element)
+        if table is None:
+            rows = table_rows(element)
+            table = self._tables[element] = _TableContent(rows, TableText(rows, (self.face, self.face)),
+                                                          [self._cells(row) for row in rows])
         size = number(element, "size", 10)
         floor = _floor(element)
         while True:
-            layout, total, heights = self._table_at(element, rows, width_mm, size, floor)
+            layout, total, heights = self._table_at(element, table, width_mm, size, floor)
             if height_mm is None or total <= height_mm or size <= floor:
-                return layout, total, list(heights), rows
+                return layout, total, list(heights), table.rows
             size = max(round(size - 0.5, 1), floor)
 
-    def _table_at(self, element: ET.Element, rows: list, width_mm: float, size: float,
+    def _table_at(self, element: ET.Element, table: _TableContent, width_mm: float, size: float,
                   floor: float) -> tuple[TableLayout, float, list[float]]:
         """The table's layout, total height and row heights at one size (measured once per size)."""
         key = (element, width_mm, size, floor)
         known = self._table_sizes.get(key)
         if known is None:
-            measured = table_layout(rows, width_mm / PT_TO_MM / self.slack, size, None, (self.face, self.face))
+            measured = table.text.layout(width_mm / PT_TO_MM / self.slack, size)
             layout = TableLayout([width * self.slack for width in measured.widths_pt], max(measured.size, floor))
-            heights = [self._row_height(row, layout) for row in rows]
+            heights = [self._row_height(cells, layout) for cells in table.cells]
             known = self._table_sizes[key] = (layout, sum(heights), heights)
         return known
 
-    def _row_height(self, row: list[tuple], layout: TableLayout) -> float:
-        tallest = 0.0
+    def _cells(self, row: list[tuple]) -> list[_CellText]:
+        """What a row's height is worked out from, per cell, read once for every size a table tries."""
+        cells = []
         for cell, first, span in row:
-            inner = (sum(layout.widths_pt[first:first + span]) - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
             bold = cell.tag == "th" or cell.get("bold") == "1"
-            lines = sum(line_count(line, inner, layout.size, self.face, bold) for line in cell_lines(cell))
-            if cell.get("nowrap") == "1" and any(text_width_pt(glue_all(line), layout.size, self.face, bold) > inner
-                                                 for line in cell_lines(cell)):
+            lines = cell_lines(cell)
+            figures = [text_width_pt(glue_all(line), 1.0, self.face, bold) for line in lines] \
+                if cell.get("nowrap") == "1" else []
+            cells.append(_CellText(first, span, bold, lines, figures))
+        return cells
+
+    def _row_height(self, row: list[_CellText], layout: TableLayout) -> float:
+        tallest = 0.0
+        for cell in row:
+            inner = (sum(layout.widths_pt[cell.first:cell.first + cell.span]) - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
+            lines = sum(line_count(line, inner, layout.size, self.face, cell.bold) for line in cell.lines)
+            if any(width * layout.size > inner for width in cell.figures):
                 lines += 100  # a figure that would break counts as not fitting: the table is set smaller
             tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
         return tallest + 2 * CELL_MARGIN_MM * 0.6
@@ -525,7 +558,7 @@ class SlideWriter:
         while kept > headers:
             kept -= 1
             more.text = (element.get("more") or "…").replace("{n}", str(len(rows) - kept))
-            last = self._row_height([(more, 0, columns)], layout)
+            last = self._row_height(self._cells([(more, 0, columns)]), layout)
             if sum(heights[:kept]) + last <= height:
                 break
         return [*rows[:kept], [(more, 0, columns)]], [*heights[:kept], last]
