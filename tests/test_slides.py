@@ -8,9 +8,11 @@ import datetime as dt
 import io
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 
 import pytest
 from conftest import FY2026, ROOT, plain, run_cli
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -216,3 +218,23 @@ def test_shapes_of_a_reference_layout_with_a_placeholder_get_ids_after_it_and_te
     assert table.cell(0, 0).is_merge_origin and table.cell(0, 1).is_spanned
     assert shapes[3].height == sum(row.height for row in table.rows)
     assert shapes[3].width == sum(column.width for column in table.columns)
+
+
+def test_shapes_go_into_the_slide_part_exactly_as_lxml_writes_them():
+    # The shapes' XML text is written into the saved part in place of a mark: it must be what serializing the
+    # parsed part gives back (escapes in names and text, empty elements closed), or a rebuild of the same slide
+    # through the tree would differ.
+    markup = ('<slides><slide><rect x="10" y="10" w="80" h="12" name="a&#10;b&#9;c &lt;&gt;&amp;&quot;\'" '
+              'round="1" fill="dce6f0">x &#13; y &lt;&amp;&gt; "q" \'s\'</rect><box x="10" y="30" w="80" h="12"></box>'
+              '<table x="10" y="50" w="120" h="60" size="10"><tr><th span="2">Head &amp; "tail"</th></tr>'
+              '<tr><td>1</td><td></td></tr><tr><td nowrap="1">2 t</td><td bold="1">&lt;3&gt;</td></tr></table>'
+              '<arrow x1="90" y1="30" x2="20" y2="25"/></slide><slide><bars x="10" y="10" w="200" h="40" size="10">'
+              '<bar label="A &amp; B" value="3" text="3 t"/><bar label="" value="0" text=""/></bars></slide></slides>')
+    data, _ = render_slides(ET.fromstring(markup), "en", METADATA)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = [package.read(name) for name in package.namelist() if name.startswith("ppt/slides/slide")]
+    assert len(parts) == 2
+    for part in parts:
+        assert etree.tostring(etree.fromstring(part), encoding="UTF-8", standalone=True) == part
+    shapes = list(Presentation(io.BytesIO(data)).slides[0].shapes)
+    assert shapes[0].name == "a\nb\tc <>&\"'" and plain(shapes[0].text_frame.text) == "x y <&> \"q\" 's'"

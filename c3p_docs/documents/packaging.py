@@ -109,22 +109,30 @@ def write_docx_package(document, insertions: dict[str, tuple[bytes, bytes]] | No
     return writer.close()
 
 
-def save_pptx(presentation) -> bytes:
-    """As `save_docx`, through python-pptx's package writer."""
+SHAPES_MARK = "c3p-docs: the slide's shapes"
+"""The text of the comment `save_pptx` replaces with a slide's shapes' XML text."""
+
+
+def save_pptx(presentation, shapes: dict[str, str] | None = None) -> bytes:
+    """As `save_docx`, through python-pptx's package writer. `shapes` maps a slide part's member name to XML text
+    of shapes (in the part's `a` and `p` prefixes, as lxml serializes them) that goes in place of the
+    `<!--SHAPES_MARK-->` comment in its shape tree."""
+    mark = f"<!--{SHAPES_MARK}-->".encode()
+    insertions = {name: (mark, text.encode()) for name, text in (shapes or {}).items()}
     try:
-        return write_pptx_package(presentation)
+        return write_pptx_package(presentation, insertions)
     except (AttributeError, TypeError, ImportError):
         buffer = io.BytesIO()
         presentation.save(buffer)
-        return normalise_zip(buffer.getvalue())
+        return normalise_zip(buffer.getvalue(), insertions)
 
 
-def write_pptx_package(presentation) -> bytes:
+def write_pptx_package(presentation, insertions: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
     """python-pptx's own package-writer steps (private API)."""
     from pptx.opc.serialized import PackageWriter
 
     package = presentation.part.package
-    writer = _FixedTimeZip()
+    writer = _FixedTimeZip(insertions)
     physical = cast(Any, writer)  # duck-types the library's _PhysPkgWriter: only write() is called
     steps = PackageWriter(io.BytesIO(), package._rels, tuple(package.iter_parts()))
     steps._write_content_types_stream(physical)
