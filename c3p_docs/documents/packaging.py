@@ -177,13 +177,25 @@ def apply_metadata(properties, metadata) -> None:
     properties.revision = 1
 
 
+_THEMES: dict[tuple[bytes, str, str], bytes] = {}
+"""(A theme part's bytes, faces) → its bytes with those faces: worked out once per process, set on every deck."""
+
+
 def set_theme_fonts(presentation, latin: str, east_asian: str) -> None:
     """The theme's major and minor faces, East Asian included (python-pptx keeps the theme as raw bytes)."""
-    from lxml import etree
-
     master = presentation.slide_masters[0]
     theme_part = next(rel.target_part for rel in master.part.rels.values() if rel.reltype.endswith("/theme"))
-    root = etree.fromstring(theme_part.blob)
+    key = (theme_part.blob, latin, east_asian)
+    themed = _THEMES.get(key)
+    if themed is None:
+        themed = _THEMES[key] = _themed(theme_part.blob, latin, east_asian)
+    theme_part._blob = themed
+
+
+def _themed(theme: bytes, latin: str, east_asian: str) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(theme)
     namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
     for font in root.iterfind(".//a:fontScheme/*", namespace):
         for tag, typeface in (("a:latin", latin), ("a:ea", east_asian)):
@@ -191,4 +203,4 @@ def set_theme_fonts(presentation, latin: str, east_asian: str) -> None:
             if element is None:
                 element = etree.SubElement(font, f"{{{namespace['a']}}}{tag[2:]}")
             element.set("typeface", typeface)
-    theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

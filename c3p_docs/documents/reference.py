@@ -23,13 +23,16 @@ def reference_path(extension: str, lang: str, templates: str | None = None) -> P
     raise UsageError(f"{name} is missing from c3p-docs' templates ({template_dir('common')}); reinstall c3p-docs.")
 
 
-def base_document(extension: str, lang: str, templates: str | None, prepare: Callable[[object, str], None]):
+def base_document(extension: str, lang: str, templates: str | None, prepare: Callable[[object, str], None],
+                  per_language: bool = True):
     """A new python-docx Document / python-pptx Presentation to render into.
 
-    The reference is read and `prepare`d once per process and language; each document gets a deep copy
-    (~1 ms, against ~3–5 ms to open the package again, ~25 ms for python-docx's default template).
+    The reference is read and `prepare`d once per process and language (once per process if not `per_language`:
+    `prepare` is then given "" for the language); each document gets a deep copy (~1 ms, against ~3–5 ms to open
+    the package again, ~25 ms for python-docx's default template).
     """
-    return copy.deepcopy(_pristine(str(reference_path(extension, lang, templates)), lang, prepare))
+    path = str(reference_path(extension, lang, templates))
+    return copy.deepcopy(_pristine(path, lang if per_language else "", prepare))
 
 
 @lru_cache(maxsize=16)
