@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 from pptx.dml.color import RGBColor
@@ -108,8 +109,10 @@ def _prepare_base(presentation, _lang: str) -> None:
 
 
 def _blank_layout(presentation):
-    """The layout our slides are drawn on: "Blank" if the reference has it, else the one with fewest placeholders."""
-    return min(presentation.slide_layouts, key=lambda layout: (layout.name != "Blank", len(layout.placeholders)))
+    """The layout our slides are drawn on: "Blank" if the reference has it, else the one with fewest placeholders
+    (the first of those that tie; placeholders are counted only among the candidates)."""
+    layouts = list(presentation.slide_layouts)
+    return min([layout for layout in layouts if layout.name == "Blank"] or layouts, key=lambda layout: len(layout.placeholders))
 
 
 # Shapes are written as XML, exactly as python-pptx's add_shape / add_textbox / add_table / add_connector and the
@@ -149,6 +152,13 @@ def _xfrm(x: int, y: int, cx: int, cy: int, tag: str = "a:xfrm", flips: str = ""
 
 def _inset(name: str, emu: int, default: int) -> str:
     return "" if emu == default else f' {name}="{ST_Coordinate32.to_xml(emu)}"'
+
+
+@lru_cache(maxsize=64)  # a handful of insets, asked for by every box
+def _insets(inset: float) -> str:
+    """A text body's a:bodyPr inset attributes: `inset` mm at the sides, INSET_MM above and below."""
+    return (f'{_inset("lIns", Mm(inset), _DEFAULT_SIDE_INSET)}{_inset("rIns", Mm(inset), _DEFAULT_SIDE_INSET)}'
+            f'{_inset("tIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}{_inset("bIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}')
 
 
 class SlideWriter:
@@ -347,8 +357,7 @@ class SlideWriter:
                                         paragraph_element.get("align") or element.get("align") or "left",
                                         element.get("nowrap") == "1"))
         # The text body as python-pptx's text frame setters leave it: wrap on, no autofit, our insets and anchor.
-        insets = (f'{_inset("lIns", Mm(inset), _DEFAULT_SIDE_INSET)}{_inset("rIns", Mm(inset), _DEFAULT_SIDE_INSET)}'
-                  f'{_inset("tIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}{_inset("bIns", Mm(INSET_MM), _DEFAULT_TOP_INSET)}')
+        insets = _insets(inset)
         anchor = _ANCHORS.get(element.get("valign", ""), "t")
         geometry = _xfrm(Mm(x), Mm(y), Mm(w), Mm(h))
         if rect:
