@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -71,6 +72,23 @@ def test_an_unusable_reference_is_a_clear_usage_error(tmp_path):
     assert_no_traceback(result)
     assert result.returncode == 2
     assert "reference.pptx" in result.stderr and "PowerPoint" in result.stderr
+
+
+def test_a_reference_deck_whose_master_has_no_theme_is_a_clear_usage_error(tmp_path):
+    # A presentation python-pptx opens, but with no theme for the slides' faces (read when each deck is made).
+    with zipfile.ZipFile(REFERENCE / "reference.pptx") as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    rels = "ppt/slideMasters/_rels/slideMaster1.xml.rels"
+    members[rels] = re.sub(rb'<Relationship [^>]*/theme"[^>]*/>', b"", members[rels])
+    (tmp_path / "tpl").mkdir()
+    with zipfile.ZipFile(tmp_path / "tpl" / "reference.pptx", "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--templates", tmp_path / "tpl",
+                     "--only", "overview", "--lang", "en")
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert "reference.pptx" in result.stderr and "cannot be used" in result.stderr
 
 
 def test_a_reference_saved_by_japanese_word_without_heading_styles_still_has_headings(tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,20 +25,38 @@ def reference_path(extension: str, lang: str, templates: str | None = None) -> P
 
 
 def base_document(extension: str, lang: str, templates: str | None, prepare: Callable[[object, str], None],
-                  per_language: bool = True):
+                  finish: Callable[[object, str], None] | None = None):
     """A new python-docx Document / python-pptx Presentation to render into.
 
-    The reference is read and `prepare`d once per process and language (once per process if not `per_language`:
-    `prepare` is then given "" for the language); each document gets a deep copy (~1 ms, against ~3–5 ms to open
-    the package again, ~25 ms for python-docx's default template).
+    The reference is read and `prepare`d once per process and language; each document gets a deep copy
+    (~1 ms, against ~3–5 ms to open the package again, ~25 ms for python-docx's default template). With `finish`,
+    `prepare` does what does not depend on the language (it is given ""), once per process, and
+    `finish(document, lang)` the rest on every copy: quick work there spares a second language's save and reopen.
     """
     path = str(reference_path(extension, lang, templates))
-    return copy.deepcopy(_pristine(path, lang if per_language else "", prepare))
+    document = copy.deepcopy(_pristine(path, "" if finish else lang, prepare))
+    if finish is not None:
+        with _usable(path):
+            finish(document, lang)
+    return document
+
+
+@contextmanager
+def _usable(path: str) -> Iterator[None]:
+    """A user's file we cannot use: say which and why, not a traceback."""
+    try:
+        yield
+    except Exception as error:
+        kind = "Word" if path.endswith(".docx") else "PowerPoint"
+        raise UsageError(f"{path}: cannot be used as the reference {kind} document ({type(error).__name__}: "
+                         f"{error}). Save it from {kind} as a {Path(path).suffix} file (not a template), or remove "
+                         "it to use the built-in one.") from None
 
 
 @lru_cache(maxsize=16)
 def _pristine(path: str, lang: str, prepare: Callable[[object, str], None]):
-    """The prepared reference, saved and opened again: an object no API call has touched, safe to deep-copy.
+    """The prepared reference, saved and opened again: an object no API call has touched, safe to deep-copy, its
+    parts in the order the library writes them.
 
     (python-docx and python-pptx cache wrappers of inner XML elements once used; a deep copy of such a
     wrapper would copy its element apart from the tree it belongs to.)
@@ -52,13 +71,8 @@ def _pristine(path: str, lang: str, prepare: Callable[[object, str], None]):
         from docx import Document as opener  # type: ignore[assignment]
 
         save = save_docx  # type: ignore[assignment]
-    try:
+    with _usable(path):
         document = opener(path)
         prepare(document, lang)
         data = save(document)  # type: ignore[arg-type]
-    except Exception as error:  # a user's file we cannot use: say which and why, not a traceback
-        kind = "Word" if path.endswith(".docx") else "PowerPoint"
-        raise UsageError(f"{path}: cannot be used as the reference {kind} document ({type(error).__name__}: "
-                         f"{error}). Save it from {kind} as a {Path(path).suffix} file (not a template), or remove "
-                         "it to use the built-in one.") from None
     return opener(io.BytesIO(data))

@@ -104,8 +104,13 @@ def _rgb(value: str) -> str:
 
 
 def _prepare_base(presentation, _lang: str) -> None:
-    """Once per process, on the reference: A4 landscape (the theme's faces depend on the language: `SlideWriter`)."""
+    """Once per process, on the reference: A4 landscape."""
     presentation.slide_width, presentation.slide_height = A4_WIDTH, A4_HEIGHT
+
+
+def _set_faces(presentation, lang: str) -> None:
+    """On every deck's copy of the reference: the theme's faces for text typed later."""
+    set_theme_fonts(presentation, *FONTS[lang])
 
 
 def _blank_layout(presentation):
@@ -172,8 +177,7 @@ class SlideWriter:
         self.slack = SLACKS[self.face]
         self.space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
         self.metadata = metadata
-        self.presentation = base_document(".pptx", lang, templates, _prepare_base, per_language=False)
-        set_theme_fonts(self.presentation, *FONTS[lang])  # the faces for text typed later
+        self.presentation = base_document(".pptx", lang, templates, _prepare_base, _set_faces)
         self.report = SlideReport()
         # Layouts try many sizes and a column re-measures every child at each: what a child needs at a size
         # (and a table's layout at a size) is measured once, then reused by the column and by drawing.
