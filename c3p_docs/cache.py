@@ -37,17 +37,23 @@ def cached_json(name: str, key: str, compute: Callable[[], Any]) -> Any:
     except (OSError, ValueError, AttributeError, KeyError):
         pass
     value = compute()
+    _store(path, json.dumps({"key": key, "value": value}, ensure_ascii=False).encode("utf-8"))
+    return value
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically, keeping the folder bounded; a folder we cannot write is no error."""
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"key": key, "value": value}, stream, ensure_ascii=False)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, path)
+        prune(path.parent, CACHED_FILES)
     except OSError:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-    return value
 
 
 def prune(folder: Path, limit: int) -> None:
@@ -85,22 +91,24 @@ def cached_pickle(name: str, key: str, compute: Callable[[], Any]) -> Any:
     value = compute()
     buffer = io.BytesIO()
     _model_pickler()(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump((key, value))
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temporary, path)
-        prune(path.parent, CACHED_FILES)
-    except OSError:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    _store(path, buffer.getvalue())
     return value
 
 
 CACHED_FILES = 400
-"""Entries the cache folder keeps (profiles, country names, each --templates folder's templates go elsewhere)."""
+"""Files the cache folder keeps at most (compiled templates are kept in a subfolder of their own)."""
+
+
+def code_stamp(*sources: str) -> str:
+    """What a cached model depends on besides its input: the source files defining it, and the library and
+    Python versions that build it."""
+    import hashlib
+
+    import pydantic
+    import pydantic_core
+
+    digest = hashlib.sha256(b"".join(Path(source).read_bytes() for source in sources)).hexdigest()
+    return f"{digest} {pydantic.VERSION} {pydantic_core.__version__} {sys.version}"
 
 
 def _model_pickler() -> type:

@@ -42,15 +42,10 @@ def validated(data: Any) -> Project:
 
 @cache
 def _validator():
-    import hashlib
-    import sys
-
-    import pydantic
-    import pydantic_core
     from pydantic_core import SchemaValidator
 
     from c3p_docs import model
-    from c3p_docs.cache import cached_pickle
+    from c3p_docs.cache import cached_pickle, code_stamp
 
     def build() -> SchemaValidator:
         Project.model_rebuild()
@@ -59,10 +54,8 @@ def _validator():
             raise LookupError
         return built
 
-    stamp = (f"{hashlib.sha256(Path(model.__file__).read_bytes()).hexdigest()} {pydantic.VERSION} "
-             f"{pydantic_core.__version__} {sys.version}")
     try:
-        return cached_pickle("project-validator", stamp, build)
+        return cached_pickle("project-validator", code_stamp(model.__file__), build)
     except LookupError:
         return None
 

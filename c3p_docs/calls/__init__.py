@@ -442,16 +442,11 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
 
 @lru_cache(maxsize=1)
 def _code_stamp() -> str:
-    """What a cached profile depends on besides its text: the code defining the models, and the libraries."""
-    import hashlib
-    import sys
-
-    import pydantic
-
+    """What a cached profile depends on besides its text: this module and model.py, and the libraries."""
     import c3p_docs.model
+    from c3p_docs.cache import code_stamp
 
-    sources = b"".join(Path(module).read_bytes() for module in (__file__, c3p_docs.model.__file__))
-    return f"{hashlib.sha256(sources).hexdigest()} {pydantic.VERSION} {sys.version}"
+    return code_stamp(__file__, c3p_docs.model.__file__)
 
 
 def _validated(path: Path, text: str) -> CallRules:
