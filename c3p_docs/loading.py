@@ -104,11 +104,12 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
         if node.tag == _STR:  # most values: what PyYAML's str constructor returns, without its bookkeeping
-            return unicodedata.normalize("NFC", self._clean(node.value, node, path))
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except (ValueError, OverflowError):  # 2026-02-30 looks like a date but is none: the schema says so, with the rest
             value = node.value
+        else:
+            try:
+                value = self.loader.construct_object(node, deep=True)
+            except (ValueError, OverflowError):  # 2026-02-30 looks like a date but is none: the schema says so
+                value = node.value
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", self._clean(value, node, path))
         return value
