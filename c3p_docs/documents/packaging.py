@@ -70,6 +70,30 @@ class _FixedTimeZip:
         return b"".join(self.chunks) + directory + end
 
 
+def xml_text(value: str) -> str:
+    """`value` as XML character data, escaped as lxml writes it, so a parser gives back exactly `value` (a carriage
+    return kept as one, not read back as a line feed). For the XML text `save_docx` and `save_pptx` write in."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def xml_attribute(value: object) -> str:
+    """`value` for a double-quoted attribute, escaped as lxml writes it: line breaks and tabs kept, not
+    normalised to spaces."""
+    return xml_text(str(value)).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def place_mark(parent, mark: str, before=None) -> None:
+    """The comment `mark` in `parent`, before the child `before` (else last): where `save_docx` / `save_pptx`
+    write XML text into the part."""
+    from lxml import etree
+
+    comment = etree.Comment(mark)
+    if before is None:
+        parent.append(comment)
+    else:
+        before.addprevious(comment)
+
+
 BLOCKS_MARK = "c3p-docs: the body's blocks"
 """The text of the comment `save_docx` replaces with the body's XML text."""
 

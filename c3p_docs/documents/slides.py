@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.oxml.simpletypes import ST_Coordinate, ST_Coordinate32, ST_LineWidth
@@ -33,7 +32,15 @@ from c3p_docs.documents.measure import (
     text_width_pt,
     widowed,
 )
-from c3p_docs.documents.packaging import SHAPES_MARK, apply_metadata, save_pptx, set_theme_fonts
+from c3p_docs.documents.packaging import (
+    SHAPES_MARK,
+    apply_metadata,
+    place_mark,
+    save_pptx,
+    set_theme_fonts,
+    xml_attribute,
+    xml_text,
+)
 from c3p_docs.documents.word import Metadata
 
 # A4 landscape, exact (TECH-NOTES): 297 × 210 mm.
@@ -141,16 +148,6 @@ _CELL_BORDERS = "".join(f'<a:{side} w="{Pt(0.5)}"><a:solidFill><a:srgbClr val="{
                         for side in ("lnL", "lnR", "lnT", "lnB"))
 
 
-def _text(value: str) -> str:
-    """Escaped for element text, so the parser gives back exactly `value`."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _attribute(value: str) -> str:
-    """Escaped for a double-quoted attribute, so the parser gives back exactly `value` (whitespace included)."""
-    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-
-
 def _xfrm(x: int, y: int, cx: int, cy: int, tag: str = "a:xfrm", flips: str = "") -> str:
     return f'<{tag}{flips}><a:off x="{x}" y="{y}"/><a:ext cx="{cx}" cy="{cy}"/></{tag}>'
 
@@ -212,12 +209,7 @@ class SlideWriter:
 
     def _add_shapes(self, tree, member: str) -> None:
         """The slide's shapes, marked where python-pptx adds them in its shape tree (before any p:extLst)."""
-        mark = etree.Comment(SHAPES_MARK)
-        extension = tree.find(qn("p:extLst"))
-        if extension is None:
-            tree.append(mark)
-        else:
-            extension.addprevious(mark)
+        place_mark(tree, SHAPES_MARK, before=tree.find(qn("p:extLst")))
         self._slide_shapes[member] = "".join(self._shapes)
 
     def _new_id(self) -> int:
@@ -366,14 +358,14 @@ class SlideWriter:
         geometry = _xfrm(Mm(x), Mm(y), Mm(w), Mm(h))
         if rect:
             kind, prst = ("Rounded Rectangle", "roundRect") if element.get("round") else ("Rectangle", "rect")
-            name = _attribute(element.get("name") or f"{kind} {shape_id - 1}")
+            name = xml_attribute(element.get("name") or f"{kind} {shape_id - 1}")
             self._shapes.append(
                 f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>'
                 f'{geometry}<a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom>{fill}{line}<a:effectLst/></p:spPr>'
                 f'{_SHAPE_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="{anchor}" wrap="square"{insets}/><a:lstStyle/>'
                 f'{"".join(body)}</p:txBody></p:sp>')
         else:
-            name = _attribute(element.get("name") or f"TextBox {shape_id - 1}")
+            name = xml_attribute(element.get("name") or f"TextBox {shape_id - 1}")
             self._shapes.append(
                 f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
                 f'<p:spPr>{geometry}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill}{line}</p:spPr><p:txBody>'
@@ -416,7 +408,7 @@ class SlideWriter:
         if text:
             # Not every face has U+2011 (a missing glyph falls back to another font): a hyphen and a joiner instead.
             glued = glue_all(text) if nowrap else glue(text, self.space)
-            run = f"<a:r><a:rPr{properties}</a:rPr><a:t>{_text(glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN))}</a:t></a:r>"
+            run = f"<a:r><a:rPr{properties}</a:rPr><a:t>{xml_text(glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN))}</a:t></a:r>"
         return f'<a:p><a:pPr algn="{ALIGN.get(align, "l")}"/>{run}<a:endParaRPr{properties}</a:endParaRPr></a:p>'
 
     def _run_properties(self, size: float, bold: bool, colour: str | None) -> str:
@@ -426,7 +418,7 @@ class SlideWriter:
         if properties is None:
             latin, east_asian = FONTS[self.lang]
             ja = self.lang == "ja"
-            fill = f'<a:solidFill><a:srgbClr val="{_attribute(colour)}"/></a:solidFill>' if colour else ""
+            fill = f'<a:solidFill><a:srgbClr val="{xml_attribute(colour)}"/></a:solidFill>' if colour else ""
             properties = self._properties[key] = (
                 f' lang="{"ja-JP" if ja else "en-GB"}" altLang="{"en-US" if ja else "ja-JP"}" sz="{round(size * 100)}"'
                 f' b="{int(bold)}" dirty="0">{fill}<a:latin typeface="{latin}"/><a:ea typeface="{east_asian}"/>'
@@ -586,7 +578,7 @@ class SlideWriter:
         paragraphs = "".join(self._paragraph(line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
                                              cell.get("align") or "left", cell.get("nowrap") == "1")
                              for line in cell_lines(cell))
-        shade = _attribute(cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
+        shade = xml_attribute(cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
         return paragraphs, f'{_CELL_BORDERS}<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
 
     def _bar_geometry(self, element: ET.Element, width: float) -> tuple[float, float, float]:

@@ -31,7 +31,7 @@ from c3p_docs.documents.measure import (
     title_lines,
     word_lines,
 )
-from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, save_docx
+from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, place_mark, save_docx, xml_attribute, xml_text
 
 
 @dataclass(frozen=True)
@@ -125,20 +125,9 @@ def _set_language(r_pr, lang: str) -> None:
 W_NAMESPACE = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _escaped(text: str) -> str:
-    """Text as XML character data (a carriage return kept as one, not read back as a line feed)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _quoted(value: object) -> str:
-    """A value as an XML attribute: quotes escaped, and line breaks and tabs kept, not normalised to spaces."""
-    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
-
-
 def _tag(tag: str, **attributes: object) -> str:
     """`<w:tag w:name="value" …/>` as XML text."""
-    return f"<w:{tag}" + "".join(f' w:{name}="{_quoted(value)}"' for name, value in attributes.items()) + "/>"
+    return f"<w:{tag}" + "".join(f' w:{name}="{xml_attribute(value)}"' for name, value in attributes.items()) + "/>"
 
 
 def _parsed(xml: str):
@@ -223,8 +212,8 @@ def _text_element(part: str) -> str:
     if not part:
         return ""
     if part[0] == " " or part[-1] == " ":
-        return f'<w:t xml:space="preserve">{_escaped(part)}</w:t>'
-    return f"<w:t>{_escaped(part)}</w:t>"
+        return f'<w:t xml:space="preserve">{xml_text(part)}</w:t>'
+    return f"<w:t>{xml_text(part)}</w:t>"
 
 
 def _number(element: ET.Element, name: str) -> float | None:
@@ -376,11 +365,7 @@ class WordWriter:
         a reference whose `w` prefix is not WordprocessingML's, where it is parsed into the tree instead."""
         self._end = self.body.find(qn("w:sectPr"))
         if self.body.nsmap.get("w") == W_NAMESPACE:
-            mark = etree.Comment(BLOCKS_MARK)
-            if self._end is not None:
-                self._end.addprevious(mark)
-            else:
-                self.body.append(mark)
+            place_mark(self.body, BLOCKS_MARK, before=self._end)
             self._written = []
         self._previous: tuple[list[str], dict] | None = None
         """The last block if it is a paragraph, with its properties' arguments, so a table can keep it on its page."""
