@@ -16,6 +16,16 @@ from pptx import Presentation
 REFERENCE = ROOT / "templates" / "common"
 
 
+def _summary_with_reference(tmp_path, document, lang: str):
+    """Save `document` as the reference.docx of --templates, build the summaries, and open the one in `lang`."""
+    (tmp_path / "tpl").mkdir(exist_ok=True)
+    document.save(str(tmp_path / "tpl" / "reference.docx"))
+    out = tmp_path / "out"
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
+    assert result.returncode == 0, result.stderr
+    return Document(str(out / "submission" / f"(3)_応募事業概要書_{lang}.docx"))
+
+
 def test_the_references_are_small_a4_and_hold_only_what_we_use():
     with zipfile.ZipFile(REFERENCE / "reference.docx") as archive:
         names = set(archive.namelist())
@@ -45,12 +55,7 @@ def test_a_users_reference_docx_restyles_every_word_document_fonts_and_a4_kept(t
     section = document.sections[0]
     section.left_margin = Mm(30)
     section.page_width, section.page_height = Mm(216), Mm(279)  # US Letter: the call wants A4 regardless
-    (tmp_path / "tpl").mkdir()
-    document.save(str(tmp_path / "tpl" / "reference.docx"))
-    out = tmp_path / "out"
-    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
-    assert result.returncode == 0, result.stderr
-    built = Document(str(out / "submission" / "(3)_応募事業概要書_en.docx"))
+    built = _summary_with_reference(tmp_path, document, "en")
     assert built.styles["Heading 2"].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
     assert round(built.sections[0].left_margin.mm) == 30
     assert (built.sections[0].page_width.twips, built.sections[0].page_height.twips) == (11906, 16838)
@@ -58,9 +63,7 @@ def test_a_users_reference_docx_restyles_every_word_document_fonts_and_a4_kept(t
     assert defaults.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "游明朝"
     # an edited reference is an input: the next build is not skipped as unchanged
     document.styles["Heading 2"].font.color.rgb = RGBColor(0x00, 0x80, 0x00)
-    document.save(str(tmp_path / "tpl" / "reference.docx"))
-    run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
-    built = Document(str(out / "submission" / "(3)_応募事業概要書_en.docx"))
+    built = _summary_with_reference(tmp_path, document, "en")
     assert built.styles["Heading 2"].font.color.rgb == RGBColor(0x00, 0x80, 0x00)
 
 
@@ -99,11 +102,6 @@ def test_a_reference_saved_by_japanese_word_without_heading_styles_still_has_hea
             styles.remove(style)
         elif style.get(qn("w:styleId")) == "Normal":
             style.set(qn("w:styleId"), "a")  # Japanese Word's id for 標準
-    (tmp_path / "tpl").mkdir()
-    document.save(str(tmp_path / "tpl" / "reference.docx"))
-    out = tmp_path / "out"
-    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--templates", tmp_path / "tpl", "--only", "summary")
-    assert result.returncode == 0, result.stderr
-    built = Document(str(out / "submission" / "(3)_応募事業概要書_ja.docx"))
+    built = _summary_with_reference(tmp_path, document, "ja")
     headings = [p for p in built.paragraphs if p.style.name.startswith("Heading")]
     assert headings and all(p.style.base_style.style_id == "a" for p in headings)
