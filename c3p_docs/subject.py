@@ -99,8 +99,11 @@ def _canonical(text: str) -> str:
     return "".join("-" if char in _DASH_LOOKALIKES else char for char in text)
 
 
-def _named(char: str) -> str:
-    return f"{char!r} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+def _named(text: str) -> str:
+    """`'ー' (KATAKANA-HIRAGANA PROLONGED SOUND MARK)`: one character with its Unicode name; longer text as it is."""
+    if len(text) != 1:
+        return repr(text)
+    return f"{text!r} ({unicodedata.name(text, f'U+{ord(text):04X}')})"
 
 
 def _spans(rules: CallRules, japanese_city: str, partner_city: str) -> list[tuple[str, int, int]]:
@@ -173,11 +176,7 @@ class _Comparison:
                 done_parts.add(part)
             elif part[0] == "fiscal_year_ja":
                 if part not in done_parts:
-                    era_year = self.expected[part[1]:part[2]]
-                    written = self.typed_part(part[1], part[2], i1, i2)
-                    found.append(self.finding("subject-fiscal-year", i1, wanted, typed,
-                                              f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese "
-                                              f"era, as printed in the call): {_detail(i1, typed, wanted)}."))
+                    found.append(self.fiscal_year(part, i1, i2, typed, wanted))
                 done_parts.add(part)
             else:
                 found.append(self.fixed(part, i1, typed, wanted))
@@ -222,33 +221,47 @@ class _Comparison:
         return self.finding("subject-characters", i1, "", typed, message)
 
     def name(self, part: tuple[str, int, int], i1: int, i2: int, typed: str, wanted: str) -> SubjectFinding:
-        role, name = _ROLE[part[0]], self.names[part[0]]
+        role, name, at = _ROLE[part[0]], self.names[part[0]], i1 + 1
         written = self.typed_part(part[1], part[2], i1, i2)
-        return self.finding("subject-names", i1, wanted, typed,
-                            f"the {role} is written {written!r}; the project's is {name!r}: "
-                            f"{_detail(i1, typed, wanted)}.")
+        if typed and wanted:
+            message = (f"the {role} is written {written!r}; the project's is {name!r}: {typed!r} at character {at} "
+                       f"should be {wanted!r}.")
+        elif wanted:
+            message = f"the {role} is written {written!r}; the project's is {name!r}: {wanted!r} is missing at character {at}."
+        else:
+            message = (f"the {role} is written {written!r}; the project's is {name!r}: {typed!r} at character {at} "
+                       "should not be there.")
+        return self.finding("subject-names", i1, wanted, typed, message)
+
+    def fiscal_year(self, part: tuple[str, int, int], i1: int, i2: int, typed: str, wanted: str) -> SubjectFinding:
+        era_year, at = self.expected[part[1]:part[2]], i1 + 1
+        written = self.typed_part(part[1], part[2], i1, i2)
+        if typed and wanted:
+            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
+                       f"call): {typed!r} at character {at} should be {wanted!r}.")
+        elif wanted:
+            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
+                       f"call): {wanted!r} is missing at character {at}.")
+        else:
+            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
+                       f"call): {typed!r} at character {at} should not be there.")
+        return self.finding("subject-fiscal-year", i1, wanted, typed, message)
 
     def fixed(self, part: tuple[str, int, int], i1: int, typed: str, wanted: str) -> SubjectFinding:
-        if part[0] == "separator" and wanted:
-            message = (f"{(_named(typed[0]) + ' at') if typed else 'nothing at'} character {i1 + 1} where the call "
-                       f"joins the names with {_named(wanted)}; write {wanted!r}.")
+        at = i1 + 1
+        if part[0] == "separator" and typed and wanted:
+            message = (f"{_named(typed)} at character {at} stands where the call joins the names with "
+                       f"{_named(wanted)}; write {wanted!r}.")
+        elif part[0] == "separator" and wanted:
+            message = f"nothing joins the names at character {at}: the call joins them with {_named(wanted)}."
         elif typed and wanted:
-            message = f"{typed!r} at character {i1 + 1} should be {wanted!r}: the call's text is fixed."
+            message = f"{typed!r} at character {at} should be {wanted!r}: the call's text is fixed."
         elif wanted:
-            message = (f"{wanted!r} is missing at character {i1 + 1}: the call's text is fixed "
+            message = (f"{wanted!r} is missing at character {at}: the call's text is fixed "
                        f"({self.expected[part[1]:part[2]]!r}).")
         else:
-            message = f"{typed!r} at character {i1 + 1} is not in the call's subject; delete it."
+            message = f"{typed!r} at character {at} is not in the call's subject; delete it."
         return self.finding("subject-format", i1, wanted, typed, message)
-
-
-def _detail(index: int, typed: str, wanted: str) -> str:
-    """The one difference inside a name or the fiscal year, as a clause."""
-    if typed and wanted:
-        return f"{typed!r} at character {index + 1} should be {wanted!r}"
-    if wanted:
-        return f"{wanted!r} is missing at character {index + 1}"
-    return f"{typed!r} at character {index + 1} should not be there"
 
 
 def _compare(text: str, project: Project, rules: CallRules) -> list[SubjectFinding]:
