@@ -14,6 +14,43 @@ import typer.core
 from c3p_docs.errors import EX_SOFTWARE, REPORT_HINT, C3pError, Terminated, UsageError
 
 
+class _ClickUsage(typer.core.TyperCommand):
+    """Usage lines as click writes them: `PROJECT.yaml` required, `[CALL]` optional, `PROJECT.yaml...` repeated
+    (typer's own read `{PROJECT.yaml}`)."""
+
+    def collect_usage_pieces(self, ctx):
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, typer.core.TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+def _summary(doc: str | None) -> str | None:
+    """The first sentence of a docstring, whole: what the command list shows when a command sets no short_help."""
+    first = " ".join((doc or "").strip().split("\n\n")[0].split())
+    sentence, stop, _ = first.partition(". ")
+    return sentence + "." if stop else first or None
+
+
+class _Typer(typer.Typer):
+    """typer.Typer whose commands print click's usage line and list a complete summary, never one cut with "…"."""
+
+    def __init__(self, *, help=None, short_help=None, **settings):
+        super().__init__(help=help, short_help=short_help or _summary(help), **settings)
+
+    def command(self, name=None, *, cls=None, short_help=None, **settings):
+        def register(function):
+            summary = short_help or _summary(function.__doc__)
+            return super(_Typer, self).command(name, cls=cls or _ClickUsage, short_help=summary, **settings)(function)
+
+        return register
+
+
 class _WorkflowOrder(typer.core.TyperGroup):
     """List commands in the order an applicant uses them, not the order they are defined."""
 
@@ -25,7 +62,7 @@ class _WorkflowOrder(typer.core.TyperGroup):
         return sorted(names, key=lambda name: self.ORDER.index(name) if name in self.ORDER else len(self.ORDER))
 
 
-app = typer.Typer(
+app = _Typer(
     cls=_WorkflowOrder,
     name="c3p-docs",
     help="Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P).\n\n"
@@ -40,11 +77,12 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-subject_app = typer.Typer(help="Make or check the e-mail subject of the application.", no_args_is_help=True)
+subject_app = _Typer(help="Make or check the e-mail subject of the application.", no_args_is_help=True)
 app.add_typer(subject_app, name="subject")
-trip_app = typer.Typer(help="The plan sent to the ministry before a field survey or invitation, and the report after it.\n\n"
-                            "Examples:\n\n\b\n  c3p-docs trip plan project.yaml survey-1 -o out\n"
-                            "  c3p-docs trip report project.yaml 2026-07-13 -o out --lang en", no_args_is_help=True)
+trip_app = _Typer(help="The plan sent to the ministry before a field survey or invitation, and the report after it.\n\n"
+                       "Examples:\n\n\b\n  c3p-docs trip plan project.yaml survey-1 -o out\n"
+                       "  c3p-docs trip report project.yaml 2026-07-13 -o out --lang en", no_args_is_help=True,
+                  short_help="A trip's advance plan, or its report after it.")
 app.add_typer(trip_app, name="trip")
 
 
@@ -74,6 +112,43 @@ def _languages(value: str) -> str:
     return ",".join(dict.fromkeys(given))
 
 
+def _complete_call(incomplete: str) -> list[str]:
+    """Bundled call ids, and profile files when a path is being typed."""
+    from c3p_docs.calls import bundled_profiles
+
+    names = [name for name in bundled_profiles() if name.startswith(incomplete)]
+    if "/" in incomplete or "\\" in incomplete or incomplete.startswith("."):
+        folder, _, stem = incomplete.replace("\\", "/").rpartition("/")
+        try:
+            names += sorted(str(path) for path in Path(folder or ".").glob(f"{stem}*.y*ml") if path.is_file())
+        except (OSError, ValueError):
+            pass
+    return names
+
+
+def _complete_session(incomplete: str) -> list[str]:
+    return [kind for kind in ("kickoff", "interim", "final") if kind.startswith(incomplete)]
+
+
+def _complete_activity(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The activity ids (else dates) of the project named before ACTIVITY, with their titles; nothing when that file
+    cannot be read, so completion never fails."""
+    try:
+        from c3p_docs.loading import load_yaml_file
+
+        activities = load_yaml_file(Path(ctx.params["project"]), "project file").data.get("activities") or []
+        offered = []
+        for activity in activities:
+            key = activity.get("id") or activity.get("date")
+            title = activity.get("title")
+            title = (title.get("ja") or title.get("en")) if isinstance(title, dict) else title
+            if key is not None and str(key).startswith(incomplete):
+                offered.append((str(key), str(title or activity.get("kind") or "")))
+        return offered
+    except Exception:  # completion runs on every Tab press: a half-typed file must never print a traceback
+        return []
+
+
 FORM_KINDS = ("application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover")
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people (on stderr), json for tools "
                                                                      "(one object on stdout).")]
@@ -95,7 +170,8 @@ def _fail(error: C3pError, output_format: str = "text") -> None:
         print_findings(error.findings, output_format, summary="")
     elif output_format == "json":  # tools still get one JSON object
         code = "usage" if isinstance(error, UsageError) else "unreadable-input"
-        print_findings([Finding(code, "error", error.message)], "json")
+        print_findings([Finding(code, "error", error.message, file=error.file, line=error.line, column=error.column)],
+                       "json")
     if output_format != "json" or not error.findings:
         _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
     raise typer.Exit(error.exit_code)
@@ -117,10 +193,28 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _print_where(value: bool) -> None:
+    if value:
+        from c3p_docs.where import this_command
+
+        sys.stdout.write(this_command() + "\n")
+        raise typer.Exit()
+
+
 @app.callback()
-def _options(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                                                   help="Print the version and exit.")] = False) -> None:
+def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False,
+             where: Annotated[bool, typer.Option("--where", callback=_print_where, is_eager=True,
+                                                 help="Print the full command that runs this c3p-docs without PATH, "
+                                                      "to write in cron, systemd or Task Scheduler, and exit.")] = False,
+             ) -> None:
     pass
+
+
+@app.command("version", hidden=True)
+def version_command() -> None:
+    """Print the version (as -V and --version do)."""
+    _print_version(True)
 
 
 def _json_failure(code: str, message: str, output_format: str) -> None:
@@ -179,7 +273,7 @@ def handled(function):
     return wrapper
 
 
-@app.command()
+@app.command(short_help="Check PROJECT.yaml against the schema and the call's rules.")
 @handled
 def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
     """Check PROJECT.yaml against the schema and the call's rules; writes nothing.
@@ -194,8 +288,10 @@ def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.tex
     loaded, findings = load_project_leniently(project)
     if loaded is not None:
         broken_paths = {f.path for f in findings if f.severity == "error" and f.path}
+        # A value that failed to validate was left out of `loaded` (its whole list): warnings about what holds it
+        # ("0 field surveys") would be about the gap, not the project.
         findings = findings + [f for f in validate_project(loaded) if not (
-            f.code == "incomplete" and any(p == f.path or p.startswith(f"{f.path}.") or p.startswith(f"{f.path}[")
+            f.severity != "error" and any(p == f.path or p.startswith(f"{f.path}.") or p.startswith(f"{f.path}[")
                                            for p in broken_paths))]
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
@@ -206,7 +302,7 @@ def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.tex
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-@app.command()
+@app.command(short_help="Self-assess the scoring items the data decides.")
 @handled
 def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
           lang: Annotated[Lang, typer.Option(help="Language of item names.")] = Lang.en) -> None:
@@ -239,10 +335,10 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
     sys.stdout.write(f"\nPoints the data decides: {totals['total']} of {totals['max']}{sheet}.\n")
 
 
-@app.command()
+@app.command(short_help="List the bundled call profiles, or one call's details.")
 @handled
 def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call name or a profile path.",
-                                                        metavar="[CALL]")] = None,
+                                                        metavar="CALL", autocompletion=_complete_call)] = None,
           criteria: Annotated[bool, typer.Option("--criteria", help="List the call's evaluation criteria: "
                                                  "the ids `narrative:` takes, points, what reviewers look for.")] = False,
           lang: Annotated[Lang, typer.Option(help="Language of names and criteria.")] = Lang.en,
@@ -273,7 +369,7 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
                      "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n")
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of PROJECT.yaml, for editors.")
 @handled
 def schema() -> None:
     """Print the JSON Schema of PROJECT.yaml (for editor completion; see the README)."""
@@ -282,10 +378,12 @@ def schema() -> None:
     sys.stdout.write(project_json_schema() + "\n")
 
 
-@app.command()
+@app.command(short_help="Start a project: a commented project.yaml and its schema.")
 @handled
-def init(directory: Annotated[Path, typer.Argument(help="Folder to write project.yaml into.")] = Path("."),
-         call: Annotated[str, typer.Option("--call", help="Call profile name or path.")] = "fy2026-1",
+def init(directory: Annotated[Path, typer.Argument(help="Folder to write project.yaml and project.schema.json into.",
+                                                   metavar="DIR")] = Path("."),
+         call: Annotated[str, typer.Option("--call", help="Call profile name or path.", metavar="CALL",
+                                           autocompletion=_complete_call)] = "fy2026-1",
          lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.ja,
          force: Annotated[bool, typer.Option(help="Replace an existing project.yaml.")] = False) -> None:
     """Write a commented project.yaml to start from; it validates and builds as it is."""
@@ -302,7 +400,7 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
     _stderr(f"wrote {target} for {rules.id}. Next: c3p-docs validate {target}")
 
 
-@subject_app.command("make")
+@subject_app.command("make", short_help="Print the exact e-mail subject for PROJECT.yaml.")
 @handled
 def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
     """Print the exact e-mail subject the call requires for this project."""
@@ -322,11 +420,13 @@ def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat
         _stderr(f"note: {loaded.rules.id} prints no subject; the pattern is {rule.cited()}.")
 
 
-@subject_app.command("check")
+@subject_app.command("check", short_help="Check a typed subject against the call and the project.")
 @handled
-def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed.")],
-                  project: Annotated[Optional[Path], typer.Option(help="Project YAML (checks the names too).")] = None,
-                  call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
+def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed.", metavar="TEXT")],
+                  project: Annotated[Optional[Path], typer.Option(help="Project YAML (checks the names too).",
+                                                                  metavar="PROJECT.yaml")] = None,
+                  call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.",
+                                                              metavar="CALL", autocompletion=_complete_call)] = None,
                   output_format: FormatOption = OutputFormat.text) -> None:
     """Find every deviation of TEXT from the call's subject: characters, fiscal year, names, fixed text."""
     from c3p_docs.findings import has_errors, print_findings
@@ -354,7 +454,7 @@ def _project_or_call(project: Path | None, call: str | None):
     return None, load_call(call)
 
 
-@app.command()
+@app.command(short_help="Render every document of the call into OUT.")
 @handled
 def build(project: ProjectArg,
           out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (attachments go to OUT/submission/).")] = Path("out"),
@@ -423,12 +523,14 @@ def build(project: ProjectArg,
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-@app.command("check-package")
+@app.command("check-package", short_help="Check a submission folder before you mail it.")
 @handled
 def check_package_command(
         folder: Annotated[Path, typer.Argument(help="The folder of files you will mail.", metavar="DIR")],
-        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.")] = None,
-        call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
+        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.",
+                                                        metavar="PROJECT.yaml")] = None,
+        call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.", metavar="CALL",
+                                                    autocompletion=_complete_call)] = None,
         subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
         fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC and "
                                                 "Shift_JIS names (Windows zips) to Unicode; never over another file.")] = False,
@@ -474,9 +576,9 @@ def _info(code: str, message: str, file: str):
     return Finding(code, "info", message, file=file)
 
 
-@app.command()
+@app.command(short_help="Write each project's monthly one-page report (cron-safe).")
 @handled
-def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more project YAMLs.", metavar="PROJECT.yaml...")],
+def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more project YAMLs.", metavar="PROJECT.yaml")],
             month: Annotated[str, typer.Option(help="YYYY-MM, or `previous` (the month before today: cron on the 1st).")] = "previous",
             out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; one subfolder per project.")] = Path("monthly"),
             lang: Annotated[str, languages_option("Languages: ja, en or ja,en.")] = "ja",
@@ -523,7 +625,7 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(short_help="Write every deadline of the project as iCalendar (.ics).")
 @handled
 def calendar(project: ProjectArg,
              out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics"),
@@ -546,7 +648,7 @@ def calendar(project: ProjectArg,
                    extra={"out": str(out), "lang": lang.value, "changed": changed, "events": events})
 
 
-@app.command()
+@app.command(short_help="List every variable and filter a tagged form may use.")
 @handled
 def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions.")] = Lang.en,
            output_format: FormatOption = OutputFormat.text) -> None:
@@ -609,7 +711,7 @@ def _describe(descriptions: dict[str, str], path: str) -> str:
     return ""
 
 
-@app.command("check-form")
+@app.command("check-form", short_help="Lint a tagged official form (.docx or .pptx).")
 @handled
 def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx or .pptx.", metavar="FORM")],
                        kind: Annotated[Optional[str], typer.Option(help="What the form is for (application_form, "
@@ -661,10 +763,11 @@ def _trip(which: str, project: Path, activity: str, out: Path, lang: str, pdf: P
 
 
 ActivityArg = Annotated[str, typer.Argument(help="The activity's `id`, or its date (YYYY-MM-DD) when only one "
-                                                 "activity has it.", metavar="ACTIVITY")]
+                                                 "activity has it.", metavar="ACTIVITY",
+                                            autocompletion=_complete_activity)]
 
 
-@trip_app.command("plan")
+@trip_app.command("plan", short_help="Write the advance plan of a field survey or invitation.")
 @handled
 def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
               pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
@@ -683,7 +786,7 @@ def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path(
     _trip("plan", project, activity, out, lang, pdf, templates, force, output_format)
 
 
-@trip_app.command("report")
+@trip_app.command("report", short_help="Write the report after a field survey or invitation.")
 @handled
 def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
                 pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
@@ -700,7 +803,7 @@ def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Pat
     _trip("report", project, activity, out, lang, pdf, templates, force, output_format)
 
 
-@app.command("plan")
+@app.command("plan", short_help="Write the year's implementation plan (実施計画書).")
 @handled
 def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang: LangOption = "ja",
                         pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
@@ -724,11 +827,11 @@ def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang:
     _finish(run_plan(loaded, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
-@app.command()
+@app.command(short_help="Write the slides for a report session with the ministry.")
 @handled
 def session(project: ProjectArg,
             which: Annotated[str, typer.Argument(help="kickoff, interim or final (the call's report sessions).",
-                                                 metavar="kickoff|interim|final")],
+                                                 metavar="kickoff|interim|final", autocompletion=_complete_session)],
             out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = PdfMode.auto,
             templates: TemplatesOption = None, force: ForceOption = False,
             output_format: FormatOption = OutputFormat.text) -> None:
@@ -752,7 +855,7 @@ def session(project: ProjectArg,
     _finish(run_session(loaded, which, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
-@app.command()
+@app.command(short_help="Sum the actual costs against the budget, for the settlement.")
 @handled
 def settle(project: ProjectArg,
            ledger: Annotated[Optional[Path], typer.Option(help="CSV ledger of actual costs: columns date, category, "

@@ -13,10 +13,12 @@ class C3pError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, findings: list | None = None) -> None:
+    def __init__(self, message: str, findings: list | None = None, *, file: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.findings = findings or []
+        self.file, self.line, self.column = file, line, column  # one place in one file (YAML syntax): for JSON
 
 
 class UsageError(C3pError):

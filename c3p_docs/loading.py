@@ -91,14 +91,16 @@ class _Builder:
         if self.expanded > MAX_EXPANDED_NODES:
             raise InputError(
                 f"{self.result.file}: more than {MAX_EXPANDED_NODES:,} values after expanding aliases "
-                "(an alias bomb?). Write the values out instead of nesting aliases.")
+                "(an alias bomb?). Write the values out instead of nesting aliases.", file=self.result.file)
         if depth > MAX_DEPTH:
-            raise InputError(f"{self.result.file}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels.")
+            raise InputError(f"{self.result.file}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels.",
+                             **self._where(node))
         self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _ALLOWED_TAGS:
             raise InputError(
                 f"{self.result.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: "
-                f"the tag {node.tag!r} is not allowed; project files hold plain data only. Remove the tag.")
+                f"the tag {node.tag!r} is not allowed; project files hold plain data only. Remove the tag.",
+                **self._where(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -113,6 +115,9 @@ class _Builder:
         if isinstance(value, str):
             value = unicodedata.normalize("NFC", self._clean(value, node, path))
         return value
+
+    def _where(self, node: yaml.Node) -> dict:
+        return {"file": self.result.file, "line": node.start_mark.line + 1, "column": node.start_mark.column + 1}
 
     def _clean(self, value: str, node: yaml.Node, path: PathKey) -> str:
         """Remove what an escape (`"\\x01"`) wrote past the check on the raw text, with the same warning."""
@@ -130,7 +135,8 @@ class _Builder:
         mapping: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{self.result.file}:{key_node.start_mark.line + 1}: keys must be plain text.")
+                raise InputError(f"{self.result.file}:{key_node.start_mark.line + 1}: keys must be plain text.",
+                                 **self._where(key_node))
             key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
             key = str(key) if not isinstance(key, str) else unicodedata.normalize("NFC", self._clean(key, key_node, path))
             if key in mapping:
@@ -164,11 +170,12 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
         if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
             context = f" ({error.context} that started at line {error.context_mark.line + 1})"
         raise InputError(f"{where}: YAML syntax error: {problem}{context}. Check indentation, quotes and "
-                         "colons on that line and the one before it.") from None
+                         "colons on that line and the one before it.", file=file, line=mark.line + 1 if mark else None,
+                         column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as error:
-        raise InputError(f"{file}: YAML error: {error}") from None
+        raise InputError(f"{file}: YAML error: {error}", file=file) from None
     except RecursionError:
-        raise InputError(f"{file}: the YAML nests too deeply to read.") from None
+        raise InputError(f"{file}: the YAML nests too deeply to read.", file=file) from None
     finally:
         loader.dispose()
     for line, codes in removed.items():
