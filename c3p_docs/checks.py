@@ -26,7 +26,7 @@ COMPLETE_APPLICATION_FIELDS = [
     ("project", "sectors"), ("project", "summary"), ("project", "background"), ("project", "needs"),
     ("japanese_city", "kind"), ("japanese_city", "financial_capability_index"), ("agreement", "kind"),
     ("applicant", "representative"), ("applicant", "address"), ("applicant", "employees"),
-    ("applicant", "qualification", "grade"), ("project_manager", "name"),
+    ("applicant", "qualification", "grade"), ("applicant", "qualification", "number"), ("project_manager", "name"),
     ("project_manager", "other_assignments"), ("contact", "name"), ("contact", "email"),
     ("contact", "phone"), ("jcm", "projects"), ("budget", "general_admin_rate"), ("budget", "items"),
     ("activities",),
@@ -61,9 +61,15 @@ def where_to_add(loaded: LoadedProject, path: tuple, value: str = "…") -> str 
     return f"add `{path[cut]}: {snippet}` {where}"
 
 
+CONCLUDED_AGREEMENTS = ("sister_city", "mou", "other")
+"""Agreement kinds already concluded: the application form prints their date (`intended` has none yet)."""
+
+
 def check_completeness(loaded: LoadedProject) -> list[Finding]:
     findings = []
-    for path in COMPLETE_APPLICATION_FIELDS:
+    agreement = loaded.project.agreement
+    concluded = [("agreement", "date")] if agreement and agreement.kind in CONCLUDED_AGREEMENTS else []
+    for path in COMPLETE_APPLICATION_FIELDS + concluded:
         value = _get(loaded.project, path)
         if value is None or value == [] or value == "":
             add = where_to_add(loaded, path)

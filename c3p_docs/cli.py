@@ -371,11 +371,18 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
 
 @app.command(short_help="Print the JSON Schema of PROJECT.yaml, for editors.")
 @handled
-def schema() -> None:
-    """Print the JSON Schema of PROJECT.yaml (for editor completion; see the README)."""
+def schema(call: Annotated[Optional[str], typer.Option("--call", help="Only this call's narrative keys (a bundled "
+                                                     "call or a profile path); without it, every bundled call's.",
+                                                     metavar="CALL", autocompletion=_complete_call)] = None) -> None:
+    """Print the JSON Schema of PROJECT.yaml, for completion and checking in editors (yaml-language-server).
+
+    `narrative` lists the criterion ids of the project's call and flags any other key. `init` writes it beside
+    project.yaml as project.schema.json.
+    """
+    from c3p_docs.calls import load_call
     from c3p_docs.schema import project_json_schema
 
-    sys.stdout.write(project_json_schema() + "\n")
+    sys.stdout.write(project_json_schema(load_call(call, base_dir=Path.cwd()) if call else None) + "\n")
 
 
 @app.command(short_help="Start a project: a commented project.yaml and its schema.")
@@ -386,9 +393,14 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
                                            autocompletion=_complete_call)] = "fy2026-1",
          lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.ja,
          force: Annotated[bool, typer.Option(help="Replace an existing project.yaml.")] = False) -> None:
-    """Write a commented project.yaml to start from; it validates and builds as it is."""
+    """Write a commented project.yaml to start from, with every field a complete application needs; it validates
+    and builds as it is.
+
+    Beside it goes project.schema.json, so editors with yaml-language-server (VS Code's YAML extension) complete
+    and check fields; a project.schema.json already there is never replaced.
+    """
     from c3p_docs.calls import load_call
-    from c3p_docs.init_file import starter_yaml
+    from c3p_docs.init_file import SCHEMA_FILE, starter_yaml, write_schema
     from c3p_docs.output import write_atomic
 
     rules = load_call(call)
@@ -397,7 +409,12 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
         raise UsageError(f"{target} exists; nothing was changed. Use --force to replace it, or another folder.")
     directory.mkdir(parents=True, exist_ok=True)
     write_atomic(target, starter_yaml(rules, call, lang.value).encode("utf-8"))
-    _stderr(f"wrote {target} for {rules.id}. Next: c3p-docs validate {target}")
+    schema_file = directory / SCHEMA_FILE
+    if write_schema(schema_file, rules, call):
+        _stderr(f"wrote {target} and {schema_file} for {rules.id}. Next: c3p-docs validate {target}")
+    else:
+        _stderr(f"wrote {target} for {rules.id}; kept {schema_file}, which differs from this version's schema "
+                f"(`c3p-docs schema > {schema_file}` replaces it). Next: c3p-docs validate {target}")
 
 
 @subject_app.command("make", short_help="Print the exact e-mail subject for PROJECT.yaml.")

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import yaml
 
-from c3p_docs.calls import CallRules
+from c3p_docs.calls import CallRules, bundled_profiles
 from c3p_docs.descriptions import field_description
 from c3p_docs.jinja_env import template_dir
 from c3p_docs.loading import safe_load
 from c3p_docs.model import Project
+from c3p_docs.output import write_atomic
 from c3p_docs.project import _inner_model
+from c3p_docs.schema import project_json_schema
 from c3p_docs.strings import phrase, strings
 
 STARTER = Path(__file__).parent / "data" / "starter.yaml"
+SCHEMA_FILE = "project.schema.json"
+"""Beside project.yaml; the starter's `# yaml-language-server: $schema=` line names it."""
 
 
 def field_descriptions(lang: str) -> dict[str, str]:
@@ -124,3 +128,18 @@ def starter_yaml(rules: CallRules, call: str, lang: str) -> str:
     lines: list[str] = []
     _emit(data, "", 0, descriptions, examples, lines)
     return "\n".join(header + lines) + "\n"
+
+
+def write_schema(path: Path, rules: CallRules, call: str) -> bool:
+    """Write the project schema to `path` unless a different file is there (someone's edit, or an older version's):
+    False when it was kept. A bundled call gets the schema of every bundled call, so changing `call:` later
+    still completes the right narrative keys; a profile of the user's own gets its own keys."""
+    data = (project_json_schema(None if call in bundled_profiles() else rules) + "\n").encode("utf-8")
+    try:
+        existing = path.read_bytes() if path.exists() or path.is_symlink() else None
+    except OSError:
+        return False
+    if existing is not None:
+        return existing == data
+    write_atomic(path, data)
+    return True
