@@ -139,6 +139,8 @@ def _complete_activity(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
         activities = load_yaml_file(Path(ctx.params["project"]), "project file").data.get("activities") or []
         offered = []
         for activity in activities:
+            if not isinstance(activity, dict):
+                continue
             key = activity.get("id") or activity.get("date")
             title = activity.get("title")
             title = (title.get("ja") or title.get("en")) if isinstance(title, dict) else title
@@ -206,7 +208,7 @@ def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_
                                                    help="Print the version and exit.")] = False,
              where: Annotated[bool, typer.Option("--where", callback=_print_where, is_eager=True,
                                                  help="Print the full command that runs this c3p-docs without PATH, "
-                                                      "to write in cron, systemd or Task Scheduler, and exit.")] = False,
+                                                      "to write in cron, systemd or Task Scheduler, and exit.")] = False
              ) -> None:
     pass
 
@@ -452,7 +454,12 @@ def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed
     loaded_project, rules = _project_or_call(project, call)
     findings = check_subject(text, rules, loaded_project)
     extra = {"expected": make_subject(loaded_project, rules)} if loaded_project else {}
-    summary = "subject OK" if not findings else f"{len(findings)} problem(s) in the subject"
+    if findings:
+        summary = f"{len(findings)} problem(s) in the subject"
+    elif loaded_project is None:
+        summary = "subject OK for the call's pattern; give --project PROJECT.yaml to check the names too"
+    else:
+        summary = "subject OK"
     print_findings(findings, output_format.value, extra=extra, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
