@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
 
 from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
 from c3p_docs.budget import compute_budget
-from c3p_docs.calls import Condition, resolve
+from c3p_docs.calls import Condition, cite, resolve
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds
@@ -19,6 +18,7 @@ from c3p_docs.findings import Finding
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
+from c3p_docs.trips import counted_activities, status_findings
 
 # Fields a complete application needs; a draft may leave them out (warning `incomplete`).
 COMPLETE_APPLICATION_FIELDS = [
@@ -276,22 +276,24 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
     """The required activities of the call's fiscal year (the estimate covers that year only)."""
     project, rules, source = loaded.project, loaded.rules, loaded.source
     start, end = fiscal_year_bounds(rules.fiscal_year)
-    counts: Counter[str] = Counter(
-        a.kind for a in project.activities if a.status != "cancelled" and start <= a.first_day <= end)
+    this_year = [a for a in project.activities if start <= a.first_day <= end]
     findings = []
     for rule in rules.activities:
-        have = sum(counts[kind] for kind in rule.kinds)
+        have = len(counted_activities(rule, this_year))
         if have < rule.min_per_year:
+            apart = (f" (a {_either(rule.kinds_when_apart)} held during one of them is part of that trip, "
+                     f"{cite(rule.source, rule.assumed)})") if rule.kinds_when_apart else ""
             findings.append(source.finding(
                 "activities-short", "warning", ("activities",),
                 f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the {rule.name.en} the call expects "
-                f"({rule.source}); add {rule.min_per_year - have} more with kind: {_either(rule.kinds)}."))
+                f"({rule.source}); add {rule.min_per_year - have} more with kind: "
+                f"{_either(rule.kinds + rule.kinds_when_apart)}{apart}."))
     for index, activity in enumerate(project.activities):
         if activity.status == "done" and activity.first_day > _today():
             findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
                                            f"marked done but {activity.month_key} is in the future: set status: "
                                            "planned, or correct its month or date."))
-    return findings
+    return findings + status_findings(loaded)
 
 
 def _either(words: list[str]) -> str:

@@ -426,6 +426,10 @@ class Activity(Strict):
 
     @property
     def first_day(self) -> dt.date:
+        """The itinerary's first day when there is one (the day-by-day plan is the detailed truth), else `date`,
+        else the month's first day."""
+        if self.itinerary:
+            return min(day.date for day in self.itinerary)
         if self.date:
             return self.date
         year, month = map(int, (self.month or "").split("-"))  # `_when` guarantees a month without a date

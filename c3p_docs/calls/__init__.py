@@ -199,10 +199,15 @@ class ActivityRule(_Data):
     id: str
     kinds: list[str]
     """Activity kinds that count."""
+    kinds_when_apart: list[str] = Field(default_factory=list)
+    """Kinds that count only when held apart from an activity of `kinds` (a workshop held during a field survey
+    is part of that trip)."""
     min_per_year: int
     """How many a fiscal year."""
     name: Bilingual
     source: str
+    assumed: bool = False
+    """True where the call does not say which kinds count and the reading is assumed."""
     note: str | None = None
 
 

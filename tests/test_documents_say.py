@@ -1,0 +1,159 @@
+"""What the documents say: sessions, trips, organisations, JICA/embassy, monthly plans, placeholders, wording."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FY2024, FY2026, docx_text, plain, run_cli, write_project
+
+CALLS = {"fy2024-2": 2024, "fy2026-1": 2026}
+
+
+def project_text(call: str, body: str, header: str = "") -> str:
+    """A small project of `call`: the names every project needs, then `body` (YAML, top level)."""
+    year = CALLS[call]
+    return f"""\
+call: {call}
+project:
+  title: {{ja: 試験事業, en: Test project}}
+  period: {{start: {year}-04-01, end: {year + 2}-03-31}}
+{header}japanese_city:
+  name: {{ja: 試験市, en: Test City}}
+partner_city:
+  name: {{ja: 相手市, en: Partner City}}
+  country: Vietnam
+applicant:
+  name: {{ja: 試験株式会社, en: Test Co.}}
+{body}"""
+
+
+def slides_text(path: Path) -> list[str]:
+    """The text of each slide of a deck."""
+    from pptx import Presentation
+
+    return [plain("\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame))
+            for slide in Presentation(str(path)).slides]
+
+
+def findings(result) -> list[dict]:
+    return json.loads(result.stdout)["findings"]
+
+
+# 1. Session windows follow the project ------------------------------------------------------------------------------
+
+def session_project(call: str) -> str:
+    year = CALLS[call]
+    return project_text(call, f"""\
+activities:
+  - {{kind: report_session, date: {year}-06-12, title: {{ja: 契約締結時の報告会, en: Kick-off meeting}}, status: done}}
+  - kind: field_survey
+    date: {year}-07-08
+    title: {{ja: 第1回現地調査, en: First survey}}
+    results: {{ja: [工場5社を診断した。], en: [Audited five factories.]}}
+  - {{kind: field_survey, date: {year}-08-20, title: {{ja: 工場再訪, en: Factory revisit}}, status: done}}
+  - {{kind: report_session, date: {year}-10-02, title: {{ja: 中間の報告会, en: Interim meeting}}}}
+  - {{kind: field_survey, month: {year}-11, title: {{ja: 第2回現地調査, en: Second survey}}}}
+monthly:
+  {year}-06:
+    next: {{ja: [7月の調査の準備を進める。], en: [Prepare the July survey.]}}
+""")
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_kickoff_held_in_june_is_the_kickoff_and_the_interim_counts_from_it(tmp_path, call):
+    year = CALLS[call]
+    project = write_project(tmp_path, session_project(call))
+    out = tmp_path / "out"
+    kickoff = run_cli("session", project, "kickoff", "-o", out, "--lang", "ja,en", "--pdf", "never")
+    interim = run_cli("session", project, "interim", "-o", out, "--lang", "ja,en", "--pdf", "never")
+    assert kickoff.returncode == interim.returncode == 0, kickoff.stderr + interim.stderr
+    era = year - 2018
+    slides = slides_text(out / f"session_kickoff_fy{year}_ja.pptx")
+    assert f"開催日：令和{era}年6月12日" in slides[0]
+    done = next(s for s in slides if s.startswith("前回報告会以降"))
+    assert f"（令和{era}年4月1日～）" in done  # since the contract's start, not last year's final session
+    coming = next(s for s in slides if s.startswith("今後の予定"))
+    assert "契約締結時の報告会" not in coming and "中間の報告会" in coming
+    assert "7月の調査の準備" not in "\n".join(slides)  # June's `next` lines are not the year's plan
+    english = slides_text(out / f"session_kickoff_fy{year}_en.pptx")
+    assert "Date: 12 June" in english[0] and "Kick-off meeting" not in next(s for s in english if s.startswith("What comes"))
+    interim_slides = slides_text(out / f"session_interim_fy{year}_ja.pptx")
+    since = next(s for s in interim_slides if s.startswith("前回報告会以降"))
+    assert f"（令和{era}年6月12日～）" in since and "工場再訪" in since
+    assert "第1回現地調査" not in since  # results without `status: done` are not counted as done …
+    warning = next(line for line in kickoff.stderr.splitlines() if "session-outside-window" in line)
+    assert "project.yaml:" in warning and "April, May" in warning
+    status = next(line for line in interim.stderr.splitlines() if "activity-status" in line)
+    assert "activities[1].results" in status and "status: done" in status  # … and the user is told what to set
+
+
+def test_a_session_named_by_id_is_that_session_wherever_it_falls(tmp_path):
+    project = write_project(tmp_path, project_text("fy2026-1", """\
+activities:
+  - {id: interim, kind: report_session, date: 2026-12-03, title: {ja: 中間報告会（延期）, en: Interim (postponed)}}
+  - {kind: report_session, date: 2026-09-10, title: {ja: 臨時の報告会, en: Extra meeting}}
+"""))
+    from c3p_docs.documents.session import session_dates
+    from c3p_docs.project import load_project
+
+    loaded = load_project(project)
+    dates = session_dates(loaded.project, loaded.rules, "interim")
+    assert dates.day.isoformat() == "2026-12-03" and dates.outside_window
+
+
+def test_validate_warns_at_the_line_of_results_on_a_planned_activity(tmp_path):
+    project = write_project(tmp_path, session_project("fy2026-1"))
+    result = run_cli("validate", project, "--format", "json")
+    found = [f for f in findings(result) if f["code"] == "activity-status"]
+    assert len(found) == 1 and found[0]["path"] == "activities[1].results" and found[0]["line"] == 17
+
+
+# 3. Trips: one source of days, and what counts as a trip --------------------------------------------------------------
+
+def trip_project(call: str) -> str:
+    year = CALLS[call]
+    return project_text(call, f"""\
+activities:
+  - id: survey-1
+    kind: field_survey
+    date: {year}-08-19
+    title: {{ja: 第1回現地調査, en: First survey}}
+    itinerary:
+      - {{date: {year}-08-19, place: 相手市, visit: {{ja: 市役所訪問, en: City hall}}}}
+      - {{date: {year}-08-20, place: 相手市, visit: {{ja: 工場訪問, en: Factory}}}}
+      - {{date: {year}-08-22, place: 相手市, visit: {{ja: 報告会, en: Debriefing}}}}
+  - {{kind: workshop, date: {year}-08-20, title: {{ja: 現地ワークショップ, en: Local workshop}}}}
+""")
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_trip_plan_takes_its_days_from_the_itinerary_and_names_the_contradiction(tmp_path, call):
+    year = CALLS[call]
+    project = write_project(tmp_path, trip_project(call))
+    result = run_cli("trip", "plan", project, "survey-1", "-o", tmp_path / "out", "--lang", "ja,en", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    ja = docx_text(tmp_path / "out" / "trip_plan_survey-1_ja.docx")
+    era = year - 2018
+    assert f"令和{era}年8月19日" in ja and f"～令和{era}年8月22日" in ja and "（4日間）" in ja
+    assert "（1日間）" not in ja
+    en = docx_text(tmp_path / "out" / "trip_plan_survey-1_en.docx")
+    assert "(4 days)" in en and "(1 day)" not in en
+    warning = next(line for line in result.stderr.splitlines() if "itinerary-dates" in line)
+    assert "activities[0].date" in warning and f"end_date: {year}-08-22" in warning
+    validate = run_cli("validate", project, "--format", "json")
+    assert [f["line"] for f in findings(validate) if f["code"] == "itinerary-dates"] == [15]
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_workshop_held_on_a_survey_is_part_of_that_trip(tmp_path, call):
+    project = write_project(tmp_path, trip_project(call))
+    short = [f for f in findings(run_cli("validate", project, "--format", "json")) if f["code"] == "activities-short"]
+    trips = [f for f in short if "Field surveys" in f["message"]]
+    assert len(trips) == 1 and " has 1 of " in trips[0]["message"] and "part of that trip" in trips[0]["message"]
+    year = CALLS[call]
+    apart = trip_project(call) + f"  - {{kind: workshop, date: {year}-11-05, title: {{ja: 第2回ワークショップ, en: Second workshop}}}}\n"
+    project = write_project(tmp_path, apart)
+    short = [f for f in findings(run_cli("validate", project, "--format", "json")) if f["code"] == "activities-short"]
+    assert not [f for f in short if "Field surveys" in f["message"]]  # a workshop of its own is a trip
