@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FY2024, FY2026, docx_text, plain, run_cli, write_project
+from conftest import docx_text, plain, run_cli, write_project
 
 CALLS = {"fy2024-2": 2024, "fy2026-1": 2026}
 
