@@ -157,3 +157,27 @@ def test_a_workshop_held_on_a_survey_is_part_of_that_trip(tmp_path, call):
     project = write_project(tmp_path, apart)
     short = [f for f in findings(run_cli("validate", project, "--format", "json")) if f["code"] == "activities-short"]
     assert not [f for f in short if "Field surveys" in f["message"]]  # a workshop of its own is a trip
+
+
+# 5. The monthly report never drops a planned activity by a guess -------------------------------------------------------
+
+def test_a_next_line_that_resembles_a_planned_survey_does_not_hide_it(tmp_path):
+    project = write_project(tmp_path, project_text("fy2026-1", """\
+activities:
+  - {kind: field_survey, month: 2026-11, title: {ja: 第2回現地調査, en: Second field survey}}
+  - {kind: workshop, month: 2026-12, title: {ja: 政策ワークショップ, en: Policy workshop}}
+monthly:
+  2026-10:
+    progress: {ja: [招聘を実施した。], en: [Hosted the visit.]}
+    next:
+      ja: [現地調査報告書の提出, 政策ワークショップ]
+      en: [Submit the field survey report, Policy workshop]
+"""))
+    out = tmp_path / "out"
+    result = run_cli("monthly", project, "--month", "2026-10", "-o", out, "--pdf", "never", "--lang", "ja,en")
+    assert result.returncode == 0, result.stderr
+    ja = docx_text(next(out.rglob("monthly_2026-10_ja.docx"))).split("2. 翌月以降")[1]
+    assert "現地調査報告書の提出" in ja and "令和8年11月　現地調査：第2回現地調査" in ja
+    assert ja.count("政策ワークショップ") == 1  # the line is the activity's very title: listed once
+    en = docx_text(next(out.rglob("monthly_2026-10_en.docx"))).split("2. ")[1]
+    assert "Submit the field survey report" in en and "Second field survey" in en and en.count("Policy workshop") == 1
