@@ -87,6 +87,7 @@ ActivityKind = Literal["field_survey", "invitation", "workshop", "report_session
                        "jica_consultation", "other"]
 WorkLifeBalance = Literal["eruboshi_platinum", "eruboshi_3", "eruboshi_2", "eruboshi_1", "action_plan",
                           "kurumin_platinum", "kurumin_new", "kurumin_old", "youth_yell"]
+LegalForm = Literal["company", "foundation", "association", "npo", "other"]
 FormKind = Literal["application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover"]
 
 
@@ -180,10 +181,13 @@ class Certifications(Strict):
 class OrganisationProfile(Strict):
     """What an organisation overview (団体概要) shows beyond the name."""
 
+    legal_form: LegalForm | None = None
+    """company, foundation (一般・公益財団法人), association (一般・公益社団法人), npo or other; without it, read
+    from the name (株式会社…, 一般財団法人…). Decides how `capital_jpy` is labelled."""
     established: int | None = Field(default=None, ge=1600, le=2100)
     """Year the organisation was established."""
     capital_jpy: int | None = Field(default=None, ge=0, le=MAX_YEN * 100)
-    """Capital in JPY."""
+    """Capital in JPY; for a foundation its basic endowment (基本財産). Associations and NPOs have none."""
     business: Bilingual | None = None
     """Main lines of business."""
     offices: Bilingual | None = None

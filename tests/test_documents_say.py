@@ -181,3 +181,52 @@ monthly:
     assert ja.count("政策ワークショップ") == 1  # the line is the activity's very title: listed once
     en = docx_text(next(out.rglob("monthly_2026-10_en.docx"))).split("2. ")[1]
     assert "Submit the field survey report" in en and "Second field survey" in en and en.count("Policy workshop") == 1
+
+
+# 2. Organisation overviews -------------------------------------------------------------------------------------------
+
+def organisations_project(call: str) -> str:
+    return project_text(call, """\
+  profile: {established: 1994, capital_jpy: 300000000, business: {ja: 環境調査, en: Environmental surveys}}
+joint_implementers:
+  - name: {ja: 一般社団法人試験協会, en: Test Association}
+    profile: {established: 2019, capital_jpy: 5000000}
+  - name: {ja: 試験技研, en: Test Engineering}
+    profile: {legal_form: company, established: 1989, capital_jpy: 10000000}
+""").replace("name: {ja: 試験株式会社, en: Test Co.}", "name: {ja: 一般財団法人試験財団, en: Test Foundation}")
+
+
+def build_only(tmp_path: Path, project: Path, kinds: str) -> tuple[Path, object]:
+    out = tmp_path / "out"
+    result = run_cli("build", project, "-o", out, "--only", kinds, "--pdf", "never", "--lang", "ja,en")
+    return out, result
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_organisation_overviews_label_capital_by_legal_form_and_date_the_founding_in_the_era(tmp_path, call):
+    project = write_project(tmp_path, organisations_project(call))
+    out, result = build_only(tmp_path, project, "organisation_overview")
+    assert result.returncode in (0, 1), result.stderr
+    files = sorted((out / "submission").glob("*団体概要_*.docx"))
+    assert len(files) == 3, files
+    foundation, association, company = (docx_text(f) for f in files)
+    assert "基本財産\n300,000,000円" in foundation and "資本金" not in foundation
+    assert "設立\n平成6年（1994年）" in foundation
+    assert "資本金" not in association and "基本財産" not in association and "5,000,000" not in association
+    assert "令和元年（2019年）" in association
+    assert "資本金\n10,000,000円" in company and "平成元年（1989年）" in company
+    validate = run_cli("validate", project, "--format", "json")
+    capital = [f for f in findings(validate) if f["code"] == "capital-not-applicable"]
+    assert [f["path"] for f in capital] == ["joint_implementers[0].profile.capital_jpy"]
+
+
+def test_the_english_overview_keeps_western_years_and_names_the_endowment(tmp_path):
+    from c3p_docs.documents.records import organisation_context
+    from c3p_docs.project import load_project
+    from c3p_docs.strings import strings
+
+    loaded = load_project(write_project(tmp_path, organisations_project("fy2026-1")))
+    foundation = organisation_context(loaded.project, 0, "en", strings("en"))
+    assert (foundation["established"], foundation["capital_label"]) == ("1994", "Basic endowment")
+    association = organisation_context(loaded.project, 1, "en", strings("en"))
+    assert association["capital"] is None
