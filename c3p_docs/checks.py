@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import Condition, cite, resolve
+from c3p_docs.consultation import activity_rule_name, consultation_findings
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds
@@ -18,6 +19,7 @@ from c3p_docs.findings import Finding
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
+from c3p_docs.strings import strings
 from c3p_docs.trips import counted_activities, status_findings
 
 # Fields a complete application needs; a draft may leave them out (warning `incomplete`).
@@ -285,7 +287,8 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
                      f"{cite(rule.source, rule.assumed)})") if rule.kinds_when_apart else ""
             findings.append(source.finding(
                 "activities-short", "warning", ("activities",),
-                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the {rule.name.en} the call expects "
+                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the "
+                f"{activity_rule_name(rule, rules, project, 'en', strings('en'))} the call expects "
                 f"({rule.source}); add {rule.min_per_year - have} more with kind: "
                 f"{_either(rule.kinds + rule.kinds_when_apart)}{apart}."))
     for index, activity in enumerate(project.activities):
@@ -293,7 +296,7 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
             findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
                                            f"marked done but {activity.month_key} is in the future: set status: "
                                            "planned, or correct its month or date."))
-    return findings + status_findings(loaded)
+    return findings + status_findings(loaded) + consultation_findings(loaded)
 
 
 def _either(words: list[str]) -> str:

@@ -126,7 +126,9 @@ def run_plan(loaded: LoadedProject, out: Path, languages: list[str], pdf_mode: s
 
 def plan_findings(loaded: LoadedProject) -> list[Finding]:
     """Gaps the implementation plan shows: no plan entry for the year, required activities not scheduled."""
+    from c3p_docs.consultation import activity_rule_name
     from c3p_docs.documents.implementation_plan import activities_of_year
+    from c3p_docs.strings import strings
     from c3p_docs.trips import counted_activities
 
     project, rules, source = loaded.project, loaded.rules, loaded.source
@@ -138,7 +140,8 @@ def plan_findings(loaded: LoadedProject) -> list[Finding]:
     for rule in rules.activities:
         scheduled = len(counted_activities(rule, activities))
         if scheduled < rule.min_per_year:
-            findings.append(source.finding("activity-not-scheduled", "warning", ("activities",), f"{rule.name.en}: "
+            name = activity_rule_name(rule, rules, project, "en", strings("en"))
+            findings.append(source.finding("activity-not-scheduled", "warning", ("activities",), f"{name}: "
                                            f"{scheduled} scheduled in FY{rules.fiscal_year}, the call asks for about "
                                            f"{rule.min_per_year} ({rule.source})."))
     return findings

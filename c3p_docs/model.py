@@ -149,6 +149,9 @@ class PartnerCity(Strict):
     """Name of the partner city."""
     country: str
     """Country name in English, e.g. Indonesia, Vietnam, Lao PDR."""
+    embassy_officer: bool | None = None
+    """True where the Japanese embassy has named an officer for environmental business (環境ビジネス調整担当官):
+    the call then asks to consult the embassy as well as JICA."""
 
 
 class Agreement(Strict):

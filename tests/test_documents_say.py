@@ -230,3 +230,39 @@ def test_the_english_overview_keeps_western_years_and_names_the_endowment(tmp_pa
     assert (foundation["established"], foundation["capital_label"]) == ("1994", "Basic endowment")
     association = organisation_context(loaded.project, 1, "en", strings("en"))
     assert association["capital"] is None
+
+
+# 4. JICA and the embassy ---------------------------------------------------------------------------------------------
+
+def consultation_project(call: str, officer: str) -> str:
+    year = CALLS[call]
+    return project_text(call, f"""\
+activities:
+  - {{kind: jica_consultation, month: {year}-09, title: {{ja: 関係機関との協議, en: Talks with support organisations}}}}
+  - {{kind: report_session, month: {year}-10}}
+""").replace("  country: Vietnam\n", f"  country: Vietnam\n{officer}")
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_the_embassy_is_named_only_where_it_has_an_officer_for_environmental_business(tmp_path, call):
+    year = CALLS[call]
+    for officer, ja_label, en_name in (("", "JICA協議", "the JICA field office ("),
+                                       ("  embassy_officer: true\n", "JICA・大使館協議",
+                                        "the JICA field office and the Japanese embassy (")):
+        folder = tmp_path / ("with" if officer else "without")
+        folder.mkdir()
+        project = write_project(folder, consultation_project(call, officer))
+        out, result = build_only(folder, project, "application_form")
+        form = docx_text(next((out).glob("*応募様式.docx")))
+        assert ja_label in form and ("大使館" in form) == bool(officer)
+        session = run_cli("session", project, "interim", "-o", out, "--lang", "ja,en", "--pdf", "never")
+        slides = "\n".join(slides_text(out / f"session_interim_fy{year}_ja.pptx"))
+        assert ("現地日本大使館" in slides) == bool(officer) and "JICA現地事務所" in slides
+        english = "\n".join(slides_text(out / f"session_interim_fy{year}_en.pptx"))
+        assert ("embassy" in english) == bool(officer), session.stderr
+        bare = write_project(folder, consultation_project(call, officer).replace("kind: jica_consultation", "kind: other"),
+                             "bare.yaml")
+        validate = findings(run_cli("validate", bare, "--format", "json"))
+        short = next(f["message"] for f in validate if f["code"] == "activities-short" and "JICA" in f["message"])
+        assert en_name in short
+        assert any(f["code"] == "consultation-partner" for f in validate) != bool(officer)

@@ -331,6 +331,27 @@ class TripRules(_Data):
     """Days after the last day by which the report should reach the ministry."""
 
 
+class ConsultationPartner(_Data):
+    """An organisation the project consults at least once a year."""
+
+    id: str
+    name: Bilingual
+    """Its name in full, as findings and the checklist give it."""
+    short: Bilingual
+    """Its short name, for the activity's label (JICA, 大使館)."""
+    when: Condition | None = None
+    """When the call asks for it; always without a condition."""
+    source: str
+    assumed: bool = False
+    note: str | None = None
+
+
+class ConsultationRules(_Data):
+    """The consultation with other support organisations (R6-2 §2(1)②; guidebook Table 3 (6))."""
+
+    partners: list[ConsultationPartner]
+
+
 class MailRules(_Data):
     to: Sourced[str]
     limit_bytes: Sourced[int]
@@ -364,6 +385,8 @@ class CallRules(_Data):
     """Day of the next month by which the monthly report is due."""
     trips: TripRules | None = None
     """When trip plans and reports are due; None where the call asks for neither."""
+    consultation: ConsultationRules | None = None
+    """Whom the project consults (activity kind jica_consultation); None where the call names no one."""
     deadlines: list[Deadline] = Field(default_factory=list)
     priority_countries: Sourced[list[str]]
     candidate_countries: Sourced[list[str]]

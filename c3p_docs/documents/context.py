@@ -12,6 +12,7 @@ from c3p_docs.attachments import attachment_statuses
 from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
+from c3p_docs.consultation import words_for
 from c3p_docs.countries import country_name
 from c3p_docs.eras import (
     fiscal_year_bounds,
@@ -111,9 +112,9 @@ def data_view(value, lang: str, text: bool = False):
 class _Labels:
     """Labels of ids (statuses, kinds, sectors…) in the document's language, carrying both languages and the id."""
 
-    def __init__(self, lang: str, override: str | None) -> None:
+    def __init__(self, lang: str, override: str | None, rules: CallRules, project: Project) -> None:
         self.lang = lang
-        self.words = {code: strings(code, override) for code in ("ja", "en")}
+        self.words = {code: words_for(strings(code, override), rules, project, code) for code in ("ja", "en")}
 
     def __call__(self, group: str, key: str | None) -> Localized | None:
         if key is None:
@@ -137,8 +138,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def build_context(project: Project, rules: CallRules, lang: str, override: str | None = None) -> dict:
     """The one namespace of built-in templates and tagged forms (`c3p-docs fields` lists it)."""
-    words = strings(lang, override)
-    label = _Labels(lang, override)
+    words = words_for(strings(lang, override), rules, project, lang)
+    label = _Labels(lang, override, rules, project)
     info = project.project
     money = compute_budget(project.budget, rules)
     start, end = fiscal_year_bounds(rules.fiscal_year)

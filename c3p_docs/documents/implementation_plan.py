@@ -8,6 +8,7 @@ import datetime as dt
 from c3p_docs.bilingual import pick
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import CallRules
+from c3p_docs.consultation import activity_rule_name
 from c3p_docs.eras import fiscal_year_bounds, format_yen, printed_date, printed_month
 from c3p_docs.model import Activity, Project
 from c3p_docs.trips import counted_activities, last_day
@@ -56,7 +57,7 @@ def plan_context(base: dict, project: Project, rules: CallRules, lang: str) -> d
             schedule.append({"kind": None, "title": window.name.get(lang),
                              "marks": ["○" if m.month in window.months else "" for m in months]})
     schedule.append({"kind": None, "title": words["plan"]["monthly_row"], "marks": ["●"] * len(months)})
-    required = [{"name": rule.name.get(lang), "minimum": rule.min_per_year, "source": rule.source,
+    required = [{"name": activity_rule_name(rule, rules, project, lang, words), "minimum": rule.min_per_year, "source": rule.source,
                  "scheduled": len(counted_activities(rule, activities))} for rule in rules.activities]
     summary = compute_budget(project.budget, rules)
     by_category = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Window
+from c3p_docs.consultation import activity_rule_name
 from c3p_docs.documents.measure import fits
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, printed_date, printed_month
 from c3p_docs.errors import UsageError
@@ -228,7 +229,7 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
         counted = counted_activities(rule, this_year)
         count_done = sum(a.status == "done" and a.first_day < dates.day for a in counted)
         count_all = len(counted)
-        result_items.append(_item(labels["tally"].replace("{name}", rule.name.get(lang) or "")
+        result_items.append(_item(labels["tally"].replace("{name}", activity_rule_name(rule, rules, project, lang, words))
                                   .replace("{done}", str(count_done)).replace("{scheduled}", str(count_all)), bullet=True))
     year_results = [r for a in this_year if a.status == "done" and a.first_day < dates.day for r in a.results.get(lang)]
     if year_results:
