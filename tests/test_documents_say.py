@@ -266,3 +266,82 @@ def test_the_embassy_is_named_only_where_it_has_an_officer_for_environmental_bus
         short = next(f["message"] for f in validate if f["code"] == "activities-short" and "JICA" in f["message"])
         assert en_name in short
         assert any(f["code"] == "consultation-partner" for f in validate) != bool(officer)
+
+
+# 6. Placeholders mean "missing", never "none" -------------------------------------------------------------------------
+
+def shape_texts(path: Path) -> list[str]:
+    """The text of every shape of every slide."""
+    from pptx import Presentation
+
+    return [plain(shape.text_frame.text) for slide in Presentation(str(path)).slides for shape in slide.shapes
+            if shape.has_text_frame]
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_what_a_project_does_not_have_reads_none_and_what_it_lacks_reads_missing(tmp_path, call):
+    policy = "policy_cooperation" if call == "fy2026-1" else "foundation"
+    project = write_project(tmp_path, project_text(call, f"""\
+  certifications: {{environmental: [], work_life_balance: []}}
+narrative:
+  {policy}:
+    ja: "制度設計を支援する。\\n詳細は別紙。"
+    en: "Supports the scheme's design.\\nDetails attached."
+"""))
+    out, result = build_only(tmp_path, project, "overview,summary")
+    assert result.returncode in (0, 1), result.stderr
+    overview = shape_texts(next((out / "submission").glob("*調査事業概要_ja.pptx")))
+    companies = next(text for text in overview if text.startswith("共同実施者・企業"))
+    assert companies == "共同実施者・企業\nなし"
+    activities = next(text for text in overview if text.startswith("政策協力・制度構築支援"))
+    assert "制度設計を支援する。" in activities and "詳細は別紙" not in activities and "（未記入）" not in activities.split("\n")[1]
+    english = shape_texts(next((out / "submission").glob("*調査事業概要_en.pptx")))
+    assert next(text for text in english if text.startswith("Joint implementers")) == "Joint implementers\nNone"
+    summary = docx_text(next((out / "submission").glob("*応募事業概要書_ja.docx")))
+    assert "環境マネジメントシステム認証：なし" in summary and "ワーク・ライフ・バランス等の推進に関する認定：なし" in summary
+    summary_en = docx_text(next((out / "submission").glob("*応募事業概要書_en.docx")))
+    assert "Environmental management certification: None" in summary_en
+
+
+def test_a_missing_policy_narrative_is_a_placeholder_on_the_overview(tmp_path):
+    project = write_project(tmp_path, project_text("fy2026-1", ""))
+    out, result = build_only(tmp_path, project, "overview")
+    overview = shape_texts(next((out / "submission").glob("*調査事業概要_ja.pptx")))
+    activities = next(text for text in overview if text.startswith("政策協力・制度構築支援"))
+    assert activities.split("\n")[1] == "・（未記入）"
+
+
+def contact_cell(out: Path) -> str:
+    from docx import Document
+
+    cover = Document(str(next((out / "submission").glob("*表紙.docx"))))
+    return next(plain(row.cells[1].text) for table in cover.tables for row in table.rows
+                if plain(row.cells[0].text) == "連絡先")
+
+
+def test_the_draft_cover_shows_one_placeholder_for_a_missing_contact(tmp_path):
+    project = write_project(tmp_path, project_text("fy2026-1", ""))
+    out, result = build_only(tmp_path, project, "cover")
+    assert contact_cell(out) == "（未記入）"
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    project = write_project(partial, project_text("fy2026-1", "contact: {name: 山田 花子, email: h.yamada@example.jp}\n"))
+    out, result = build_only(partial, project, "cover")
+    assert contact_cell(out) == "山田 花子\nh.yamada@example.jp"
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_a_kickoff_with_nothing_done_yet_says_so_and_a_last_year_has_no_next_year(tmp_path, call):
+    year = CALLS[call]
+    text = project_text(call, "").replace(f"end: {year + 2}-03-31", f"end: {year + 1}-03-31")
+    project = write_project(tmp_path, text)
+    out = tmp_path / "out"
+    result = run_cli("session", project, "kickoff", "-o", out, "--lang", "ja", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    done = next(s for s in slides_text(out / f"session_kickoff_fy{year}_ja.pptx") if s.startswith("前回報告会以降"))
+    assert "前回報告会以降に実施した活動・進捗の記録はありません。" in done and "（未記入）" not in done
+    built = run_cli("build", project, "-o", out, "--only", "final_summary", "--lang", "ja,en", "--pdf", "never")
+    assert built.returncode in (0, 1), built.stderr
+    slides = slides_text(out / "final_summary_ja.pptx")
+    assert "本年度で事業期間を終了する。" in slides[2]
+    assert "The project period ends this fiscal year." in slides_text(out / "final_summary_en.pptx")[2]

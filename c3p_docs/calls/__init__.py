@@ -163,6 +163,8 @@ class ScoreItem(_Data):
     """What the reviewers look for: the summary document's guidance for this item."""
     facts: list[FactBlock] = Field(default_factory=list)
     """Project data the summary shows under this criterion; a block belongs to one criterion only."""
+    overview: Literal["policy"] | None = None
+    """`policy`: this criterion's narrative is the overview's policy-cooperation item (its first paragraph)."""
     window_years: Sourced[int] | None = None
     """For `jcm_adoptions`: only adoptions from this many fiscal years before the call's fiscal year up to it count."""
     source: str

@@ -153,6 +153,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "status": label("status", info.status), "sectors": [label("sector", s) for s in info.sectors],
         "period": data_view(period, lang),
         "period_start": data_view(period.start, lang), "period_end": data_view(period.end, lang),
+        "ends_this_year": bool(period.end and period.end <= end),
     })
 
     city = data_view(project.japanese_city, lang)
@@ -266,6 +267,9 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                          "max": criterion.max_for(status), "judged": criterion.judged, "facts": list(criterion.facts),
                          "narrative": _paragraphs(narrative[criterion.id]), "source": criterion.source})
 
+    policy = next((c for c in rules.scoring if c.overview == "policy"), None)
+    overview = {"policy": (_paragraphs(narrative[policy.id]) or [None])[0] if policy else None}
+
     office = rules.addressee.office
     return {
         "lang": lang,
@@ -304,6 +308,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                         for s in attachment_statuses(rules, project)],
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],
         "scoring": criteria,
+        "overview": overview,
         "deliverables": [localized(d, lang) for d in rules.deliverables],
         "subject": make_subject(project, rules),
     }
