@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_ja, fiscal_year_of, format_era_month, format_month, printed_date, printed_month
 from c3p_docs.model import Activity, Project
-from c3p_docs.trips import last_day, plan_due, report_due, submitted
+from c3p_docs.trips import kind_and_place, last_day, plan_due, report_due, submitted
 
 
 def previous_month(today: dt.date) -> str:
@@ -129,8 +129,10 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
 
     def describe(activity: Activity) -> dict:
         when = printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang)
-        return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
-                "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
+        title = pick(activity.title, lang)
+        kind, place = kind_and_place(activity, title, pick(activity.place, lang), words)
+        return {"when": when, "kind": kind, "title": title, "place": place,
+                "status": words["activity_status"][activity.status]}
 
     def new(activities: list[Activity], lines: list[str]) -> list[dict]:
         keep = not_told_already([pick(a.title, lang) for a in activities], lines)

@@ -64,6 +64,18 @@ def status_findings(loaded: LoadedProject) -> list[Finding]:
     return findings
 
 
+def said_in_title(title: str | None, part: str | None) -> bool:
+    """Whether an activity's title already says `part` (its kind's noun, its place): a line then leaves it out
+    rather than print "Field survey: First field survey (Surabaya) (Surabaya)"."""
+    return bool(title and part and part.casefold() in title.casefold())
+
+
+def kind_and_place(activity: Activity, title: str | None, place: str | None, words: dict) -> tuple[str | None, str | None]:
+    """The kind's label and the place for a line about the activity, each None when the title already says it."""
+    kind = None if said_in_title(title, words["activity_noun"].get(activity.kind)) else words["activity"][activity.kind]
+    return kind, (None if said_in_title(title, place) else place)
+
+
 def held_during(activity: Activity, trip: Activity) -> bool:
     """Whether `activity` starts within the days of `trip` (a workshop held on a field survey)."""
     return trip.first_day <= activity.first_day <= last_day(trip)

@@ -177,7 +177,7 @@ monthly:
     result = run_cli("monthly", project, "--month", "2026-10", "-o", out, "--pdf", "never", "--lang", "ja,en")
     assert result.returncode == 0, result.stderr
     ja = docx_text(next(out.rglob("monthly_2026-10_ja.docx"))).split("2. 翌月以降")[1]
-    assert "現地調査報告書の提出" in ja and "令和8年11月　現地調査：第2回現地調査" in ja
+    assert "現地調査報告書の提出" in ja and "令和8年11月　第2回現地調査" in ja
     assert ja.count("政策ワークショップ") == 1  # the line is the activity's very title: listed once
     en = docx_text(next(out.rglob("monthly_2026-10_en.docx"))).split("2. ")[1]
     assert "Submit the field survey report" in en and "Second field survey" in en and en.count("Policy workshop") == 1
@@ -345,3 +345,62 @@ def test_a_kickoff_with_nothing_done_yet_says_so_and_a_last_year_has_no_next_yea
     slides = slides_text(out / "final_summary_ja.pptx")
     assert "本年度で事業期間を終了する。" in slides[2]
     assert "The project period ends this fiscal year." in slides_text(out / "final_summary_en.pptx")[2]
+
+
+# 7. English a reviewer does not stumble on ----------------------------------------------------------------------------
+
+def wording_project(call: str) -> str:
+    year = CALLS[call]
+    return project_text(call, f"""\
+  employees: 50
+  certifications: {{environmental: [エコアクション21], work_life_balance: [action_plan]}}
+agreement: {{kind: intended}}
+history:
+  - fiscal_year: {year - 1}
+    programme: C3P
+    title: {{ja: 令和{year - 2019}年度都市間連携事業, en: FY{year - 1} city-to-city collaboration}}
+    results: {{ja: [調査を完了した。], en: [Completed the survey.]}}
+  - fiscal_year: {year - 2}
+    programme: JICA
+    title: {{ja: JICA草の根技術協力, en: JICA Partnership Program on waste}}
+    results: {{ja: [研修を実施した。], en: [Held training.]}}
+activities:
+  - {{kind: jica_consultation, month: {year}-07, title: {{ja: JICA事務所との協議, en: Consultation with the JICA office}}, place: Hanoi}}
+  - {{kind: field_survey, month: {year}-08, title: {{ja: 第1回現地調査, en: First field survey}}, place: {{ja: 相手市, en: Partner City}}}}
+  - kind: workshop
+    month: {year}-09
+    title: {{ja: 相手市でのワークショップ, en: Workshop in Partner City}}
+    place: {{ja: 相手市, en: Partner City}}
+""", header="  status: ongoing\n  phase: 1\n  year: 2\n")
+
+
+@pytest.mark.parametrize("call", list(CALLS))
+def test_the_english_documents_say_each_thing_once_and_by_its_real_name(tmp_path, call):
+    project = write_project(tmp_path, wording_project(call))
+    out, result = build_only(tmp_path, project, "summary,overview,final_summary")
+    assert result.returncode in (0, 1), result.stderr
+    summary = docx_text(next((out / "submission").glob("*応募事業概要書_en.docx")))
+    overview = "\n".join(shape_texts(next((out / "submission").glob("*調査事業概要_en.pptx"))))
+    english = summary + "\n" + overview + "\n" + "\n".join(slides_text(out / "final_summary_en.pptx"))
+    assert "The call's criterion: " in summary and "What reviewers look for" not in english
+    year = CALLS[call]
+    for stumble in (f"FY{year - 1}: FY{year - 1}", "JICA: JICA", "consultation: Consultation", "survey: First field survey",
+                    "Workshop: Workshop", "(Partner City) (Partner City)", "To be concluded)", "Action plan",
+                    "エコアクション21"):
+        assert stumble not in english, stumble
+    assert f"FY{year - 1} city-to-city collaboration" in summary and "JICA Partnership Program on waste" in summary
+    assert "Consultation with the JICA office (Hanoi)" in summary and "Workshop in Partner City" in summary
+    assert "General employer action plan (Women's Active Engagement Act)" in summary
+    assert "Eco-Action 21" in summary and "Agreement to be concluded" in overview
+    japanese = docx_text(next((out / "submission").glob("*応募事業概要書_ja.docx")))
+    assert "公募要領の評価観点：" in japanese and "一般事業主行動計画（女性活躍推進法）" in japanese
+
+
+def test_one_spelling_each_across_templates_strings_and_profiles():
+    from conftest import ROOT
+
+    words = "\n".join(path.read_text(encoding="utf-8") for folder in ("templates", "c3p_docs/calls")
+                      for path in sorted((ROOT / folder).rglob("*")) if path.suffix in (".yaml", ".j2"))
+    for variant in ("Deco-Katsu", "Deco-katsu", "DecoKatsu", "Organizational", "organizational", "MOE ", "(MOE)"):
+        assert variant not in words, variant
+    assert "Decokatsu" in words and "MOEJ" in words and "Organisational" in words

@@ -59,7 +59,7 @@ def test_progress_is_what_was_done_and_plans_reach_the_end_of_the_fiscal_year(tm
     assert "【予定】" not in ja and "予定】" not in progress
     # The user's line about the first survey and the survey itself are both listed: only an identical line is
     # proof of the same event, and a look-alike never hides an activity.
-    assert "第1回現地調査を実施し" in progress and "現地調査：第1回現地調査（工場省エネ診断）" in progress
+    assert "第1回現地調査を実施し" in progress and "令和8年7月13日　第1回現地調査（工場省エネ診断）" in progress
     for event in ("中間報告会", "都市間連携セミナーでの発表", "最終報告会"):
         assert event in plans, event
     assert "令和9年3月まで" in plans

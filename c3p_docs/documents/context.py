@@ -38,6 +38,7 @@ from c3p_docs.model import (
 from c3p_docs.scoring import adoptions_counted, cost_effectiveness_value
 from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
+from c3p_docs.trips import kind_and_place
 
 
 @lru_cache(maxsize=8)
@@ -123,6 +124,14 @@ class _Labels:
         return Localized(ja if self.lang == "ja" else en, ja, en, id=key)
 
 
+def certification_name(name: Bilingual | str, lang: str, words: dict) -> Localized:
+    """A certification as the document's language names it: a plain name the language's `certification` table
+    knows (エコアクション21 → Eco-Action 21), else as given."""
+    if isinstance(name, str):
+        return Localized(words["certification"].get(name, name))
+    return localized(name, lang)
+
+
 def _number(value: float | None, lang: str, digits: int = 0) -> Figure | None:
     return None if value is None else Figure(format_number(value, lang, digits), value)
 
@@ -174,7 +183,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "employees": _number(applicant_model.employees, lang),
         "qualification": data_view(qualification, lang),
         "grade": qualification.grade, "qualification_number": qualification.number,
-        "environmental": [localized(c, lang) for c in applicant_model.certifications.environmental],
+        "environmental": [certification_name(c, lang, words) for c in applicant_model.certifications.environmental],
         "work_life_balance": wlb,
         "profile": data_view(applicant_model.profile or OrganisationProfile(), lang),
     })
@@ -233,7 +242,9 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
     activities = []
     for activity in sorted(project.activities, key=lambda a: (a.first_day, a.kind)):
         view = data_view(activity, lang)
+        kind_shown, place_shown = kind_and_place(activity, pick(activity.title, lang), pick(activity.place, lang), words)
         view.update({
+            "kind_shown": kind_shown, "place_shown": place_shown,
             "kind": label("activity", activity.kind), "kind_id": activity.kind,
             "when": printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang),
             "status": label("activity_status", activity.status), "status_id": activity.status,

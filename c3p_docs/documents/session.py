@@ -16,7 +16,7 @@ from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months
 from c3p_docs.project import LoadedProject
-from c3p_docs.trips import counted_activities, status_findings
+from c3p_docs.trips import counted_activities, kind_and_place, status_findings
 
 # Geometry of the slides (mm, A4 landscape); the template places its boxes with these.
 FULL_BOX = {"x": 15.0, "y": 26.0, "w": 267.0, "h": 166.0}
@@ -188,10 +188,10 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
     ordered = sorted(project.activities, key=lambda a: (a.first_day, a.kind))
 
     def line(activity: Activity) -> str:
-        when = _when(activity, lang)
-        place = pick(activity.place, lang)
         title = pick(activity.title, lang) or base["t"]["placeholder"]
-        return labels["activity_line"].replace("{when}", when).replace("{kind}", words["activity"][activity.kind]) \
+        kind, place = kind_and_place(activity, pick(activity.title, lang), pick(activity.place, lang), words)
+        return labels["activity_line"].replace("{when}", _when(activity, lang)) \
+            .replace("{kind}", labels["kind"].replace("{kind}", kind) if kind else "") \
             .replace("{title}", title).replace("{place}", labels["place"].replace("{place}", place) if place else "")
 
     done = [a for a in ordered if a.status == "done" and a.kind != "report_session"
