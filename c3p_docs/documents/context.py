@@ -279,7 +279,8 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                          "narrative": _paragraphs(narrative[criterion.id]), "source": criterion.source})
 
     policy = next((c for c in rules.scoring if c.overview == "policy"), None)
-    overview = {"policy": (_paragraphs(narrative[policy.id]) or [None])[0] if policy else None}
+    policy_paragraphs = _paragraphs(narrative[policy.id]) if policy else []
+    overview = {"policy": policy_paragraphs[0] if policy_paragraphs else None}
 
     office = rules.addressee.office
     return {
