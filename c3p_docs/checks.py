@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
+from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses, companions_due, uses_wage_pledge
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import Condition, cite, resolve
 from c3p_docs.consultation import activity_rule_name, consultation_findings
@@ -386,9 +386,18 @@ def check_attachments(loaded: LoadedProject) -> list[Finding]:
         else:
             example = attachment_file_name(rule, None, EXTENSIONS[rule.formats[0]])
             todo = f"Supply it yourself: put it in the submission folder as {example} (the name starts with {rule.label})."
+        beside = [f"{companion.name.en} ({companion.source}) as {name}" for companion, name
+                  in companions_due(rule, loaded.project)]
+        if beside:
+            todo += f" Beside it: {'; '.join(beside)}."
         findings.append(loaded.source.finding(
             "attachment-required", "info", _condition_path(rule.when, loaded.project),
             f"makes {rule.label} {rule.name.en} required ({rule.source}). {todo}", attachment=rule.label))
+    if loaded.project.applicant.wage_increase_pledge and not uses_wage_pledge(loaded.rules):
+        findings.append(loaded.source.finding(
+            "wage-pledge-unused", "info", ("applicant", "wage_increase_pledge"),
+            f"{loaded.rules.id} neither asks for a wage-increase pledge nor scores one (none in its attachments or "
+            "scoring sheet): no document shows it and nothing is to be attached."))
     return findings
 
 

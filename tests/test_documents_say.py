@@ -404,3 +404,66 @@ def test_one_spelling_each_across_templates_strings_and_profiles():
     for variant in ("Deco-Katsu", "Deco-katsu", "DecoKatsu", "Organizational", "organizational", "MOE ", "(MOE)"):
         assert variant not in words, variant
     assert "Decokatsu" in words and "MOEJ" in words and "Organisational" in words
+
+
+# 8. Official forms ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, named", [("fy2026-1", ["(1)", "(2)", "(3)", "(4)"]), ("fy2024-2", ["①", "②", "⑤"])])
+def test_build_says_which_attachments_stand_in_for_the_ministrys_forms_and_how_to_use_them(tmp_path, call, named):
+    from docx import Document
+
+    project = write_project(tmp_path, project_text(call, ""))
+    result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--format", "json")
+    notes = [f for f in findings(result) if f["code"] == "own-layout"]
+    assert len(notes) == 1 and "--form KIND=FILE" in notes[0]["message"] and "The ministry's own forms" in notes[0]["message"]
+    assert [label for label in named if f"{label} " in notes[0]["message"]] == named
+    checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
+    assert "所定様式：c3p-docsのレイアウトで作成した代替版" in checklist and "--form application_form=ファイル名" in checklist
+    assert "--form overview_ja=ファイル名（英語版は --form overview_en=…）" in checklist
+    english = docx_text(tmp_path / "out" / "checklist_en.docx")
+    assert "Specified format: made in c3p-docs's own layout" in english and "--form summary_ja=FILE" in english
+    form = tmp_path / "form.docx"
+    document = Document()
+    document.add_paragraph("事業名：{{ project.title.ja }}")
+    document.save(str(form))
+    filled = run_cli("build", project, "-o", tmp_path / "filled", "--pdf", "never", "--format", "json",
+                     "--form", f"application_form={form}")
+    note = next(f["message"] for f in findings(filled) if f["code"] == "own-layout")
+    assert f"{named[0]} " not in note and f"{named[1]} " in note
+
+
+# 9. Wage pledge ------------------------------------------------------------------------------------------------------
+
+def pledging(call: str, large: str) -> str:
+    return project_text(call, f"  wage_increase_pledge: true\n{large}")
+
+
+def test_an_sme_pledging_a_wage_increase_is_told_to_attach_its_tax_return_beside_the_pledge(tmp_path):
+    project = write_project(tmp_path, pledging("fy2024-2", "  large_company: false\n"))
+    result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "checklist,summary")
+    assert result.returncode in (0, 1), result.stderr
+    checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
+    assert "企業等の賃上げの実施に関する表明書（コピー可）" in checklist and "⑩_賃上げ表明書.pdf" in checklist
+    assert "前年度の法人税申告書別表1の写し（中小企業等）" in checklist and "⑩_法人税申告書別表1.pdf" in checklist
+    assert "Schedule 1" in docx_text(tmp_path / "out" / "checklist_en.docx")
+    summary = docx_text(next((tmp_path / "out" / "submission").glob("*応募事業概要書_ja.docx")))
+    assert "給与総額を対前年度比1.5%以上増加させる賃上げの実施を表明する" in summary
+    score = run_cli("score", project)
+    assert "+1.5% of total payroll" in score.stdout + score.stderr
+    validate = findings(run_cli("validate", project, "--format", "json"))
+    pledge = next(f for f in validate if f["code"] == "attachment-required" and f.get("attachment") == "⑩")
+    assert "⑩_法人税申告書別表1.pdf" in pledge["message"]
+
+
+def test_a_large_company_pledges_without_the_tax_return_and_fy2026_does_not_use_the_pledge(tmp_path):
+    project = write_project(tmp_path, pledging("fy2024-2", "  large_company: true\n"))
+    result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "checklist")
+    checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
+    assert "⑩_賃上げ表明書.pdf" in checklist and "法人税申告書別表1" not in checklist, result.stderr
+    fy2026 = tmp_path / "fy2026"
+    fy2026.mkdir()
+    project = write_project(fy2026, pledging("fy2026-1", "  large_company: false\n"))
+    unused = [f for f in findings(run_cli("validate", project, "--format", "json")) if f["code"] == "wage-pledge-unused"]
+    assert len(unused) == 1 and unused[0]["path"] == "applicant.wage_increase_pledge"
+    run_cli("build", project, "-o", fy2026 / "out", "--pdf", "never", "--only", "checklist")
+    assert "賃上げ" not in docx_text(fy2026 / "out" / "checklist_ja.docx")

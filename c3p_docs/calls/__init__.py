@@ -54,10 +54,22 @@ class Condition(_Data):
     """At least one of these dotted project fields is true (a non-empty list, a non-zero count)."""
     field_nonempty: str | None = None
     """This dotted project field is a non-empty list or text."""
+    field_not_true: str | None = None
+    """This dotted project field is false or not given (e.g. applicant.large_company for an SME)."""
     has_joint_implementers: bool | None = None
     """The project has (True) or has no (False) joint implementers."""
     status_in: list[str] | None = None
     """project.status is one of these."""
+
+
+class Companion(_Data):
+    """A document the call asks for beside an attachment, on a condition (the SME's tax return beside ⑩)."""
+
+    name: Bilingual
+    file_stem: str
+    """Short name in its file name, after the attachment's label: `⑩_法人税申告書別表1.pdf`."""
+    when: Condition | None = None
+    source: str
 
 
 class AttachmentRule(_Data):
@@ -88,6 +100,8 @@ class AttachmentRule(_Data):
     translation_markers: list[str] = Field(default_factory=list)
     """Words that mark the Japanese translation a foreign-language document needs beside it; the first
     names the expected file. Empty when no translation is asked for."""
+    companions: list[Companion] = Field(default_factory=list)
+    """Documents to put beside this one when their condition holds."""
     max_pages: int | None = None
     """Page limit per file."""
     published: bool = False
@@ -98,6 +112,9 @@ class AttachmentRule(_Data):
     """Where this call is silent on the format, language or page rules: the other call they are taken from."""
     note: Bilingual | None = None
     """Guidance shown in the checklist."""
+    specified_format: bool = False
+    """The call asks for its own form (所定様式 / 別添); c3p-docs's layout stands in until the user fills the official
+    file with `--form`."""
     assumed: bool = False
     """True where the call does not give the document's form and the one c3p-docs makes is assumed."""
     assumed_note: str | None = None

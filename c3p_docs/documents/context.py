@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from c3p_docs.attachments import attachment_statuses
+from c3p_docs.attachments import attachment_statuses, companions_due, form_kinds
 from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
@@ -316,7 +316,10 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                          "status": words["attachment_status"][s.status], "reason": words["reason"][s.reason_code],
                          "note": cite(localized(s.rule.note, lang), lang) if s.rule.note else None,
                          "source": cite(s.rule.source, lang),
-                         "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats}
+                         "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats,
+                         "specified_format": s.rule.specified_format, "form_kinds": form_kinds(s.rule.kind),
+                         "companions": [{"name": localized(c.name, lang), "file": name, "source": cite(c.source, lang)}
+                                        for c, name in companions_due(s.rule, project)] if s.status != "not_applicable" else []}
                         for s in attachment_statuses(rules, project)],
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],
         "scoring": criteria,
