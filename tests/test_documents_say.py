@@ -418,8 +418,8 @@ def test_build_says_which_attachments_stand_in_for_the_ministrys_forms_and_how_t
     assert len(notes) == 1 and "--form KIND=FILE" in notes[0]["message"] and "The ministry's own forms" in notes[0]["message"]
     assert [label for label in named if f"{label} " in notes[0]["message"]] == named
     checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
-    assert "所定様式：c3p-docsのレイアウトで作成した代替版" in checklist and "--form application_form=ファイル名" in checklist
-    assert "--form overview_ja=ファイル名（英語版は --form overview_en=…）" in checklist
+    assert "所定様式：c3p-docsのレイアウトによる代替版" in checklist and "--form application_form=FILE で" in checklist
+    assert "--form overview_ja=FILE、--form overview_en=FILE" in checklist
     english = docx_text(tmp_path / "out" / "checklist_en.docx")
     assert "Specified format: made in c3p-docs's own layout" in english and "--form summary_ja=FILE" in english
     form = tmp_path / "form.docx"
