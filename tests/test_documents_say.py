@@ -266,6 +266,10 @@ def test_the_embassy_is_named_only_where_it_has_an_officer_for_environmental_bus
         short = next(f["message"] for f in validate if f["code"] == "activities-short" and "JICA" in f["message"])
         assert en_name in short
         assert any(f["code"] == "consultation-partner" for f in validate) != bool(officer)
+        built = run_cli("build", project, "-o", out, "--only", "checklist", "--pdf", "never", "--lang", "ja,en")
+        checklist = docx_text(out / "checklist_ja.docx")
+        partners = "JICA現地事務所・現地日本大使館との協議" if officer else "JICA現地事務所との協議"
+        assert partners in checklist and ("大使館" in checklist) == bool(officer), built.stderr
 
 
 # 6. Placeholders mean "missing", never "none" -------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from c3p_docs.attachments import attachment_statuses, companions_due, form_kinds
 from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
-from c3p_docs.consultation import words_for
+from c3p_docs.consultation import activity_rule_name, words_for
 from c3p_docs.countries import country_name
 from c3p_docs.eras import (
     fiscal_year_bounds,
@@ -325,5 +325,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "scoring": criteria,
         "overview": overview,
         "deliverables": [localized(d, lang) for d in rules.deliverables],
+        "required_activities": [{"name": activity_rule_name(rule, rules, project, lang, words), "source": cite(rule.source, lang)}
+                                for rule in rules.activities],
         "subject": make_subject(project, rules),
     }
