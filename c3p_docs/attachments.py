@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
-from c3p_docs.calls import AttachmentRule, CallRules, Condition, resolve
+from c3p_docs.calls import AttachmentRule, CallRules, Companion, Condition, resolve
 from c3p_docs.countries import same_country
-from c3p_docs.model import Project
+from c3p_docs.findings import Finding
+from c3p_docs.model import FormKind, Project
 
 Status = Literal["required", "optional", "not_applicable"]
 
@@ -25,6 +26,8 @@ def condition_holds(condition: Condition, project: Project) -> bool:
         checks.append(any(resolve(project, key) for key in condition.any_field_true))
     if condition.field_nonempty is not None:
         checks.append(bool(resolve(project, condition.field_nonempty)))
+    if condition.field_not_true is not None:
+        checks.append(resolve(project, condition.field_not_true) is not True)
     if condition.has_joint_implementers is not None:
         checks.append(bool(project.joint_implementers) == condition.has_joint_implementers)
     if condition.status_in is not None:
@@ -76,3 +79,33 @@ def attachment_file_name(rule: AttachmentRule, lang: str | None, extension: str,
     if lang and len(rule.languages) > 1:
         parts.append(lang)
     return "_".join(parts) + extension
+
+
+def form_kinds(kind: str | None) -> list[str]:
+    """The `--form` kinds that fill a document kind with the ministry's own file: `overview_ja`, `overview_en`, …"""
+    return [f for f in get_args(FormKind) if kind and (f == kind or f.startswith(f"{kind}_"))]
+
+
+def own_layout_finding(rules: list[AttachmentRule]) -> Finding | None:
+    """One note naming the attachments built in c3p-docs's layout where the call asks for its own form."""
+    shown = {rule.label: rule for rule in rules if rule.specified_format}
+    if not shown:
+        return None
+    names = "; ".join(f"{rule.label} {rule.name.en} ({rule.source})" for rule in shown.values())
+    example = next((kinds[0] for rule in shown.values() if (kinds := form_kinds(rule.kind))), "application_form")
+    return Finding("own-layout", "info", f"{names}: rendered in c3p-docs's own layout, standing in for the ministry's "
+                   f"specified format. To submit the official form, tag its file and build with --form KIND=FILE "
+                   f"(e.g. --form {example}=FORM.docx) or `forms:` in the project; see the README, \"The ministry's "
+                   "own forms\", and `c3p-docs fields`.")
+
+
+def companions_due(rule: AttachmentRule, project: Project | None) -> list[tuple[Companion, str]]:
+    """The documents to put beside `rule`'s for this project, each with its expected file name (⑩_法人税申告書別表1.pdf)."""
+    return [(c, f"{rule.label}_{c.file_stem}.pdf") for c in rule.companions
+            if project is None or c.when is None or condition_holds(c.when, project)]
+
+
+def uses_wage_pledge(rules: CallRules) -> bool:
+    """Whether the call asks for a wage-increase pledge (an attachment on it) or scores one."""
+    return any(rule.when is not None and rule.when.field_true == "applicant.wage_increase_pledge"
+               for rule in rules.attachments) or any(item.metric == "wage_increase_pledge" for item in rules.scoring)

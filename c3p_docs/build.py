@@ -17,6 +17,7 @@ from c3p_docs.attachments import (
     attachment_status,
     attachment_statuses,
     organisation_suffix,
+    own_layout_finding,
 )
 from c3p_docs.calls import AttachmentRule
 from c3p_docs.documents.context import build_context, document_date, placeholder_filter
@@ -473,6 +474,10 @@ def _build_locked(loaded: LoadedProject, out: Path, kinds: set[str], languages: 
             "no-libreoffice", "warning", "LibreOffice is not installed, so no PDF was made; the call wants the "
             "application form as PDF. Install libreoffice-writer-nogui or convert it yourself."))
     plan = plan_outputs(loaded, kinds, languages, make_pdf, builder.forms)
+    own_layout = own_layout_finding([item.attachment for item in plan if item.attachment is not None
+                                     and builder.form_for(item) is None])
+    if own_layout is not None:
+        builder.result.findings.append(own_layout)
     manifest: list[dict] = []
     to_convert: list[tuple[Planned, str, str]] = []  # (document, its PDF, the Word file the PDF is made from)
     to_count: list[tuple[Planned, str, int]] = []  # page-limited Word documents LibreOffice must measure

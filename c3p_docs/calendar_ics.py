@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
+from c3p_docs.consultation import words_for
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months, due_date
@@ -50,7 +51,7 @@ def activity_key(activity: Activity) -> str:
 
 def project_events(project: Project, rules: CallRules, lang: str = "ja") -> list[Event]:
     """The deadlines, each event's words from `lang`'s strings.yaml (`calendar`, `trip_calendar`, `activity`)."""
-    words = strings(lang)
+    words = words_for(strings(lang), rules, project, lang)
     says = words["calendar"]
     period = project.project.period
     start = period.start if period and period.start else fiscal_year_bounds(rules.fiscal_year)[0]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel
 
-from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses
+from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses, companions_due, uses_wage_pledge
 from c3p_docs.budget import compute_budget
-from c3p_docs.calls import Condition, resolve
+from c3p_docs.calls import Condition, cite, resolve
+from c3p_docs.consultation import activity_rule_name, consultation_findings
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds
@@ -19,6 +19,8 @@ from c3p_docs.findings import Finding
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
+from c3p_docs.strings import strings
+from c3p_docs.trips import counted_activities, status_findings
 
 # Fields a complete application needs; a draft may leave them out (warning `incomplete`).
 COMPLETE_APPLICATION_FIELDS = [
@@ -151,7 +153,10 @@ def check_plain_texts(loaded: LoadedProject) -> list[Finding]:
     """A plain string in a field that takes `{ja, en}` shows as given in the other language's documents."""
     findings = []
     english_only = english_only_fields(loaded)
+    known = {name for lang in ("ja", "en") for name in strings(lang)["certification"]}
     for path, text in _plain_texts(loaded.project, ()):
+        if path[:3] == ("applicant", "certifications", "environmental") and text in known:
+            continue  # the documents give it in each language's own name
         if JAPANESE_CHARACTERS.search(text):
             findings.append(loaded.source.finding(
                 "missing-translation", "warning", path, f"{text!r} is Japanese only; the English documents show it "
@@ -282,22 +287,25 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
     """The required activities of the call's fiscal year (the estimate covers that year only)."""
     project, rules, source = loaded.project, loaded.rules, loaded.source
     start, end = fiscal_year_bounds(rules.fiscal_year)
-    counts: Counter[str] = Counter(
-        a.kind for a in project.activities if a.status != "cancelled" and start <= a.first_day <= end)
+    this_year = [a for a in project.activities if start <= a.first_day <= end]
     findings = []
     for rule in rules.activities:
-        have = sum(counts[kind] for kind in rule.kinds)
+        have = len(counted_activities(rule, this_year))
         if have < rule.min_per_year:
+            apart = (f" (a {_either(rule.kinds_when_apart)} held during one of them is part of that trip, "
+                     f"{cite(rule.source, rule.assumed)})") if rule.kinds_when_apart else ""
             findings.append(source.finding(
                 "activities-short", "warning", ("activities",),
-                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the {rule.name.en} the call expects "
-                f"({rule.source}); add {rule.min_per_year - have} more with kind: {_either(rule.kinds)}."))
+                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the "
+                f"{activity_rule_name(rule, rules, project, 'en', strings('en'))} the call expects "
+                f"({rule.source}); add {rule.min_per_year - have} more with kind: "
+                f"{_either(rule.kinds + rule.kinds_when_apart)}{apart}."))
     for index, activity in enumerate(project.activities):
         if activity.status == "done" and activity.first_day > _today():
             findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
                                            f"marked done but {activity.month_key} is in the future: set status: "
                                            "planned, or correct its month or date."))
-    return findings
+    return findings + status_findings(loaded) + consultation_findings(loaded)
 
 
 def _either(words: list[str]) -> str:
@@ -384,9 +392,18 @@ def check_attachments(loaded: LoadedProject) -> list[Finding]:
         else:
             example = attachment_file_name(rule, None, EXTENSIONS[rule.formats[0]])
             todo = f"Supply it yourself: put it in the submission folder as {example} (the name starts with {rule.label})."
+        beside = [f"{companion.name.en} ({companion.source}) as {name}" for companion, name
+                  in companions_due(rule, loaded.project)]
+        if beside:
+            todo += f" Beside it: {'; '.join(beside)}."
         findings.append(loaded.source.finding(
             "attachment-required", "info", _condition_path(rule.when, loaded.project),
             f"makes {rule.label} {rule.name.en} required ({rule.source}). {todo}", attachment=rule.label))
+    if loaded.project.applicant.wage_increase_pledge and not uses_wage_pledge(loaded.rules):
+        findings.append(loaded.source.finding(
+            "wage-pledge-unused", "info", ("applicant", "wage_increase_pledge"),
+            f"{loaded.rules.id} neither asks for a wage-increase pledge nor scores one (none in its attachments or "
+            "scoring sheet): no document shows it and nothing is to be attached."))
     return findings
 
 

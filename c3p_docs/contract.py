@@ -126,7 +126,10 @@ def run_plan(loaded: LoadedProject, out: Path, languages: list[str], pdf_mode: s
 
 def plan_findings(loaded: LoadedProject) -> list[Finding]:
     """Gaps the implementation plan shows: no plan entry for the year, required activities not scheduled."""
+    from c3p_docs.consultation import activity_rule_name
     from c3p_docs.documents.implementation_plan import activities_of_year
+    from c3p_docs.strings import strings
+    from c3p_docs.trips import counted_activities
 
     project, rules, source = loaded.project, loaded.rules, loaded.source
     findings = []
@@ -135,9 +138,10 @@ def plan_findings(loaded: LoadedProject) -> list[Finding]:
                                        f"{rules.fiscal_year}; the year's goals show a placeholder."))
     activities = activities_of_year(project, rules.fiscal_year)
     for rule in rules.activities:
-        scheduled = sum(a.kind in rule.kinds for a in activities)
+        scheduled = len(counted_activities(rule, activities))
         if scheduled < rule.min_per_year:
-            findings.append(source.finding("activity-not-scheduled", "warning", ("activities",), f"{rule.name.en}: "
+            name = activity_rule_name(rule, rules, project, "en", strings("en"))
+            findings.append(source.finding("activity-not-scheduled", "warning", ("activities",), f"{name}: "
                                            f"{scheduled} scheduled in FY{rules.fiscal_year}, the call asks for about "
                                            f"{rule.min_per_year} ({rule.source})."))
     return findings
@@ -146,7 +150,7 @@ def plan_findings(loaded: LoadedProject) -> list[Finding]:
 def run_session(loaded: LoadedProject, session_id: str, out: Path, languages: list[str], pdf_mode: str,
                 templates: str | None = None, force: bool = False) -> Outcome:
     """`session`: slides for a report session with the ministry (kick-off, interim, final)."""
-    from c3p_docs.documents.session import session_context, session_dates
+    from c3p_docs.documents.session import session_context, session_dates, session_findings
 
     dates = session_dates(loaded.project, loaded.rules, session_id)
     check_out_folder(out)
@@ -160,10 +164,7 @@ def run_session(loaded: LoadedProject, session_id: str, out: Path, languages: li
         findings += rendering
         documents.append(Document("session_slides", lang, relative, data, pdf=True,
                                   extra={"session": session_id, "fiscal_year": fiscal_year}))
-    if dates.activity is None:
-        findings.append(loaded.source.finding("session-not-scheduled", "info", ("activities",), f"no report_session "
-                                              f"activity in the {session_id} window; the slides count up to "
-                                              f"{dates.day} and show no date."))
+    findings += session_findings(loaded, session_id)
     return Outcome(publish(out, documents, pdf_mode, force), findings)
 
 

@@ -87,6 +87,7 @@ ActivityKind = Literal["field_survey", "invitation", "workshop", "report_session
                        "jica_consultation", "other"]
 WorkLifeBalance = Literal["eruboshi_platinum", "eruboshi_3", "eruboshi_2", "eruboshi_1", "action_plan",
                           "kurumin_platinum", "kurumin_new", "kurumin_old", "youth_yell"]
+LegalForm = Literal["company", "foundation", "association", "npo", "other"]
 FormKind = Literal["application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover"]
 
 
@@ -148,6 +149,9 @@ class PartnerCity(Strict):
     """Name of the partner city."""
     country: str
     """Country name in English, e.g. Indonesia, Vietnam, Lao PDR."""
+    embassy_officer: bool | None = None
+    """True where the Japanese embassy has named an officer for environmental business (環境ビジネス調整担当官):
+    the call then asks to consult the embassy as well as JICA."""
 
 
 class Agreement(Strict):
@@ -180,10 +184,13 @@ class Certifications(Strict):
 class OrganisationProfile(Strict):
     """What an organisation overview (団体概要) shows beyond the name."""
 
+    legal_form: LegalForm | None = None
+    """company, foundation (一般・公益財団法人), association (一般・公益社団法人), npo or other; without it, read
+    from the name (株式会社…, 一般財団法人…). Decides how `capital_jpy` is labelled."""
     established: int | None = Field(default=None, ge=1600, le=2100)
     """Year the organisation was established."""
     capital_jpy: int | None = Field(default=None, ge=0, le=MAX_YEN * 100)
-    """Capital in JPY."""
+    """Capital in JPY; for a foundation its basic endowment (基本財産). Associations and NPOs have none."""
     business: Bilingual | None = None
     """Main lines of business."""
     offices: Bilingual | None = None
@@ -426,6 +433,10 @@ class Activity(Strict):
 
     @property
     def first_day(self) -> dt.date:
+        """The itinerary's first day when there is one (the day-by-day plan is the detailed truth), else `date`,
+        else the month's first day."""
+        if self.itinerary:
+            return min(day.date for day in self.itinerary)
         if self.date:
             return self.date
         year, month = map(int, (self.month or "").split("-"))  # `_when` guarantees a month without a date

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_ja, fiscal_year_of, format_era_month, format_month, printed_date, printed_month
 from c3p_docs.model import Activity, Project
-from c3p_docs.trips import last_day, plan_due, report_due, submitted
+from c3p_docs.trips import kind_and_place, last_day, plan_due, report_due, submitted
 
 
 def previous_month(today: dt.date) -> str:
@@ -105,36 +105,17 @@ def month_activities(project: Project, year_month: str) -> MonthlyContent:
     return content
 
 
-SAME_EVENT = 0.5
-"""Share of an activity title's pieces a user's line must hold to be telling of the same event."""
-
-
-def _pieces(text: str) -> set[str]:
-    """What two wordings of one event share: words of three letters or more in English, pairs of adjacent
-    characters in Japanese (which has no spaces)."""
-    import re
-
-    if re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text):
-        letters = re.sub(r"[\W_]+", "", text.lower())
-        return {letters[i:i + 2] for i in range(len(letters) - 1)}
-    return {word for word in re.findall(r"[a-z0-9]+", text.lower()) if len(word) >= 3}
-
-
 def not_told_already(titles: list[str | None], lines: list[str]) -> list[bool]:
-    """For each activity title, whether none of the user's lines already tells of that event. The line is
-    kept, being the richer: 「第1回現地調査を実施し、食品工場5社の省エネ診断を行った。」 tells of
-    第1回現地調査（工場省エネ診断） (most of the title's character pairs are in it)."""
-    told = [_pieces(line) for line in lines]
-    keep = []
-    for title in titles:
-        pieces = _pieces(title or "")
-        keep.append(not pieces or not any(len(pieces & line) >= SAME_EVENT * len(pieces) for line in told))
-    return keep
+    """For each activity title, whether no user line is that very title. Only an identical line proves the same
+    event: 「現地調査報告書の提出」 shares words with 第2回現地調査 and is another matter, so planned activities are
+    never dropped on a likeness."""
+    told = {line.strip() for line in lines}
+    return [not title or title.strip() not in told for title in titles]
 
 
 def monthly_context(base: dict, project: Project, rules: CallRules, year_month: str, lang: str) -> dict:
-    """The build context plus the month: progress (the user's lines, then activities done this month they do
-    not already tell of), plans (likewise, to the end of the fiscal year and at least three months) and
+    """The build context plus the month: progress (the user's lines, then the activities done this month unless a
+    line is their very title), plans (likewise, to the end of the fiscal year and at least three months) and
     issues. Reminders to the contractor are not the ministry's business: `monthly` prints them instead."""
     from c3p_docs.bilingual import pick
 
@@ -148,8 +129,10 @@ def monthly_context(base: dict, project: Project, rules: CallRules, year_month: 
 
     def describe(activity: Activity) -> dict:
         when = printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang)
-        return {"when": when, "kind": words["activity"][activity.kind], "title": pick(activity.title, lang),
-                "place": pick(activity.place, lang), "status": words["activity_status"][activity.status]}
+        title = pick(activity.title, lang)
+        kind, place = kind_and_place(activity, title, pick(activity.place, lang), words)
+        return {"when": when, "kind": kind, "title": title, "place": place,
+                "status": words["activity_status"][activity.status]}
 
     def new(activities: list[Activity], lines: list[str]) -> list[dict]:
         keep = not_told_already([pick(a.title, lang) for a in activities], lines)

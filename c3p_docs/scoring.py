@@ -130,7 +130,9 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year:
     if item.method == "present":
         if item.metric == "wage_increase_pledge":
             pledged = bool(project.applicant.wage_increase_pledge)
-            basis = phrase(lang, "basis", "wage_pledged" if pledged else "no_wage_pledge")
+            large = project.applicant.large_company
+            size = "" if large is None else "_large" if large else "_sme"
+            basis = phrase(lang, "basis", f"wage_pledged{size}" if pledged else "no_wage_pledge")
             if item.points is None:
                 return Score(item.id, name, None, maximum, basis + phrase(lang, "basis", "no_points"))
             return Score(item.id, name, item.points if pledged else 0, maximum, basis)

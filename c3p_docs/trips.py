@@ -5,13 +5,18 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from c3p_docs.calls import CallRules
+from c3p_docs.calls import ActivityRule, CallRules
 from c3p_docs.errors import UsageError
+from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
+from c3p_docs.project import LoadedProject
 
 
 def last_day(activity: Activity) -> dt.date:
-    """The activity's last day; an activity known only by its month is taken to last until the month's end."""
+    """The activity's last day: the itinerary's last when there is one, else `end_date` or `date`; an activity
+    known only by its month is taken to last until the month's end."""
+    if activity.itinerary:
+        return max(day.date for day in activity.itinerary)
     if activity.end_date:
         return activity.end_date
     if activity.date:
@@ -23,6 +28,67 @@ def last_day(activity: Activity) -> dt.date:
 def submitted(value: dt.date | bool | None) -> bool:
     """`plan_submitted` / `report_submitted` count as done when they hold a date or `true`."""
     return value is not None and value is not False
+
+
+def itinerary_contradiction(activity: Activity) -> str | None:
+    """What the activity's `date`, `end_date` or `month` say that its itinerary does not, worded for a finding;
+    None when they agree. Documents take the itinerary's days."""
+    if not activity.itinerary:
+        return None
+    first, last = activity.first_day, last_day(activity)
+    span = f"{first}" if first == last else f"{first} – {last}"
+    if activity.date and (activity.date != first or (activity.end_date or activity.date) != last):
+        given = f"{activity.date}" + (f" – {activity.end_date}" if activity.end_date else " (one day)")
+        fix = f"`date: {first}`" + (f" and `end_date: {last}`" if last != first else " and no end_date")
+        return f"says {given} but its itinerary runs {span}; the documents use the itinerary. Set {fix}, or correct " \
+               "the itinerary."
+    if not activity.date and activity.month and activity.month != first.strftime("%Y-%m"):
+        return f"says month {activity.month} but its itinerary starts {first}; the documents use the itinerary. " \
+               f"Set `month: {first:%Y-%m}`, or correct the itinerary."
+    return None
+
+
+def status_findings(loaded: LoadedProject) -> list[Finding]:
+    """Activities whose fields contradict each other: results on one still planned, dates against the itinerary."""
+    findings = []
+    for index, activity in enumerate(loaded.project.activities):
+        where = ("activities", index)
+        if activity.status == "planned" and (activity.results.ja or activity.results.en):
+            findings.append(loaded.source.finding(
+                "activity-status", "warning", where + ("results",), "has results but is still planned, so every "
+                "document treats it as not done yet: set `status: done` once it has taken place."))
+        contradiction = itinerary_contradiction(activity)
+        if contradiction:
+            field = "date" if activity.date else "month"
+            findings.append(loaded.source.finding("itinerary-dates", "warning", where + (field,), contradiction))
+    return findings
+
+
+def said_in_title(title: str | None, part: str | None) -> bool:
+    """Whether an activity's title already says `part` (its kind's noun, its place): a line then leaves it out
+    rather than print "Field survey: First field survey (Surabaya) (Surabaya)"."""
+    return bool(title and part and part.casefold() in title.casefold())
+
+
+def kind_and_place(activity: Activity, title: str | None, place: str | None, words: dict) -> tuple[str | None, str | None]:
+    """The kind's label and the place for a line about the activity, each None when the title already says it."""
+    kind = None if said_in_title(title, words["activity_noun"].get(activity.kind)) else words["activity"][activity.kind]
+    return kind, (None if said_in_title(title, place) else place)
+
+
+def held_during(activity: Activity, trip: Activity) -> bool:
+    """Whether `activity` starts within the days of `trip` (a workshop held on a field survey)."""
+    return trip.first_day <= activity.first_day <= last_day(trip)
+
+
+def counted_activities(rule: ActivityRule, activities: list[Activity]) -> list[Activity]:
+    """The activities that count towards a required activity of the call: those of its kinds, and those of its
+    `kinds_when_apart` not held during one of them (one survey with a workshop on it is one trip)."""
+    active = [a for a in activities if a.status != "cancelled"]
+    main = [a for a in active if a.kind in rule.kinds]
+    apart = [a for a in active if a.kind in rule.kinds_when_apart and a.kind not in rule.kinds
+             and not any(held_during(a, trip) for trip in main)]
+    return sorted(main + apart, key=lambda a: a.first_day)
 
 
 def needs_plan_and_report(activity: Activity, rules: CallRules) -> bool:

@@ -22,7 +22,9 @@ LCCAP, SOx, t-CO2eq, MW, A4) are written so in Japanese text too."""
 # Idea Note for the Study, word/Pdf formats, Scope1+2), file extensions, and our command where a document says
 # to run it.
 ALLOWED_LATIN = {"Project", "Idea", "Note", "for", "the", "Study", "Word", "word", "Pdf", "docx", "pptx", "xlsx",
-                 "pdf", "c3p-docs", "check-package", "Scope"}
+                 "pdf", "c3p-docs", "check-package", "fields", "Scope"}
+OUR_OPTIONS = r"--form [a-z_]+=FILE"
+"""An option of our command with its value, as the checklist tells the user to type it (`--form pledge=FILE`)."""
 PARAGRAPH_TAGS = ("}p", "}si")
 
 
@@ -98,7 +100,7 @@ def scan(path: Path, lang: str, allowed: set[str] = frozenset()) -> list[Leak]: 
     """
     leaks: list[Leak] = []
     for paragraph in paragraphs(path):
-        text = re.sub(r"\S+@\S+|https?://\S+|\S+\.(?:docx|pptx|xlsx|pdf)\b", " ", paragraph)
+        text = re.sub(r"\S+@\S+|https?://\S+|\S+\.(?:docx|pptx|xlsx|pdf)\b|" + OUR_OPTIONS, " ", paragraph)
         for value in sorted(allowed, key=len, reverse=True):
             if value:
                 text = text.replace(value, " ")

@@ -123,10 +123,10 @@ def test_the_bare_draft_validates_with_warnings_builds_and_says_what_is_missing_
     assert built.returncode == 0, built.stderr
     found, _ = sections(summary_file(out, "ja"))
     synergy = section_of(found, "シナジー効果")
-    assert synergy == ["評価の観点：強靱化、循環経済、ネイチャーポジティブ、大気汚染対策等への相乗効果", "（本項目は未記入）"]
+    assert synergy == ["公募要領の評価観点：強靱化、循環経済、ネイチャーポジティブ、大気汚染対策等への相乗効果", "（未記入）"]
     found_en, _ = sections(summary_file(out, "en"))
-    assert section_of(found_en, "Synergy effects")[-1] == "(Nothing written for this criterion yet.)"
-    assert "（本項目は未記入）" not in docx_text(summary_file(out, "en"))
+    assert section_of(found_en, "Synergy effects")[-1] == "(to be completed)"
+    assert "（未記入）" not in docx_text(summary_file(out, "en"))
     # New projects: past achievements are not on the sheet, so not in the document.
     assert not any(heading.startswith("過年度の実績") for heading, _ in found)
 

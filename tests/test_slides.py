@@ -176,10 +176,10 @@ def test_an_overview_still_too_long_at_8_pt_fails_the_build_naming_the_field(tmp
     text = TOYAMA.read_text(encoding="utf-8")
     long = "富山県の経験を活かした省エネルギー診断と設備更新支援を行う。" * 40
     project = tmp_path / "long.yaml"
-    project.write_text(text.replace("  summary:\n    ja: ", f"  summary:\n    ja: {long}", 1), encoding="utf-8")
+    project.write_text(text.replace("  needs:\n    ja: ", f"  needs:\n    ja: {long}", 1), encoding="utf-8")
     result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "overview", "--lang", "ja")
     assert result.returncode == 1
-    assert "error[text-overflow]" in result.stderr and "project.summary" in result.stderr and "8 pt" in result.stderr
+    assert "error[text-overflow]" in result.stderr and "project.needs" in result.stderr and "8 pt" in result.stderr
 
 
 def test_chart_values_and_key_figures_do_not_break_inside_numbers_units_or_eras(toyama):

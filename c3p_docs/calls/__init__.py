@@ -54,10 +54,22 @@ class Condition(_Data):
     """At least one of these dotted project fields is true (a non-empty list, a non-zero count)."""
     field_nonempty: str | None = None
     """This dotted project field is a non-empty list or text."""
+    field_not_true: str | None = None
+    """This dotted project field is false or not given (e.g. applicant.large_company for an SME)."""
     has_joint_implementers: bool | None = None
     """The project has (True) or has no (False) joint implementers."""
     status_in: list[str] | None = None
     """project.status is one of these."""
+
+
+class Companion(_Data):
+    """A document the call asks for beside an attachment, on a condition (the SME's tax return beside ⑩)."""
+
+    name: Bilingual
+    file_stem: str
+    """Short name in its file name, after the attachment's label: `⑩_法人税申告書別表1.pdf`."""
+    when: Condition | None = None
+    source: str
 
 
 class AttachmentRule(_Data):
@@ -88,6 +100,8 @@ class AttachmentRule(_Data):
     translation_markers: list[str] = Field(default_factory=list)
     """Words that mark the Japanese translation a foreign-language document needs beside it; the first
     names the expected file. Empty when no translation is asked for."""
+    companions: list[Companion] = Field(default_factory=list)
+    """Documents to put beside this one when their condition holds."""
     max_pages: int | None = None
     """Page limit per file."""
     published: bool = False
@@ -98,6 +112,9 @@ class AttachmentRule(_Data):
     """Where this call is silent on the format, language or page rules: the other call they are taken from."""
     note: Bilingual | None = None
     """Guidance shown in the checklist."""
+    specified_format: bool = False
+    """The call asks for its own form (所定様式 / 別添); c3p-docs's layout stands in until the user fills the official
+    file with `--form`."""
     assumed: bool = False
     """True where the call does not give the document's form and the one c3p-docs makes is assumed."""
     assumed_note: str | None = None
@@ -163,6 +180,8 @@ class ScoreItem(_Data):
     """What the reviewers look for: the summary document's guidance for this item."""
     facts: list[FactBlock] = Field(default_factory=list)
     """Project data the summary shows under this criterion; a block belongs to one criterion only."""
+    overview: Literal["policy"] | None = None
+    """`policy`: this criterion's narrative is the overview's policy-cooperation item (its first paragraph)."""
     window_years: Sourced[int] | None = None
     """For `jcm_adoptions`: only adoptions from this many fiscal years before the call's fiscal year up to it count."""
     source: str
@@ -199,10 +218,15 @@ class ActivityRule(_Data):
     id: str
     kinds: list[str]
     """Activity kinds that count."""
+    kinds_when_apart: list[str] = Field(default_factory=list)
+    """Kinds that count only when held apart from an activity of `kinds` (a workshop held during a field survey
+    is part of that trip)."""
     min_per_year: int
     """How many a fiscal year."""
     name: Bilingual
     source: str
+    assumed: bool = False
+    """True where the call does not say which kinds count and the reading is assumed."""
     note: str | None = None
 
 
@@ -326,6 +350,27 @@ class TripRules(_Data):
     """Days after the last day by which the report should reach the ministry."""
 
 
+class ConsultationPartner(_Data):
+    """An organisation the project consults at least once a year."""
+
+    id: str
+    name: Bilingual
+    """Its name in full, as findings and the checklist give it."""
+    short: Bilingual
+    """Its short name, for the activity's label (JICA, 大使館)."""
+    when: Condition | None = None
+    """When the call asks for it; always without a condition."""
+    source: str
+    assumed: bool = False
+    note: str | None = None
+
+
+class ConsultationRules(_Data):
+    """The consultation with other support organisations (R6-2 §2(1)②; guidebook Table 3 (6))."""
+
+    partners: list[ConsultationPartner]
+
+
 class MailRules(_Data):
     to: Sourced[str]
     limit_bytes: Sourced[int]
@@ -359,6 +404,8 @@ class CallRules(_Data):
     """Day of the next month by which the monthly report is due."""
     trips: TripRules | None = None
     """When trip plans and reports are due; None where the call asks for neither."""
+    consultation: ConsultationRules | None = None
+    """Whom the project consults (activity kind jica_consultation); None where the call names no one."""
     deadlines: list[Deadline] = Field(default_factory=list)
     priority_countries: Sourced[list[str]]
     candidate_countries: Sourced[list[str]]

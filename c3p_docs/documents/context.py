@@ -8,10 +8,11 @@ from functools import cache, lru_cache
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from c3p_docs.attachments import attachment_statuses
+from c3p_docs.attachments import attachment_statuses, companions_due, form_kinds
 from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
+from c3p_docs.consultation import activity_rule_name, words_for
 from c3p_docs.countries import country_name
 from c3p_docs.eras import (
     fiscal_year_bounds,
@@ -37,6 +38,7 @@ from c3p_docs.model import (
 from c3p_docs.scoring import adoptions_counted, cost_effectiveness_value
 from c3p_docs.strings import cite, strings
 from c3p_docs.subject import make_subject
+from c3p_docs.trips import kind_and_place
 
 
 @lru_cache(maxsize=8)
@@ -111,15 +113,23 @@ def data_view(value, lang: str, text: bool = False):
 class _Labels:
     """Labels of ids (statuses, kinds, sectors…) in the document's language, carrying both languages and the id."""
 
-    def __init__(self, lang: str, override: str | None) -> None:
+    def __init__(self, lang: str, override: str | None, rules: CallRules, project: Project) -> None:
         self.lang = lang
-        self.words = {code: strings(code, override) for code in ("ja", "en")}
+        self.words = {code: words_for(strings(code, override), rules, project, code) for code in ("ja", "en")}
 
     def __call__(self, group: str, key: str | None) -> Localized | None:
         if key is None:
             return None
         ja, en = (self.words[code][group].get(key, key) for code in ("ja", "en"))
         return Localized(ja if self.lang == "ja" else en, ja, en, id=key)
+
+
+def certification_name(name: Bilingual | str, lang: str, words: dict) -> Localized:
+    """A certification as the document's language names it: a plain name the language's `certification` table
+    knows (エコアクション21 → Eco-Action 21), else as given."""
+    if isinstance(name, str):
+        return Localized(words["certification"].get(name, name))
+    return localized(name, lang)
 
 
 def _number(value: float | None, lang: str, digits: int = 0) -> Figure | None:
@@ -137,8 +147,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def build_context(project: Project, rules: CallRules, lang: str, override: str | None = None) -> dict:
     """The one namespace of built-in templates and tagged forms (`c3p-docs fields` lists it)."""
-    words = strings(lang, override)
-    label = _Labels(lang, override)
+    words = words_for(strings(lang, override), rules, project, lang)
+    label = _Labels(lang, override, rules, project)
     info = project.project
     money = compute_budget(project.budget, rules)
     start, end = fiscal_year_bounds(rules.fiscal_year)
@@ -152,6 +162,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "status": label("status", info.status), "sectors": [label("sector", s) for s in info.sectors],
         "period": data_view(period, lang),
         "period_start": data_view(period.start, lang), "period_end": data_view(period.end, lang),
+        "ends_this_year": bool(period.end and period.end <= end),
     })
 
     city = data_view(project.japanese_city, lang)
@@ -172,7 +183,7 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "employees": _number(applicant_model.employees, lang),
         "qualification": data_view(qualification, lang),
         "grade": qualification.grade, "qualification_number": qualification.number,
-        "environmental": [localized(c, lang) for c in applicant_model.certifications.environmental],
+        "environmental": [certification_name(c, lang, words) for c in applicant_model.certifications.environmental],
         "work_life_balance": wlb,
         "profile": data_view(applicant_model.profile or OrganisationProfile(), lang),
     })
@@ -231,7 +242,9 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
     activities = []
     for activity in sorted(project.activities, key=lambda a: (a.first_day, a.kind)):
         view = data_view(activity, lang)
+        kind_shown, place_shown = kind_and_place(activity, pick(activity.title, lang), pick(activity.place, lang), words)
         view.update({
+            "kind_shown": kind_shown, "place_shown": place_shown,
             "kind": label("activity", activity.kind), "kind_id": activity.kind,
             "when": printed_date(activity.date, lang) if activity.date else printed_month(activity.month_key, lang),
             "status": label("activity_status", activity.status), "status_id": activity.status,
@@ -264,6 +277,10 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                          "criterion": localized(criterion.criterion, lang) if criterion.criterion else None,
                          "max": criterion.max_for(status), "judged": criterion.judged, "facts": list(criterion.facts),
                          "narrative": _paragraphs(narrative[criterion.id]), "source": criterion.source})
+
+    policy = next((c for c in rules.scoring if c.overview == "policy"), None)
+    policy_paragraphs = _paragraphs(narrative[policy.id]) if policy else []
+    overview = {"policy": policy_paragraphs[0] if policy_paragraphs else None}
 
     office = rules.addressee.office
     return {
@@ -299,10 +316,16 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
                          "status": words["attachment_status"][s.status], "reason": words["reason"][s.reason_code],
                          "note": cite(localized(s.rule.note, lang), lang) if s.rule.note else None,
                          "source": cite(s.rule.source, lang),
-                         "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats}
+                         "count": s.count, "languages": s.rule.languages, "formats": s.rule.formats,
+                         "specified_format": s.rule.specified_format, "form_kinds": form_kinds(s.rule.kind),
+                         "companions": [{"name": localized(c.name, lang), "file": name, "source": cite(c.source, lang)}
+                                        for c, name in companions_due(s.rule, project)] if s.status != "not_applicable" else []}
                         for s in attachment_statuses(rules, project)],
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],
         "scoring": criteria,
+        "overview": overview,
         "deliverables": [localized(d, lang) for d in rules.deliverables],
+        "required_activities": [{"name": activity_rule_name(rule, rules, project, lang, words), "source": cite(rule.source, lang)}
+                                for rule in rules.activities],
         "subject": make_subject(project, rules),
     }

@@ -8,9 +8,10 @@ import datetime as dt
 from c3p_docs.bilingual import pick
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import CallRules
+from c3p_docs.consultation import activity_rule_name
 from c3p_docs.eras import fiscal_year_bounds, format_yen, printed_date, printed_month
 from c3p_docs.model import Activity, Project
-from c3p_docs.trips import last_day
+from c3p_docs.trips import counted_activities, last_day
 
 
 def fiscal_months(fiscal_year: int) -> list[dt.date]:
@@ -31,11 +32,12 @@ def month_marks(first: dt.date, last: dt.date, months: list[dt.date]) -> list[bo
 
 
 def _period(activity: Activity, lang: str, words: dict) -> str:
-    if not activity.date:
+    if not activity.date and not activity.itinerary:
         return printed_month(activity.month_key, lang)
-    text = printed_date(activity.date, lang)
-    if activity.end_date and activity.end_date != activity.date:
-        text += words["trip"]["range"] + printed_date(activity.end_date, lang)
+    first, last = activity.first_day, last_day(activity)
+    text = printed_date(first, lang)
+    if last != first:
+        text += words["trip"]["range"] + printed_date(last, lang)
     return text
 
 
@@ -55,8 +57,8 @@ def plan_context(base: dict, project: Project, rules: CallRules, lang: str) -> d
             schedule.append({"kind": None, "title": window.name.get(lang),
                              "marks": ["○" if m.month in window.months else "" for m in months]})
     schedule.append({"kind": None, "title": words["plan"]["monthly_row"], "marks": ["●"] * len(months)})
-    required = [{"name": rule.name.get(lang), "minimum": rule.min_per_year, "source": rule.source,
-                 "scheduled": sum(a.kind in rule.kinds for a in activities)} for rule in rules.activities]
+    required = [{"name": activity_rule_name(rule, rules, project, lang, words), "minimum": rule.min_per_year, "source": rule.source,
+                 "scheduled": len(counted_activities(rule, activities))} for rule in rules.activities]
     summary = compute_budget(project.budget, rules)
     by_category = []
     for category, amount in summary.by_category.items():

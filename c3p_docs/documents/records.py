@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.countries import country_name
 from c3p_docs.documents.sheets import Group, Sheet
-from c3p_docs.eras import fiscal_year_label, format_date, format_number, format_yen
+from c3p_docs.eras import era_year, fiscal_year_label, format_date, format_number, format_yen
 from c3p_docs.findings import Finding
 from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationProfile, Pin, Project
 
@@ -101,11 +103,40 @@ def organisations(project: Project) -> list[tuple[str, Applicant | Organisation]
     return [("applicant", project.applicant)] + [("joint_implementer", o) for o in project.joint_implementers]
 
 
+LEGAL_FORM_MARKS = (("一般財団法人", "foundation"), ("公益財団法人", "foundation"), ("財団法人", "foundation"),
+                    ("一般社団法人", "association"), ("公益社団法人", "association"), ("社団法人", "association"),
+                    ("特定非営利活動法人", "npo"), ("NPO法人", "npo"), ("株式会社", "company"), ("有限会社", "company"),
+                    ("合同会社", "company"), ("合資会社", "company"), ("合名会社", "company"))
+"""Legal forms written in a Japanese organisation name (before or after it), the longest first."""
+
+
+NO_CAPITAL = {"association": "an association (一般・公益社団法人)", "npo": "an NPO (特定非営利活動法人)"}
+"""Legal forms without capital, as findings name them."""
+
+
+def legal_form(org: Applicant | Organisation) -> str | None:
+    """The organisation's legal form: `profile.legal_form`, else the form its Japanese name carries."""
+    if org.profile is not None and org.profile.legal_form:
+        return org.profile.legal_form
+    name = org.name.ja or ""
+    return next((form for mark, form in LEGAL_FORM_MARKS if mark in name), None)
+
+
+def established_label(year: int, lang: str, words: dict) -> str:
+    """`平成6年（1994年）` in Japanese, as every other date; `1994` in English. A year alone takes the era in force at
+    its end (1989 is 平成元年, 2019 令和元年)."""
+    era = era_year(dt.date(year, 12, 31)) if lang == "ja" else None
+    if era is None:
+        return words["records"]["established"].format(year=year)
+    return words["records"]["established_era"].format(era=f"{era[0]}{era[1]}", year=year)
+
+
 def organisation_context(project: Project, index: int, lang: str, words: dict) -> dict:
-    """⑥ / (5): one organisation, from its own fields, then its `profile`."""
+    """⑥ / (5): one organisation, from its own fields, then its `profile`; capital labelled by its legal form."""
     position, org = organisations(project)[index]
     profile = org.profile or OrganisationProfile.model_validate({})
     r = words["records"]
+    capital_label = r["capital"].get(legal_form(org) or "company")
     representative = org.representative or profile.representative
     address = org.address or profile.address
     employees = org.employees if org.employees is not None else profile.employees
@@ -116,8 +147,9 @@ def organisation_context(project: Project, index: int, lang: str, words: dict) -
         "representative": pick(representative, lang),
         "address": _lines(pick(address, lang)),
         "employees": r["employees"].format(count=format_number(employees, lang)) if employees is not None else None,
-        "established": r["established"].format(year=profile.established) if profile.established else None,
-        "capital": format_yen(profile.capital_jpy, lang) if profile.capital_jpy is not None else None,
+        "established": established_label(profile.established, lang, words) if profile.established else None,
+        "capital": format_yen(profile.capital_jpy, lang) if profile.capital_jpy is not None and capital_label else None,
+        "capital_label": capital_label,
         "business": _lines(pick(profile.business, lang)),
         "offices": _lines(pick(profile.offices or address, lang)),  # a single office is the address
         "track_record": pick_list(profile.track_record, lang),
@@ -225,6 +257,14 @@ def check_generated_sources(loaded) -> list[Finding]:
                      f"{{fiscal_year: {last}, programme: C3P, planned: …, results: …}}.", rule.label)
         elif kind == "organisation_overview":
             for index, (position, org) in enumerate(organisations(project)):
+                base = ("applicant", "profile") if position == "applicant" else ("joint_implementers", index - 1, "profile")
+                form = legal_form(org)
+                if org.profile is not None and org.profile.capital_jpy is not None and form in NO_CAPITAL:
+                    findings.append(loaded.source.finding(
+                        "capital-not-applicable", "warning", base + ("capital_jpy",),
+                        f"{pick(org.name, 'en')} is {NO_CAPITAL[form]}, which has no capital: {rule.label} leaves the "
+                        "amount out. Remove it, or set `legal_form:` in the profile if the form was read wrongly.",
+                        attachment=rule.label))
                 if org.profile is None:
                     path = ("applicant", "profile") if position == "applicant" else ("joint_implementers", index - 1, "profile")
                     where = "under `applicant:`" if position == "applicant" else f"to joint_implementers[{index - 1}]"

@@ -8,11 +8,15 @@ from dataclasses import dataclass
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Window
+from c3p_docs.consultation import activity_rule_name
 from c3p_docs.documents.measure import fits
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, printed_date, printed_month
 from c3p_docs.errors import UsageError
+from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months
+from c3p_docs.project import LoadedProject
+from c3p_docs.trips import counted_activities, kind_and_place, status_findings
 
 # Geometry of the slides (mm, A4 landscape); the template places its boxes with these.
 FULL_BOX = {"x": 15.0, "y": 26.0, "w": 267.0, "h": 166.0}
@@ -24,12 +28,17 @@ JCM_ROWS_PER_SLIDE = 7
 
 @dataclass(frozen=True)
 class SessionDates:
-    """When this session and the one before it are (or are expected), and whether they are scheduled."""
+    """When this session and the one before it are (or are expected), and which activities they are."""
 
     day: dt.date
     activity: Activity | None
     """The project's report_session for this session, if there is one."""
     previous: dt.date
+    """The previous session's day, or the contract's start for the first session of the year."""
+    index: int | None = None
+    """Where `activity` is in `project.activities`."""
+    outside_window: bool = False
+    """True when the project holds the session outside the call's months for it."""
 
 
 def window_start(window: Window, fiscal_year: int) -> dt.date:
@@ -37,30 +46,84 @@ def window_start(window: Window, fiscal_year: int) -> dt.date:
     return dt.date(fiscal_year + (first < 4), first, 1)
 
 
-def _session_activity(project: Project, window: Window, fiscal_year: int) -> Activity | None:
+def contract_start(project: Project, fiscal_year: int) -> dt.date:
+    """The first day of the contract year: 1 April, or the project's start when it begins later that year."""
     start, end = fiscal_year_bounds(fiscal_year)
-    return next((a for a in sorted(project.activities, key=lambda a: a.first_day)
-                 if a.kind == "report_session" and a.status != "cancelled" and start <= a.first_day <= end
-                 and a.first_day.month in window.months), None)
+    period = project.project.period
+    return period.start if period and period.start and start < period.start <= end else start
+
+
+def assign_sessions(project: Project, windows: list[Window], fiscal_year: int) -> list[int | None]:
+    """For each of the call's sessions, the index of the project's report_session that is it: the one whose `id`
+    names the session, else the first in the session's months, else — keeping the sessions in order — the one
+    nearest the session's months between its neighbours (a kick-off held in June is still the kick-off)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    sessions = sorted((i for i, a in enumerate(project.activities) if a.kind == "report_session"
+                       and a.status != "cancelled" and start <= a.first_day <= end),
+                      key=lambda i: project.activities[i].first_day)
+    chosen: list[int | None] = [None] * len(windows)
+    for number, window in enumerate(windows):
+        chosen[number] = next((i for i in sessions if (project.activities[i].id or "").casefold()
+                               == window.id.casefold()), None)
+    for number, window in enumerate(windows):
+        if chosen[number] is None:
+            chosen[number] = next((i for i in sessions if i not in chosen
+                                   and project.activities[i].first_day.month in window.months), None)
+    for number, window in enumerate(windows):
+        if chosen[number] is not None:
+            continue
+        after = max((project.activities[i].first_day for i in chosen[:number] if i is not None), default=None)
+        before = min((project.activities[i].first_day for i in chosen[number + 1:] if i is not None), default=None)
+        anchor = window_start(window, fiscal_year)
+        free = [i for i in sessions if i not in chosen
+                and (after is None or project.activities[i].first_day > after)
+                and (before is None or project.activities[i].first_day < before)]
+        if free:
+            chosen[number] = min(free, key=lambda i: abs((project.activities[i].first_day - anchor).days))
+    return chosen
 
 
 def session_dates(project: Project, rules: CallRules, session_id: str) -> SessionDates:
-    """This session: the project's report_session in the window's months, else the window's start; the
-    previous one likewise (before the kick-off: the previous year's final session)."""
+    """This session: the project's report_session for it (`assign_sessions`), else the start of the call's months
+    for it; the previous one likewise, and the contract's start before the first session of the year."""
     windows = rules.report_sessions
     ids = [w.id for w in windows]
     if session_id not in ids:
         raise UsageError(f"unknown session {session_id!r}; the call {rules.id} has {', '.join(ids) or 'none'}.")
     fiscal_year = rules.fiscal_year
-    index = ids.index(session_id)
+    number = ids.index(session_id)
+    chosen = assign_sessions(project, windows, fiscal_year)
 
-    def when(window: Window, year: int) -> tuple[dt.date, Activity | None]:
-        activity = _session_activity(project, window, year)
-        return (activity.first_day, activity) if activity else (window_start(window, year), None)
+    def day_of(position: int) -> dt.date:
+        index = chosen[position]
+        return project.activities[index].first_day if index is not None else window_start(windows[position], fiscal_year)
 
-    day, activity = when(windows[index], fiscal_year)
-    previous = when(windows[index - 1], fiscal_year)[0] if index else when(windows[-1], fiscal_year - 1)[0]
-    return SessionDates(day, activity, previous)
+    index = chosen[number]
+    activity = project.activities[index] if index is not None else None
+    previous = day_of(number - 1) if number else contract_start(project, fiscal_year)
+    outside = activity is not None and activity.first_day.month not in windows[number].months
+    return SessionDates(day_of(number), activity, previous, index, outside)
+
+
+def session_findings(loaded: LoadedProject, session_id: str) -> list[Finding]:
+    """The session held outside the call's months for it, or not scheduled at all."""
+    rules, source = loaded.rules, loaded.source
+    dates = session_dates(loaded.project, rules, session_id)
+    window = next(w for w in rules.report_sessions if w.id == session_id)
+    months = ", ".join(printed_month(f"2000-{m:02d}", "en").split()[0] for m in window.months)
+    # Results on an activity still planned leave it out of "done since the last session": say so.
+    findings = [f for f in status_findings(loaded) if f.code == "activity-status"]
+    if dates.activity is None:
+        return findings + [source.finding("session-not-scheduled", "info", ("activities",), f"no report_session activity for "
+                               f"the {session_id} session ({months}, {window.source}); the slides count up to "
+                               f"{dates.day} and show no date. Add one with `id: {session_id}`.")]
+    if dates.outside_window and dates.index is not None:
+        field = "date" if dates.activity.date else "month"
+        return findings + [source.finding("session-outside-window", "warning", ("activities", dates.index, field),
+                               f"{dates.day} is taken as the {session_id} session, outside the call's months for it "
+                               f"({months}; {window.source}); the slides use this date. Agree the date with the "
+                               "ministry, or give the session that belongs here its own `id`.")]
+    return findings
 
 
 def paginate(items: list[dict], box: dict, size: float, bullet: str) -> list[list[dict]]:
@@ -125,10 +188,10 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
     ordered = sorted(project.activities, key=lambda a: (a.first_day, a.kind))
 
     def line(activity: Activity) -> str:
-        when = _when(activity, lang)
-        place = pick(activity.place, lang)
         title = pick(activity.title, lang) or base["t"]["placeholder"]
-        return labels["activity_line"].replace("{when}", when).replace("{kind}", words["activity"][activity.kind]) \
+        kind, place = kind_and_place(activity, pick(activity.title, lang), pick(activity.place, lang), words)
+        return labels["activity_line"].replace("{when}", _when(activity, lang)) \
+            .replace("{kind}", labels["kind"].replace("{kind}", kind) if kind else "") \
             .replace("{title}", title).replace("{place}", labels["place"].replace("{place}", place) if place else "")
 
     done = [a for a in ordered if a.status == "done" and a.kind != "report_session"
@@ -147,14 +210,11 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
             done_items += [_item(text, bullet=True) for text in entry.progress.get(lang)]
     issues = [_item(text, bullet=True) for month in months if (entry := project.monthly.get(month))
               for text in entry.issues.get(lang)]
+    # What comes next is the year's own schedule; a month's `next` lines were true when written and go stale.
     upcoming = [a for a in ordered if a.status == "planned" and a is not dates.activity
+                and not (a.kind == "report_session" and a.first_day == dates.day)
                 and dates.day <= a.first_day <= year_end]
     next_items = [_item(line(a), bullet=True) for a in upcoming]
-    latest_next = next((project.monthly[m].next.get(lang) for m in reversed(months)
-                        if m in project.monthly and project.monthly[m].next.get(lang)), [])
-    if latest_next:
-        next_items.append(_item(labels["from_monthly"], bold=True))
-        next_items += [_item(text, bullet=True) for text in latest_next]
 
     plan = next((p for p in project.plan if p.fiscal_year == fiscal_year), None)
     plan_items: list[dict] = []
@@ -166,9 +226,10 @@ def session_context(base: dict, project: Project, rules: CallRules, session_id: 
     this_year = [a for a in ordered if a.status != "cancelled" and year_start <= a.first_day <= year_end]
     result_items: list[dict] = [_item(labels["required"], bold=True)]
     for rule in rules.activities:
-        count_done = sum(a.kind in rule.kinds and a.status == "done" and a.first_day < dates.day for a in this_year)
-        count_all = sum(a.kind in rule.kinds for a in this_year)
-        result_items.append(_item(labels["tally"].replace("{name}", rule.name.get(lang) or "")
+        counted = counted_activities(rule, this_year)
+        count_done = sum(a.status == "done" and a.first_day < dates.day for a in counted)
+        count_all = len(counted)
+        result_items.append(_item(labels["tally"].replace("{name}", activity_rule_name(rule, rules, project, lang, words))
                                   .replace("{done}", str(count_done)).replace("{scheduled}", str(count_all)), bullet=True))
     year_results = [r for a in this_year if a.status == "done" and a.first_day < dates.day for r in a.results.get(lang)]
     if year_results:

@@ -10,7 +10,7 @@ from c3p_docs.eras import babel_locale, format_number, printed_date, printed_mon
 from c3p_docs.findings import Finding
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
-from c3p_docs.trips import last_day, plan_due, report_due
+from c3p_docs.trips import itinerary_contradiction, last_day, plan_due, report_due
 
 
 def format_day(day: dt.date, lang: str, words: dict) -> str:
@@ -51,7 +51,7 @@ def trip_context(base: dict, project: Project, rules: CallRules, activity: Activ
     for place in [pick(d.place, lang) for d in days] + [pick(activity.place, lang)]:
         if place and place not in places:
             places.append(place)
-    if activity.date:
+    if activity.date or activity.itinerary:  # one source of days: the itinerary when given (trips.last_day)
         period = format_day(first, lang, words["trip"])
         if last != first:
             period += words["trip"]["range"] + format_day(last, lang, words["trip"])
@@ -124,11 +124,10 @@ def trip_findings(loaded: LoadedProject, index: int, activity: Activity, report:
                                            f"{activity.status}; set `status: done` once it has taken place."))
         if not any(activity.results.get(lang) for lang in langs):
             missing("results", "results")
-    first, last = activity.first_day, last_day(activity)
-    for number, day in enumerate(activity.itinerary):
-        if activity.date and not first <= day.date <= last:
-            findings.append(source.finding("itinerary-outside-dates", "warning", where + ("itinerary", number, "date"),
-                                           f"{day.date} is outside the activity's dates {first} – {last}."))
+    contradiction = itinerary_contradiction(activity)
+    if contradiction:
+        findings.append(source.finding("itinerary-dates", "warning", where + ("date" if activity.date else "month",),
+                                       contradiction))
     if report:
         folder = loaded.path.parent
         for number, photo in enumerate(activity.photos):
