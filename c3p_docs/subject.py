@@ -60,7 +60,7 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
         elif char in _DASH_LOOKALIKES:
             add("subject-characters", f"{char!r} ({unicodedata.name(char, 'unknown')}) at character {index + 1}; "
                 f"the call joins the names with {rules.subject.separator!r} (HYPHEN-MINUS).")
-        elif unicodedata.category(char) in ("Cc", "Cf"):
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             add("subject-characters", f"an invisible control character U+{ord(char):04X} at character {index + 1}.")
     normalised = text
     for char in _SPACES:
