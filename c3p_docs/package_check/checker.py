@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -134,6 +135,9 @@ def _file_entry(relative: str, child: os.DirEntry, undecodable: bool) -> Entry:
         info = child.stat(follow_symlinks=False)
     except OSError as error:
         entry.unreadable = error.strerror or type(error).__name__
+        return entry
+    if not stat.S_ISREG(info.st_mode):
+        entry.unreadable = "it is no regular file any more: a pipe, a device or a folder took its place"
         return entry
     entry.size = info.st_size
     entry.identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)

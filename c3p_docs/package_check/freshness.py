@@ -41,7 +41,7 @@ def find_manifest(folder: Path) -> Path | None:
     """`DIR/manifest.json` (a monthly report's folder), else `DIR/../manifest.json` (OUT for OUT/submission)."""
     folder = Path(os.path.abspath(folder))
     for candidate in (folder / "manifest.json", folder.parent / "manifest.json"):
-        if candidate.is_file() and not candidate.is_symlink():
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -51,6 +51,8 @@ def read_manifest(path: Path, folder: Path) -> Manifest:
 
     Raises C3pError for a manifest that is no file we can read, and ValueError for one that is not ours.
     """
+    if path.is_symlink():
+        raise ValueError("it is a symbolic link, not the manifest c3p-docs writes")
     data = json.loads(read_limited(path, "manifest", MAX_MANIFEST_BYTES).decode("utf-8"))
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
