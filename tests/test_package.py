@@ -710,3 +710,15 @@ def test_a_shift_jis_name_added_by_hand_never_breaks_the_mail_plan(clean_folder,
     assert not any("参考資料" in name or "\\x" in name for name in mailed(payload))
     assert [p.name for p in drafts.iterdir()] == ["DRAFT_mail_1_of_1.eml"]
     assert len(eml_attachments(drafts / "DRAFT_mail_1_of_1.eml")) == len(mailed(payload)) == 15
+
+
+def test_a_pdf_page_drawing_megabytes_of_text_is_skipped_not_read_for_minutes(tmp_path):
+    """pypdf takes ~1 s per 100 KB of text operators: such a page is left out of the search, and said so."""
+    crowded = ["x"] * 200_000  # ~2.4 MB of text operators on one page
+    (tmp_path / "(10)_map.pdf").write_bytes(text_pdf(crowded, ["Owner: (to be completed)"]))
+    result = run_cli("check-package", tmp_path, "--call", "fy2026-1", "--format", "json")
+    payload = json.loads(result.stdout)
+    assert [f["message"].split(" still")[0] for f in findings_for(payload, "placeholder-left")] == [
+        "page 2, after 'Owner:'"]
+    partial = findings_for(payload, "not-checked", "(10)_map.pdf")
+    assert len(partial) == 1 and partial[0]["severity"] == "warning"

@@ -192,6 +192,7 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
     by_number: dict[int, list[Entry]] = {}
     inspected: dict[tuple[int, int, int, int], content.Inspection] = {}
     budget = Budget()
+    searching = text.Searching(find_placeholder)
     for entry in entries:
         where = _shown(folder / entry.relative)
         if not _usable(entry, where, add):
@@ -201,7 +202,7 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         if entry.size == 0:
             add(Finding("empty-file", "error", "the file is empty (0 bytes).", file=where))
             continue
-        if not _inspect(entry, where, inspected, budget, add):
+        if not _inspect(entry, where, inspected, budget, searching, add):
             continue
         _extension_check(entry, where, add)
         number = names.attachment_number(entry.path.name)
@@ -285,7 +286,7 @@ def _unreadable(entry: Entry, where: str) -> Finding:
                    "check-package again.", file=where)
 
 
-def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, add) -> bool:
+def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, searching: text.Searching, add) -> bool:
     """Read the file's content once per distinct file (hard links share it) and report what it shows; False
     when it could not be read at all."""
     inspection = inspected.get(entry.identity) if entry.identity else None
@@ -297,7 +298,7 @@ def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, add) -> 
                         "this the folder you will mail? Check a folder of the attachments only.", file=where))
             return False
         try:
-            inspection = content.inspect(entry.path, find_placeholder)
+            inspection = content.inspect(entry.path, searching)
         except C3pError as error:
             entry.unreadable = error.message.removeprefix(f"{entry.path}: ").rstrip(".")
             add(_unreadable(entry, where))

@@ -100,22 +100,22 @@ def sniff(head: bytes) -> str:
     return "unknown"
 
 
-def inspect(path: Path, matcher: text.Matcher | None = None) -> Inspection:
-    """What the file at `path` is and what is wrong with it; with `matcher`, also the placeholders it shows.
+def inspect(path: Path, searching: text.Searching | None = None) -> Inspection:
+    """What the file at `path` is and what is wrong with it; with `searching`, also the placeholders it shows.
 
     The file is opened once, as a regular file (a FIFO put in its place is refused, never waited on); a file
     that cannot be opened raises C3pError.
     """
     with open_regular(path, "file") as stream:
-        return _inspect_stream(path, stream, matcher)
+        return _inspect_stream(path, stream, searching)
 
 
-def _inspect_stream(path: Path, stream: BinaryIO, matcher: text.Matcher | None) -> Inspection:
+def _inspect_stream(path: Path, stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     kind = sniff(stream.read(64))
     if kind == "pdf":
-        return _inspect_pdf(stream, matcher)
+        return _inspect_pdf(stream, searching)
     if kind == "zip":
-        return _inspect_zip(path, stream, matcher)
+        return _inspect_zip(path, stream, searching)
     if kind == "ole":
         return _inspect_ole(stream)
     if kind in ("7z", "rar", "gzip", "cab", "lzh", "bzip2", "xz"):
@@ -164,7 +164,7 @@ def library_messages(name: str = "pypdf", keep: int = 100):
         logger.propagate = propagate
 
 
-def _inspect_pdf(stream: BinaryIO, matcher: text.Matcher | None) -> Inspection:
+def _inspect_pdf(stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     result = Inspection("pdf")
     size = os.fstat(stream.fileno()).st_size
     if size > MAX_PDF_PARSE:
@@ -181,7 +181,7 @@ def _inspect_pdf(stream: BinaryIO, matcher: text.Matcher | None) -> Inspection:
         return result
     result.bytes_read = size
     with library_messages() as messages:
-        _read_pdf(stream, result, matcher if size <= MAX_PDF_TEXT else None)
+        _read_pdf(stream, result, searching if size <= MAX_PDF_TEXT else None)
     if messages and not any(p.code == "corrupt-file" for p in result.problems):
         result.problems.append(Problem("pdf-repaired", "warning", f"the PDF has structural errors a reader must "
                                        f"repair ({len(messages)}{'+' if len(messages) >= 100 else ''} problem(s), "
@@ -208,7 +208,7 @@ def _cross_reference_found(stream: BinaryIO, size: int) -> bool:
     return re.match(rb"\s*(xref|\d+\s+\d+\s+obj)", stream.read(64)) is not None
 
 
-def _read_pdf(stream: BinaryIO, result: Inspection, matcher: text.Matcher | None) -> None:
+def _read_pdf(stream: BinaryIO, result: Inspection, searching: text.Searching | None) -> None:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import PdfReadError
     from pypdf.generic import DictionaryObject
@@ -251,22 +251,23 @@ def _read_pdf(stream: BinaryIO, result: Inspection, matcher: text.Matcher | None
             if reader.pages[0].get("/Rotate", 0) in (90, 270):
                 width, height = height, width
             result.slide_size = (round(width), round(height))
-        if matcher is not None:
-            _search_pdf_placeholders(reader, matcher, result)
+        if searching is not None:
+            _search_pdf_placeholders(reader, searching, result)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
             NotImplementedError, AssertionError, ZeroDivisionError) as error:
         result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
                                        "export it again."))
 
 
-def _search_pdf_placeholders(reader, matcher: text.Matcher, result: Inspection) -> None:
+def _search_pdf_placeholders(reader, searching: text.Searching, result: Inspection) -> None:
     """The placeholders a PDF's text shows; a page pypdf cannot read ends the search (the PDF is not damaged
     for all that: readers draw what pypdf cannot extract)."""
-    search = text.Search(matcher)
+    search = searching.pdf_search()
     try:
         text.search_pdf(reader, search)
     except Exception:  # noqa: BLE001 - pypdf's text extraction fails in many ways on unusual fonts
         search.complete = False
+    searching.spend(search)
     result.placeholders, result.searched_whole = search.hits, search.complete
     result.bytes_read += search.bytes_used()
 
@@ -281,7 +282,7 @@ def _resolved(value):
 APPLE_FORMATS = {".pages": "Pages", ".key": "Keynote", ".numbers": "Numbers"}
 
 
-def _inspect_zip(path: Path, stream: BinaryIO, matcher: text.Matcher | None) -> Inspection:
+def _inspect_zip(path: Path, stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     if path.suffix.lower() in APPLE_FORMATS:
         return Inspection("zip", [Problem("not-windows-viewable", "error", f"an Apple {APPLE_FORMATS[path.suffix.lower()]} "
                                           "file; Windows 10 cannot open it. Export it to PDF or Office format.")])
@@ -323,8 +324,8 @@ def _inspect_zip(path: Path, stream: BinaryIO, matcher: text.Matcher | None) -> 
         result.kind = kind
         try:
             _ooxml_checks(archive, infos, result)
-            if matcher is not None and not any(problem.severity == "error" for problem in result.problems):
-                _search_placeholders(kind, archive, matcher, result)
+            if searching is not None and not any(problem.severity == "error" for problem in result.problems):
+                _search_placeholders(kind, archive, searching, result)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as error:
             result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind} ({error}); save it again."))
         return result
@@ -362,8 +363,8 @@ def _directory_refused(stream: BinaryIO) -> Problem | None:
     return None
 
 
-def _search_placeholders(kind: str, archive: zipfile.ZipFile, matcher: text.Matcher, result: Inspection) -> None:
-    search = text.Search(matcher)
+def _search_placeholders(kind: str, archive: zipfile.ZipFile, searching: text.Searching, result: Inspection) -> None:
+    search = searching.search()
     try:
         text.search_ooxml(kind, archive, search)
     except text.NotXml as error:

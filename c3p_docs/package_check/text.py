@@ -64,7 +64,11 @@ class Search:
     xml_bytes: int = 64 * 1024 * 1024
     characters: int = 2_000_000
     pages: int = 60
+    content_bytes: int = 512 * 1024
+    """Of PDF page content (drawing operators, decompressed): pypdf's text extraction takes ~1 s for 100 KB
+    of text operators, and ~0.8 s for a LibreOffice PDF's fonts (their ToUnicode maps) before the first."""
     max_hits: int = 50
+    content_read: int = 0
     hits: list[Hit] = field(default_factory=list)
     complete: bool = True
 
@@ -102,11 +106,39 @@ def search_ooxml(kind: str, archive: zipfile.ZipFile, search: Search) -> None:
         search.complete = str(reached) == "hits" and search.complete
 
 
+PAGE_CONTENT_BYTES = 256 * 1024
+"""A page drawing more than this (a map, a plan) is not searched: a LibreOffice page of text is ~30 KB."""
+
+
+@dataclass
+class Searching:
+    """What one check searches for, and what is left of its PDF budget (shared by every file of the check)."""
+
+    matcher: Matcher
+    pdf_content_bytes: int = 2 * 1024 * 1024
+
+    def search(self) -> Search:
+        return Search(self.matcher)
+
+    def pdf_search(self) -> Search:
+        return Search(self.matcher, content_bytes=min(Search.content_bytes, max(self.pdf_content_bytes, 0)))
+
+    def spend(self, search: Search) -> None:
+        self.pdf_content_bytes -= search.content_read
+
+
 def search_pdf(reader, search: Search) -> None:
     """Fill `search.hits` from a PDF's text (pypdf), page by page, line by line."""
     try:
         for index, page in enumerate(reader.pages):
             search.take("pages", 1)
+            contents = page.get_contents()
+            drawn = len(contents.get_data()) if contents is not None else 0
+            if drawn > PAGE_CONTENT_BYTES:
+                search.complete = False
+                continue
+            search.take("content_bytes", drawn)
+            search.content_read += drawn
             text = page.extract_text() or ""
             previous = None
             for line in text.splitlines():
