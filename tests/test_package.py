@@ -722,3 +722,19 @@ def test_a_pdf_page_drawing_megabytes_of_text_is_skipped_not_read_for_minutes(tm
         "page 2, after 'Owner:'"]
     partial = findings_for(payload, "not-checked", "(10)_map.pdf")
     assert len(partial) == 1 and partial[0]["severity"] == "warning"
+
+
+def test_document_xml_that_is_malformed_or_declares_entities_is_damaged_not_a_crash(tmp_path):
+    laughs = ('<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "（未記入）（未記入）"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]><w:document xmlns:w="http://schemas.openxmlformats.org/'
+              'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&c;</w:t></w:r></w:p></w:body></w:document>')
+    for name, xml in (("(10)_entities.docx", laughs), ("(10)_unbound.docx", "<w:document><w:body/></w:document>")):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("word/document.xml", xml)
+    result = run_cli("check-package", tmp_path, "--call", "fy2026-1", "--format", "json")
+    assert_no_traceback(result)
+    payload = json.loads(result.stdout)
+    assert "declares a DTD" in findings_for(payload, "corrupt-file", "(10)_entities.docx")[0]["message"]
+    assert "not well-formed XML" in findings_for(payload, "corrupt-file", "(10)_unbound.docx")[0]["message"]
+    assert not findings_for(payload, "placeholder-left")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -182,6 +183,7 @@ def _inspect_pdf(stream: BinaryIO, searching: text.Searching | None) -> Inspecti
     result.bytes_read = size
     with library_messages() as messages:
         _read_pdf(stream, result, searching if size <= MAX_PDF_TEXT else None)
+    gc.collect()  # pypdf's objects hold each other (and the page content read): free them before the next file
     if messages and not any(p.code == "corrupt-file" for p in result.problems):
         result.problems.append(Problem("pdf-repaired", "warning", f"the PDF has structural errors a reader must "
                                        f"repair ({len(messages)}{'+' if len(messages) >= 100 else ''} problem(s), "

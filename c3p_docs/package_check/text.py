@@ -170,15 +170,7 @@ def _events(archive: zipfile.ZipFile, name: str, search: Search) -> Iterator[tup
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                     raise NotXml(f"{name} declares a DTD")
                 tail = window[-16:]
-            try:
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    parser.close()
-            except ParseError as error:
-                raise NotXml(f"{name}: {error}") from None
-            for pair in parser.read_events():
-                event, element = cast(tuple[str, Element], pair)  # start and end events carry the element
+            for event, element in _parsed(parser, chunk, name):
                 if event == "start":
                     open_elements.append(element)
                 yield event, element
@@ -189,6 +181,19 @@ def _events(archive: zipfile.ZipFile, name: str, search: Search) -> Iterator[tup
                         open_elements[-1].remove(element)
             if not chunk:
                 return
+
+
+def _parsed(parser: XMLPullParser, chunk: bytes, name: str) -> list[tuple[str, Element]]:
+    """The events one more chunk (none: the end) completes; XMLPullParser raises a syntax error from either
+    the feeding or the reading of events."""
+    try:
+        if chunk:
+            parser.feed(chunk)
+        else:
+            parser.close()
+        return [cast(tuple[str, Element], pair) for pair in parser.read_events()]  # start/end carry the element
+    except ParseError as error:
+        raise NotXml(f"{name} is not well-formed XML ({error})") from None
 
 
 def _visible(events: Iterator[tuple[str, Element]]) -> Iterator[tuple[str, Element]]:
