@@ -489,9 +489,9 @@ def _write_mail_drafts(folder: Path, plan, rules, project, subject: str, out: Pa
     from c3p_docs.mail_drafts import HeaderRefused, body_context, draft_date, draft_messages, sender_address, write_drafts
 
     if errors and not anyway:
-        _stderr(f"no mail drafts written to {out}: the errors above must be fixed first (drafts of an earlier run "
-                "there are not up to date). To look at drafts anyway, add --drafts-anyway: they are named DRAFT_….")
-        return []
+        return [Finding("drafts-not-written", "info", f"no mail drafts were written to {out}: the errors must be fixed "
+                        "first (drafts an earlier run left there are not up to date). To look at drafts anyway, add "
+                        "--drafts-anyway: they are named DRAFT_….")]
     try:
         drafts = draft_messages(folder, plan, rules, subject, sender_address(project), body_context(project, rules),
                                 draft_date(project, rules))

@@ -377,7 +377,7 @@ def test_new_renditions_temporary_and_lock_files_are_drafts_never_mailed(clean_f
         assert name not in mailed(payload)
     assert "OUT/drafts/" in findings_for(payload, "draft-in-package", ".new.docx")[0]["message"]
     assert "(3)_応募事業概要書_ja.docx" in mailed(payload)
-    assert not drafts.exists() and "--drafts-anyway" in result.stderr
+    assert not drafts.exists() and "--drafts-anyway" in findings_for(payload, "drafts-not-written")[0]["message"]
     result = run_cli("check-package", clean_folder, "--project", FY2026, "--write-mail", drafts, "--drafts-anyway")
     assert result.returncode == 1
     assert [p.name for p in drafts.iterdir()] == ["DRAFT_mail_1_of_1.eml"]
