@@ -433,8 +433,7 @@ def build(project: ProjectArg,
 @handled
 def check_package_command(
         folder: Annotated[Path, typer.Argument(help="The folder of files you will mail.", metavar="DIR")],
-        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names; "
-                                                             "its own rule errors are reported too.")] = None,
+        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.")] = None,
         call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.")] = None,
         subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
         fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC, "
@@ -446,7 +445,7 @@ def check_package_command(
                                                     "with errors, named DRAFT_… (the subject stays exact).")] = False,
         output_format: FormatOption = OutputFormat.text) -> None:
     """Check a submission folder before mailing: attachments, formats, macros, archives, names, placeholders,
-    stale PDFs, drafts left in the folder, the 8MB plan.
+    stale PDFs, drafts left in the folder, the 8MB plan; with --project, the project's own rule errors too.
 
     Files are recognised by content, not extension; nothing is extracted, links are never followed.
     """
