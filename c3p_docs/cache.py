@@ -2,14 +2,71 @@
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import os
 import sys
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from c3p_docs import __version__
+
+
+def enabled() -> bool:
+    """False when C3P_NO_CACHE is set (to anything but empty or 0): then no cache is read or written, and
+    every command prints the same bytes (what the caches hold is only ever recomputed)."""
+    return os.environ.get("C3P_NO_CACHE", "") in ("", "0")
+
+
+_file_digests: dict[tuple[str, int, int], str] = {}
+
+
+def source_stamp(files: Iterable[str]) -> str:
+    """c3p-docs' version and the SHA-256 of the given source files' contents: what a cache entry computed by
+    code in those files depends on (a changed file is another key, even within one version)."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in sorted(set(files)):
+        digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + _file_digest(name).encode())
+    return f"c3p-docs {__version__} {digest.hexdigest()}"
+
+
+def _file_digest(name: str) -> str:
+    """A source file's SHA-256, read once per process while its size and time stay the same."""
+    try:
+        info = os.stat(name)
+    except OSError:
+        return "missing"
+    key = (name, info.st_size, info.st_mtime_ns)
+    if key not in _file_digests:
+        from c3p_docs.errors import C3pError
+        from c3p_docs.loading import read_limited
+
+        try:
+            _file_digests[key] = hashlib.sha256(read_limited(Path(name), "source file")).hexdigest()
+        except C3pError:
+            return "unreadable"
+    return _file_digests[key]
+
+
+def defining_file(function: Any) -> str | None:
+    """The source file of a function (through decorators' __wrapped__, bound methods, callable objects)."""
+    function = inspect.unwrap(function)
+    code = getattr(function, "__code__", None) or getattr(getattr(function, "__func__", None), "__code__", None)
+    if code is not None:
+        return code.co_filename
+    module = sys.modules.get(getattr(function, "__module__", None) or type(function).__module__)
+    return getattr(module, "__file__", None)
+
+
+def _versioned(key: str, compute: Callable[[], Any]) -> str:
+    """`key` with the version and the source of the code computing the entry (the caller's key names the
+    rest: its inputs, the other code and the libraries it depends on)."""
+    source = defining_file(compute)
+    return f"{key}\0{source_stamp([source] if source else [])}"
 
 
 def user_cache_dir() -> Path:
@@ -29,6 +86,9 @@ def cached_json(name: str, key: str, compute: Callable[[], Any]) -> Any:
     `key` must name everything the result depends on (library versions, our format); a cache that cannot
     be read or written is ignored, so the worst case is computing it again.
     """
+    if not enabled():
+        return compute()
+    key = _versioned(key, compute)
     path = user_cache_dir() / f"{name}-{zlib.crc32(key.encode()):08x}.json"
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
@@ -76,10 +136,12 @@ def cached_pickle(name: str, key: str, compute: Callable[[], Any]) -> Any:
     code and library versions that read them). Unpickling trusts the cache folder as Python trusts
     `__pycache__` and Jinja our compiled templates: it is the user's own; anything unreadable is recomputed.
     """
-    import hashlib
     import io
     import pickle
 
+    if not enabled():
+        return compute()
+    key = _versioned(key, compute)
     path = user_cache_dir() / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
     try:
         with open(path, "rb") as stream:
@@ -100,15 +162,12 @@ CACHED_FILES = 400
 
 
 def code_stamp(*sources: str) -> str:
-    """What a cached model depends on besides its input: the source files defining it, and the library and
-    Python versions that build it."""
-    import hashlib
-
+    """What a cached model depends on besides its input: the source files defining it, c3p-docs' version, and
+    the library and Python versions that build it."""
     import pydantic
     import pydantic_core
 
-    digest = hashlib.sha256(b"".join(Path(source).read_bytes() for source in sources)).hexdigest()
-    return f"{digest} {pydantic.VERSION} {pydantic_core.__version__} {sys.version}"
+    return f"{source_stamp(sources)} {pydantic.VERSION} {pydantic_core.__version__} {sys.version}"
 
 
 def _model_pickler() -> type:

@@ -465,6 +465,12 @@ def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed
 
 
 def _project_or_call(project: Path | None, call: str | None):
+    loaded, rules = _loaded_or_call(project, call)
+    return (loaded.project if loaded else None), rules
+
+
+def _loaded_or_call(project: Path | None, call: str | None):
+    """(LoadedProject or None, CallRules) for --project or --call."""
     from c3p_docs.calls import load_call
     from c3p_docs.project import load_project
 
@@ -472,7 +478,7 @@ def _project_or_call(project: Path | None, call: str | None):
         raise UsageError("give --project or --call, not both.")
     if project is not None:
         loaded = load_project(project)
-        return loaded.project, loaded.rules
+        return loaded, loaded.rules
     if call is None:
         raise UsageError("give --project PROJECT.yaml or --call CALL.")
     return None, load_call(call)
@@ -556,11 +562,16 @@ def check_package_command(
         call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.", metavar="CALL",
                                                     autocompletion=_complete_call)] = None,
         subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
-        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC and "
-                                                "Shift_JIS names (Windows zips) to Unicode; never over another file.")] = False,
-        write_mail: Annotated[Optional[Path], typer.Option(help="Write the planned mails as .eml drafts here.")] = None,
+        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC, "
+                                                "Shift_JIS names (Windows zips) to Unicode, and drop invisible "
+                                                "characters from names; never over another file.")] = False,
+        write_mail: Annotated[Optional[Path], typer.Option(help="Write the planned mails as .eml drafts here "
+                                                                "(only when nothing is an error).")] = None,
+        drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help="With --write-mail: write the drafts even "
+                                                    "with errors, named DRAFT_… (the subject stays exact).")] = False,
         output_format: FormatOption = OutputFormat.text) -> None:
-    """Check a submission folder before mailing: attachments, formats, macros, archives, names, the 8MB plan.
+    """Check a submission folder before mailing: attachments, formats, macros, archives, names, placeholders,
+    stale PDFs, drafts left in the folder, the 8MB plan; with --project, the project's own rule errors too.
 
     Files are recognised by content, not extension; nothing is extracted, links are never followed.
     """
@@ -568,30 +579,54 @@ def check_package_command(
     from c3p_docs.package_check.checker import check_package
     from c3p_docs.subject import check_subject, make_subject
 
-    loaded_project, rules = _project_or_call(project, call)
+    loaded, rules = _loaded_or_call(project, call)
+    loaded_project = loaded.project if loaded else None
     report = check_package(folder, rules, loaded_project, fix_names=fix_names)
     findings = report.findings
     for old, new in report.renamed:
         findings.append(_info("renamed", f"renamed {old!r} to {new!r}.", str(folder / new)))
+    if loaded is not None:
+        from c3p_docs.checks import validate_project
+
+        findings += [f for f in validate_project(loaded) if f.severity == "error"]
     if subject is not None:
         findings += check_subject(subject, rules, loaded_project)
+    findings = list(dict.fromkeys(findings))  # a finding two checks share is reported once
     if write_mail is not None:
-        from c3p_docs.mail_drafts import body_context, draft_date, draft_messages, sender_address, write_drafts
-
         mail_subject = subject or (make_subject(loaded_project, rules) if loaded_project else None)
         if mail_subject is None:
             raise UsageError("--write-mail needs --project (for the subject) or --subject.")
-        drafts = draft_messages(folder, report.plan, rules, mail_subject, sender_address(loaded_project),
-                                body_context(loaded_project, rules), draft_date(loaded_project, rules))
-        written, problems = write_drafts(write_mail, drafts, rules.mail.limit_bytes.value)
-        findings += problems
-        _stderr(f"wrote {len(written)} draft(s) to {write_mail}")
+        findings += _write_mail_drafts(folder, report.plan, rules, loaded_project, mail_subject, write_mail,
+                                       has_errors(findings), drafts_anyway)
     errors = sum(f.severity == "error" for f in findings)
     plan = report.plan
     summary = (f"{folder}: {len(report.entries)} file(s), {errors} error(s); {len(plan.mails)} mail(s) needed"
                + (f", {len(plan.too_large)} file(s) need the ministry's transfer service" if plan.too_large else "") + ".")
     print_findings(findings, output_format.value, extra=report.extra_json(), summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+def _write_mail_drafts(folder: Path, plan, rules, project, subject: str, out: Path, errors: bool,
+                       anyway: bool) -> list:
+    """The drafts of the planned mails, unless something is an error (then only with --drafts-anyway, named
+    DRAFT_…); what was done is said on stderr, what went wrong is returned as findings."""
+    from c3p_docs.findings import Finding
+    from c3p_docs.mail_drafts import HeaderRefused, body_context, draft_date, draft_messages, sender_address, write_drafts
+
+    if errors and not anyway:
+        return [Finding("drafts-not-written", "info", f"no mail drafts were written to {out}: the errors must be fixed "
+                        "first (drafts an earlier run left there are not up to date). To look at drafts anyway, add "
+                        "--drafts-anyway: they are named DRAFT_….")]
+    try:
+        drafts = draft_messages(folder, plan, rules, subject, sender_address(project), body_context(project, rules),
+                                draft_date(project, rules))
+    except HeaderRefused as error:
+        code = "subject-characters" if error.header == "subject" else "filename-windows"
+        return [Finding(code, "error", error.message, path="subject" if error.header == "subject" else None)]
+    written, problems = write_drafts(out, drafts, rules.mail.limit_bytes.value, draft=errors)
+    _stderr(f"wrote {len(written)} draft(s) to {out}" + (" named DRAFT_…: the errors above are not fixed." if errors
+                                                           else "."))
+    return problems
 
 
 def _info(code: str, message: str, file: str):

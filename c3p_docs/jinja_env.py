@@ -131,8 +131,9 @@ def _bytecode_cache():
         """
 
         def get_bucket(self, environment, name, filename, source):
-            key = self.get_cache_key(f"{_compile_settings(environment, name)}|{name}", filename)
-            bucket = _Bucket(environment, key, self.get_source_checksum(source))
+            checksum = self.get_source_checksum(source)
+            key = self.get_cache_key(f"{_compile_settings(environment, name)}|{name}|{checksum}", filename)
+            bucket = _Bucket(environment, key, checksum)
             try:
                 self.load_bytecode(bucket)
             except Exception:  # unreadable or damaged entry: compile afresh
@@ -145,8 +146,10 @@ def _bytecode_cache():
             except OSError:
                 pass
 
-    from c3p_docs.cache import prune, user_cache_dir
+    from c3p_docs.cache import enabled, prune, user_cache_dir
 
+    if not enabled():
+        return None
     folder = user_cache_dir() / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -169,9 +172,16 @@ def _compile_settings(environment, name: str) -> str:
 @lru_cache(maxsize=16)
 def _environment_settings(environment, filters: tuple, tests: tuple) -> tuple[str, str]:
     """The settings before and after the template's own (autoescape), once per environment and set of filters
-    and tests: Jinja's other settings are fixed once a template is loaded, filters are not (a build sets `ph`)."""
+    and tests: Jinja's other settings are fixed once a template is loaded, filters are not (a build sets `ph`).
+
+    The tail ends with c3p-docs' version and the source of the code compiled templates depend on: this module,
+    the environment's class (its code generator) and every filter and test, whose results Jinja folds into the
+    compiled code when their arguments are constants.
+    """
     import jinja2
     from jinja2.utils import _PassArg
+
+    from c3p_docs.cache import defining_file, source_stamp
 
     head = (jinja2.__version__, sys.version, type(environment).__module__, type(environment).__qualname__,
             getattr(environment, "compiled_as", ""), getattr(environment, "cache_identity", ""),
@@ -182,8 +192,12 @@ def _environment_settings(environment, filters: tuple, tests: tuple) -> tuple[st
             environment.optimized, environment.is_async, environment.sandboxed,
             sorted(getattr(environment, "intercepted_binops", ())),
             sorted(getattr(environment, "intercepted_unops", ())), environment.undefined.__qualname__)
+    classes = (type(environment), type(environment).code_generator_class)
+    code = [__file__, *(getattr(sys.modules.get(c.__module__), "__file__", None) for c in classes),
+            *(defining_file(function) for _, function in filters + tests)]
     tail = (sorted(environment.extensions),
             _PassArg.from_obj(environment.finalize) if environment.finalize else None,
             sorted((n, str(_PassArg.from_obj(f))) for n, f in filters),
-            sorted((n, str(_PassArg.from_obj(f))) for n, f in tests))
+            sorted((n, str(_PassArg.from_obj(f))) for n, f in tests),
+            source_stamp(name for name in code if name))
     return ", ".join(map(repr, head)), ", ".join(map(repr, tail))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -209,25 +210,8 @@ def _path_on_line(result: LoadedYaml, line: int) -> PathKey:
 def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most `max_bytes`: a FIFO, a device (/dev/zero) or a folder is refused
     before anything blocks, and a file that grows while read is cut off at the limit."""
-    import os
-    import stat
-
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such {what}. Check the path.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, expected a {what}.") from None
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
-    info = os.fstat(handle)
-    mode, size = info.st_mode, info.st_size
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        if stat.S_ISDIR(mode):
-            raise UsageError(f"{path}: is a folder, expected a {what}.")
-        raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
-    with os.fdopen(handle, "rb") as stream:
+    with open_regular(path, what) as stream:
+        size = os.fstat(stream.fileno()).st_size
         try:
             # As much as the file holds, plus a byte to see it grew; reading max_bytes at once would allocate
             # (and fault in) the whole limit for every small file (~1.5 ms a project in a monthly run).
@@ -239,6 +223,28 @@ def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES
     if len(data) > max_bytes:
         raise InputError(f"{path}: too large for a {what} (over {max_bytes:,} bytes).")
     return data
+
+
+def open_regular(path: Path, what: str = "file") -> BinaryIO:
+    """A regular file opened for reading, for callers that stream it (read_limited reads it whole): a FIFO,
+    a device or a folder is refused before anything blocks."""
+    import stat
+
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such {what}. Check the path.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, expected a {what}.") from None
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
+    mode = os.fstat(handle).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(handle)
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path}: is a folder, expected a {what}.")
+        raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
+    return os.fdopen(handle, "rb")
 
 
 def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:

@@ -10,10 +10,40 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from c3p_docs.calls import CallRules
+from c3p_docs.errors import RulesBroken
 from c3p_docs.findings import Finding
 from c3p_docs.jinja_env import environment
+from c3p_docs.loading import read_limited
 from c3p_docs.mail import MailPlan
 from c3p_docs.output import OutputState, write_atomic
+
+# Every character Python's str.splitlines() breaks at: the email package folds headers with it, so any of
+# them in a header value ends the header there (a ValueError, or a header injected after it).
+LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+class HeaderRefused(RulesBroken):
+    """Raised by the draft writer for a header value with a line break (`header` names which)."""
+
+    def __init__(self, message: str, header: str) -> None:
+        super().__init__(message)
+        self.header = header
+
+
+def checked_header(name: str, value: str) -> str:
+    """`value` for the header `name`, refused (HeaderRefused) when it holds a line break of any kind."""
+    for index, char in enumerate(value):
+        if char in LINE_BREAKS:
+            raise HeaderRefused(f"the mail's {name} holds a line break (U+{ord(char):04X}) at character "
+                                f"{index + 1}; a header is one line. No draft was written: remove it from the "
+                                f"{name}.", name)
+    return value
+
+
+def draft_file_name(index: int, total: int, draft: bool = False) -> str:
+    """`mail_1_of_2.eml`; `DRAFT_mail_1_of_2.eml` for drafts written although the package or the project has
+    errors (--drafts-anyway), so nobody sends one by mistake: the subject inside stays exact."""
+    return f"{'DRAFT_' if draft else ''}mail_{index}_of_{total}.eml"
 
 MIME_BY_SUFFIX = {
     ".pdf": "application/pdf",
@@ -32,10 +62,10 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
     total = len(plan.mails)
     for index, mail in enumerate(plan.mails, 1):
         message = EmailMessage(policy=email.policy.SMTP)
-        message["To"] = rules.mail.to.value
+        message["To"] = checked_header("To", rules.mail.to.value)
         if sender:
-            message["From"] = sender
-        message["Subject"] = subject
+            message["From"] = checked_header("From", sender)
+        message["Subject"] = checked_header("subject", subject)
         message["Date"] = format_datetime(dt.datetime.combine(date, dt.time(9, 0), dt.timezone(dt.timedelta(hours=9))))
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
         body = render_template(env, "mail_body.txt.j2", dict(
@@ -45,19 +75,20 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
         for name in mail.attachments:
             mime = MIME_BY_SUFFIX.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
             maintype, subtype = mime.split("/", 1)
-            message.add_attachment((folder / name).read_bytes(), maintype=maintype, subtype=subtype,
-                                   filename=Path(name).name)
+            data = read_limited(folder / name, "attachment", rules.mail.limit_bytes.value)
+            message.add_attachment(data, maintype=maintype, subtype=subtype,
+                                   filename=checked_header("attachment's file name", Path(name).name))
         message.set_boundary(f"c3p-docs-{index}-of-{total}")  # fixed, so drafts rebuild byte-identical
         drafts.append(message.as_bytes())
     return drafts
 
 
 def write_drafts(out_dir: Path, drafts: list[bytes], limit: int, state: OutputState | None = None,
-                 prefix: str = "") -> tuple[list[str], list[Finding]]:
+                 prefix: str = "", draft: bool = False) -> tuple[list[str], list[Finding]]:
     findings = []
     written = []
     for index, data in enumerate(drafts, 1):
-        relative = f"{prefix}mail_{index}_of_{len(drafts)}.eml"
+        relative = prefix + draft_file_name(index, len(drafts), draft)
         target = out_dir / relative
         if len(data) > limit:
             findings.append(Finding("mail-over-limit", "error", f"the draft is {len(data):,} bytes, over the "
@@ -69,7 +100,7 @@ def write_drafts(out_dir: Path, drafts: list[bytes], limit: int, state: OutputSt
             state.write(relative, data, force=True)
         written.append(relative)
     if state is not None:  # drafts of an older plan that we wrote and nobody touched since
-        for stale in sorted(out_dir.glob(f"{prefix}mail_*_of_*.eml")):
+        for stale in sorted(out_dir.glob(f"{prefix}*mail_*_of_*.eml")):
             relative = stale.relative_to(out_dir).as_posix()
             if relative not in written and relative in state.written and not state.edited_since_written(relative):
                 stale.unlink()

@@ -166,7 +166,7 @@ class _Comparison:
                 found += self.lookalikes(i1, typed, wanted, part)
             elif typed and not wanted and all(char in _SPACES for char in typed):
                 found.append(self.spaces(i1, typed))
-            elif typed and not wanted and all(unicodedata.category(char) in ("Cc", "Cf") for char in typed):
+            elif typed and not wanted and all(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in typed):
                 found.append(self.finding("subject-characters", i1, "", typed,
                                           f"an invisible character U+{ord(typed[0]):04X} at character {i1 + 1}, "
                                           "probably pasted with the text; delete it."))
@@ -314,7 +314,7 @@ def _check_pattern(text: str, rules: CallRules) -> list[SubjectFinding]:
             add("subject-characters", index, full, char, f"half-width {char!r} at character {index + 1}; use "
                 f"full-width {full!r}.")
             kept.append(index)
-        elif unicodedata.category(char) in ("Cc", "Cf"):
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             add("subject-characters", index, "", char, f"an invisible character U+{ord(char):04X} at character "
                 f"{index + 1}, probably pasted with the text; delete it.")
         else:

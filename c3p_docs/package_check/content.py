@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import re
+import struct
 import warnings
 import zipfile
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from c3p_docs.findings import Severity
+from c3p_docs.loading import open_regular
+from c3p_docs.package_check import text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ZIP_ENTRIES = 5_000
+MAX_ZIP_DIRECTORY = 8 * 1024 * 1024  # bytes of central directory: 5,000 entries with long names and extras
 MAX_MEMBER_READ = 4 * 1024 * 1024
 MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024
 MAX_RATIO = 200
@@ -39,28 +46,30 @@ class Inspection:
     problems: list[Problem] = field(default_factory=list)
     pages: int | None = None
     slide_size: tuple[int, int] | None = None
+    placeholders: list[text.Hit] = field(default_factory=list)
+    """Placeholders the document still shows (when a matcher was given)."""
+    searched_whole: bool = True
+    """False when the placeholder search stopped at one of its bounds."""
+    entries_read: int = 0
+    bytes_read: int = 0
+    """The work the inspection took (container entries, bytes parsed), for check-package's budget."""
 
 
-def _head(path: Path, size: int = 64) -> bytes:
-    with path.open("rb") as stream:
-        return stream.read(size)
-
-
-def _scan(path: Path, patterns: list[bytes]) -> set[bytes]:
+def _scan(stream: BinaryIO, patterns: list[bytes]) -> set[bytes]:
     """Which patterns occur in the first SCAN_LIMIT bytes, read in chunks (bounded memory)."""
     found: set[bytes] = set()
     overlap = max(len(p) for p in patterns)
     tail = b""
     read = 0
-    with path.open("rb") as stream:
-        while read < SCAN_LIMIT:
-            chunk = stream.read(1024 * 1024)
-            if not chunk:
-                break
-            read += len(chunk)
-            window = tail + chunk
-            found.update(p for p in patterns if p in window)
-            tail = window[-overlap:]
+    stream.seek(0)
+    while read < SCAN_LIMIT:
+        chunk = stream.read(1024 * 1024)
+        if not chunk:
+            break
+        read += len(chunk)
+        window = tail + chunk
+        found.update(p for p in patterns if p in window)
+        tail = window[-overlap:]
     return found
 
 
@@ -92,20 +101,29 @@ def sniff(head: bytes) -> str:
     return "unknown"
 
 
-def inspect(path: Path) -> Inspection:
-    head = _head(path)
-    kind = sniff(head)
+def inspect(path: Path, searching: text.Searching | None = None) -> Inspection:
+    """What the file at `path` is and what is wrong with it; with `searching`, also the placeholders it shows.
+
+    The file is opened once, as a regular file (a FIFO put in its place is refused, never waited on); a file
+    that cannot be opened raises C3pError.
+    """
+    with open_regular(path, "file") as stream:
+        return _inspect_stream(path, stream, searching)
+
+
+def _inspect_stream(path: Path, stream: BinaryIO, searching: text.Searching | None) -> Inspection:
+    kind = sniff(stream.read(64))
     if kind == "pdf":
-        return _inspect_pdf(path)
+        return _inspect_pdf(stream, searching)
     if kind == "zip":
-        return _inspect_zip(path)
+        return _inspect_zip(path, stream, searching)
     if kind == "ole":
-        return _inspect_ole(path)
+        return _inspect_ole(stream)
     if kind in ("7z", "rar", "gzip", "cab", "lzh", "bzip2", "xz"):
         return Inspection(kind, [Problem("archive", "error", f"a {kind} archive; the call accepts no compressed "
                                          "files. Attach the documents themselves.")])
     if kind == "exe":
-        embedded = _scan(path, [b"PK\x03\x04", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"MSCF"])
+        embedded = _scan(stream, [b"PK\x03\x04", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"MSCF"])
         if embedded:
             return Inspection(kind, [Problem("archive", "error", "a self-extracting archive (an executable with an "
                                              "archive inside); the call accepts no compressed or self-extracting files.")])
@@ -114,6 +132,11 @@ def inspect(path: Path) -> Inspection:
 
 
 MAX_PDF_PARSE = 32 * 1024 * 1024
+MAX_PDF_REPAIR = 2 * 1024 * 1024
+"""Past this size a PDF whose cross-reference table is not where its trailer says is not handed to pypdf,
+which would rebuild the table by scanning the whole file (15 s for 31 MB): it is reported unreadable."""
+MAX_PDF_TEXT = 16 * 1024 * 1024
+"""Larger PDFs (scans, photos) are not searched for placeholders."""
 
 
 @contextmanager
@@ -142,18 +165,25 @@ def library_messages(name: str = "pypdf", keep: int = 100):
         logger.propagate = propagate
 
 
-def _inspect_pdf(path: Path) -> Inspection:
+def _inspect_pdf(stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     result = Inspection("pdf")
-    if path.stat().st_size > MAX_PDF_PARSE:
+    size = os.fstat(stream.fileno()).st_size
+    if size > MAX_PDF_PARSE:
         # No mail carries it anyway (too-large-for-mail); read only the trailer for a password.
-        with path.open("rb") as stream:
-            stream.seek(-65536, 2)
-            if b"/Encrypt" in stream.read():
-                result.problems.append(Problem("pdf-encrypted", "error", "the PDF is encrypted; save it without "
-                                               "a password."))
+        stream.seek(-65536, 2)
+        if b"/Encrypt" in stream.read():
+            result.problems.append(Problem("pdf-encrypted", "error", "the PDF is encrypted; save it without "
+                                           "a password."))
         return result
+    if size > MAX_PDF_REPAIR and not _cross_reference_found(stream, size):
+        result.problems.append(Problem("corrupt-file", "error", "the PDF has no cross-reference table where its "
+                                       "trailer says (a damaged or truncated file that a reader must rebuild by "
+                                       "reading it whole); export it again."))
+        return result
+    result.bytes_read = size
     with library_messages() as messages:
-        _read_pdf(path, result)
+        _read_pdf(stream, result, searching if size <= MAX_PDF_TEXT else None)
+    gc.collect()  # pypdf's objects hold each other (and the page content read): free them before the next file
     if messages and not any(p.code == "corrupt-file" for p in result.problems):
         result.problems.append(Problem("pdf-repaired", "warning", f"the PDF has structural errors a reader must "
                                        f"repair ({len(messages)}{'+' if len(messages) >= 100 else ''} problem(s), "
@@ -161,53 +191,87 @@ def _inspect_pdf(path: Path) -> Inspection:
     return result
 
 
-def _read_pdf(path: Path, result: Inspection) -> None:
+def _cross_reference_found(stream: BinaryIO, size: int) -> bool:
+    """Whether the file's last `startxref` points at a cross-reference table or stream, as a reader expects;
+    pypdf rebuilds a missing one by parsing every object of the file. Read backwards in chunks: bytes after
+    `%%EOF` (a mail gateway's, an editor's) are no damage."""
+    end, chunk_size = size, 1024 * 1024
+    pointer = None
+    while end > 0 and pointer is None:
+        start = max(0, end - chunk_size)
+        stream.seek(start)
+        window = stream.read(end - start + 32)  # the overlap keeps a keyword cut at the chunk's end
+        found = list(re.finditer(rb"startxref\s+(\d+)", window))
+        pointer = int(found[-1].group(1)) if found else None
+        end = start
+    if pointer is None or pointer >= size:
+        return False
+    stream.seek(pointer)
+    return re.match(rb"\s*(xref|\d+\s+\d+\s+obj)", stream.read(64)) is not None
+
+
+def _read_pdf(stream: BinaryIO, result: Inspection, searching: text.Searching | None) -> None:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import PdfReadError
     from pypdf.generic import DictionaryObject
 
     try:
-        with path.open("rb") as stream:
-            reader = PdfReader(stream, strict=False)
-            if reader.is_encrypted:
-                try:
-                    opened = reader.decrypt("")
-                except Exception:  # noqa: BLE001 - pypdf raises several kinds for unknown ciphers
-                    opened = PasswordType.NOT_DECRYPTED
-                if not opened:
-                    result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
-                                                   "reviewers cannot read it. Save it without a password."))
-                    return
-                result.problems.append(Problem("pdf-encrypted", "warning", "the PDF carries owner restrictions "
-                                               "(printing or copying may be blocked); save it without security."))
-            result.pages = len(reader.pages)
-            catalog = reader.trailer["/Root"]
-            if not isinstance(catalog, DictionaryObject):
-                raise TypeError("the document catalog is not a dictionary")
-            names = _resolved(catalog.get("/Names"))
-            names = names if isinstance(names, dict) else {}
-            active = ["/AA"] if "/AA" in catalog else []
-            open_action = _resolved(catalog.get("/OpenAction"))
-            # A destination array (LibreOffice writes one) only sets the view; an action dict may run code.
-            if isinstance(open_action, dict) and open_action.get("/S") in ("/JavaScript", "/Launch", "/ImportData"):
-                active.append(f"/OpenAction {open_action.get('/S')}")
-            if "/JavaScript" in names:
-                active.append("/JavaScript")
-            if "/EmbeddedFiles" in names:
-                active.append("/EmbeddedFiles")
-            if active:
-                result.problems.append(Problem("macro", "error", f"the PDF has active content ({', '.join(active)}); "
-                                               "the call discards files with macros or similar functions."))
-            if result.pages:
-                box = reader.pages[0].mediabox
-                width, height = float(box.width), float(box.height)
-                if reader.pages[0].get("/Rotate", 0) in (90, 270):
-                    width, height = height, width
-                result.slide_size = (round(width), round(height))
+        stream.seek(0)
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises several kinds for unknown ciphers
+                opened = PasswordType.NOT_DECRYPTED
+            if not opened:
+                result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
+                                               "reviewers cannot read it. Save it without a password."))
+                return
+            result.problems.append(Problem("pdf-encrypted", "warning", "the PDF carries owner restrictions "
+                                           "(printing or copying may be blocked); save it without security."))
+        result.pages = len(reader.pages)
+        catalog = reader.trailer["/Root"]
+        if not isinstance(catalog, DictionaryObject):
+            raise TypeError("the document catalog is not a dictionary")
+        names = _resolved(catalog.get("/Names"))
+        names = names if isinstance(names, dict) else {}
+        active = ["/AA"] if "/AA" in catalog else []
+        open_action = _resolved(catalog.get("/OpenAction"))
+        # A destination array (LibreOffice writes one) only sets the view; an action dict may run code.
+        if isinstance(open_action, dict) and open_action.get("/S") in ("/JavaScript", "/Launch", "/ImportData"):
+            active.append(f"/OpenAction {open_action.get('/S')}")
+        if "/JavaScript" in names:
+            active.append("/JavaScript")
+        if "/EmbeddedFiles" in names:
+            active.append("/EmbeddedFiles")
+        if active:
+            result.problems.append(Problem("macro", "error", f"the PDF has active content ({', '.join(active)}); "
+                                           "the call discards files with macros or similar functions."))
+        if result.pages:
+            box = reader.pages[0].mediabox
+            width, height = float(box.width), float(box.height)
+            if reader.pages[0].get("/Rotate", 0) in (90, 270):
+                width, height = height, width
+            result.slide_size = (round(width), round(height))
+        if searching is not None:
+            _search_pdf_placeholders(reader, searching, result)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
-            NotImplementedError, AssertionError) as error:
+            NotImplementedError, AssertionError, ZeroDivisionError) as error:
         result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
                                        "export it again."))
+
+
+def _search_pdf_placeholders(reader, searching: text.Searching, result: Inspection) -> None:
+    """The placeholders a PDF's text shows; a page pypdf cannot read ends the search (the PDF is not damaged
+    for all that: readers draw what pypdf cannot extract)."""
+    search = searching.pdf_search()
+    try:
+        text.search_pdf(reader, search)
+    except Exception:  # noqa: BLE001 - pypdf's text extraction fails in many ways on unusual fonts
+        search.complete = False
+    searching.spend(search)
+    result.placeholders, result.searched_whole = search.hits, search.complete
+    result.bytes_read += search.bytes_used()
 
 
 def _resolved(value):
@@ -220,32 +284,36 @@ def _resolved(value):
 APPLE_FORMATS = {".pages": "Pages", ".key": "Keynote", ".numbers": "Numbers"}
 
 
-def _inspect_zip(path: Path) -> Inspection:
+def _inspect_zip(path: Path, stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     if path.suffix.lower() in APPLE_FORMATS:
         return Inspection("zip", [Problem("not-windows-viewable", "error", f"an Apple {APPLE_FORMATS[path.suffix.lower()]} "
                                           "file; Windows 10 cannot open it. Export it to PDF or Office format.")])
+    refused = _directory_refused(stream)
+    if refused is not None:
+        return Inspection("zip", [refused])
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        archive = zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         return Inspection("zip", [Problem("corrupt-file", "error", f"a damaged zip container ({error}); Word, Excel "
                                           "and PowerPoint cannot open it. Save it again.")])
     with archive:
         infos = archive.infolist()
+        result = Inspection("zip", entries_read=len(infos))
         if len(infos) > MAX_ZIP_ENTRIES:
-            return Inspection("zip", [Problem("archive", "error", f"a container with {len(infos):,} entries "
-                                              "(a zip bomb?); not read further.")])
+            return _refused(result, Problem("archive", "error", f"a container with {len(infos):,} entries "
+                                              "(a zip bomb?); not read further."))
         names = {info.filename for info in infos}
         declared = sum(info.file_size for info in infos)
         compressed = sum(info.compress_size for info in infos) or 1
         if declared > MAX_TOTAL_UNCOMPRESSED or declared / compressed > MAX_RATIO and declared > 50 * 1024 * 1024:
-            return Inspection("zip", [Problem("archive", "error", f"declares {declared:,} bytes uncompressed from "
-                                              f"{compressed:,} (a zip bomb?); not read further.")])
+            return _refused(result, Problem("archive", "error", f"declares {declared:,} bytes uncompressed from "
+                                              f"{compressed:,} (a zip bomb?); not read further."))
         if "[Content_Types].xml" not in names:
-            return Inspection("zip", [Problem("archive", "error", "a zip archive; the call accepts no compressed "
-                                              "files. Attach the documents themselves.")])
+            return _refused(result, Problem("archive", "error", "a zip archive; the call accepts no compressed "
+                                              "files. Attach the documents themselves."))
         if any(info.flag_bits & 0x1 for info in infos):
-            return Inspection("zip", [Problem("corrupt-file", "error", "an encrypted container; save the "
-                                              "document without a password.")])
+            return _refused(result, Problem("corrupt-file", "error", "an encrypted container; save the "
+                                              "document without a password."))
         if any(n.startswith("word/") for n in names):
             kind = "docx"
         elif any(n.startswith("ppt/") for n in names):
@@ -253,14 +321,59 @@ def _inspect_zip(path: Path) -> Inspection:
         elif any(n.startswith("xl/") for n in names):
             kind = "xlsx"
         else:
-            return Inspection("zip", [Problem("archive", "error", "a zip container that is no Word, Excel or "
-                                              "PowerPoint document.")])
-        result = Inspection(kind)
+            return _refused(result, Problem("archive", "error", "a zip container that is no Word, Excel or "
+                                              "PowerPoint document."))
+        result.kind = kind
         try:
             _ooxml_checks(archive, infos, result)
+            if searching is not None and not any(problem.severity == "error" for problem in result.problems):
+                _search_placeholders(kind, archive, searching, result)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as error:
             result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind} ({error}); save it again."))
         return result
+
+
+def _refused(result: Inspection, problem: Problem) -> Inspection:
+    result.problems.append(problem)
+    return result
+
+
+def _directory_refused(stream: BinaryIO) -> Problem | None:
+    """Read the End Of Central Directory record (ZIP64's too) before zipfile does: zipfile parses the whole
+    directory, however many entries it lists (6 million entries: 47 s and 3 GB), before anyone can count them."""
+    stream.seek(0, 2)
+    size = stream.tell()
+    stream.seek(max(0, size - 22 - 65535))
+    tail = stream.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None  # zipfile finds no directory either and says so
+    entries, directory_bytes = struct.unpack("<10xHL6x", tail[at:at + 22])
+    locator = tail[at - 20:at] if at >= 20 else b""
+    if locator[:4] == b"PK\x06\x07":
+        (record,) = struct.unpack("<8xQ4x", locator)
+        if 0 <= record < size:
+            stream.seek(record)
+            zip64 = stream.read(56)
+            if zip64[:4] == b"PK\x06\x06" and len(zip64) == 56:
+                entries, directory_bytes = struct.unpack("<32xQQ8x", zip64)
+    if entries > MAX_ZIP_ENTRIES:
+        return Problem("archive", "error", f"a container listing {entries:,} entries (a zip bomb?); not read further.")
+    if directory_bytes > MAX_ZIP_DIRECTORY:
+        return Problem("archive", "error", f"a container whose directory takes {directory_bytes:,} bytes (a zip "
+                       "bomb?); not read further.")
+    return None
+
+
+def _search_placeholders(kind: str, archive: zipfile.ZipFile, searching: text.Searching, result: Inspection) -> None:
+    search = searching.search()
+    try:
+        text.search_ooxml(kind, archive, search)
+    except text.NotXml as error:
+        result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind}: {error}; Office reports "
+                                       "unreadable content. Save it again."))
+    result.placeholders, result.searched_whole = search.hits, search.complete
+    result.bytes_read += search.bytes_used()
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int = MAX_MEMBER_READ) -> bytes:
@@ -302,9 +415,9 @@ def _ooxml_checks(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], result
                 result.slide_size = (int(match.group(1)), int(match.group(2)))
 
 
-def _inspect_ole(path: Path) -> Inspection:
+def _inspect_ole(stream: BinaryIO) -> Inspection:
     """Legacy .doc/.xls/.ppt: a VBA storage leaves `_VBA_PROJECT` (UTF-16) in the directory."""
-    found = _scan(path, [name.encode("utf-16-le") for name in
+    found = _scan(stream, [name.encode("utf-16-le") for name in
                          ("_VBA_PROJECT", "WordDocument", "PowerPoint Document", "Workbook", "EncryptedPackage")])
     if "EncryptedPackage".encode("utf-16-le") in found:
         return Inspection("ole", [Problem("encrypted-file", "error", "a password-protected Office file; reviewers "

@@ -1,10 +1,12 @@
-"""File names: attachment numbers, Windows rules, Mac-decomposed (NFD) Japanese, system files."""
+"""File names: attachment numbers, Windows rules, Mac-decomposed (NFD) Japanese, invisible characters, drafts."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _NUMBER = re.compile(r"^\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})[_\-\s.　]|([" + CIRCLED + r"]))")
@@ -94,16 +96,78 @@ def printable(name: str) -> str:
 
 
 def shift_jis_name(name: str) -> str | None:
-    """What an undecodable name says when read as Shift_JIS (cp932, as Windows writes it), in NFC."""
+    """What an undecodable name says when read as Shift_JIS (cp932, as Windows writes it), in NFC; None when
+    it is not Shift_JIS text: cp932 decodes stray bytes (0x80, 0xA0, 0xFD–0xFF) and its user-defined area to
+    control or private-use characters, which no other machine shows as the writer meant."""
     try:
-        return unicodedata.normalize("NFC", os.fsencode(name).decode("cp932"))
+        decoded = unicodedata.normalize("NFC", os.fsencode(name).decode("cp932"))
     except UnicodeDecodeError:
         return None
+    if any(unicodedata.category(char) in ("Cc", "Co") for char in decoded):
+        return None
+    return decoded
+
+
+# Characters a name shows nothing for, or shows as another (U+2011 looks like '-' but is not the same name):
+# copied from a document they make a file nobody can find by typing its name.
+_LOOK_ALIKES = {"\u2011": "-", "\u202f": " "}
+_INVISIBLE_CATEGORIES = ("Cf", "Zl", "Zp")  # format characters (U+200B, U+2060, U+FEFF, U+00AD, bidi marks), line breaks
+_BLANK = "\u00a0\u3000 "  # real characters inside a name; unseen at its start or end, or before its extension
+
+
+@dataclass(frozen=True)
+class InvisibleCharacter:
+    char: str
+    position: int
+    """1-based, counted in characters of the name."""
+
+    def described(self) -> str:
+        return f"U+{ord(self.char):04X} {unicodedata.name(self.char, 'UNNAMED')}"
+
+
+def _blank_ends(name: str) -> set[int]:
+    """Indexes of no-break and ideographic spaces at the name's start, end, or end of its stem (plain spaces
+    at an end are Windows' rule, reported as filename-windows)."""
+    stem = name[:len(name) - len(os.path.splitext(name)[1])]
+    ends = set()
+    for text, offset in ((name, 0), (stem, 0)):
+        start = len(text) - len(text.lstrip(_BLANK))
+        end = len(text.rstrip(_BLANK))
+        ends |= {offset + i for i in range(start)} | {offset + i for i in range(end, len(text))}
+    return {i for i in ends if name[i] != " "}
+
+
+def invisible_characters(name: str) -> list[InvisibleCharacter]:
+    """Invisible and look-alike characters of a name, each with its position."""
+    blank_ends = _blank_ends(name)
+    return [InvisibleCharacter(char, index + 1) for index, char in enumerate(name)
+            if char in _LOOK_ALIKES or unicodedata.category(char) in _INVISIBLE_CATEGORIES or index in blank_ends]
+
+
+def without_invisible_characters(name: str) -> str:
+    """The name --fix-names gives it: invisible characters removed, look-alikes replaced by what they look like."""
+    drop = {found.position - 1 for found in invisible_characters(name)}
+    return "".join(_LOOK_ALIKES.get(char, "") if index in drop else char for index, char in enumerate(name))
+
+
+# Never mailed: a kept hand edit's new rendition, temporary and lock files (ours, Office's, LibreOffice's).
+DRAFT_PATTERNS = ("*.new.*", ".*.tmp", "~$*", ".~lock.*#", ".c3p-docs.lock")
+
+
+def is_draft(name: str) -> bool:
+    """A file that must not be in a package: a `.new` rendition (OUT/drafts/ is its place), or a temporary or
+    lock file left by a writer that is still running or was killed."""
+    lowered = name.casefold()
+    return any(fnmatch.fnmatchcase(lowered, pattern) for pattern in DRAFT_PATTERNS)
 
 
 def fixed_name(name: str) -> str | None:
-    """The name --fix-names gives: Shift_JIS decoded, NFD composed; None when it needs nothing (or cannot)."""
-    if undecodable(name):
-        return shift_jis_name(name)
-    composed = unicodedata.normalize("NFC", name)
-    return composed if composed != name else None
+    """The name --fix-names gives: Shift_JIS decoded, NFD composed, invisible characters removed; None when it
+    needs nothing, or cannot be fixed safely (bytes that are no Shift_JIS text, nothing visible left)."""
+    readable = shift_jis_name(name) if undecodable(name) else name
+    if readable is None:
+        return None
+    fixed = unicodedata.normalize("NFC", without_invisible_characters(unicodedata.normalize("NFC", readable)))
+    if fixed in ("", ".", "..") or fixed.startswith(".") != readable.startswith("."):
+        return None
+    return fixed if fixed != name else None
