@@ -507,7 +507,7 @@ def test_the_placeholders_of_a_draft_project_are_found_in_the_files_build_wrote(
     cover = [f["message"] for f in findings_for(payload, "placeholder-left", "(0)_表紙.docx")]
     assert any(m.startswith("table row '連絡先'") and "'（未記入）'" in m for m in cover), cover
     summary = [f["message"] for f in findings_for(payload, "placeholder-left", "(3)_応募事業概要書_en.docx")]
-    assert any("'(Nothing written for this criterion yet.)'" in m and "under 'Synergy effects" in m for m in summary)
+    assert any("'(to be completed)'" in m and "under 'Synergy effects" in m for m in summary), summary
     overview = [f["message"] for f in findings_for(payload, "placeholder-left", "(2)_調査事業概要_ja.pptx")]
     assert any(m.startswith("slide 1, under 'パートナー都市のニーズ'") for m in overview), overview
 
