@@ -369,11 +369,24 @@ def _check_separator(names: str, where, rules: CallRules, add) -> None:
             f"writes the Japanese city, {separator!r}, then the partner city.")
 
 
+def _line_breaks(text: str, found: list[SubjectFinding]) -> list[SubjectFinding]:
+    """A line break or other control character wherever the alignment put it: a mail header cannot hold one, so it
+    is always named as a character of its own, even when it fell inside a name or the fiscal year."""
+    named = {f.position for f in found if f.code == "subject-characters"}
+    return [SubjectFinding("subject-characters", "error", f"a line break or control character U+{ord(char):04X} at "
+                           f"character {index + 1}; the subject is one line: delete it.", path="subject",
+                           position=index + 1, expected="", found=char, typed=text)
+            for index, char in enumerate(text)
+            if unicodedata.category(char) in ("Cc", "Zl", "Zp") and index + 1 not in named]
+
+
 def check_subject(text: str, rules: CallRules, project: Project | None = None) -> list[Finding]:
     """Every way `text` differs from the call's subject, each named with its position."""
     if project is not None and text == make_subject(project, rules):
         return []
     found = _compare(text, project, rules) if project is not None else _check_pattern(text, rules)
+    if project is not None:
+        found = _line_breaks(text, found) + found
     findings: list[Finding] = []
     for finding in found:
         if rules.subject.assumed and finding.code != "subject-characters":

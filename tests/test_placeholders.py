@@ -46,8 +46,7 @@ def test_the_starter_examples_follow_the_starter_file(fresh, tmp_path, monkeypat
 
 
 def test_the_documents_placeholders_come_from_strings_yaml(fresh, monkeypatch):
-    assert placeholder_texts() == ("（未記入）", "（本項目は未記入）", "(to be completed)",
-                                   "(Nothing written for this criterion yet.)")
+    assert placeholder_texts() == ("（未記入）", "(to be completed)")
     labels = {"ja": {"placeholder": "［記入してください］", "summary": {"nothing": "（本項目は未記入）"}, "none": "なし"},
               "en": {"placeholder": "[please fill in]", "summary": {"nothing": "(empty)"}, "none": "None"}}
     monkeypatch.setattr(placeholders, "strings", lambda lang: labels[lang])
