@@ -152,6 +152,20 @@ def test_the_summary_never_calls_other_adoptions_this_pairs(batam):
     assert "Efficient cold storage in Thailand (Thailand, another country)" in english
 
 
+def test_the_fy2026_summary_counts_the_pairs_adoptions_only(tmp_path):
+    text = FY2026.read_text(encoding="utf-8").replace(
+        "  adoptions:\n", "  adoptions:\n    - {fiscal_year: 2025, title: {ja: タイの冷凍倉庫, en: Cold storage in Thailand}, "
+        "country: Thailand}\n", 1)
+    out = tmp_path / "out"
+    result = run_cli("build", write_project(tmp_path, text), "-o", out, "--pdf", "never", "--only", "summary")
+    assert "Traceback" not in result.stderr, result.stderr
+    japanese = docx_text(out / "submission" / "(3)_応募事業概要書_ja.docx")
+    assert "過去3年以内のJCM事業採択実績（本都市間）：1件" in japanese
+    assert "（参考）本都市間以外のJCM事業採択実績等（本都市間の実績には含めない）：1件" in japanese
+    assert japanese.index("タイの冷凍倉庫") > japanese.index("（参考）本都市間以外")
+    assert "adoption-other-country" in run_cli("validate", write_project(tmp_path, text)).stderr
+
+
 # 2. The 7-year limit for a city pair (guidebook 2.1 note 1; FY2026 only)
 
 def _with_history(call: str, years: list[int], period: str) -> str:
@@ -335,6 +349,16 @@ def test_the_calendar_reminds_of_inspections_deliverables_and_the_agreement(tmp_
     assert len(by_summary["都市間連携セミナー及びCOP29で放映する紹介動画の素材となる映像を、環境省担当官の要請に応じ撮影する"]) == 1
     alone = [e["summary"] for e in _events(R6_MINIMAL, tmp_path)]
     assert not any("協定書" in s for s in alone)
+
+
+def test_the_fy2026_calendar_has_the_guidebooks_dates_and_assumed_inspections(tmp_path):
+    events = _events(FY2026.read_text(encoding="utf-8"), tmp_path, "en")
+    starts = {e["summary"]: e["start"] for e in events}
+    assert starts["Call published"] == "2026-02-02" and starts["Applications close (about one month)"] == "2026-03-02"
+    inspections = [e["start"] for e in events if e["summary"].startswith("Accounting inspection")]
+    assert inspections == ["2025-10-01", "2026-02-01", "2026-10-01", "2027-02-01", "2027-10-01", "2028-02-01"]
+    assert "Deliverable due: Japanese version of the report (hard copy): about 100 pages, 8 copies" in starts
+    assert not [e for e in events if "footage" in e["summary"]]  # R6-2's COP29 video is not the guidebook's
 
 
 def test_the_contract_end_of_later_years_is_profile_data(tmp_path):

@@ -9,7 +9,7 @@ import email.policy
 import json
 
 import pytest
-from conftest import FY2024, MINIMAL, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, run_cli, write_project
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -199,3 +199,16 @@ def test_a_month_outside_the_period_is_warned(tmp_path):
     assert result.returncode == 0
     codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
     assert "month-outside-period" in codes
+
+
+def test_the_fy2026_sample_gets_a_form_for_the_manager_and_the_contact_with_the_profiles_hours(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("timesheet", FY2026, "--month", "2026-07", "-o", out)
+    assert result.returncode == 0, result.stderr
+    sheets = _sheets(out / "timesheet_2026-07_ja.xlsx")
+    rows = next(iter(sheets.values()))
+    header = rows.index(["日付", "曜日", "従事時間", "業務内容"])
+    survey = [row[0].day for row in rows[header + 1:header + 32] if "第1回現地調査" in (row[3] or "")]
+    assert survey == [13, 14, 15, 16, 17]  # the sample's 13–17 July survey
+    days = rows[header + 33]
+    assert days[2] == f"=C{header + 33}/8" and "令和6年度第2回公募 §11(2)①" in days[3] and "想定" in days[3]
