@@ -206,7 +206,7 @@ class ActivityRule(_Data):
     name: Bilingual
     source: str
     assumed: bool = False
-    """True where the call does not say which kinds count or how many."""
+    """True where the call does not say which kinds count and the reading is assumed."""
     note: str | None = None
 
 
