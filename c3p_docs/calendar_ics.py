@@ -7,14 +7,17 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from c3p_docs.attachments import condition_holds
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.consultation import words_for
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months, due_date
-from c3p_docs.strings import strings
+from c3p_docs.strings import deliverable_text, strings
 from c3p_docs.trips import plan_due, report_due, submitted
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,12 @@ class Event:
     summary: str
     """What the event says, in the calendar's language."""
     end: dt.date | None = None
+    time: dt.time | None = None
+    """Time of day in Japan (JST), for a deadline the call gives with its hour; None for an all-day event."""
+
+    @property
+    def start(self) -> dt.date | dt.datetime:
+        return self.day if self.time is None else dt.datetime.combine(self.day, self.time, JST)
 
 
 def _months(start: dt.date, end: dt.date) -> list[str]:
@@ -77,6 +86,7 @@ def project_events(project: Project, rules: CallRules, lang: str = "ja") -> list
                 state = "done" if done else "due"
                 events.append(Event(f"{key}+{suffix}", day,
                                     words["trip_calendar"][f"{suffix}_{state}"].replace("{title}", title)))
+    events += call_events(rules, lang)
     fiscal_years = range(fiscal_year_of(start), fiscal_year_of(end) + 1)
     scheduled = {a.kind for a in project.activities}
     for fiscal_year in fiscal_years:
@@ -91,13 +101,52 @@ def project_events(project: Project, rules: CallRules, lang: str = "ja") -> list
             events.append(Event(f"seminar-{fiscal_year}", dt.date(year, rules.seminar.months[0], 1),
                                 says["expected"].format(name=pick(rules.seminar.name, lang)),
                                 dt.date(year, rules.seminar.months[-1], 28)))
-        contract_end = rules.deadline("contract_end")
-        end_day = contract_end.date if contract_end and fiscal_year == rules.fiscal_year else dt.date(fiscal_year + 1, 3, 14)
+        end_day = rules.contract_end(fiscal_year)
         events.append(Event(f"contract-end-{fiscal_year}", end_day, says["contract_end"]))
         for number, deliverable in enumerate(rules.deliverables):
             events.append(Event(f"deliverable-{fiscal_year}-{number}", end_day,
-                                says["deliverable"].format(name=pick(deliverable, lang))))
+                                says["deliverable"].format(name=deliverable_text(deliverable, lang))))
+        events += contract_year_events(project, rules, fiscal_year, start, lang)
     return sorted(events, key=lambda e: (e.day, e.key))
+
+
+def call_events(rules: CallRules, lang: str) -> list[Event]:
+    """The application stage as the call dates it (opening, questions, answers, closing with its hour, results);
+    the contract's end is an event of each contract year instead."""
+    says = strings(lang)["calendar"]
+    events = []
+    for deadline in rules.deadlines:
+        if deadline.id == "contract_end":
+            continue
+        name = pick(deadline.name, lang) or deadline.id
+        time = dt.time.fromisoformat(deadline.time) if deadline.time else None
+        summary = says["call_deadline_time"].format(name=name, time=deadline.time) if time else name
+        events.append(Event(f"call-{deadline.id}", deadline.date, says["call_event"].format(name=summary),
+                            deadline.end, time))
+    return events
+
+
+def contract_year_events(project: Project, rules: CallRules, fiscal_year: int, project_start: dt.date,
+                         lang: str) -> list[Event]:
+    """Reminders of one contract year: the accounting inspections in the profile's months and the call's reminders
+    for the contract's first day (the joint implementers' agreement, the seminar footage) where they apply."""
+    says = strings(lang)["calendar"]
+    events = []
+    if rules.contract is not None:
+        for month in rules.contract.inspection_months.value:
+            year = fiscal_year if month >= 4 else fiscal_year + 1
+            events.append(Event(f"inspection-{fiscal_year}-{month:02d}", dt.date(year, month, 1), says["inspection"]))
+    first_day = max(fiscal_year_bounds(fiscal_year)[0], project_start)
+    results = rules.deadline("results")
+    if results is not None and fiscal_year == rules.fiscal_year:  # no contract before the selection is known
+        first_day = max(first_day, results.end or results.date)
+    for reminder in rules.reminders:
+        if reminder.calendar != "contract_start" or not (reminder.every_year or fiscal_year == rules.fiscal_year):
+            continue
+        if reminder.when is None or condition_holds(reminder.when, project):
+            events.append(Event(f"reminder-{reminder.id}-{fiscal_year}", first_day,
+                                says["reminder"].format(text=pick(reminder.text, lang))))
+    return events
 
 
 def project_calendar(project: Project, rules: CallRules, lang: str = "ja") -> tuple[bytes, list[dict]]:
@@ -123,13 +172,16 @@ def project_calendar(project: Project, rules: CallRules, lang: str = "ja") -> tu
     listed = []
     for event in events:
         uid = f"{event.key}-{namespace}@c3p-docs"
-        listed.append({"uid": uid, "start": event.day.isoformat(), "end": (event.end or event.day).isoformat(),
-                       "summary": event.summary})
+        listed.append({"uid": uid, "start": event.start.isoformat(),
+                       "end": (event.end or event.start).isoformat(), "summary": event.summary})
         item = IcsEvent()
         item.add("uid", uid)
         item.add("dtstamp", stamp)
-        item.add("dtstart", event.day)
-        item.add("dtend", (event.end or event.day) + dt.timedelta(days=1))  # all-day: DTEND is exclusive
+        if event.time is None:
+            item.add("dtstart", event.day)
+            item.add("dtend", (event.end or event.day) + dt.timedelta(days=1))  # all-day: DTEND is exclusive
+        else:  # in UTC: a TZID needs a VTIMEZONE, and every calendar shows UTC in its own zone
+            item.add("dtstart", dt.datetime.combine(event.day, event.time, JST).astimezone(dt.UTC))
         item.add("summary", event.summary)
         item.add("description", f"{name} ({rules.id})")
         item.add("transp", "TRANSPARENT")

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from typing import Any
 
 from pydantic import BaseModel
 
+from c3p_docs.adoptions import membership, pair_adoptions
 from c3p_docs.attachments import EXTENSIONS, attachment_file_name, attachment_statuses, companions_due, uses_wage_pledge
+from c3p_docs.bilingual import pick
 from c3p_docs.budget import compute_budget
 from c3p_docs.calls import Condition, cite, resolve
 from c3p_docs.consultation import activity_rule_name, consultation_findings
 from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
-from c3p_docs.eras import fiscal_year_bounds
+from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.findings import Finding
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.project import LoadedProject
+from c3p_docs.scoring import energy_sectors_missing
 from c3p_docs.strings import strings
 from c3p_docs.trips import counted_activities, status_findings
 
@@ -268,12 +272,6 @@ def check_period(loaded: LoadedProject) -> list[Finding]:
                 "period-too-long", "error", ("project", "period"),
                 f"{years:.1f} years exceeds {limits.max_years_per_phase.value} years a phase "
                 f"({limits.max_years_per_phase.source}) for phase {phases}: move `end` earlier."))
-        pair = limits.max_years_per_city_pair
-        if pair is not None and years > pair.value + 0.01:
-            findings.append(source.finding(
-                "period-too-long", "error", ("project", "period"),
-                f"{years:.1f} years exceeds {pair.value} years for one Japanese city–partner city pair "
-                f"({pair.source}): move `end` earlier."))
         for index, activity in enumerate(project.activities):
             if activity.status != "cancelled" and not (info.period.start.replace(day=1) <= activity.first_day <= info.period.end):
                 findings.append(source.finding("activity-outside-period", "warning", ("activities", index),
@@ -281,6 +279,106 @@ def check_period(loaded: LoadedProject) -> list[Finding]:
                                                f"{info.period.start} – {info.period.end}: correct its month or "
                                                "the period, or set status: cancelled."))
     return findings
+
+
+def fiscal_years_of(start: dt.date, end: dt.date) -> list[int]:
+    """The fiscal years a span of days touches."""
+    return list(range(fiscal_year_of(start), fiscal_year_of(end) + 1))
+
+
+def project_fiscal_years(project: Project, rules) -> list[int]:
+    """The fiscal years of the project period; without a period, the call's."""
+    period = project.project.period
+    if period is None or period.start is None or period.end is None:
+        return [rules.fiscal_year]
+    return fiscal_years_of(period.start, period.end)
+
+
+def counted_pair_years(years: set[int], new_after: int | None) -> list[int]:
+    """The C3P fiscal years that count towards the pair's limit: after the last interruption of `new_after`
+    fiscal years or more, every year (interruptions shorter than that are counted across)."""
+    ordered = sorted(years)
+    if new_after is None:
+        return ordered
+    first = 0
+    for index in range(1, len(ordered)):
+        if ordered[index] - ordered[index - 1] - 1 >= new_after:
+            first = index
+    return ordered[first:]
+
+
+def _year_ranges(years: list[int]) -> str:
+    """`FY2017–FY2019, FY2026–FY2028`: consecutive years as one range."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"FY{run[0]}" if len(run) == 1 else f"FY{run[0]}–FY{run[-1]}" for run in runs)
+
+
+def check_pair_years(loaded: LoadedProject) -> list[Finding]:
+    """The same Japanese city and partner city at most N C3P years in total, interruptions included, unless an
+    interruption long enough lets the pair apply as new (guidebook 2.1 note 1)."""
+    project, rules = loaded.project, loaded.rules
+    limit = rules.period.max_years_per_city_pair
+    if limit is None:
+        return []
+    past = {entry.fiscal_year for entry in project.history if entry.programme == "C3P"}
+    planned = set(project_fiscal_years(project, rules))
+    after = rules.period.new_after_interruption_years
+    counted = counted_pair_years(past | planned, after.value if after else None)
+    if len(counted) <= limit.value:
+        return []
+    dropped = sorted((past | planned) - set(counted))
+    earlier = (f" Years before an interruption of {after.value} fiscal years or more do not count "
+               f"({_year_ranges(dropped)} left out; {after.cited()})." if after and dropped else
+               f" Only an interruption of {after.value} fiscal years or more lets the pair apply as new "
+               f"({after.cited()})." if after else "")
+    path = ("project", "period") if ("project", "period") in loaded.source.positions else ("history",)
+    return [loaded.source.finding(
+        "pair-years-exceeded", "error", path,
+        f"{pick(project.japanese_city.name, 'en')}–{pick(project.partner_city.name, 'en')} would have C3P in "
+        f"{len(counted)} fiscal years ({_year_ranges(counted)}: C3P entries of `history` and the project period), "
+        f"more than the {limit.value} one city pair may have in total, interruptions included ({rules.id} · "
+        f"{limit.cited()}).{earlier} The period may run to FY{counted[limit.value - 1]} at most: "
+        "move `end` earlier, or correct `history`.")]
+
+
+def check_energy_co2(loaded: LoadedProject) -> list[Finding]:
+    """The call's scope is cutting energy-origin CO2: at least one sector must be one that does (profile data)."""
+    project, rules = loaded.project, loaded.rules
+    if rules.energy_co2 is None or not energy_sectors_missing(project, rules):
+        return []
+    energy = rules.energy_co2.sectors
+    scored = [item.name.en or item.id for item in rules.scoring if item.energy_co2_only]
+    points = f"; {' and '.join(scored)} score only projects whose reduction includes it" if scored else ""
+    return [loaded.source.finding(
+        "no-energy-co2", "warning", ("project", "sectors"),
+        f"none of {', '.join(project.project.sectors)} cuts energy-origin CO2, which the call's scope requires "
+        f"({rules.id} · {energy.cited()}){points}. Add the sector of the JCM project that cuts fuel or power use "
+        f"({_either(list(energy.value))}; waste-to-energy power is renewable_energy), or reviewers may find the "
+        "project out of scope.")]
+
+
+def check_plan_coverage(loaded: LoadedProject) -> list[Finding]:
+    """The multi-year plan covers every fiscal year from the call's to the end of the period (R6-2 §8(1)④, §4)."""
+    project, rules = loaded.project, loaded.rules
+    rule = rules.period.plan_covers_period
+    if rule is None or not rule.value or not project.plan:
+        return []  # an empty plan is `incomplete` already (check_generated_sources)
+    needed = [year for year in project_fiscal_years(project, rules) if year >= rules.fiscal_year]
+    planned = {entry.fiscal_year for entry in project.plan}
+    missing = [year for year in needed if year not in planned]
+    if not missing:
+        return []
+    listed = ", ".join(f"FY{year}" for year in missing)
+    return [loaded.source.finding(
+        "plan-incomplete", "warning", ("plan",),
+        f"no entry for {listed}: the multi-year plan covers every remaining year of the project period, "
+        f"FY{needed[0]}–FY{needed[-1]} ({rules.id} · {rule.cited()}); the plan shows a placeholder for "
+        f"{'it' if len(missing) == 1 else 'them'}. Add {{fiscal_year: {missing[0]}, goals, activities, outputs}}.")]
 
 
 def check_activities(loaded: LoadedProject) -> list[Finding]:
@@ -449,14 +547,28 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
 
 
 def check_adoptions(loaded: LoadedProject) -> list[Finding]:
-    """A list of adoptions and a bare count that disagree, and adoptions outside the call's window."""
-    jcm, rules = loaded.project.jcm, loaded.rules
+    """A list of adoptions and a bare count that disagree, adoptions in another country, adoptions outside the
+    call's window."""
+    project, rules = loaded.project, loaded.rules
+    jcm = project.jcm
     findings = []
-    if jcm.adoptions and jcm.adoptions_last_3_years is not None and len(jcm.adoptions) != jcm.adoptions_last_3_years:
+    listed = len(pair_adoptions(project))
+    if jcm.adoptions and jcm.adoptions_last_3_years is not None and listed != jcm.adoptions_last_3_years:
         findings.append(loaded.source.finding(
             "adoptions-disagree", "warning", ("jcm", "adoptions_last_3_years"),
-            f"says {jcm.adoptions_last_3_years} but jcm.adoptions lists {len(jcm.adoptions)}; the documents and the "
-            "score use the list. Correct the count or drop it."))
+            f"says {jcm.adoptions_last_3_years} but jcm.adoptions lists {listed} under this city pair; the documents "
+            "and the score use the list. Correct the count or drop it."))
+    scope = rules.adoptions.scope if rules.adoptions else None
+    if scope is not None and scope.value == "city_pair":
+        country = project.partner_city.country
+        for index, adoption in enumerate(jcm.adoptions):
+            if membership(adoption, project) == "other_country":
+                findings.append(loaded.source.finding(
+                    "adoption-other-country", "warning", ("jcm", "adoptions", index, "country"),
+                    f"{adoption.country} is not the partner city's country ({country}): only adoptions under this "
+                    f"city pair count ({rules.id} · {scope.cited()}), so `score` does not count it and the documents "
+                    "list it apart, never as this pair's. Correct the country, or remove the entry if it is not "
+                    "meant for reference."))
     for item in rules.scoring:
         window = item.window(rules.fiscal_year) if item.metric == "jcm_adoptions" else None
         if window is None or item.window_years is None:
@@ -473,9 +585,9 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
     return findings
 
 
-CHECKS = (check_completeness, check_translations, check_budget, check_period, check_activities,
-          check_country, check_eligibility, check_attachments, check_narrative, check_adoptions,
-          check_generated_sources)
+CHECKS = (check_completeness, check_translations, check_budget, check_period, check_pair_years, check_plan_coverage,
+          check_energy_co2, check_activities, check_country, check_eligibility, check_attachments, check_narrative,
+          check_adoptions, check_generated_sources)
 
 
 def validate_project(loaded: LoadedProject) -> list[Finding]:

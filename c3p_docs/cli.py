@@ -54,8 +54,8 @@ class _Typer(typer.Typer):
 class _WorkflowOrder(typer.core.TyperGroup):
     """List commands in the order an applicant uses them, not the order they are defined."""
 
-    ORDER = ("init", "validate", "score", "build", "subject", "check-package", "monthly", "calendar", "plan", "trip",
-             "session", "settle", "fields", "check-form", "calls", "schema")
+    ORDER = ("init", "validate", "score", "inquiry", "build", "subject", "check-package", "monthly", "calendar", "plan",
+             "trip", "session", "timesheet", "settle", "fields", "check-form", "calls", "schema")
 
     def list_commands(self, ctx):
         names = super().list_commands(ctx)
@@ -332,9 +332,16 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
         points = "—" if item.points is None else str(item.points)
         maximum = "" if item.max is None else f"/{item.max}"
         padding = " " * (width - display_width(item.name))
-        sys.stdout.write(f"{item.name}{padding}  {points:>3}{maximum:<4}  {item.basis}\n")
+        mark = "*" if item.assumed else " "
+        sys.stdout.write(f"{item.name}{padding}  {points:>3}{maximum:<4}{mark} {item.basis}\n")
     sheet = f" (whole sheet: {totals['sheet_max']})" if totals["sheet_max"] else ""
     sys.stdout.write(f"\nPoints the data decides: {totals['total']} of {totals['max']}{sheet}.\n")
+    assumed = [item for item in scores if item.assumed]
+    if assumed:
+        sys.stdout.write("\n* Assumed where the call is silent (the profile's reading; `c3p-docs calls "
+                         f"{loaded.rules.id} --rules` lists every rule):\n")
+        for item in assumed:
+            sys.stdout.write(f"  {item.name}: {item.note or 'assumed'}\n")
 
 
 @app.command(short_help="List the bundled call profiles, or one call's details.")
@@ -343,12 +350,36 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
                                                         metavar="CALL", autocompletion=_complete_call)] = None,
           criteria: Annotated[bool, typer.Option("--criteria", help="List the call's evaluation criteria: "
                                                  "the ids `narrative:` takes, points, what reviewers look for.")] = False,
+          rules_listing: Annotated[bool, typer.Option("--rules", help="List the call's rules on one page: money and "
+                                                      "categories, mail, files, pages, periods, dates, activities, "
+                                                      "adoptions, sectors, contract paperwork, each with its source "
+                                                      "and whether it is assumed.")] = False,
           lang: Annotated[Lang, typer.Option(help="Language of names and criteria.")] = Lang.en,
           output_format: FormatOption = OutputFormat.text) -> None:
-    """List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its criteria."""
+    """List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its criteria;
+    with CALL --rules, its rules.
+
+    \b
+    Example:
+      c3p-docs calls fy2024-2 --rules --lang ja
+      c3p-docs calls fy2026-1 --rules --format json
+    """
     from c3p_docs.calls import bundled_profiles, load_call
     from c3p_docs.findings import print_findings
 
+    if criteria and rules_listing:
+        raise UsageError("give --criteria or --rules, not both.")
+    if rules_listing:
+        if call is None:
+            raise UsageError("--rules lists one call's rules: name it, e.g. `c3p-docs calls fy2026-1 --rules`.")
+        from c3p_docs.call_rules import format_rules, rule_rows
+
+        rules = load_call(call, base_dir=Path.cwd())
+        if output_format == OutputFormat.json:
+            print_findings([], "json", extra={"call": rules.id, "rules": rule_rows(rules)})
+        else:
+            sys.stdout.write(format_rules(rules, lang.value))
+        return
     if criteria:
         if call is None:
             raise UsageError("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 --criteria`.")
@@ -368,7 +399,8 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
     for profile in profiles:
         sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.get(lang.value) or profile.name.en}\n")
     sys.stdout.write("\nA profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n"
-                     "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n")
+                     "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n"
+                     "Its rules (money, mail, files, pages, dates …, with sources): c3p-docs calls CALL --rules\n")
 
 
 @app.command(short_help="Print the JSON Schema of PROJECT.yaml, for editors.")
@@ -948,16 +980,97 @@ def settle(project: ProjectArg,
     try:
         outcome = run_settle(loaded, ledger, out, languages, pdf.value, template_dir, force)
     except LedgerError as error:
-        from c3p_docs.findings import Finding, print_findings
+        _ledger_failure(error, out, output_format)
+    _finish(outcome, out, output_format)
 
-        if output_format == OutputFormat.json:
-            print_findings([Finding("ledger-syntax", "error", p.message, file=p.file, line=p.line, column=p.column)
-                            for p in error.problems], "json", extra={"out": str(out), "files": []})
-        else:
-            for problem in error.problems:
-                _stderr(str(problem))
-        _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
-        raise typer.Exit(1) from None
+
+@app.command()
+@handled
+def inquiry(project: ProjectArg,
+            question: Annotated[Path, typer.Option("--question", help="Plain-text file with the question (UTF-8 or "
+                                                   "Shift_JIS).", metavar="FILE")],
+            out: OutOption = Path("out"), templates: TemplatesOption = None, force: ForceOption = False,
+            output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the question mail to the ministry (.eml draft to open and send): the call's address and inquiry
+    subject, the question from FILE, and [1] organisation [2] department/title [3] person [4] phone [5] e-mail
+    from `applicant` and `contact` (R6-2 §9).
+
+    An item the project does not give is a warning and shows 「（未記入）」 in the mail. The draft is
+    OUT/inquiry_YYYYMMDD_XXXXXX.eml (today's date, a short hash of the question).
+
+    \b
+    Example:
+      c3p-docs inquiry project.yaml --question question.txt -o out
+    """
+    import datetime as dt
+
+    from c3p_docs.inquiry import inquiry as make_inquiry
+    from c3p_docs.inquiry import read_question
+    from c3p_docs.pipeline import Document, publish
+    from c3p_docs.project import load_project
+
+    loaded = load_project(project)
+    text = read_question(question)
+    template_dir = _templates(templates)
+    draft = make_inquiry(loaded, text, dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date(), template_dir)
+    published = publish(out, [Document("inquiry", "ja", draft.relative, draft.data)], "never", force)
+    findings = draft.findings + published.findings
+    from c3p_docs.findings import has_errors, print_findings
+
+    print_findings(findings, output_format.value, extra={"out": str(out), "files": published.files},
+                   summary=f"wrote {out / draft.relative}: open it in your mail program, check it and send it."
+                   if draft.relative in published.written else f"{out / draft.relative}: unchanged.")
+    raise typer.Exit(1 if has_errors(findings) else 0)
+
+
+def _ledger_failure(error, out: Path, output_format: OutputFormat) -> None:
+    """A malformed CSV (ledger, hours): every bad line as FILE:LINE:COLUMN, nothing written, exit 1."""
+    from c3p_docs.findings import Finding, print_findings
+
+    if output_format == OutputFormat.json:
+        print_findings([Finding("ledger-syntax", "error", p.message, file=p.file, line=p.line, column=p.column)
+                        for p in error.problems], "json", extra={"out": str(out), "files": []})
+    else:
+        for problem in error.problems:
+            _stderr(str(problem))
+    _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
+    raise typer.Exit(1) from None
+
+
+@app.command()
+@handled
+def timesheet(project: ProjectArg,
+              month: Annotated[str, typer.Option(help="The month, YYYY-MM.", metavar="YYYY-MM")],
+              hours: Annotated[Optional[Path], typer.Option(help="CSV of hours: columns date, person, hours, activity "
+                                                                 "(UTF-8, UTF-8 with BOM or Shift_JIS).",
+                                                            metavar="FILE.csv")] = None,
+              out: OutOption = Path("out"), templates: TemplatesOption = None, force: ForceOption = False,
+              output_format: FormatOption = OutputFormat.text) -> None:
+    """Write the month's personnel time records (業務日誌, Excel, one sheet per person): the hours each person
+    worked on the project day by day, which R6-2 §11(2)① asks for to prove personnel costs.
+
+    With --hours, from a CSV of date,person,hours,activity (header in English; hours as 7.5 or 7:30); the
+    fiscal year's person-days so far are checked against the budget's personnel lines (in 人日) and each
+    person's `staff[].planned_days` (over the plan: warning). Without it, a blank form for every person with the
+    month's activities on their days. People are `staff:` ({name, role, organisation, planned_days}), else the
+    project manager and the contact. A malformed CSV line is reported as FILE:LINE:COLUMN and nothing is
+    written (exit 1). One person-day is the profile's hours (`calls CALL --rules`).
+
+    \b
+    Example:
+      c3p-docs timesheet project.yaml --month 2026-07 --hours hours.csv -o contract
+      c3p-docs timesheet project.yaml --month 2026-08 -o contract
+    """
+    from c3p_docs.ledger import LedgerError
+    from c3p_docs.project import load_project
+    from c3p_docs.timesheet import parse_month, run_timesheet
+
+    parse_month(month)
+    loaded = load_project(project)
+    try:
+        outcome = run_timesheet(loaded, month, hours, out, force, _templates(templates))
+    except LedgerError as error:
+        _ledger_failure(error, out, output_format)
     _finish(outcome, out, output_format)
 
 

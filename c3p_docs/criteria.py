@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 
@@ -35,19 +36,27 @@ def _points(row: dict, status: str) -> str:
     return "?" if value is None else str(value)
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` columns; Japanese breaks between any characters, English at spaces."""
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns: English breaks at spaces, Japanese between any characters, and a run of
+    Latin letters or digits inside Japanese text is kept whole where it fits a line."""
     if not any(unicodedata.east_asian_width(c) in "WF" for c in text):
         return textwrap.wrap(text, width, break_on_hyphens=False)
     lines, line, used = [], "", 0
-    for char in text:
-        columns = 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        if used + columns > width:
-            lines.append(line)
+    for token in re.findall(r"[!-~]+|\s+|[^\s!-~]", text):
+        columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
+        if token.isspace():
+            if line and used + columns <= width:
+                line, used = line + token, used + columns
+            continue
+        if used + columns > width and line:
+            lines.append(line.rstrip())
             line, used = "", 0
-        line += char
-        used += columns
-    return lines + [line] if line else lines
+        while columns > width:  # a token longer than a line: cut it
+            lines.append(token[:width])
+            token = token[width:]
+            columns = len(token)
+        line, used = line + token, used + columns
+    return lines + [line.rstrip()] if line.strip() else lines
 
 
 def format_criteria(rules: CallRules, lang: str, width: int = 100) -> str:
@@ -64,7 +73,7 @@ def format_criteria(rules: CallRules, lang: str, width: int = 100) -> str:
         looks_for = (row["criterion"] or {}).get(lang) or (row["criterion"] or {}).get("en")
         if looks_for:
             label = "looks for: "
-            wrapped = _wrap(looks_for, max(30, width - len(indent) - len(label)))
+            wrapped = wrap_columns(looks_for, max(30, width - len(indent) - len(label)))
             lines.append(f"{indent}{label}{wrapped[0]}")
             lines += [f"{indent}{' ' * len(label)}{part}" for part in wrapped[1:]]
     lines += ["", "Points: – not scored for that status; ? the call prints no points.",

@@ -62,7 +62,7 @@ class Ledger:
     ignored_columns: list[str]
 
 
-def decode(raw: bytes, file: str) -> tuple[str, str]:
+def decode(raw: bytes, file: str, what: str = "ledger") -> tuple[str, str]:
     """The text and the encoding it was read in: UTF-16 or UTF-8 by their BOM, UTF-8, else Shift_JIS (cp932)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
@@ -70,21 +70,21 @@ def decode(raw: bytes, file: str) -> tuple[str, str]:
         try:
             return raw[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as error:
-            raise _undecodable(raw[3:], error.start, file) from None
+            raise _undecodable(raw[3:], error.start, file, what) from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_error:
         try:
             return raw.decode("cp932"), "cp932"
         except UnicodeDecodeError:
-            raise _undecodable(raw, utf8_error.start, file) from None
+            raise _undecodable(raw, utf8_error.start, file, what) from None
 
 
-def _undecodable(raw: bytes, offset: int, file: str) -> InputError:
+def _undecodable(raw: bytes, offset: int, file: str, what: str) -> InputError:
     line = raw.count(b"\n", 0, offset) + 1
     column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return InputError(f"{file}:{line}:{column}: the ledger is neither UTF-8 nor Shift_JIS text. In Excel, save it as "
-                      "\"CSV UTF-8 (comma delimited)\".")
+    return InputError(f"{file}:{line}:{column}: the {what} is neither UTF-8 nor Shift_JIS text. Save it as UTF-8 (in "
+                      "Excel: \"CSV UTF-8 (comma delimited)\").")
 
 
 def split_records(text: str, delimiter: str) -> list[list[tuple[str, int, int]]]:
@@ -173,49 +173,80 @@ def parse_day(text: str) -> dt.date | None:
         return None
 
 
-def read_ledger(path: Path) -> Ledger:
-    """Every line of the ledger, or LedgerError naming each malformed one; InputError when it is not text."""
+@dataclass
+class CsvTable:
+    """A CSV file read as Excel writes it: the header's columns, and each record's fields with their positions."""
+
+    file: str
+    encoding: str
+    header: list[tuple[str, int, int]]
+    position: dict[str, int]
+    """Known column → its index."""
+    ignored: list[str]
+    """Columns of the header that are not known."""
+    records: list[list[tuple[str, int, int]]]
+    """The records after the header, blank ones left out: (text, line, column) per field."""
+
+    def width_problem(self, record: list[tuple[str, int, int]]) -> LedgerProblem | None:
+        """A record with more or fewer fields than the header, where it goes wrong."""
+        if len(record) > len(self.header):
+            extra = record[len(self.header)]
+            return LedgerProblem(self.file, extra[1], extra[2], f"{len(record)} fields but the header has "
+                                 f"{len(self.header)}; quote text that contains commas (\"…\").")
+        if len(record) < len(self.header):
+            last = record[-1]
+            return LedgerProblem(self.file, last[1], last[2] + len(last[0]), f"{len(record)} fields but the header "
+                                 f"has {len(self.header)}; a column is missing.")
+        return None
+
+
+def read_csv_table(path: Path, what: str, columns: tuple[str, ...], required: tuple[str, ...],
+                   max_bytes: int = MAX_LEDGER_BYTES) -> CsvTable:
+    """The records of a CSV whose first line names `columns` (in English, any order, others ignored); LedgerError
+    for an empty file, a missing or doubled column; InputError when it is not text."""
     from c3p_docs.loading import read_limited
 
     file = str(path)
     if not path.exists() and not path.is_symlink():
-        raise UsageError(f"{path}: no such ledger file.")
-    text, encoding = decode(read_limited(path, "CSV ledger", MAX_LEDGER_BYTES), file)
+        raise UsageError(f"{path}: no such {what} file.")
+    text, encoding = decode(read_limited(path, what, max_bytes), file, what)
     records = [r for r in split_records(text, _delimiter(text.split("\n", 1)[0]))
                if any(value.strip() for value, _, _ in r)]
     if not records:
-        raise LedgerError([LedgerProblem(file, 1, 1, f"the ledger is empty; the first line names the columns "
-                                                     f"{', '.join(COLUMNS)}.")])
+        raise LedgerError([LedgerProblem(file, 1, 1, f"the {what} is empty; the first line names the columns "
+                                                     f"{', '.join(columns)}.")])
     header = records[0]
     names = [unicodedata.normalize("NFKC", value).strip().lower() for value, _, _ in header]
     problems: list[LedgerProblem] = []
-    for required in REQUIRED:
-        if required not in names:
+    for column in required:
+        if column not in names:
             import difflib
 
-            close = difflib.get_close_matches(required, names, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(column, names, n=1, cutoff=0.6)
             hint = f" ({close[0]!r} looks like it)" if close else ""
-            problems.append(LedgerProblem(file, header[0][1], 1, f"no column {required!r}{hint}; the first line must "
-                                          f"name the columns {', '.join(COLUMNS)} (in English, any order)."))
+            problems.append(LedgerProblem(file, header[0][1], 1, f"no column {column!r}{hint}; the first line must "
+                                          f"name the columns {', '.join(columns)} (in English, any order)."))
     for number, name in enumerate(names):
-        if names.index(name) != number and name in COLUMNS:
+        if names.index(name) != number and name in columns:
             problems.append(LedgerProblem(file, header[number][1], header[number][2], f"column {name!r} appears twice."))
     if problems:
         raise LedgerError(problems)
-    position = {name: names.index(name) for name in COLUMNS if name in names}
-    ignored = [value for value, name in zip((v for v, _, _ in header), names) if name not in COLUMNS and name]
+    position = {name: names.index(name) for name in columns if name in names}
+    ignored = [value for value, name in zip((v for v, _, _ in header), names) if name not in columns and name]
+    return CsvTable(file, encoding, header, position, ignored, records[1:])
+
+
+def read_ledger(path: Path) -> Ledger:
+    """Every line of the ledger, or LedgerError naming each malformed one; InputError when it is not text."""
+    table = read_csv_table(path, "ledger", COLUMNS, REQUIRED)
+    file, position = table.file, table.position
+    problems: list[LedgerProblem] = []
     lines: list[LedgerLine] = []
-    for record in records[1:]:
+    for record in table.records:
         line = record[0][1]
-        if len(record) > len(header):
-            extra = record[len(header)]
-            problems.append(LedgerProblem(file, extra[1], extra[2], f"{len(record)} fields but the header has "
-                                          f"{len(header)}; quote text that contains commas (\"…\")."))
-            continue
-        if len(record) < len(header):
-            last = record[-1]
-            problems.append(LedgerProblem(file, last[1], last[2] + len(last[0]), f"{len(record)} fields but the header "
-                                          f"has {len(header)}; a column is missing."))
+        width = table.width_problem(record)
+        if width is not None:
+            problems.append(width)
             continue
         date_text, date_line, date_column = record[position["date"]]
         day = parse_day(date_text)
@@ -241,4 +272,4 @@ def read_ledger(path: Path) -> Ledger:
         lines.append(LedgerLine(line, day, category_text.strip(), category_column, description, amount))
     if problems:
         raise LedgerError(problems)
-    return Ledger(lines, encoding, ignored)
+    return Ledger(lines, table.encoding, table.ignored)

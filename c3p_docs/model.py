@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 
 class Strict(BaseModel):
@@ -83,6 +83,20 @@ BudgetCategory = Literal[
     "equipment", "consumables", "rent", "wages", "communication", "utilities", "printing",
     "miscellaneous", "outsourcing", "joint_implementation",
 ]
+
+
+def _category_id(value):
+    """A category named in Japanese or English (諸謝金, Honoraria) → its id; anything else as given, for the
+    literal's own message."""
+    if isinstance(value, str):
+        from c3p_docs.categories import category_id
+
+        return category_id(value) or value
+    return value
+
+
+NamedCategory = Annotated[BudgetCategory, BeforeValidator(_category_id)]
+"""A budget category: its id (`honoraria`) or its name in Japanese or English (`諸謝金`, `謝金`, `Honoraria`)."""
 ActivityKind = Literal["field_survey", "invitation", "workshop", "report_session", "seminar",
                        "jica_consultation", "other"]
 WorkLifeBalance = Literal["eruboshi_platinum", "eruboshi_3", "eruboshi_2", "eruboshi_1", "action_plan",
@@ -263,6 +277,24 @@ class ProjectManager(Strict):
         return _one_line(value) if isinstance(value, str) else value
 
 
+class StaffMember(Strict):
+    """A person working on the project, for the personnel time records (業務日誌)."""
+
+    name: PersonName
+    """Name: a string or {ja, en}, as the time records' CSV names the person."""
+    role: Text | None = None
+    """Role in the project, e.g. 管理技術者: a string or {ja, en}."""
+    organisation: Text | None = None
+    """Organisation, when not the applicant: a string or {ja, en}."""
+    planned_days: float | None = Field(default=None, ge=0, le=366)
+    """Person-days the fiscal year's budget plans for this person (the time records are checked against it)."""
+
+    @field_validator("name")
+    @classmethod
+    def _name_one_line(cls, value):
+        return _one_line(value) if isinstance(value, str) else value
+
+
 class Contact(Strict):
     """Contact person for the application."""
 
@@ -306,14 +338,19 @@ class JcmProject(Strict):
 
 
 class JcmAdoption(Strict):
-    """A JCM model project adopted under this city pair."""
+    """A JCM adoption listed in ⑦; only those under this city pair count (R6-2 §6 3)."""
 
     fiscal_year: int = Field(ge=2013, le=2100)
     """Japanese fiscal year of the adoption."""
     title: Bilingual
     """Title of the adopted project."""
     country: str | None = None
-    """Country of the project, in English."""
+    """Country of the project, in English; without it, the partner city's country."""
+    under_this_pair: bool | None = None
+    """false for an adoption under another Japanese city–partner city pair; by default an adoption in the
+    partner city's country is this pair's, and one in another country never is."""
+    survey: bool = False
+    """true for a survey (調査事業): listed apart, never counted (R6-2 §6 3)."""
 
 
 class Jcm(Strict):
@@ -330,8 +367,8 @@ class Jcm(Strict):
 class BudgetItem(Strict):
     """One line of the estimate."""
 
-    category: BudgetCategory
-    """Expense category (RULES.md §4)."""
+    category: NamedCategory
+    """Expense category: its id (honoraria) or its name in Japanese or English (諸謝金, Honoraria)."""
     description: str | Bilingual
     """What the money is for."""
     unit_cost_jpy: int = Field(ge=0, le=MAX_YEN)
@@ -506,8 +543,8 @@ class Actual(Strict):
 
     date: dt.date
     """Date of payment (YYYY-MM-DD)."""
-    category: BudgetCategory
-    """Expense category, as budget items."""
+    category: NamedCategory
+    """Expense category, as budget items (an id, or its Japanese or English name)."""
     description: Text | None = None
     """What was paid for."""
     amount_jpy: int = Field(ge=0, le=MAX_YEN)
@@ -571,6 +608,8 @@ class Project(Strict):
     """Proposed project manager."""
     contact: Contact | None = None
     """Contact person."""
+    staff: list[StaffMember] = Field(default_factory=list)
+    """People working on the project, for `timesheet`; without it, the project manager and the contact."""
     jcm: Jcm = Field(default_factory=Jcm)
     """JCM projects and track record."""
     budget: Budget = Field(default_factory=Budget)

@@ -135,6 +135,8 @@ def plain_message(problem: Mapping[str, Any], loc: tuple, kinds_here: set[str]) 
         allowed = re.findall(r"'([^']*)'", ctx.get("expected", ""))
         close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        if field == "category":
+            hint += "; its Japanese or English name works too (諸謝金, Honoraria; `c3p-docs calls CALL --rules` lists them)"
         return f"must be one of {', '.join(allowed)}{shown}{hint}"
     if kind == "less_than_equal" and field.endswith("_jpy") and isinstance(given, (int, float)):
         return f"{given:,} yen is more than any C3P budget holds (at most {_figure(ctx['le'])}); check the digits"

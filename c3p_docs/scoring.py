@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from c3p_docs.adoptions import counted
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, ScoreItem
 from c3p_docs.eras import fiscal_year_label, format_number, format_yen
@@ -22,9 +23,14 @@ class Score:
     basis: str
     judged: bool = False
     """True for items the reviewers score; data decides the others."""
+    assumed: bool = False
+    """True where the call does not print the item's points or formula and the profile's reading is assumed."""
+    note: str | None = None
+    """What is assumed (from the profile, in English)."""
 
     def as_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "points": self.points, "max": self.max, "basis": self.basis}
+        return {"id": self.id, "name": self.name, "points": self.points, "max": self.max, "basis": self.basis,
+                "assumed": self.assumed, "note": self.note}
 
 
 def _cost_effectiveness_parts(project: Project) -> tuple[int, float, int] | None:
@@ -53,17 +59,8 @@ def cost_effectiveness(project: Project, lang: str = "en") -> tuple[float | None
                          subsidy=format_yen(subsidy, lang), lifetime=format_number(lifetime, lang, 1), count=count)
 
 
-def adoptions_counted(project: Project, window: range | None) -> tuple[int | None, int]:
-    """(adoptions that count, listed ones outside the window): a list, even an empty one, is the data; else the
-    bare count, which is taken as already inside the window."""
-    jcm = project.jcm
-    if jcm.adoptions or "adoptions" in jcm.model_fields_set:
-        inside = [a for a in jcm.adoptions if window is None or a.fiscal_year in window]
-        return len(inside), len(jcm.adoptions) - len(inside)
-    return jcm.adoptions_last_3_years, 0
-
-
-def _metric(project: Project, metric: str, lang: str, window: range | None = None) -> tuple[float | None, str]:
+def _metric(project: Project, metric: str, lang: str, window: range | None = None,
+            rules: CallRules | None = None) -> tuple[float | None, str]:
     if metric == "cost_effectiveness":
         return cost_effectiveness(project, lang)
     if metric == "annual_reduction":
@@ -78,20 +75,51 @@ def _metric(project: Project, metric: str, lang: str, window: range | None = Non
             return None, phrase(lang, "basis", "needs_assignments")
         return count, phrase(lang, "basis", "other_assignments", count=count)
     if metric == "jcm_adoptions":
-        count, outside = adoptions_counted(project, window)
-        if count is None:
+        credited = counted(project, rules, window)
+        if credited.count is None:
             return None, phrase(lang, "basis", "needs_adoptions")
-        basis = phrase(lang, "basis", "jcm_adoptions", count=count)
-        if outside and window is not None:
-            basis += phrase(lang, "basis", "adoptions_outside", count=outside, first=fiscal_year_label(window[0], lang),
-                            last=fiscal_year_label(window[-1], lang))
-        return count, basis
+        basis = phrase(lang, "basis", "jcm_adoptions", count=credited.count)
+        if credited.outside_window and window is not None:
+            basis += phrase(lang, "basis", "adoptions_outside", count=credited.outside_window,
+                            first=fiscal_year_label(window[0], lang), last=fiscal_year_label(window[-1], lang))
+        if credited.not_pair:
+            basis += phrase(lang, "basis", "adoptions_not_pair", count=credited.not_pair)
+        if credited.surveys:
+            basis += phrase(lang, "basis", "adoptions_surveys", count=credited.surveys)
+        return credited.count, basis
     raise ValueError(f"unknown metric {metric!r} in the call profile")
 
 
-def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year: int | None = None) -> Score:
-    """One item's points with the basis in `lang` (the words are strings.yaml `basis`); `fiscal_year` is the
-    call's, for items that count only recent years (`window_years`)."""
+def _assumed(item: ScoreItem) -> tuple[bool, str | None]:
+    """Whether the item rests on an assumption (its points or formula, or the window of years it counts), and what."""
+    notes = [item.note] if item.assumed and item.note else []
+    if item.window_years is not None and item.window_years.assumed and item.window_years.note:
+        notes.append(item.window_years.note)
+    assumed = item.assumed or bool(item.window_years and item.window_years.assumed)
+    return assumed, " ".join(notes) or None
+
+
+def energy_sectors_missing(project: Project, rules: CallRules | None) -> bool:
+    """True when the project names sectors and none of them cuts energy-origin CO2 (the profile's `energy_co2`)."""
+    if rules is None or rules.energy_co2 is None or not project.project.sectors:
+        return False
+    return not set(project.project.sectors) & set(rules.energy_co2.sectors.value)
+
+
+def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year: int | None = None,
+               rules: CallRules | None = None) -> Score:
+    """One item's points with the basis in `lang` (the words are strings.yaml `basis`); `rules` are the call's, for
+    items that count only recent years (`window_years`), the pair's adoptions or energy-origin CO2."""
+    assumed, note = _assumed(item)
+    score = _score_item(item, project, lang, fiscal_year if fiscal_year is not None else
+                        (rules.fiscal_year if rules else None), rules)
+    if item.energy_co2_only and score.points and energy_sectors_missing(project, rules):
+        score = Score(score.id, score.name, 0, score.max, score.basis + phrase(lang, "basis", "no_energy_co2"))
+    return Score(score.id, score.name, score.points, score.max, score.basis, score.judged, assumed, note)
+
+
+def _score_item(item: ScoreItem, project: Project, lang: str, fiscal_year: int | None,
+                rules: CallRules | None) -> Score:
     status = project.project.status or "new"
     maximum = item.max_for(status)
     name = item.name.get(lang) or item.name.ja or item.id
@@ -104,7 +132,7 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year:
         return Score(item.id, name, None, maximum, phrase(lang, "basis", "judged") + no_points, judged=True)
     if item.method == "brackets":
         window = item.window(fiscal_year) if fiscal_year is not None else None
-        value, basis = _metric(project, item.metric or "", lang, window)
+        value, basis = _metric(project, item.metric or "", lang, window, rules)
         if value is None:
             return Score(item.id, name, None, maximum, basis)
         points = next((b.points for b in item.brackets if b.matches(value)), item.otherwise)
@@ -155,7 +183,7 @@ def score_item(item: ScoreItem, project: Project, lang: str = "en", fiscal_year:
 
 
 def score_project(project: Project, rules: CallRules, lang: str = "en") -> list[Score]:
-    return [score_item(item, project, lang, rules.fiscal_year) for item in rules.scoring]
+    return [score_item(item, project, lang, rules.fiscal_year, rules) for item in rules.scoring]
 
 
 def score_totals(scores: list[Score], rules: CallRules, project: Project) -> dict:

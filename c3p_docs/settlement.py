@@ -4,13 +4,13 @@ the payable amount, and what an accounting check would question."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from c3p_docs.bilingual import pick
 from c3p_docs.budget import BudgetSummary, compute_budget
 from c3p_docs.calls import CallRules
+from c3p_docs.categories import name_key, names_of
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Severity
 from c3p_docs.model import Bilingual, Budget, BudgetItem, Project
@@ -74,24 +74,17 @@ class Settlement:
         return sum(s.amount for s in self.excluded)
 
 
-def _key(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split()).replace("_", "").replace("-", "")
-
-
 def category_names(rules: CallRules, labels_by_lang: list[dict[str, str]]) -> dict[str, str]:
-    """Every accepted way to name a category → its id: the id (`overseas_travel`), and its name in each language
-    (`外国旅費`, `Overseas travel`), compared without case, spaces, `_` or `-`, full-width folded."""
-    names: dict[str, str] = {}
-    for category in rules.budget.categories.value:
-        names[_key(category)] = category
-        for labels in labels_by_lang:
-            if category in labels:
-                names[_key(labels[category])] = category
-    return names
+    """Every accepted way to name a category → its id, as the project file accepts them (`categories.names_of`):
+    the id (`overseas_travel`), its name in each language (`外国旅費`, `Overseas travel`), the calls' other names."""
+    from c3p_docs.strings import strings
+
+    also = [strings(lang).get("category_also") or {} for lang in ("ja", "en")]
+    return names_of(labels_by_lang, also, rules.budget.categories.value)
 
 
 def classify(text: str, names: dict[str, str]) -> str | None:
-    return names.get(_key(text))
+    return names.get(name_key(text))
 
 
 def settle(project: Project, rules: CallRules, spends: list[Spend]) -> Settlement:

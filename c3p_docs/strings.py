@@ -70,3 +70,19 @@ def cite(reference: str, lang: str) -> str:
     pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)) + r"|, ")
     return pattern.sub(lambda m: strings(lang)["list_separator"] if m.group(0) == ", " else terms[m.group(0)],
                        reference)
+
+
+def deliverable_text(deliverable, lang: str) -> str:
+    """A deliverable with its counts from the profile: `報告書日本語版（…）：100枚程度、8部`."""
+    words = strings(lang)["calendar"]
+    name = deliverable.name.get(lang) or deliverable.name.ja or deliverable.id
+    counts = []
+    if deliverable.pages is not None:
+        counts.append(words["deliverable_pages"].format(n=deliverable.pages.value))
+    if deliverable.copies is not None:
+        n = deliverable.copies.value
+        counts.append(words.get("deliverable_copy" if n == 1 else "deliverable_copies", words["deliverable_copies"])
+                      .format(n=n))
+    if not counts:
+        return name
+    return words["deliverable_counts"].format(name=name, counts=strings(lang)["list_separator"].join(counts))

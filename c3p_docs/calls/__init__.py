@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.loading import format_path
-from c3p_docs.model import Bilingual
+from c3p_docs.model import Bilingual, Sector
 
 PROFILE_DIR = Path(__file__).parent
 T = TypeVar("T")
@@ -176,6 +176,8 @@ class ScoreItem(_Data):
     """For `threshold_by_kind`: points when the figure is below the threshold of the kind."""
     points: int | None = None
     """Points for `present` and `threshold_by_kind`."""
+    energy_co2_only: bool = False
+    """The call scores the item only for projects whose reduction includes energy-origin CO2 (R6-2 §6 1⑦⑧)."""
     criterion: Bilingual | None = None
     """What the reviewers look for: the summary document's guidance for this item."""
     facts: list[FactBlock] = Field(default_factory=list)
@@ -246,10 +248,13 @@ class Deadline(_Data):
     id: str
     name: Bilingual
     date: dt.date
-    time: str | None = None
+    end: dt.date | None = None
+    """Last day, where the call gives a span (選考結果通知 令和6年6月上旬頃)."""
+    time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     """Local time HH:MM (JST), if the call gives one."""
     source: str
     assumed: bool = False
+    note: str | None = None
 
 
 class EligibilityItem(_Data):
@@ -284,6 +289,97 @@ class PeriodRules(_Data):
     max_years_per_phase: Sourced[int]
     max_phases: Sourced[int]
     max_years_per_city_pair: Sourced[int] | None = None
+    """C3P fiscal years one Japanese city–partner city pair may have in total, interruptions included."""
+    new_after_interruption_years: Sourced[int] | None = None
+    """After this many fiscal years without C3P the pair may apply as new: earlier years no longer count."""
+    plan_covers_period: Sourced[bool] | None = None
+    """The multi-year plan must cover every fiscal year from the call's to the end of the project period."""
+
+
+class AdoptionRules(_Data):
+    """Which JCM adoptions the call credits."""
+
+    scope: Sourced[Literal["city_pair", "any"]]
+    """`city_pair`: only adoptions under this Japanese city–partner city collaboration (so in the partner's
+    country); `any`: every adoption of the applicant."""
+    surveys_count: Sourced[bool]
+    """Whether a survey (調査事業) counts as an adoption."""
+
+
+class EnergyRules(_Data):
+    """The call's scope is cutting energy-origin CO2: which target sectors can do that."""
+
+    sectors: Sourced[list[Sector]]
+    """Sectors whose projects cut energy-origin CO2; a project needs at least one of them."""
+
+
+class ContractRules(_Data):
+    """The contract year's paperwork: end dates of later years, accounting inspections, time records."""
+
+    end_of_later_years: Sourced[str]
+    """MM-DD the contract ends in fiscal years whose call is not yet out (the call's own year is `deadlines`)."""
+    inspection_months: Sourced[list[int]]
+    """Months of the accounting inspections (会計帳票の検査), calendar reminders."""
+    hours_per_day: Sourced[float]
+    """Hours of one person-day, for the personnel time records (業務日誌)."""
+
+    @field_validator("end_of_later_years")
+    @classmethod
+    def _a_day(cls, value: Sourced[str]) -> Sourced[str]:
+        try:
+            dt.datetime.strptime(f"2001-{value.value}", "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"{value.value!r} is not a day of the year written MM-DD, e.g. 03-14") from None
+        return value
+
+    @field_validator("inspection_months")
+    @classmethod
+    def _months(cls, value: Sourced[list[int]]) -> Sourced[list[int]]:
+        if not all(1 <= month <= 12 for month in value.value):
+            raise ValueError("months are 1–12")
+        return value
+
+
+class FileRules(_Data):
+    """What the ministry's mail server and reviewers accept (checked by check-package)."""
+
+    archives: Sourced[bool]
+    """Whether compressed files (self-extracting ones included) may be sent."""
+    macros: Sourced[bool]
+    """Whether files with macros may be sent."""
+    viewable_on: Sourced[str]
+    """Files must display on this system."""
+
+
+class Deliverable(_Data):
+    """One end-of-year deliverable, with its counts."""
+
+    id: str
+    name: Bilingual
+    """What it is, without its counts."""
+    pages: Sourced[int] | None = None
+    """About how many pages (A4 sheets, or slides)."""
+    copies: Sourced[int] | None = None
+    """Paper copies, or pieces of media."""
+    source: str
+
+
+class Reminder(_Data):
+    """Something the call asks of the applicant or contractor that no document of ours produces: shown in the
+    checklist and, with `calendar`, in the calendar."""
+
+    id: str
+    text: Bilingual
+    """What to do, in the call's words."""
+    when: Condition | None = None
+    """Only for projects that meet it."""
+    calendar: Literal["contract_start"] | None = None
+    """A calendar reminder on the contract's first day."""
+    every_year: bool = False
+    """With `calendar`: in every contract year of the project period, not only the call's fiscal year."""
+    source: str
+    assumed: bool = False
+    note: str | None = None
 
 
 SUBJECT_PLACEHOLDERS = ("japanese_city", "partner_city", "fiscal_year_ja", "separator")
@@ -413,8 +509,18 @@ class CallRules(_Data):
     scoring: list[ScoreItem]
     scoring_total: dict[str, int] | None = None
     """Total of the scoring sheet per project status, where the call gives it."""
-    deliverables: list[Bilingual] = Field(default_factory=list)
+    deliverables: list[Deliverable] = Field(default_factory=list)
     """End-of-year deliverables."""
+    adoptions: AdoptionRules | None = None
+    """Which JCM adoptions the call credits; None: no rule (every listed adoption counts)."""
+    energy_co2: EnergyRules | None = None
+    """The sectors that cut energy-origin CO2; None where the call does not ask for it."""
+    contract: ContractRules | None = None
+    """The contract year's paperwork; None where the profile does not say (contracts then end 31 March)."""
+    files: FileRules | None = None
+    """Rules on the files sent."""
+    reminders: list[Reminder] = Field(default_factory=list)
+    """What the call asks that no generated document covers."""
 
     @model_validator(mode="after")
     def _facts_once(self) -> CallRules:
@@ -442,6 +548,17 @@ class CallRules(_Data):
 
     def deadline(self, deadline_id: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.id == deadline_id), None)
+
+    def contract_end(self, fiscal_year: int) -> dt.date:
+        """The contract's last day in `fiscal_year`: the call's date for its own year, else the profile's day for
+        later years (`contract.end_of_later_years`), else 31 March."""
+        deadline = self.deadline("contract_end")
+        if deadline is not None and fiscal_year == self.fiscal_year:
+            return deadline.date
+        if self.contract is None:
+            return dt.date(fiscal_year + 1, 3, 31)
+        month, day = map(int, self.contract.end_of_later_years.value.split("-"))
+        return dt.date(fiscal_year + 1 if month < 4 else fiscal_year, month, day)
 
 
 def bundled_profiles() -> dict[str, Path]:

@@ -8,7 +8,8 @@ from functools import cache, lru_cache
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from c3p_docs.attachments import attachment_statuses, companions_due, form_kinds
+from c3p_docs.adoptions import pair_count, place
+from c3p_docs.attachments import attachment_statuses, companions_due, condition_holds, form_kinds
 from c3p_docs.bilingual import Figure, Localized, localized, localized_list, pick
 from c3p_docs.budget import GROUPS, compute_budget
 from c3p_docs.calls import CallRules
@@ -35,8 +36,8 @@ from c3p_docs.model import (
     ProjectManager,
     Qualification,
 )
-from c3p_docs.scoring import adoptions_counted, cost_effectiveness_value
-from c3p_docs.strings import cite, strings
+from c3p_docs.scoring import cost_effectiveness_value
+from c3p_docs.strings import cite, deliverable_text, strings
 from c3p_docs.subject import make_subject
 from c3p_docs.trips import kind_and_place
 
@@ -145,6 +146,14 @@ def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _report_pages(rules: CallRules, lang: str) -> dict | None:
+    """The report's length from the profile (`deliverables` id `report`), and where it comes from."""
+    report = next((d for d in rules.deliverables if d.id == "report" and d.pages is not None), None)
+    if report is None or report.pages is None:
+        return None
+    return {"pages": report.pages.value, "assumed": report.pages.assumed, "source": cite(report.pages.source, lang)}
+
+
 def build_context(project: Project, rules: CallRules, lang: str, override: str | None = None) -> dict:
     """The one namespace of built-in templates and tagged forms (`c3p-docs fields` lists it)."""
     words = words_for(strings(lang, override), rules, project, lang)
@@ -209,12 +218,16 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "projects": projects, "total_reduction": total_reduction, "total_reduction_t": total_reduction,
         "cost_effectiveness": _number(ce_value, lang, 1) if ce_value is not None else None,
         "adoptions": data_view(adoptions, lang),
-        "adoptions_last_3_years": adoptions_counted(project, None)[0],  # as listed; validate warns about old ones
+        # this pair's only (R6-2 §6 3), as listed: validate warns about old ones and other countries
+        "adoptions_last_3_years": pair_count(project),
     }
     for adoption, view in zip(adoptions, jcm["adoptions"]):
         view["fiscal_year_label"] = fiscal_year_label(adoption.fiscal_year, lang)
         view["country"] = Localized(country_name(adoption.country, lang), country_name(adoption.country, "ja"),
                                     country_name(adoption.country, "en")) if adoption.country else Localized("")
+        view["place"] = label("adoption_place", place(adoption, project))
+    jcm["pair_adoptions"] = [v for v in jcm["adoptions"] if v["place"].id == "pair"]
+    jcm["other_adoptions"] = [v for v in jcm["adoptions"] if v["place"].id != "pair"]
 
     items = []
     for line in project.budget.items:
@@ -324,8 +337,13 @@ def build_context(project: Project, rules: CallRules, lang: str, override: str |
         "extra_attachments": [pick(e.name, lang) for e in project.attachments.extra],
         "scoring": criteria,
         "overview": overview,
-        "deliverables": [localized(d, lang) for d in rules.deliverables],
         "required_activities": [{"name": activity_rule_name(rule, rules, project, lang, words), "source": cite(rule.source, lang)}
                                 for rule in rules.activities],
+        "deliverables": [Localized(deliverable_text(d, lang), deliverable_text(d, "ja"), deliverable_text(d, "en"))
+                         for d in rules.deliverables],
+        "report_pages": _report_pages(rules, lang),
+        # what the call asks that no document covers, for this project (the checklist lists them)
+        "reminders": [{"id": r.id, "text": localized(r.text, lang), "source": cite(r.source, lang), "assumed": r.assumed}
+                      for r in rules.reminders if r.when is None or condition_holds(r.when, project)],
         "subject": make_subject(project, rules),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from c3p_docs.adoptions import pair_adoptions, place
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.countries import country_name
 from c3p_docs.documents.sheets import Group, Sheet
-from c3p_docs.eras import era_year, fiscal_year_label, format_date, format_number, format_yen
+from c3p_docs.eras import era_year, fiscal_year_label, fiscal_year_of, format_date, format_number, format_yen
 from c3p_docs.findings import Finding
 from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationProfile, Pin, Project
 
@@ -49,14 +50,15 @@ def _heading(project: Project, lang: str, words: dict) -> list[str]:
 
 
 def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
-    """③: every entry of `history` by fiscal year and programme, with the JCM adoptions of the pair."""
+    """③: every entry of `history` by fiscal year and programme, with the JCM adoptions of the pair (never one in
+    another country, under another pair, or a survey: ③ is the record between the two cities)."""
     r = words["records"]
     rows: list[tuple[int, int, Group]] = []
     for entry in project.history:
         rows.append((entry.fiscal_year, PROGRAMME_ORDER.index(entry.programme), Group([
             fiscal_year_label(entry.fiscal_year, lang), r["programme"][entry.programme],
             pick(entry.title, lang), pick_list(entry.results, lang) or None])))
-    for adoption in project.jcm.adoptions:
+    for adoption in pair_adoptions(project):
         country = country_name(adoption.country or project.partner_city.country, lang)
         rows.append((adoption.fiscal_year, len(PROGRAMME_ORDER), Group([
             fiscal_year_label(adoption.fiscal_year, lang), r["programme"]["jcm_adoption"],
@@ -68,7 +70,8 @@ def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
 
 
 def multi_year_plan_sheet(project: Project, rules: CallRules, lang: str, words: dict) -> Sheet:
-    """④: for a continuing project last year's C3P plan beside its results, then each year from this one."""
+    """④: for a continuing project last year's C3P plan beside its results, then every year from this one to the end
+    of the project period, with a placeholder for a year `plan` does not give."""
     r = words["records"]
     year = rules.fiscal_year
     plans = {entry.fiscal_year: entry for entry in project.plan}
@@ -86,12 +89,17 @@ def multi_year_plan_sheet(project: Project, rules: CallRules, lang: str, words: 
                              planned or None, pick_list(plan.outputs, lang) if plan else "",
                              (pick_list(history.results, lang) if history else []) or None]))
         lines.append(r["multi_year_plan"]["comparison"].format(label=label))
-    if year not in plans:
-        groups.append(Group([r["this_year"].format(label=fiscal_year_label(year, lang)), None, None, None, ""]))
-    for entry in sorted((p for p in project.plan if p.fiscal_year >= year), key=lambda p: p.fiscal_year):
-        label = fiscal_year_label(entry.fiscal_year, lang)
-        groups.append(Group([r["this_year"].format(label=label) if entry.fiscal_year == year else label,
-                             pick_list(entry.goals, lang) or None, pick_list(entry.activities, lang) or None,
+    # Every remaining year of the period (R6-2 §4 「当初提案時の残年数分」), a placeholder where `plan` has none.
+    period = project.project.period
+    last_year = fiscal_year_of(period.end) if period and period.end else year
+    for fiscal_year in sorted(set(range(year, last_year + 1)) | {p for p in plans if p >= year}):
+        label = fiscal_year_label(fiscal_year, lang)
+        label = r["this_year"].format(label=label) if fiscal_year == year else label
+        entry = plans.get(fiscal_year)
+        if entry is None:
+            groups.append(Group([label, None, None, None, ""]))
+            continue
+        groups.append(Group([label, pick_list(entry.goals, lang) or None, pick_list(entry.activities, lang) or None,
                              pick_list(entry.outputs, lang) or None, ""]))
     sheet = r["multi_year_plan"]
     return Sheet(name=sheet["sheet"], title=sheet["title"], lines=lines, columns=sheet["columns"],
@@ -157,11 +165,17 @@ def organisation_context(project: Project, index: int, lang: str, words: dict) -
     }
 
 
-def adoptions_context(project: Project, lang: str) -> list[dict]:
-    """⑦: the adoptions by fiscal year; an adoption without a country is the partner city's."""
+def adoptions_context(project: Project, lang: str, words: dict | None = None) -> dict:
+    """⑦: the pair's adoptions, then the others listed (another country or pair, surveys), each by fiscal year;
+    an adoption without a country is the partner city's."""
+    from c3p_docs.strings import strings
+
+    places = (words or strings(lang))["adoption_place"]
     adoptions = sorted(project.jcm.adoptions, key=lambda a: (a.fiscal_year, pick(a.title, lang) or ""))
-    return [{"fiscal_year": fiscal_year_label(a.fiscal_year, lang), "title": pick(a.title, lang),
-             "country": country_name(a.country or project.partner_city.country, lang)} for a in adoptions]
+    rows = [{"fiscal_year": fiscal_year_label(a.fiscal_year, lang), "title": pick(a.title, lang),
+             "country": country_name(a.country or project.partner_city.country, lang),
+             "place": places[place(a, project)], "pair": place(a, project) == "pair"} for a in adoptions]
+    return {"pair": [row for row in rows if row["pair"]], "other": [row for row in rows if not row["pair"]]}
 
 
 def pin_context(project: Project, lang: str) -> dict:

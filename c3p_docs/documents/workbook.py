@@ -1,7 +1,8 @@
 """Excel workbooks from markup (XlsxWriter): A4 sheets, typed cells (yen, dates), fixed metadata for identical bytes.
 
 Markup: <workbook><sheet name= widths="mm-ish character widths" header="ROW" landscape="1">
-<row style="title|header|total|note"><c t="text|yen|int|date|pct" span="N">value</c>…</row>…</sheet></workbook>
+<row style="title|header|total|note"><c t="text|yen|int|num|date|pct|formula" span="N">value</c>…</row>…</sheet></workbook>
+A `formula` cell holds `=SUM(C8:C38)` and its computed `value=` (Excel shows it before recalculating).
 `header` is the 0-based row that is frozen, filtered and repeated on printed pages.
 """
 
@@ -21,7 +22,8 @@ STYLE: dict[str, dict[str, object]] = {
     "note": {"italic": True, "font_color": "#555555"},
     "": {"border": 1, "text_wrap": True, "valign": "top"},
 }
-NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "pct": "0.0%", "date": "yyyy-mm-dd"}
+NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "num": "#,##0.0#", "formula": "#,##0.0#", "pct": "0.0%",
+                 "date": "yyyy-mm-dd"}
 
 
 def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
@@ -71,7 +73,11 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
                 span = int(cell.get("span", "1"))
                 fmt = cell_format(style, kind, cell.get("align", ""))
                 value = _value(text_of(cell) if kind != "text" else "".join(cell.itertext()).strip(), kind)
-                if span > 1:
+                if value == "" and kind == "num":  # an hour not yet entered: a blank cell, not empty text
+                    sheet.write_blank(row_index, column, None, fmt)
+                elif kind == "formula":
+                    sheet.write_formula(row_index, column, str(value), fmt, _value(cell.get("value", ""), "num"))
+                elif span > 1:
                     sheet.merge_range(row_index, column, row_index, column + span - 1, value, fmt)
                 elif isinstance(value, dt.datetime):
                     sheet.write_datetime(row_index, column, value, fmt)
@@ -97,7 +103,7 @@ def _value(text: str, kind: str):
         return ""
     if kind in ("yen", "int"):
         return int(text)
-    if kind == "pct":
+    if kind in ("pct", "num"):
         return float(text)
     if kind == "date":
         return dt.datetime.fromisoformat(text)
