@@ -140,8 +140,10 @@ def test_a_file_a_person_edited_is_kept(tmp_path):
     result = run_cli("build", FY2024, "-o", out, "--pdf", "never", "--only", "summary")
     assert result.returncode == 0
     assert edited.read_bytes() == mine
-    assert (out / "submission" / "⑤_応募事業概要書_ja.new.docx").is_file()
-    assert "kept" in result.stderr
+    rendition = out / "drafts" / "submission" / "⑤_応募事業概要書_ja.new.docx"
+    assert "担当者が追記した段落" not in docx_text(rendition) and "担当者が追記した段落" in docx_text(edited)
+    assert not [p.name for p in (out / "submission").iterdir() if ".new." in p.name]  # never in the package
+    assert "kept" in result.stderr and str(rendition) in result.stderr
 
 
 def test_a_draft_builds_with_visible_placeholders(tmp_path):

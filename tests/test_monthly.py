@@ -96,7 +96,7 @@ def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
     third = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
     assert third.returncode == 0 and "kept" in third.stderr
     assert report.read_bytes() == edited
-    assert (report.parent / "monthly_2026-07_ja.new.docx").read_bytes() == before
+    assert (report.parent / "drafts" / "monthly_2026-07_ja.new.docx").read_bytes() == before
     forced = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--force")
     assert forced.returncode == 0 and report.read_bytes() == before
 
