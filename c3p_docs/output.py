@@ -133,7 +133,7 @@ def regular_bytes(path: Path, max_bytes: int = MAX_OUTPUT_BYTES) -> bytes | None
     None otherwise, without reading it."""
     try:
         info = os.lstat(path)
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # absent, or a name too long to exist
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
         return None
