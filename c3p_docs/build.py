@@ -215,57 +215,74 @@ def _unchanged(out: Path, fingerprint: str) -> tuple[BuildResult, list[dict]] | 
     return BuildResult(unchanged=len(manifest), findings=findings), manifest
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the command line asked of a build, beside the project and the output folder."""
+
+    kinds: frozenset[str]
+    languages: tuple[str, ...]
+    templates: str | None = None
+    forms: dict[str, Path] = field(default_factory=dict)
+    progress: bool = False
+    force: bool = False
+    drafts_anyway: bool = False
+
+
 def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list[str], pdf_mode: str,
               templates: str | None = None, progress: bool = False, forms: dict[str, Path] | None = None,
               force: bool = False, drafts_anyway: bool = False) -> tuple[BuildResult, list[dict]]:
     """Publish the planned documents, check the package, write the mail drafts when it is ready; the result
     and this build's manifest entries."""
     pipeline.check_out_folder(out)
+    options = BuildOptions(frozenset(kinds), tuple(languages), templates, project_forms(loaded, forms or {}),
+                           progress, force, drafts_anyway)
     plan = pipeline.pdf_plan(pdf_mode, "; the call wants the application form as PDF. Install "
                                        "libreoffice-writer-nogui or convert it yourself")
-    all_forms = project_forms(loaded, forms or {})
     rule_findings = validate_project(loaded)
     fingerprint = input_fingerprint(loaded, sorted(kinds), languages, plan.make, force, drafts_anyway,
-                                    templates=templates, forms=all_forms)
+                                    templates=templates, forms=options.forms)
     with output_lock(out):
-        previous = _unchanged(out, fingerprint)
-        if previous is not None:
-            previous[0].rule_warnings = sum(f.severity == "warning" for f in rule_findings)
-            previous[0].findings += [f for f in rule_findings if f.severity == "error"]
-            return previous
-        renderer = Renderer(loaded, out, templates, all_forms, counted=plan.make)
-        publication = pipeline.Publication(out, renderer.jobs(plan_outputs(loaded, kinds, languages, all_forms)),
-                                           force=force, owned_kinds=frozenset(build_kinds()), package=PACKAGE)
-        publication.result.findings += [f for f in rule_findings if f.severity == "error"]
-        _publish(publication, loaded, kinds, plan, progress, drafts_anyway, fingerprint, templates)
-    published = publication.result
-    return BuildResult(published.written, published.unchanged, published.kept, published.findings,
-                       sum(f.severity == "warning" for f in rule_findings)), published.files
+        # Unchanged only after a build without errors, so the project's rule errors are none then.
+        result, files = _unchanged(out, fingerprint) or _publish(loaded, out, options, plan, fingerprint,
+                                                                  [f for f in rule_findings if f.severity == "error"])
+    result.rule_warnings = sum(f.severity == "warning" for f in rule_findings)
+    return result, files
 
 
-def _publish(publication: pipeline.Publication, loaded: LoadedProject, kinds: set[str], plan: pipeline.PdfPlan,
-             progress: bool, drafts_anyway: bool, fingerprint: str, templates: str | None) -> None:
+def _publish(loaded: LoadedProject, out: Path, options: BuildOptions, plan: pipeline.PdfPlan, fingerprint: str,
+             rule_errors: list[Finding]) -> tuple[BuildResult, list[dict]]:
     """The pipeline's stages, with the package's own steps between conversion and the manifest."""
-    result, out = publication.result, publication.root
-    result.findings += plan.findings
-    step = _progress if progress else None
+    renderer = Renderer(loaded, out, options.templates, options.forms, counted=plan.make)
+    publication = pipeline.Publication(
+        out, renderer.jobs(plan_outputs(loaded, set(options.kinds), list(options.languages), options.forms)),
+        force=options.force, owned_kinds=frozenset(build_kinds()), package=PACKAGE)
+    result = publication.result
+    result.findings += rule_errors + list(plan.findings)
+    step = _progress if options.progress else None
     pipeline.open_folder(publication, also=(f"{MAIL}/mail.eml",))
-    assert publication.state is not None
     result.findings += _evicted(publication)
     pipeline.write(publication, step)
     pipeline.convert([publication], plan, step)
-    if progress:
+    if options.progress:
         sys.stderr.write("\r\033[K")
     result.findings += _pdfs_not_made(publication, plan)
     package = _check_package(out, loaded)
     result.findings += package.findings if package else []
-    mails = _mail_drafts(publication, loaded, package, drafts_anyway, templates) if "email_draft" in kinds else []
-    publication.state.written["#submission"] = submission_listing(out)
-    if not has_errors(result.findings):
-        publication.state.written["#inputs"] = fingerprint
-        publication.state.written["#findings"] = json.dumps(
-            [f.as_json() for f in result.findings if f.code != "kept-edited-file"], ensure_ascii=False)
+    mails = _mail_drafts(publication, loaded, package, options) if "email_draft" in options.kinds else []
+    _remember(publication, fingerprint)
     pipeline.close(publication, more=mails)
+    return BuildResult(result.written, result.unchanged, result.kept, result.findings), result.files
+
+
+def _remember(publication: pipeline.Publication, fingerprint: str) -> None:
+    """What the next build compares: the package's listing, and the inputs and findings of a build without errors."""
+    assert publication.state is not None
+    written, findings = publication.state.written, publication.result.findings
+    written["#submission"] = submission_listing(publication.root)
+    if not has_errors(findings):
+        written["#inputs"] = fingerprint
+        written["#findings"] = json.dumps([f.as_json() for f in findings if f.code != "kept-edited-file"],
+                                          ensure_ascii=False)
 
 
 def _progress(label: str) -> None:
@@ -316,29 +333,33 @@ def _check_package(out: Path, loaded: LoadedProject):
     return report
 
 
-def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, package, drafts_anyway: bool,
-                 templates: str | None) -> list[dict]:
+def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, package, options: BuildOptions) -> list[dict]:
     """One .eml draft per planned mail, attaching what the package holds; none while anything breaks a rule,
     unless --drafts-anyway (then each draft's file name says DRAFT; the subject stays exact)."""
     result, out = publication.result, publication.root
     errors = sum(f.severity == "error" for f in result.findings)
     if package is None:
         return []
-    if errors and not drafts_anyway:
+    if errors and not options.drafts_anyway:
         _remove_drafts(publication, keep=set())
         result.findings.append(Finding(
-            "drafts-withheld", "warning", f"no mail drafts were written: {errors} error(s) above break the call's "
-            f"rules (in the project or in {out / PACKAGE}). Fix them and build again, or add --drafts-anyway for "
-            "drafts named DRAFT_… (the subject stays exact)."))
+            "drafts-withheld", "warning", f"no mail drafts were written: {errors} error(s) break the call's rules "
+            f"(in the project or in {out / PACKAGE}); fix them and build again, or add --drafts-anyway for drafts "
+            "named DRAFT_… (the subject stays exact)."))
         return []
     rules, project = loaded.rules, loaded.project
-    names = _attachments(publication, loaded, package)
-    plan = plan_mails([(entry.relative, entry.size) for entry in names], rules.mail.limit_bytes.value,
+    attached = _attachments(publication, loaded, package)
+    plan = plan_mails([(entry.relative, entry.size) for entry in attached], rules.mail.limit_bytes.value,
                       rules.mail.header_margin_bytes.value)
     drafts = draft_messages(out / PACKAGE, plan, rules, make_subject(project, rules), sender_address(project),
-                            body_context(project, rules), document_date(project, rules), templates)
-    relatives = draft_names(len(drafts), f"{MAIL}/", "DRAFT_" if errors else "")
-    result.findings += oversized_drafts(drafts, [out / r for r in relatives], rules.mail.limit_bytes.value)
+                            body_context(project, rules), document_date(project, rules), options.templates)
+    return _write_drafts(publication, drafts, "DRAFT_" if errors else "", rules.mail.limit_bytes.value)
+
+
+def _write_drafts(publication: pipeline.Publication, drafts: list[bytes], prefix: str, limit: int) -> list[dict]:
+    """Write the drafts as any file of ours (a draft a person edited is kept) and remove those of an older plan."""
+    relatives = draft_names(len(drafts), f"{MAIL}/", prefix)
+    publication.result.findings += oversized_drafts(drafts, [publication.root / r for r in relatives], limit)
     entries = []
     for relative, data in zip(relatives, drafts):
         written = pipeline.write_file(publication, relative, data)

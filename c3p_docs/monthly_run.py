@@ -44,6 +44,8 @@ def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[s
     project only), convert them all in one LibreOffice run, and say per project what happened."""
     plan = pipeline.pdf_plan(pdf_mode)
     outcomes = [ProjectOutcome(path) for path in paths]
+    if outcomes:
+        outcomes[0].findings += plan.findings  # said once, not per project
     with output_lock(out):
         publications = _publications(outcomes, year_month, out, languages, force, templates, plan)
         for outcome, publication in publications:
@@ -70,9 +72,7 @@ def _publications(outcomes: list[ProjectOutcome], year_month: str, out: Path, la
             continue
         jobs = _isolated(outcome, _jobs, outcome, year_month, out / name, languages, templates, plan)
         if jobs is not None:
-            publication = pipeline.Publication(out / name, jobs, force=force, isolated=True)
-            publication.result.findings += plan.findings
-            publications.append((outcome, publication))
+            publications.append((outcome, pipeline.Publication(out / name, jobs, force=force, isolated=True)))
     return publications
 
 
