@@ -205,7 +205,7 @@ class Renderer:
         if rule is None or not rule.assumed:
             return []
         return [Finding("assumed-form", "info", f"{rule.name.en} ({rule.source}), assumed: {rule.assumed_note}",
-                        file=request.relative, attachment=rule.label)]
+                        file=str(self.out / request.relative), attachment=rule.label)]
 
     def too_long(self, request: Request, pages: int, counted: bool) -> Finding:
         """Still over its pages at the smallest size: how long it is and what to shorten."""
