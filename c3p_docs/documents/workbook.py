@@ -95,38 +95,41 @@ def render_workbook(root: ET.Element, lang: str, metadata: Properties) -> bytes:
             spec["align"] = align
         return book.format(**spec)
 
-    for sheet_element in root.findall("sheet"):
-        sheet = book.sheet(sheet_element.get("name") or "Sheet", sheet_element.get("landscape") == "1")
-        for column, width in enumerate(float(w) for w in sheet_element.get("widths", "").split(",") if w):
+    for element in root.findall("sheet"):
+        sheet = book.sheet(element.get("name") or "Sheet", element.get("landscape") == "1")
+        for column, width in enumerate(float(w) for w in element.get("widths", "").split(",") if w):
             sheet.set_column(column, column, width)
-        header = sheet_element.get("header")
-        last_column = 0
-        rows = sheet_element.findall("row")
-        for row_index, row in enumerate(rows):
-            style = row.get("style", "")
-            column = 0
-            for cell in row.findall("c"):
-                kind = cell.get("t", "text")
-                span = int(cell.get("span", "1"))
-                fmt = cell_format(style, kind, cell.get("align", ""))
-                value = _value(text_of(cell) if kind != "text" else "".join(cell.itertext()).strip(), kind)
-                if span > 1:
-                    sheet.merge_range(row_index, column, row_index, column + span - 1, value, fmt)
-                elif isinstance(value, dt.datetime):
-                    sheet.write_datetime(row_index, column, value, fmt)
-                elif isinstance(value, (int, float)):
-                    sheet.write_number(row_index, column, value, fmt)
-                else:
-                    sheet.write_string(row_index, column, value, fmt)
-                column += span
-            last_column = max(last_column, column - 1)
+        rows = element.findall("row")
+        last_column = max([_write_row(sheet, index, row, cell_format) for index, row in enumerate(rows)] + [0])
+        header = element.get("header")
         if header is not None:
             header_row = int(header)
             sheet.freeze_panes(header_row + 1, 0)
             sheet.repeat_rows(header_row)
-            if sheet_element.get("filter") == "1" and len(rows) > header_row + 1:
+            if element.get("filter") == "1" and len(rows) > header_row + 1:
                 sheet.autofilter(header_row, 0, len(rows) - 1, last_column)
     return book.to_bytes()
+
+
+def _write_row(sheet, index: int, row: ET.Element, cell_format) -> int:
+    """One row's typed cells; returns its last column."""
+    style = row.get("style", "")
+    column = 0
+    for cell in row.findall("c"):
+        kind = cell.get("t", "text")
+        span = int(cell.get("span", "1"))
+        fmt = cell_format(style, kind, cell.get("align", ""))
+        value = _value(text_of(cell) if kind != "text" else "".join(cell.itertext()).strip(), kind)
+        if span > 1:
+            sheet.merge_range(index, column, index, column + span - 1, value, fmt)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(index, column, value, fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(index, column, value, fmt)
+        else:
+            sheet.write_string(index, column, value, fmt)
+        column += span
+    return column - 1
 
 
 def _value(text: str, kind: str):
