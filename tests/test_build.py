@@ -439,3 +439,17 @@ def test_shift_jis_file_names_never_stop_a_build(tmp_path):
         assert_no_traceback(result)
         payload = json.loads(result.stdout)
         assert result.returncode == 1 and "filename-encoding" in {f["code"] for f in payload["findings"]}
+
+
+@posix_only
+@pytest.mark.parametrize("name", [".c3p-docs-state.json", ".c3p-docs-state.journal", "manifest.json"])
+def test_a_pipe_as_one_of_our_own_files_in_out_is_named_not_waited_on(tmp_path, name):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / name)
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "pledge", "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert f"{out / name}: is a pipe" in json.loads(result.stdout)["findings"][0]["message"]
