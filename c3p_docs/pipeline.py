@@ -328,18 +328,19 @@ def _source_problem(publication: Publication, placed: Placed) -> Finding | None:
 def _after_conversion(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
     """Count pages (going a size step down when over), then deliver the PDF; the tasks for the next round."""
     publication, placed = task.publication, task.placed
-    root, findings = publication.root, publication.result.findings
+    ours = task.deliver and task.source == placed.written.relative
     if task.count:
-        data = converted.get(root / placed.written.relative)
-        if data is None:
-            findings.append(Finding("pdf-failed", "warning", f"LibreOffice could not convert {root / placed.written.relative}, "
-                                    "so its pages were not counted.", file=str(root / placed.written.relative)))
-        else:
-            smaller = _fit(publication, placed, pdf.pdf_page_count(data))
-            if smaller is not None:
-                ours = task.deliver and task.source == placed.written.relative
-                return [_Task(publication, smaller, True, ours)] + (
-                    [] if ours or not task.deliver else _deliver(task, converted))
+        counted = publication.root / placed.written.relative
+        data = converted.get(counted)
+        if data is None and not ours:  # when the PDF itself is ours, its failure is said once, below
+            publication.result.findings.append(Finding(
+                "pdf-failed", "warning", f"LibreOffice could not convert {counted}, so its pages were not counted.",
+                file=str(counted)))
+        smaller = _fit(publication, placed, pdf.pdf_page_count(data)) if data is not None else None
+        if smaller is not None:
+            if task.deliver and not ours:  # the person's file, converted this round, is not re-fitted
+                _deliver(task, converted)
+            return [_Task(publication, smaller, True, ours)]
     if task.deliver:
         _deliver(task, converted)
     return []
@@ -366,7 +367,7 @@ def _fit(publication: Publication, placed: Placed, pages: int) -> Placed | None:
     return None
 
 
-def _deliver(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
+def _deliver(task: _Task, converted: dict[Path, bytes]) -> None:
     """Write the PDF of the document as it stands (the person's edited file when kept) and note its source."""
     publication, placed = task.publication, task.placed
     assert publication.state is not None and placed.job.pdf_relative is not None
@@ -375,7 +376,7 @@ def _deliver(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
     if data is None:
         publication.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert "
                                                    f"{root / source}.", file=str(root / source)))
-        return []
+        return
     if placed.written.kept:
         publication.result.findings.append(Finding(
             "pdf-from-edited-file", "warning", f"{root / placed.job.pdf_relative} is converted from your edited "
@@ -384,7 +385,6 @@ def _deliver(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
     written = write_file(publication, placed.job.pdf_relative, data)
     publication.state.record_pdf_source(written.relative, source)
     _list_pdf(publication, placed)
-    return []
 
 
 def _without_pdf(publication: Publication) -> None:
