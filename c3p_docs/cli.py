@@ -492,7 +492,8 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
     """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
 
     Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
-    a report someone edited is kept (the new one goes beside it), and overlapping runs take turns.
+    a report someone edited is kept and its PDF made from the edit (the new one goes to drafts/ in the
+    project's folder), and overlapping runs take turns.
     Exit 1 if any project failed; the others are still written.
     """
     import datetime as dt
