@@ -237,7 +237,7 @@ def write_file(publication: Publication, relative: str, data: bytes) -> Written:
     assert publication.state is not None
     root, result = publication.root, publication.result
     written = publication.state.write(relative, data, publication.force)
-    if written.kept:
+    if written.kept and str(root / written.kept) not in result.kept:  # once, though fitting writes it again
         result.kept.append(str(root / written.kept))
         result.findings.append(Finding(
             "kept-edited-file", "warning", f"{root / written.kept} was changed since c3p-docs wrote it; it is kept "
@@ -456,15 +456,4 @@ def close(publication: Publication, more: list[dict] | None = None) -> None:
                     for name in (relative, kept_name(relative), legacy_kept_name(relative))}
         merge_manifest(publication.root, publication.result.files, replaced, publication.owned_kinds)
         publication.state.save()
-
-
-def run(publications: list[Publication], plan: PdfPlan, progress: Progress | None = None) -> None:
-    """Every stage for every folder: each folder written, one conversion for all, each folder closed."""
-    for publication in publications:
-        publication.result.findings += plan.findings
-        open_folder(publication)
-        write(publication, progress)
-    convert(publications, plan, progress)
-    for publication in publications:
-        close(publication)
 
