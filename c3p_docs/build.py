@@ -30,6 +30,8 @@ from c3p_docs.mail import plan_mails
 from c3p_docs.mail_drafts import body_context, draft_messages, draft_names, oversized_drafts, sender_address
 from c3p_docs.manifest import read_entries
 from c3p_docs.output import OutputState, digest, is_kept_rendition, output_lock
+from c3p_docs.package_check.checker import Entry, PackageReport, check_package
+from c3p_docs.package_check.names import attachment_number, is_system_file
 from c3p_docs.project import LoadedProject
 from c3p_docs.subject import make_subject
 
@@ -136,8 +138,6 @@ def expected_files(loaded: LoadedProject, forms: dict[str, Path] | None = None) 
 def still_to_supply(loaded: LoadedProject, out: Path) -> list[dict]:
     """Required attachments c3p-docs cannot make and OUT/submission does not hold yet: the copies the
     applicant adds (certificates, letters, qualification), and ⑦ when only a count of adoptions is given."""
-    from c3p_docs.package_check.names import attachment_number, is_system_file
-
     folder = out / PACKAGE
     present = set()
     if folder.is_dir() and not folder.is_symlink():
@@ -321,10 +321,8 @@ def _pdfs_not_made(publication: pipeline.Publication, plan: pipeline.PdfPlan) ->
     return found
 
 
-def _check_package(out: Path, loaded: LoadedProject):
+def _check_package(out: Path, loaded: LoadedProject) -> PackageReport | None:
     """The package as check-package sees it: its findings about the files there, and its mail plan."""
-    from c3p_docs.package_check.checker import check_package
-
     folder = out / PACKAGE
     if not folder.is_dir():
         return None
@@ -333,7 +331,8 @@ def _check_package(out: Path, loaded: LoadedProject):
     return report
 
 
-def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, package, options: BuildOptions) -> list[dict]:
+def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, package: PackageReport | None,
+                 options: BuildOptions) -> list[dict]:
     """One .eml draft per planned mail, attaching what the package holds; none while anything breaks a rule,
     unless --drafts-anyway (then each draft's file name says DRAFT; the subject stays exact)."""
     result, out = publication.result, publication.root
@@ -369,7 +368,7 @@ def _write_drafts(publication: pipeline.Publication, drafts: list[bytes], prefix
     return entries
 
 
-def _attachments(publication: pipeline.Publication, loaded: LoadedProject, package) -> list:
+def _attachments(publication: pipeline.Publication, loaded: LoadedProject, package: PackageReport) -> list[Entry]:
     """What the drafts attach: every file check-package would mail, less a file an earlier build wrote that this
     project no longer has (named, so it can be deleted)."""
     assert publication.state is not None

@@ -7,7 +7,7 @@ import io
 import math
 from pathlib import Path
 
-from c3p_docs.documents.context import build_context, placeholder_filter
+from c3p_docs.documents.context import build_context, placeholder_filter, strings
 from c3p_docs.documents.kinds import Kind, Output, Request, get
 from c3p_docs.documents.markup import laid_out, render_markup
 from c3p_docs.documents.measure import estimate_height_mm
@@ -181,7 +181,6 @@ class Renderer:
 
     def _fill(self, request: Request, kind: Kind, form: Path) -> bytes:
         """The user's official form, filled; metadata and zip normalised as for our own renditions."""
-        from c3p_docs.documents.context import strings
         from c3p_docs.documents.packaging import apply_metadata, save_docx, save_pptx
         from c3p_docs.forms import fill_form
 
