@@ -342,7 +342,7 @@ def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, packa
     if errors and not options.drafts_anyway:
         _remove_drafts(publication, keep=set())
         result.findings.append(Finding(
-            "drafts-withheld", "warning", f"no mail drafts were written: {errors} error(s) break the call's rules "
+            "drafts-not-written", "info", f"no mail drafts were written: {errors} error(s) break the call's rules "
             f"(in the project or in {out / PACKAGE}); fix them and build again, or add --drafts-anyway for drafts "
             "named DRAFT_… (the subject stays exact)."))
         return []

@@ -335,7 +335,7 @@ def test_a_project_breaking_a_rule_gets_no_mail_drafts_unless_asked_then_named_d
     payload = json.loads(result.stdout)
     assert result.returncode == 1 and payload["ok"] is False
     assert "admin-rate-over-cap" in {f["code"] for f in payload["findings"]}
-    [withheld] = [f for f in payload["findings"] if f["code"] == "drafts-withheld"]
+    [withheld] = [f for f in payload["findings"] if f["code"] == "drafts-not-written"]
     assert "--drafts-anyway" in withheld["message"] and not (out / "mail").exists()
     assert (out / "submission" / "(3)_応募事業概要書_ja.docx").is_file()  # the documents are still there to read
     anyway = run_cli("build", project, "-o", out, "--pdf", "never", "--drafts-anyway")
@@ -362,7 +362,7 @@ def test_a_file_in_the_package_that_breaks_a_rule_fails_the_build_and_withholds_
     assert result.returncode == 1 and payload["ok"] is False
     [empty] = [f for f in payload["findings"] if f["code"] == "empty-file"]
     assert empty["file"].endswith("(10)_参考資料.pdf")
-    assert "drafts-withheld" in {f["code"] for f in payload["findings"]} and not list((out / "mail").iterdir())
+    assert "drafts-not-written" in {f["code"] for f in payload["findings"]} and not list((out / "mail").iterdir())
 
 
 def test_a_hand_edited_mail_draft_is_kept(tmp_path):
