@@ -10,7 +10,6 @@ from pathlib import Path
 from c3p_docs.documents.context import build_context, placeholder_filter, strings
 from c3p_docs.documents.kinds import Kind, Output, Request, get
 from c3p_docs.documents.markup import laid_out, render_markup
-from c3p_docs.documents.measure import estimate_height_mm
 from c3p_docs.findings import Finding, Severity
 from c3p_docs.jinja_env import environment
 from c3p_docs.pipeline import Job, Rendition
@@ -125,6 +124,7 @@ class Renderer:
 
     def _word(self, request: Request, kind: Kind, output: Output, root, start: int,
               findings: list[Finding]) -> Rendition:
+        from c3p_docs.documents.measure import estimate_height_mm  # with the Word writer, which needs it too
         from c3p_docs.documents.word import render_word
 
         metadata = self.metadata(request, kind)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
-from c3p_docs.documents.measure import char_width_em
 from c3p_docs.documents.workbook import FONT_SIZE, Book
 
 # Excel's limit for one cell; longer text is cut (and reported).
@@ -131,6 +129,10 @@ def _group(book: Book, worksheet, sheet: Sheet, group: Group, row: int, words: t
 def _lines(text: str, width_units: float, size: float) -> int:
     """Lines a text needs in a cell `width_units` wide: a unit (the width of a digit, 7 px in Excel's
     10-point faces) holds about half an em at 10 pt; one unit goes to the cell's padding."""
+    import math
+
+    from c3p_docs.documents.measure import char_width_em
+
     capacity = max(width_units - 1, 1) * 0.52 * 10 / size
     return sum(max(1, math.ceil(sum(char_width_em(c) for c in paragraph) / capacity))
                for paragraph in text.split("\n"))
