@@ -2,7 +2,8 @@
 
 A kind module builds a `Kind` and passes it to `register`; `get("overview")` imports `kinds/overview.py` on
 first use, `every_kind()` imports them all. A new attachment next year is a new module here plus an entry
-with `kind:` in the call profile.
+with `kind:` in the call profile. Every build imports every kind (to order them and check --only), an unchanged
+one included: a kind module imports what renders it inside its hooks, so registering it stays cheap.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -124,11 +126,12 @@ def get(name: str) -> Kind | None:
     return _REGISTRY.get(name)
 
 
-def every_kind() -> list[Kind]:
-    """Every kind of this folder, in build order."""
+@cache
+def every_kind() -> tuple[Kind, ...]:
+    """Every kind of this folder, in build order (its modules are imported once)."""
     for module in pkgutil.iter_modules(__path__):
         get(module.name)
-    return sorted(_REGISTRY.values(), key=lambda kind: (kind.order, kind.name))
+    return tuple(sorted(_REGISTRY.values(), key=lambda kind: (kind.order, kind.name)))
 
 
 def build_kinds() -> tuple[str, ...]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from c3p_docs.documents.implementation_plan import activities_of_year, plan_context
 from c3p_docs.documents.kinds import Kind, Output, Request, register
 from c3p_docs.findings import Finding
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.documents.implementation_plan import plan_context
+
     return plan_context(base, renderer.project, renderer.rules, request.lang)
 
 
 def _findings(renderer, requests: list[Request]) -> list[Finding]:
     """Gaps the plan shows: no plan entry for the year, required activities not scheduled."""
+    from c3p_docs.documents.implementation_plan import activities_of_year
+
     project, rules, source = renderer.project, renderer.rules, renderer.loaded.source
     findings = []
     if not any(p.fiscal_year == rules.fiscal_year for p in project.plan):

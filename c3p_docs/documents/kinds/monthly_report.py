@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from c3p_docs.documents.kinds import Kind, Output, Request, register
 from c3p_docs.findings import Finding
-from c3p_docs.monthly import month_activities, monthly_context, reminders
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.monthly import monthly_context
+
     return monthly_context(base, renderer.project, renderer.rules, request.params["month"], request.lang)
 
 
@@ -28,6 +29,8 @@ def _shorten(renderer, request: Request) -> str:
 
 def _findings(renderer, requests: list[Request]) -> list[Finding]:
     """Advance plans and survey reports not recorded as sent, and activities left `planned` after their month."""
+    from c3p_docs.monthly import month_activities, reminders
+
     loaded, year_month = renderer.loaded, requests[0].params["month"]
     findings = [loaded.source.finding(
         reminder.code, "warning", reminder.path,

@@ -1,10 +1,11 @@
 """⑥/(5) Organisation overview: one Word file per organisation, the applicant first."""
 
-from c3p_docs.documents import records
 from c3p_docs.documents.kinds import Kind, Output, Request, register
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.documents import records
+
     organisation = request.params.get("organisation", 0)
     return {**base, "org": records.organisation_context(renderer.project, organisation, request.lang, base["t"])}
 

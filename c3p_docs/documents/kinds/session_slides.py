@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from c3p_docs.documents.kinds import Kind, Output, Request, register
-from c3p_docs.documents.session import session_context
 from c3p_docs.findings import Finding
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.documents.session import session_context
+
     return session_context(base, renderer.project, renderer.rules, request.params["session"], request.lang)
 
 

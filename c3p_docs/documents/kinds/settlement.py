@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from c3p_docs.documents.kinds import Kind, Output, Request, register
-from c3p_docs.documents.settlement_report import settlement_context
 from c3p_docs.findings import Finding
-from c3p_docs.settlement import issue_message
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.documents.settlement_report import settlement_context
+
     return settlement_context(base, request.params["settlement"], request.params["sources"], request.lang)
 
 
 def _findings(renderer, requests: list[Request]) -> list[Finding]:
     """Every issue of the settlement (over plan, unknown category, outside the year…) where its line is."""
+    from c3p_docs.settlement import issue_message
+
     findings = []
     for issue in requests[0].params["settlement"].issues:
         spend = issue.spend
