@@ -15,6 +15,6 @@ def _shorten(renderer, request: Request) -> str:
     return records.longest_pin_fields(renderer.project)
 
 
-# 9 pt stays readable for a note read by officials abroad.
+# English by nature (R6-2 §8(1)⑫); 9 pt stays readable for a note read by officials abroad.
 register(Kind("project_idea_note", (Output(".docx", "word", "project_idea_note.xml.j2"),), languages=("en",),
               order=9, floor=9.0, context=_context, shorten=_shorten))
