@@ -533,23 +533,31 @@ def build(project: ProjectArg,
                                                                  "of the built-in rendition (kinds: application_form, "
                                                                  "overview_ja, overview_en, summary_ja, summary_en, "
                                                                  "pledge, cover). Repeatable.")] = None,
+          force: Annotated[bool, typer.Option(help="Replace files you edited in OUT (mail drafts included) instead "
+                                                   "of keeping them.")] = False,
+          drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help="Write the mail drafts even while the "
+                                                      "project or the package breaks a rule; their file names then "
+                                                      "start with DRAFT_.")] = False,
           output_format: FormatOption = OutputFormat.text) -> None:
     """Render every document of the call from PROJECT.yaml into OUT, with OUT/manifest.json.
 
     Rebuilding unchanged input rewrites nothing; a file you edited in OUT is kept and the new rendition is
-    written beside it as NAME.new.EXT.
+    written to OUT/drafts/ as NAME.new.EXT. The package is then checked as check-package does, and mail drafts
+    are written only when nothing breaks a rule (or with --drafts-anyway).
     """
 
-    from c3p_docs.build import KINDS, run_build, still_to_supply
+    from c3p_docs.build import run_build, still_to_supply
+    from c3p_docs.documents.kinds import build_kinds
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.project import load_project
 
-    kinds = set(KINDS)
+    known = build_kinds()
+    kinds = set(known)
     if only:
         kinds = {k.strip() for k in only.split(",") if k.strip()}
-        unknown = kinds - set(KINDS)
+        unknown = kinds - set(known)
         if unknown:
-            raise UsageError(f"--only: unknown kind(s) {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}.")
+            raise UsageError(f"--only: unknown kind(s) {', '.join(sorted(unknown))}; known: {', '.join(known)}.")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: no such folder.")
     form_overrides = {}
@@ -561,18 +569,15 @@ def build(project: ProjectArg,
     loaded = load_project(project)
     progress = sys.stderr.isatty() and output_format == OutputFormat.text
     result, manifest = run_build(loaded, out, kinds, lang.split(","), pdf.value, str(templates) if templates else None,
-                                 progress, form_overrides)
-    from c3p_docs.checks import validate_project
-
+                                 progress, form_overrides, force=force, drafts_anyway=drafts_anyway)
     # The documents are written either way (a draft is worth reading); rule errors still fail the command.
-    rule_findings = validate_project(loaded)
-    broken = [f for f in rule_findings if f.severity == "error"]
-    warnings = sum(f.severity == "warning" for f in rule_findings)
-    findings = broken + [f for f in result.findings]
-    if warnings and output_format == OutputFormat.text:
-        _stderr(f"{project}: {warnings} warning(s) about a complete application; see `c3p-docs validate {project}`.")
+    findings = result.findings
+    if result.rule_warnings and output_format == OutputFormat.text:
+        _stderr(f"{project}: {result.rule_warnings} warning(s) about a complete application; see "
+                f"`c3p-docs validate {project}`.")
     summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
-               + (f", {len(result.kept)} edited file(s) kept" if result.kept else "") + ".")
+               + (f", {len(result.kept)} edited file(s) kept (new renditions in {out / 'drafts'})" if result.kept
+                  else "") + ".")
     to_supply = still_to_supply(loaded, out)
     print_findings(findings, output_format.value, extra={"out": str(out), "files": manifest, "to_supply": to_supply},
                    summary=summary)
@@ -680,7 +685,8 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
     """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
 
     Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
-    a report someone edited is kept (the new one goes beside it), and overlapping runs take turns.
+    a report someone edited is kept and its PDF made from the edit (the new one goes to drafts/ in the
+    project's folder), and overlapping runs take turns.
     Exit 1 if any project failed; the others are still written.
     """
     import datetime as dt
@@ -726,12 +732,13 @@ def calendar(project: ProjectArg,
     advance plans, the seminar, contract end, deliverables. Re-importing updates instead of duplicating."""
     from c3p_docs.calendar_ics import project_calendar
     from c3p_docs.findings import print_findings
-    from c3p_docs.output import write_atomic
+    from c3p_docs.output import check_target, regular_bytes, write_atomic
     from c3p_docs.project import load_project
 
+    check_target(out)
     loaded = load_project(project)
     data, events = project_calendar(loaded.project, loaded.rules, lang.value)
-    changed = not (out.exists() and out.read_bytes() == data)
+    changed = regular_bytes(out, len(data)) != data
     if changed:
         write_atomic(out, data)
     summary = f"wrote {out}: {len(events)} events." if changed else f"{out}: unchanged ({len(events)} events)."

@@ -15,7 +15,7 @@ from c3p_docs.findings import Finding
 from c3p_docs.jinja_env import environment
 from c3p_docs.loading import read_limited
 from c3p_docs.mail import MailPlan
-from c3p_docs.output import OutputState, write_atomic
+from c3p_docs.output import write_atomic
 
 # Every character Python's str.splitlines() breaks at: the email package folds headers with it, so any of
 # them in a header value ends the header there (a ValueError, or a header injected after it).
@@ -39,11 +39,6 @@ def checked_header(name: str, value: str) -> str:
                                 f"{name}.", name)
     return value
 
-
-def draft_file_name(index: int, total: int, draft: bool = False) -> str:
-    """`mail_1_of_2.eml`; `DRAFT_mail_1_of_2.eml` for drafts written although the package or the project has
-    errors (--drafts-anyway), so nobody sends one by mistake: the subject inside stays exact."""
-    return f"{'DRAFT_' if draft else ''}mail_{index}_of_{total}.eml"
 
 MIME_BY_SUFFIX = {
     ".pdf": "application/pdf",
@@ -83,29 +78,26 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
     return drafts
 
 
-def write_drafts(out_dir: Path, drafts: list[bytes], limit: int, state: OutputState | None = None,
-                 prefix: str = "", draft: bool = False) -> tuple[list[str], list[Finding]]:
-    findings = []
-    written = []
-    for index, data in enumerate(drafts, 1):
-        relative = prefix + draft_file_name(index, len(drafts), draft)
-        target = out_dir / relative
-        if len(data) > limit:
-            findings.append(Finding("mail-over-limit", "error", f"the draft is {len(data):,} bytes, over the "
-                                    f"{limit:,}-byte limit; report this, and send the files in more mails.",
-                                    file=str(target)))
-        if state is None:
-            write_atomic(target, data)
-        else:  # drafts are regenerated from the folder each time: replaced, never kept
-            state.write(relative, data, force=True)
-        written.append(relative)
-    if state is not None:  # drafts of an older plan that we wrote and nobody touched since
-        for stale in sorted(out_dir.glob(f"{prefix}*mail_*_of_*.eml")):
-            relative = stale.relative_to(out_dir).as_posix()
-            if relative not in written and relative in state.written and not state.edited_since_written(relative):
-                stale.unlink()
-                state.forget(relative)
-    return written, findings
+def draft_names(count: int, folder: str = "", prefix: str = "") -> list[str]:
+    """`mail_1_of_2.eml`, …: one name per draft; `prefix` DRAFT_ marks drafts of a package that breaks a rule."""
+    return [f"{folder}{prefix}mail_{index}_of_{count}.eml" for index in range(1, count + 1)]
+
+
+def oversized_drafts(drafts: list[bytes], targets: list[Path], limit: int) -> list[Finding]:
+    """A draft over the limit means our plan was wrong: say so rather than send it."""
+    return [Finding("mail-over-limit", "error", f"the draft is {len(data):,} bytes, over the {limit:,}-byte limit; "
+                    "report this, and send the files in more mails.", file=str(target))
+            for data, target in zip(drafts, targets) if len(data) > limit]
+
+
+def write_drafts(out_dir: Path, drafts: list[bytes], limit: int, draft: bool = False) -> tuple[list[str], list[Finding]]:
+    """Write the drafts into `out_dir` (check-package --write-mail); build writes its own through the pipeline.
+    `draft`: written although the package or the project has errors (--drafts-anyway), so every file name says
+    DRAFT and nobody sends one by mistake; the subject inside stays exact."""
+    names = draft_names(len(drafts), prefix="DRAFT_" if draft else "")
+    for name, data in zip(names, drafts):
+        write_atomic(out_dir / name, data)
+    return names, oversized_drafts(drafts, [out_dir / name for name in names], limit)
 
 
 def sender_address(project) -> str | None:

@@ -330,15 +330,9 @@ def run_timesheet(loaded: LoadedProject, month: str, hours_path: Path | None, ou
     """`timesheet`: the month's 業務日誌, one sheet per person, into OUT through the publishing pipeline.
 
     A malformed CSV raises LedgerError before anything is written."""
-    from c3p_docs.contract import Outcome
-    from c3p_docs.documents.context import build_context, placeholder_filter
-    from c3p_docs.documents.markup import render_markup
-    from c3p_docs.documents.word import Metadata
-    from c3p_docs.documents.workbook import render_workbook
-    from c3p_docs.eras import printed_month
-    from c3p_docs.jinja_env import environment
-    from c3p_docs.pipeline import Document, check_out_folder, publish
-    from c3p_docs.strings import cite
+    from c3p_docs.contract import publish_requests
+    from c3p_docs.documents.kinds import Request
+    from c3p_docs.documents.renderer import day_stamp
 
     rules = loaded.rules
     people, listed = staff_of(loaded.project)
@@ -349,7 +343,6 @@ def run_timesheet(loaded: LoadedProject, month: str, hours_path: Path | None, ou
     if not records.people:
         raise UsageError(f"{loaded.path}: no one to keep time records for. List the people under `staff:` "
                          "({name, role, organisation}), give project_manager.name or contact.name, or give --hours.")
-    check_out_folder(out)
     contract = rules.contract
     hours_per_day = contract.hours_per_day.value if contract else 8.0
     basis = f"{rules.id} · {contract.hours_per_day.cited()}" if contract else "assumed"
@@ -360,19 +353,23 @@ def run_timesheet(loaded: LoadedProject, month: str, hours_path: Path | None, ou
         findings.append(Finding("staff-not-listed", "info", "the project lists no `staff:`; the sheets are for "
                                 + ", ".join(p.name for p in records.people) + ". Add `staff:` ({name, role, "
                                 "organisation, planned_days}) to name everyone and check each person's days."))
-    _, undated = month_activities(loaded.project, month)
-    context = build_context(loaded.project, rules, "ja", templates)
-    context.update({"month_label": printed_month(month, "ja"), "people": sheets_context(loaded, records, hours_per_day),
-                    "hours_per_day": f"{hours_per_day:g}",
-                    "hours_source": cite(contract.hours_per_day.source, "ja") if contract else None,
-                    "hours_assumed": contract.hours_per_day.assumed if contract else True,
-                    "undated": [pick(a.title, "ja") or "" for a in undated], "filled": hours_path is not None})
-    env = environment("ja", templates)
-    env.filters["ph"] = placeholder_filter("ja", templates)
     first, _ = parse_month(month)
-    metadata = Metadata(title=f"業務日誌 {month}", author=pick(loaded.project.applicant.name, "ja") or "c3p-docs",
-                        subject=f"{rules.id} timesheet", created=dt.datetime.combine(first, dt.time(9, 0)),
-                        language="ja")
-    data = render_workbook(render_markup(env, "timesheet.xml.j2", context), "ja", metadata)
-    document = Document("timesheet", "ja", f"timesheet_{month}_ja.xlsx", data, extra={"month": month})
-    return Outcome(publish(out, [document], "never", force), findings)
+    params = {"month": month, "records": records, "hours_per_day": hours_per_day, "filled": hours_path is not None}
+    request = Request("timesheet", "ja", f"timesheet_{month}_ja.xlsx", day_stamp(first), params=params,
+                      extra={"month": month})
+    return publish_requests(loaded, out, [request], "never", templates, force, findings)
+
+
+def timesheet_context(loaded: LoadedProject, params: dict) -> dict:
+    """What timesheet.xml.j2 shows beyond the shared context: the month, each person's sheet, the hours of a day."""
+    from c3p_docs.eras import printed_month
+    from c3p_docs.strings import cite
+
+    month, records, hours_per_day = params["month"], params["records"], params["hours_per_day"]
+    contract = loaded.rules.contract
+    _, undated = month_activities(loaded.project, month)
+    return {"month_label": printed_month(month, "ja"), "people": sheets_context(loaded, records, hours_per_day),
+            "hours_per_day": f"{hours_per_day:g}",
+            "hours_source": cite(contract.hours_per_day.source, "ja") if contract else None,
+            "hours_assumed": contract.hours_per_day.assumed if contract else True,
+            "undated": [pick(a.title, "ja") or "" for a in undated], "filled": params["filled"]}

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
@@ -140,8 +140,10 @@ def test_a_file_a_person_edited_is_kept(tmp_path):
     result = run_cli("build", FY2024, "-o", out, "--pdf", "never", "--only", "summary")
     assert result.returncode == 0
     assert edited.read_bytes() == mine
-    assert (out / "submission" / "⑤_応募事業概要書_ja.new.docx").is_file()
-    assert "kept" in result.stderr
+    rendition = out / "drafts" / "submission" / "⑤_応募事業概要書_ja.new.docx"
+    assert "担当者が追記した段落" not in docx_text(rendition) and "担当者が追記した段落" in docx_text(edited)
+    assert not [p.name for p in (out / "submission").iterdir() if ".new." in p.name]  # never in the package
+    assert "kept" in result.stderr and str(rendition) in result.stderr
 
 
 def test_a_draft_builds_with_visible_placeholders(tmp_path):
@@ -240,3 +242,214 @@ def test_a_project_breaking_the_rules_is_still_rendered_but_the_build_fails(tmp_
     assert result.returncode == 1
     assert "budget-over-cap" in result.stderr
     assert "30,250,000円" in docx_text(out / "(1)_応募様式.docx")
+
+
+# -- the package: drafts out of it, PDFs never older than their source, mailed only when ready (issue 18) -------
+
+def _blank_pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def fake_libreoffice(monkeypatch) -> list[str]:
+    """LibreOffice replaced by a stub making a valid one-page PDF; returns the names it converted."""
+    from c3p_docs import pdf
+
+    converted: list[str] = []
+
+    def convert(sources):
+        converted.extend(source.name for source in sources)
+        return {source: _blank_pdf() for source in sources}
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "convert_to_pdf", convert)
+    return converted
+
+
+def test_a_rendition_an_earlier_version_left_in_the_package_is_moved_to_drafts(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "summary").returncode == 0
+    stale = out / "submission" / "(3)_応募事業概要書_ja.new.docx"  # where versions before drafts/ put it
+    stale.write_bytes((out / "submission" / "(3)_応募事業概要書_ja.docx").read_bytes() + b"\0")
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "summary")
+    assert result.returncode == 0, result.stderr
+    assert not [p.name for p in (out / "submission").iterdir() if ".new." in p.name]
+    assert (out / "drafts" / "submission" / stale.name).is_file() and "draft-moved" in result.stderr
+
+
+def test_build_pdf_never_after_a_yaml_change_leaves_no_stale_pdf(tmp_path, fake_libreoffice, monkeypatch):
+    import hashlib
+
+    from c3p_docs.build import run_build
+    from c3p_docs.project import load_project
+
+    out = tmp_path / "out"
+    run_build(load_project(FY2026), out, {"application_form"}, ["ja"], "auto")
+    form, made = out / "(1)_応募様式.docx", out / "submission" / "(1)_応募様式.pdf"
+    [entry] = [f for f in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+               if f["path"] == "submission/(1)_応募様式.pdf"]
+    assert entry["source"] == "(1)_応募様式.docx"
+    assert entry["source_sha256"] == hashlib.sha256(form.read_bytes()).hexdigest() and made.is_file()
+    project = tmp_path / FY2026.name
+    project.write_text(FY2026.read_text(encoding="utf-8").replace("北九州市", "北九州市役所"), encoding="utf-8")
+    result, files = run_build(load_project(project), out, {"application_form"}, ["ja"], "never")
+    assert "北九州市役所" in docx_text(form) and not made.exists()
+    assert {"stale-pdf-removed", "missing-attachment"} <= {f.code for f in result.findings}
+    assert not [f for f in files if f["path"].endswith(".pdf")]
+
+
+def test_an_edited_submitted_file_stays_its_rendition_goes_to_drafts_and_force_replaces_it(tmp_path):
+    out = tmp_path / "out"
+    run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "pledge")
+    pledge = out / "submission" / "(4)_誓約書.docx"
+    ours = pledge.read_bytes()
+    pledge.write_bytes(ours + b"\0")
+    assert run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "pledge").returncode == 0
+    rendition = out / "drafts" / "submission" / "(4)_誓約書.new.docx"
+    assert pledge.read_bytes() == ours + b"\0" and rendition.read_bytes() == ours
+    assert sorted(p.name for p in (out / "submission").iterdir()) == ["(4)_誓約書.docx"]
+    assert run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "pledge", "--force").returncode == 0
+    assert pledge.read_bytes() == ours and not rendition.exists()
+
+
+OVER_THE_CAP = MINIMAL + """contact: {name: 担当者, email: tantou@example.jp}
+budget:
+  general_admin_rate: 0.2
+  items:
+    - {category: personnel, description: staff, unit_cost_jpy: 1000000, quantity: 5}
+"""
+
+
+def test_a_project_breaking_a_rule_gets_no_mail_drafts_unless_asked_then_named_draft(tmp_path):
+    project = write_project(tmp_path, OVER_THE_CAP)
+    out = tmp_path / "out"
+    result = run_cli("build", project, "-o", out, "--pdf", "never", "--format", "json")
+    payload = json.loads(result.stdout)
+    assert result.returncode == 1 and payload["ok"] is False
+    assert "admin-rate-over-cap" in {f["code"] for f in payload["findings"]}
+    [withheld] = [f for f in payload["findings"] if f["code"] == "drafts-not-written"]
+    assert "--drafts-anyway" in withheld["message"] and not (out / "mail").exists()
+    assert (out / "submission" / "(3)_応募事業概要書_ja.docx").is_file()  # the documents are still there to read
+    anyway = run_cli("build", project, "-o", out, "--pdf", "never", "--drafts-anyway")
+    assert anyway.returncode == 1
+    [draft] = list((out / "mail").iterdir())
+    assert draft.name == "DRAFT_mail_1_of_1.eml"
+    import email
+    import email.policy
+
+    subject = run_cli("subject", "make", project).stdout.strip()
+    assert email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)["subject"] == subject
+    fixed = write_project(tmp_path, OVER_THE_CAP.replace("0.2\n", "0.1\n"))
+    assert run_cli("build", fixed, "-o", out, "--pdf", "never").returncode == 0
+    assert sorted(p.name for p in (out / "mail").iterdir()) == ["mail_1_of_1.eml"]  # the DRAFT one is gone
+
+
+def test_a_file_in_the_package_that_breaks_a_rule_fails_the_build_and_withholds_the_drafts(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("build", FY2026, "-o", out, "--pdf", "never").returncode == 0
+    assert (out / "mail" / "mail_1_of_1.eml").is_file()
+    (out / "submission" / "(10)_参考資料.pdf").write_bytes(b"")  # added by hand, empty
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--format", "json")
+    payload = json.loads(result.stdout)
+    assert result.returncode == 1 and payload["ok"] is False
+    [empty] = [f for f in payload["findings"] if f["code"] == "empty-file"]
+    assert empty["file"].endswith("(10)_参考資料.pdf")
+    assert "drafts-not-written" in {f["code"] for f in payload["findings"]} and not list((out / "mail").iterdir())
+
+
+def test_a_hand_edited_mail_draft_is_kept(tmp_path):
+    out = tmp_path / "out"
+    run_cli("build", FY2026, "-o", out, "--pdf", "never")
+    draft = out / "mail" / "mail_1_of_1.eml"
+    edited = draft.read_bytes().replace(b"X-Unsent: 1", b"X-Unsent: 1\r\nCc: kacho@example.jp")
+    draft.write_bytes(edited)
+    project = tmp_path / FY2026.name
+    project.write_text(FY2026.read_text(encoding="utf-8").replace("北九州市", "北九州市役所"), encoding="utf-8")
+    result = run_cli("build", project, "-o", out, "--pdf", "never")
+    assert result.returncode == 0 and draft.read_bytes() == edited
+    assert (out / "drafts" / "mail" / "mail_1_of_1.new.eml").is_file() and "kept" in result.stderr
+
+
+posix_only = pytest.mark.skipif(__import__("sys").platform == "win32", reason="symlinks, FIFOs and byte names")
+
+
+@posix_only
+@pytest.mark.parametrize("folder", ["submission", "mail", "drafts"])
+def test_a_linked_subfolder_is_refused_never_written_through_or_attached(tmp_path, folder):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / folder).symlink_to(elsewhere)
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and f"{out / folder}: is a symbolic link" in json.loads(result.stdout)["findings"][0]["message"]
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["id_rsa"]
+    assert not (out / "mail").is_dir() or (out / "mail").is_symlink()
+
+
+@posix_only
+@pytest.mark.parametrize("where", ["form", "template", "reference"])
+def test_a_4_gb_input_is_a_usage_error_naming_it_not_read(tmp_path, where):
+    big = {"form": tmp_path / "forms" / "別添1.docx", "template": tmp_path / "tpl" / "ja" / "pledge.xml.j2",
+           "reference": tmp_path / "tpl" / "reference.docx"}[where]
+    big.parent.mkdir(parents=True)
+    (tmp_path / "tpl").mkdir(exist_ok=True)
+    with open(big, "wb") as sparse:
+        sparse.truncate(4 * 1024**3)
+    extra = ["--form", f"application_form={big}"] if where == "form" else []
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--templates", tmp_path / "tpl", *extra)
+    assert_no_traceback(result)
+    assert result.returncode == 2 and str(big) in result.stderr and "too large" in result.stderr
+
+
+@posix_only
+def test_shift_jis_file_names_never_stop_a_build(tmp_path):
+    import os
+
+    folder = os.fsencode(tmp_path)
+    project = folder + b"/" + "案件.yaml".encode("cp932")
+    with open(project, "wb") as stream:
+        stream.write(FY2026.read_bytes())
+    templates = folder + b"/tpl/ja"
+    os.makedirs(templates)
+    with open(templates + b"/" + "注記.xml.j2".encode("cp932"), "w") as stream:
+        stream.write("<doc/>")
+    form = folder + b"/" + "別添1.docx".encode("cp932")  # an official form saved from a Windows zip
+    with open(form, "wb") as stream:
+        stream.write((ROOT / "templates" / "common" / "reference.docx").read_bytes())
+    out = folder + b"/out"
+    first = run_cli("build", os.fsdecode(project), "-o", os.fsdecode(out), "--pdf", "never", "--templates",
+                    os.fsdecode(folder + b"/tpl"), "--form", f"pledge={os.fsdecode(form)}", "--format", "json")
+    assert_no_traceback(first)
+    assert first.returncode == 0 and json.loads(first.stdout)["ok"] is True
+    with open(out + b"/submission/" + "(10)_参考資料.pdf".encode("cp932"), "wb") as stream:
+        stream.write(_blank_pdf())  # added by hand from a Windows zip
+    for _ in range(2):  # and every later build still runs
+        result = run_cli("build", os.fsdecode(project), "-o", os.fsdecode(out), "--pdf", "never", "--format", "json")
+        assert_no_traceback(result)
+        payload = json.loads(result.stdout)
+        assert result.returncode == 1 and "filename-encoding" in {f["code"] for f in payload["findings"]}
+
+
+@posix_only
+@pytest.mark.parametrize("name", [".c3p-docs-state.json", ".c3p-docs-state.journal", "manifest.json"])
+def test_a_pipe_as_one_of_our_own_files_in_out_is_named_not_waited_on(tmp_path, name):
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / name)
+    result = run_cli("build", FY2026, "-o", out, "--pdf", "never", "--only", "pledge", "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert f"{out / name}: is a pipe" in json.loads(result.stdout)["findings"][0]["message"]

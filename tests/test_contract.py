@@ -440,3 +440,71 @@ def test_the_japanese_settlement_names_its_sources_in_words_and_dates_the_ledger
     english = openpyxl.load_workbook(kitakyushu / "settlement_fy2026_en.xlsx")["Ledger"]
     assert [r[4] for r in english.iter_rows(min_row=2, values_only=True)][0] == "Actual cost 1"
     assert english["A2"].number_format == "yyyy-mm-dd"
+
+
+# -- the contract commands publish through the one pipeline (issue 18) --------------------------------------------
+
+@pytest.fixture(scope="module")
+def restyled(tmp_path_factory):
+    """plan, trip, session and settle run with --templates holding a reference.docx with 40 mm margins and a
+    reference.pptx whose master carries a logo."""
+    from docx.shared import Mm
+    from pptx import Presentation
+    from pptx.util import Mm as SlideMm
+
+    folder = tmp_path_factory.mktemp("restyled")
+    templates = folder / "tpl"
+    templates.mkdir()
+    document = Document(str(ROOT / "templates" / "common" / "reference.docx"))
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(document.sections[0], side, Mm(40))
+    document.save(str(templates / "reference.docx"))
+    deck = Presentation(str(ROOT / "templates" / "common" / "reference.pptx"))
+    scratch = deck.slides.add_slide(deck.slide_layouts[0])  # python-pptx adds shapes to slides only: move one
+    logo = scratch.shapes.add_textbox(SlideMm(5), SlideMm(5), SlideMm(40), SlideMm(10))
+    logo.text = "札幌市ロゴ"
+    deck.slide_masters[0].shapes._spTree.append(logo._element)
+    slide_id = deck.slides._sldIdLst[0]
+    deck.part.drop_rel(slide_id.rId)
+    deck.slides._sldIdLst.remove(slide_id)
+    deck.save(str(templates / "reference.pptx"))
+    out = folder / "out"
+    ledger = folder / "ledger.csv"
+    ledger.write_text(LEDGER, encoding="utf-8")
+    for command in (("plan", SAPPORO), ("trip", "plan", SAPPORO, "ub-survey-1"), ("session", SAPPORO, "interim"),
+                    ("settle", SAPPORO, "--ledger", ledger)):
+        result = run_cli(*command, "-o", out, "--pdf", "never", "--templates", templates)
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("name", ["implementation_plan_fy2024_ja.docx", "trip_plan_ub-survey-1_ja.docx",
+                                  "settlement_fy2024_ja.docx"])
+def test_contract_documents_honour_the_users_reference_docx(restyled, name):
+    section = Document(str(restyled / name)).sections[0]
+    assert [round(getattr(section, side).mm) for side in ("left_margin", "right_margin", "top_margin",
+                                                          "bottom_margin")] == [40, 40, 40, 40]
+    assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+
+
+def test_session_slides_honour_the_users_reference_pptx(restyled):
+    from pptx import Presentation
+
+    deck = Presentation(str(restyled / "session_interim_fy2024_ja.pptx"))
+    master_texts = [shape.text_frame.text for shape in deck.slide_masters[0].shapes if shape.has_text_frame]
+    assert "札幌市ロゴ" in master_texts and (deck.slide_width, deck.slide_height) == (10_692_000, 7_560_000)
+
+
+def test_session_slides_report_text_cut_from_a_list(tmp_path):
+    templates = tmp_path / "tpl" / "ja"
+    templates.mkdir(parents=True)
+    (templates / "session_slides.xml.j2").write_text(
+        '<slides><slide><box x="20" y="20" w="80" h="20" size="12" min="10" field="activities" more="ほか{n}件">'
+        '<p>活動</p>{% for i in range(40) %}<p>現地の関係機関との協議 第{{ i }}回</p>{% endfor %}</box></slide></slides>',
+        encoding="utf-8")
+    result = run_cli("session", SAPPORO, "interim", "-o", tmp_path / "out", "--pdf", "never", "--templates",
+                     tmp_path / "tpl", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [cut] = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "text-cut"]
+    assert cut["path"] == "activities" and cut["file"].endswith("session_interim_fy2024_ja.pptx")
+    assert "ほか" in "\n".join(slide_texts(tmp_path / "out" / "session_interim_fy2024_ja.pptx"))

@@ -311,23 +311,25 @@ def test_a_copy_put_in_the_folder_is_no_longer_to_be_supplied(built, tmp_path):
 
 
 def test_a_bare_count_of_adoptions_cannot_make_the_list(tmp_path):
-    from c3p_docs.build import KINDS, plan_outputs, still_to_supply
+    from c3p_docs.build import plan_outputs, still_to_supply
     from c3p_docs.checks import validate_project
+    from c3p_docs.documents.kinds import build_kinds
 
     text = re.sub(r"jcm:\n  adoptions:\n(    - .*\n)+", "jcm:\n  adoptions_last_3_years: 2\n", CONTINUING_INDONESIA)
     assert "adoptions_last_3_years: 2\n  projects:" in text
     loaded = load(tmp_path, text)
-    assert "jcm_adoptions" not in {p.kind for p in plan_outputs(loaded, set(KINDS), ["ja", "en"], False)}
+    assert "jcm_adoptions" not in {p.kind for p in plan_outputs(loaded, set(build_kinds()), ["ja", "en"])}
     assert "⑦" in [item["label"] for item in still_to_supply(loaded, tmp_path / "out")]
     assert any(f.path == "jcm.adoptions_last_3_years" and "a count alone cannot make ⑦" in f.message
                for f in validate_project(loaded))
 
 
 def test_no_project_idea_note_outside_indonesia(tmp_path):
-    from c3p_docs.build import KINDS, plan_outputs
+    from c3p_docs.build import plan_outputs
+    from c3p_docs.documents.kinds import build_kinds
 
     loaded = load(tmp_path, CONTINUING_INDONESIA.replace("country: Indonesia}", "country: Vietnam}"))
-    kinds = {p.kind for p in plan_outputs(loaded, set(KINDS), ["ja", "en"], False)}
+    kinds = {p.kind for p in plan_outputs(loaded, set(build_kinds()), ["ja", "en"])}
     assert "project_idea_note" not in kinds and {"track_record", "jcm_adoptions"} <= kinds
 
 

@@ -27,6 +27,19 @@ def popen_cli(*args) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, env=env)
 
 
+def blank_pdf() -> bytes:
+    """A valid one-page A4 PDF, as a person would add to the package."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def attachments(eml: Path) -> list[str]:
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     return [part.get_filename() for part in message.iter_attachments()]
@@ -90,12 +103,12 @@ def test_monthly_force_leaves_no_stale_rendition_in_the_manifest(tmp_path):
     folder = tmp_path / FY2026.stem
     report = folder / "monthly_2026-07_ja.docx"
     report.write_bytes(report.read_bytes() + b"\0")
-    run_cli(*args)  # the edited report is kept, the new one goes beside it
-    assert (folder / "monthly_2026-07_ja.new.docx").is_file()
+    run_cli(*args)  # the edited report is kept, the new one goes to drafts/
+    assert (folder / "drafts" / "monthly_2026-07_ja.new.docx").is_file()
     assert run_cli(*args, "--force").returncode == 0
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert [f["path"] for f in manifest["files"]] == ["monthly_2026-07_ja.docx"]
-    assert not (folder / "monthly_2026-07_ja.new.docx").exists()
+    assert not (folder / "drafts" / "monthly_2026-07_ja.new.docx").exists()
 
 
 # -- files that are not what they claim ---------------------------------------------------------------------
@@ -251,14 +264,14 @@ def test_mail_drafts_attach_what_the_folder_holds_and_never_a_new_rendition(tmp_
     assert run_cli("build", FY2026, "-o", out, "--pdf", "never").returncode == 0
     cover = out / "submission" / "(0)_表紙.docx"
     cover.write_bytes(cover.read_bytes() + b"\0")  # a person's edit
-    (out / "submission" / "(10)_参考資料.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # added by hand
+    (out / "submission" / "(10)_参考資料.pdf").write_bytes(blank_pdf())  # added by hand
     project = tmp_path / FY2026.name
     project.write_text(FY2026.read_text(encoding="utf-8").replace("北九州市", "北九州市役所"), encoding="utf-8")
     result = run_cli("build", project, "-o", out, "--pdf", "never")
     assert result.returncode == 0 and "(0)_表紙.new.docx" in result.stderr
     names = [name for eml in sorted((out / "mail").glob("*.eml")) for name in attachments(eml)]
     assert "(0)_表紙.docx" in names and "(0)_表紙.new.docx" not in names and "(10)_参考資料.pdf" in names
-    (out / "submission" / "(10)_追加資料.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (out / "submission" / "(10)_追加資料.pdf").write_bytes(blank_pdf())
     assert run_cli("build", project, "-o", out, "--pdf", "never").returncode == 0  # inputs unchanged, folder not
     names = [name for eml in sorted((out / "mail").glob("*.eml")) for name in attachments(eml)]
     assert "(10)_追加資料.pdf" in names

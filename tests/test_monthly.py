@@ -97,7 +97,7 @@ def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
     third = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
     assert third.returncode == 0 and "kept" in third.stderr
     assert report.read_bytes() == edited
-    assert (report.parent / "monthly_2026-07_ja.new.docx").read_bytes() == before
+    assert (report.parent / "drafts" / "monthly_2026-07_ja.new.docx").read_bytes() == before
     forced = run_cli("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--force")
     assert forced.returncode == 0 and report.read_bytes() == before
 
@@ -194,3 +194,91 @@ def test_many_projects_are_reported_in_their_order(tmp_path):
     assert all(str(p) in line for p, line in zip(paths, lines))
     for index in (0, 1, 3, 4):
         assert "食品工場5社" in docx_text(tmp_path / "out" / f"p{index}" / "monthly_2026-07_ja.docx")
+
+
+# -- one pipeline: the edit is what is converted; each project on its own (issues 18, 21) ------------------------
+
+@needs_soffice
+def test_the_pdf_of_an_edited_report_is_converted_from_the_edit(tmp_path):
+    from pypdf import PdfReader
+
+    args = ("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "always")
+    assert run_cli(*args).returncode == 0
+    report = tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"
+    document = Document(str(report))
+    document.add_paragraph("担当者による追記：監査法人の確認済み")
+    document.save(str(report))
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    text = "".join(page.extract_text() for page in PdfReader(report.with_suffix(".pdf")).pages)
+    assert "監査法人の確認済み" in "".join(text.split())
+    assert "pdf-from-edited-file" in result.stderr
+
+
+def test_a_project_file_named_dot_dot_yaml_reports_inside_out(tmp_path):
+    (tmp_path / "projects").mkdir()
+    project = write_project(tmp_path / "projects", MINIMAL, "...yaml")
+    result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "projects" / "out", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "projects" / "out" / "_.." / "monthly_2026-07_ja.docx").is_file()
+    assert sorted(p.name for p in (tmp_path / "projects").iterdir()) == ["...yaml", "out"]  # nothing in the parent
+
+
+def test_a_blocked_project_folder_fails_that_project_only(tmp_path):
+    paths = [write_project(tmp_path, MINIMAL, f"{name}.yaml") for name in ("a", "b", "c")]
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b").write_text("a file where b's folder goes")
+    result = run_cli("monthly", *paths, "--month", "2026-07", "-o", out, "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["ok", "FAILED", "ok"]
+    assert (out / "a" / "monthly_2026-07_ja.docx").is_file() and (out / "c" / "monthly_2026-07_ja.docx").is_file()
+
+
+def test_a_pdf_libreoffice_could_not_make_fails_its_project_and_the_run(tmp_path, monkeypatch):
+    from conftest import invoke
+
+    from c3p_docs import pdf
+
+    def convert(sources):  # as LibreOffice did for 14 of 260 reports: some PDFs never appear
+        return {source: b"%PDF-1.4\n%%EOF\n" for source in sources if source.parent.name != "b"}
+
+    monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf, "convert_to_pdf", convert)
+    paths = [write_project(tmp_path, MINIMAL, f"{name}.yaml") for name in ("a", "b", "c")]
+    result = invoke("monthly", *paths, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "auto")
+    assert result.returncode == 1
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["ok", "FAILED", "ok"]
+    assert "could not convert" in result.stdout.splitlines()[1]
+    assert (tmp_path / "out" / "c" / "monthly_2026-07_ja.pdf").is_file()
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="FIFOs are POSIX")
+def test_a_pipe_as_a_project_folders_manifest_fails_that_project_without_waiting(tmp_path):
+    import os
+
+    paths = [write_project(tmp_path, MINIMAL, f"{name}.yaml") for name in ("a", "b")]
+    (tmp_path / "out" / "a").mkdir(parents=True)
+    os.mkfifo(tmp_path / "out" / "a" / "manifest.json")
+    result = run_cli("monthly", *paths, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
+    assert result.returncode == 1
+    failed = result.stdout.splitlines()[0]
+    assert failed.startswith("FAILED") and "manifest.json: is a pipe" in failed
+    assert (tmp_path / "out" / "b" / "monthly_2026-07_ja.docx").is_file()
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="FIFOs are POSIX")
+def test_calendar_refuses_a_pipe_or_a_folder_and_writes_a_250_byte_name(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.ics")
+    (tmp_path / "folder.ics").mkdir()
+    for target in ("pipe.ics", "folder.ics"):
+        result = run_cli("calendar", FY2026, "-o", tmp_path / target, "--format", "json")
+        assert_no_traceback(result)
+        assert result.returncode == 2 and "not a file c3p-docs can write" in result.stdout
+    long_name = tmp_path / ("締切" * 41 + ".ics")  # 250 bytes
+    assert len(long_name.name.encode()) == 250
+    assert run_cli("calendar", FY2026, "-o", long_name).returncode == 0
+    assert long_name.read_bytes().startswith(b"BEGIN:VCALENDAR")

@@ -286,13 +286,15 @@ def test_output_state_writes_once_keeps_edits_and_forces(tmp_path):
     reloaded = OutputState(tmp_path)
     assert reloaded.edited_since_written("sub/a.docx")
     kept = reloaded.write("sub/a.docx", b"two")
-    assert kept.kept == "sub/a.docx" and kept.relative == kept_name("sub/a.docx") == "sub/a.new.docx"
+    assert kept.kept == "sub/a.docx" and kept.relative == kept_name("sub/a.docx") == "drafts/sub/a.new.docx"
     assert (tmp_path / "sub" / "a.docx").read_bytes() == b"edited by a person"
-    assert (tmp_path / "sub" / "a.new.docx").read_bytes() == b"two"
+    assert (tmp_path / "drafts" / "sub" / "a.new.docx").read_bytes() == b"two"
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["a.docx"]  # the rendition is not beside it
     forced = reloaded.write("sub/a.docx", b"two", force=True)
     assert forced.kept is None and (tmp_path / "sub" / "a.docx").read_bytes() == b"two"
-    # no temp files left, and the side rendition went once --force replaced the edited file with it
+    # no temp files left, and the drafts/ rendition went once --force replaced the edited file with it
     assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["a.docx"]
+    assert not (tmp_path / "drafts" / "sub" / "a.new.docx").exists()
 
 
 def test_a_pdf_is_fresh_only_for_its_current_source(tmp_path):

@@ -15,20 +15,7 @@ from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationP
 
 SHEET_KINDS = ("track_record", "multi_year_plan")
 GENERATED_KINDS = SHEET_KINDS + ("organisation_overview", "jcm_adoptions", "project_idea_note")
-# Languages we have templates for; a Project Idea Note is English by nature (R6-2 §8(1)⑫).
-TEMPLATE_LANGUAGES = {"project_idea_note": ("en",)}
 PROGRAMME_ORDER = ("C3P", "JICA", "METI", "own", "other")
-
-
-def languages_for(kind: str) -> tuple[str, ...]:
-    return TEMPLATE_LANGUAGES.get(kind, ("ja", "en"))
-
-
-def can_generate(kind: str, project: Project) -> bool:
-    """Whether the data can make the document; a bare count of adoptions cannot make ⑦'s list."""
-    if kind == "jcm_adoptions":
-        return bool(project.jcm.adoptions)
-    return True
 
 
 def pick_list(value: BilingualList, lang: str) -> list[str]:

@@ -1,0 +1,51 @@
+"""Monthly report: one A4 page per language (set down to 8 pt), with reminders to the contractor on the side."""
+
+from __future__ import annotations
+
+from c3p_docs.documents.kinds import Kind, Output, Request, register
+from c3p_docs.findings import Finding
+
+
+def _context(renderer, request: Request, base: dict) -> dict:
+    from c3p_docs.monthly import monthly_context
+
+    return monthly_context(base, renderer.project, renderer.rules, request.params["month"], request.lang)
+
+
+def _title(renderer, request: Request) -> str:
+    return f"{renderer.context(request.lang)['project']['title'] or ''} {request.params['month']}"
+
+
+def _shorten(renderer, request: Request) -> str:
+    """The month's two longest fields in the report's language."""
+    year_month = request.params["month"]
+    entry = renderer.project.monthly.get(year_month)
+    if entry is None:
+        return "activities"
+    sizes = {f"monthly.{year_month}.{name}": sum(len(t) for t in getattr(entry, name).get(request.lang))
+             for name in ("progress", "next", "issues")}
+    return ", ".join(name for name, _ in sorted(sizes.items(), key=lambda item: -item[1])[:2])
+
+
+def _findings(renderer, requests: list[Request]) -> list[Finding]:
+    """Advance plans and survey reports not recorded as sent, and activities left `planned` after their month."""
+    from c3p_docs.monthly import month_activities, reminders
+
+    loaded, year_month = renderer.loaded, requests[0].params["month"]
+    findings = [loaded.source.finding(
+        reminder.code, "warning", reminder.path,
+        ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
+         else "summary report to the ministry not recorded for the ")
+        + f"{reminder.activity.kind} in {reminder.activity.month_key} (due {reminder.due}; set "
+        f"{reminder.path[-1]} when sent).") for reminder in reminders(loaded.project, loaded.rules, year_month)]
+    findings += [loaded.source.finding(
+        "activity-status", "warning", ("activities", index, "status"),
+        f"{activity.month_key} is over but this {activity.kind} is still planned, so the report lists it neither as "
+        "progress nor as a plan; set status: done, cancelled, or move it to a later month.")
+        for index, activity in month_activities(loaded.project, year_month).stale]
+    return findings
+
+
+register(Kind("monthly_report", (Output(".docx", "word", "monthly_report.xml.j2", page_limit=1),), group="monthly",
+              floor=8.0, too_long_code="monthly-too-long", context=_context, title=_title, shorten=_shorten,
+              findings=_findings))
