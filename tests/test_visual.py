@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FY2026, ROOT, plain, run_cli
+from conftest import FY2026, ROOT, run_cli
 from docx import Document
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -162,7 +162,7 @@ def _document_text(source: Path) -> str:
     document = Document(str(source))
     parts = [p.text for p in document.paragraphs]
     parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return plain("\n".join(parts))
+    return "\n".join(parts)
 
 
 def _split_quantities(pdf: Path, source: Path) -> list[str]:
@@ -197,7 +197,7 @@ def test_no_heading_is_the_last_line_of_a_page(rendered):
         if not name.endswith(".docx"):
             continue
         document = Document(str(pdf.with_suffix(".docx")))
-        headings = {re.sub(r"\s+", "", plain(p.text)) for p in document.paragraphs
+        headings = {re.sub(r"\s+", "", p.text) for p in document.paragraphs
                     if p.style.name.startswith("Heading") and p.text.strip()}
         pages = page_texts(pdf)
         for number, page in enumerate(pages[:-1], 1):
@@ -227,7 +227,7 @@ def test_yen_never_starts_a_line_and_header_words_stay_whole(rendered):
         assert not [line for line in lines if line.startswith("円")], name
         document = Document(str(pdf.with_suffix(".docx")))
         headers = {cell.text for table in document.tables for cell in table.rows[0].cells}
-        words = {re.sub(r"\s+", "", plain(word)) for header in headers
+        words = {re.sub(r"\s+", "", word) for header in headers
                  for word in re.findall(r"[（(][^）)]*[）)]|[^\s（(]+", header)
                  if sum(1.0 if is_wide(c) else 0.55 for c in word) <= HEADER_WORD_EM}
         assert sorted(w for w in words if not any(w in line for line in lines)) == [], name
