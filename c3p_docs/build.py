@@ -19,7 +19,7 @@ from c3p_docs.attachments import (
     organisation_suffix,
 )
 from c3p_docs.calls import AttachmentRule
-from c3p_docs.documents.context import build_context, document_date, placeholder_filter
+from c3p_docs.documents.context import build_context, check_package_command, document_date, placeholder_filter
 from c3p_docs.documents.markup import laid_out, render_markup
 from c3p_docs.documents.records import SHEET_KINDS, can_generate, languages_for
 from c3p_docs.errors import UsageError
@@ -237,6 +237,7 @@ class Builder:
         context = dict(self.contexts[item.lang])
         if item.kind == "checklist":
             context["files"] = expected_files(self.loaded, self.forms)
+            context["check_command"] = check_package_command(self.loaded.path, self.out)
         context.update(self._record_context(item))
         root = render_markup(self._env(item.lang), f"{item.kind}.xml.j2", context)
         if item.kind in WORD_KINDS:
