@@ -28,6 +28,7 @@ from c3p_docs.documents.measure import (
     title_lines,
     visible,
     word_lines,
+    wrap_lines,
 )
 from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, place_mark, save_docx, xml_attribute, xml_text
 
@@ -229,6 +230,12 @@ def _literal_line(element: ET.Element) -> bool:
     """Whether a paragraph holds nothing but literal text (`<code>`): a line to copy whole."""
     return (len(element) > 0 and all(child.tag == "code" for child in element) and not (element.text or "").strip()
             and not any((child.tail or "").strip() for child in element))
+
+
+def _shown(text: str, fmt: RunFormat) -> str:
+    """Text as the reader will copy it: no invisible characters; a number bound to a Latin unit by a no-break space,
+    literal text exactly as given."""
+    return visible(text) if fmt.literal else bind_units(visible(text))
 
 
 def _number(element: ET.Element, name: str) -> float | None:
@@ -478,9 +485,13 @@ class WordWriter:
 
     # Inline text ------------------------------------------------------------------------------------------
 
-    def _inline(self, paragraph, element: ET.Element, fmt: RunFormat) -> None:
-        """Text with <b>, <i>, <ph> (placeholder, in grey) and <br/> inside, nested as templates write them;
-        whitespace folded, and trimmed at the paragraph's ends."""
+    def _inline(self, paragraph, element: ET.Element, fmt: RunFormat, width_pt: float | None = None,
+                lead: str = "") -> None:
+        """Text with <b>, <i>, <ph> (placeholder, in grey), <code> (literal) and <br/> inside, nested as templates
+        write them; whitespace folded, and trimmed at the paragraph's ends. Given `width_pt` (a table cell), each
+        line with Japanese in it is broken between phrases where it must wrap (`lead`, a bullet already written,
+        takes room too): LibreOffice breaks Japanese text wherever a line is full (ボ|イラー), even pushing a closing
+        bracket back into a Latin word ("（4 M|W）", measured), so such a cell's lines are ours."""
         pieces: list[tuple[str, RunFormat | None]] = []  # (text, format); a line break is ("", None)
 
         def walk(node: ET.Element, current: RunFormat) -> None:
@@ -507,16 +518,51 @@ class WordWriter:
                 pieces[index] = (trimmed, piece_format)
                 if trimmed:
                     break
+        breaks = self._phrase_breaks(pieces, fmt, width_pt, lead) if width_pt else set()
+        at = 0  # where the piece starts in its line, as the reader sees it
         for text, piece_format in pieces:
             if piece_format is None:
                 self._break(paragraph, fmt)
-            else:
-                self._text(paragraph, text, piece_format)
+                at = 0
+                continue
+            shown = _shown(text, piece_format)
+            start = at
+            for cut in sorted(b - at for b in breaks if at < b < at + len(shown)):
+                self._text(paragraph, shown[start - at:cut], piece_format)
+                self._break(paragraph, fmt)
+                start = at + cut
+            self._text(paragraph, shown[start - at:], piece_format)
+            at += len(shown)
+            if at in breaks and at:
+                self._break(paragraph, fmt)
+
+    def _phrase_breaks(self, pieces: list[tuple[str, RunFormat | None]], fmt: RunFormat, width_pt: float,
+                       lead: str) -> set[int]:
+        """Where the lines of a cell's text (offsets in each line as shown, between <br/>s) are broken: between
+        phrases (measure.label_lines), measured as LibreOffice sets them (Latin wider where it substitutes)."""
+        breaks: set[int] = set()
+        line = lead
+        face = FACES[self.lang][1 if fmt.gothic else 0]
+        latin = FALLBACK_LATIN if self.lang == "ja" else 1.0
+        texts = [_shown(text, piece_format) if piece_format else None for text, piece_format in pieces] + [None]
+        for text in texts:
+            if text is not None:
+                line += text
+                continue
+            # Latin text is left to the renderer: it breaks it at spaces, as we would.
+            lines = (wrap_lines(line, width_pt, fmt.size or self.base_size, face, fmt.bold, "label", latin)
+                     if any(map(is_wide, line)) else [line])
+            if len(lines) > 1 and "".join(lines) == line:
+                offset = -len(lead)
+                for part in lines[:-1]:
+                    offset += len(part)
+                    breaks.add(offset)
+            line = ""
+        return breaks
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
-        """Runs for `text` as the reader will copy it (no invisible characters; a number bound to a Latin unit by a
-        no-break space, literal text exactly as given), Japanese never slanted, every script's face named."""
-        text = visible(text) if fmt.literal else bind_units(visible(text))
+        """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
+        text = _shown(text, fmt)
         if not text:
             return
         for piece, italic in _script_runs(text, fmt.italic):
@@ -613,16 +659,17 @@ class WordWriter:
         blocks = [child for child in element if child.tag in ("p", "li")]
         align = element.get("align")
         paragraphs: list[list[str]] = []
+        width = width_twips / TWIPS_PER_PT - 2 * CELL_MARGIN_TWIPS / TWIPS_PER_PT
         for block in blocks or [element]:
             paragraph = self._new_paragraph(paragraphs, keep_next=keep_next, after=0, align=block.get("align") or align)
-            if block.tag == "li":
-                self._text(paragraph, self._bullet.replace("\t", " "), fmt)
+            bullet = self._bullet.replace("\t", " ") if block.tag == "li" else ""
+            if bullet:
+                self._text(paragraph, bullet, fmt)
             if header and len(block) == 0 and block.text:
-                width = width_twips / TWIPS_PER_PT - 2 * CELL_MARGIN_TWIPS / TWIPS_PER_PT
                 self._lines(paragraph, word_lines(_fold(block.text), width, fmt.size or size, FACES[self.lang][1],
                                                   bold=True), fmt)
             else:
-                self._inline(paragraph, block, fmt)
+                self._inline(paragraph, block, fmt, None if element.get("nowrap") == "1" else width, bullet)
         return properties + "</w:tcPr>" + "".join(map(_paragraph_xml, paragraphs)) + "</w:tc>"
 
     def _lines(self, paragraph, lines: list[str], fmt: RunFormat) -> None:

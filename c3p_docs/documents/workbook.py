@@ -12,13 +12,14 @@ import io
 import xml.etree.ElementTree as ET
 
 from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.measure import visible
 
 FONTS = {"ja": "游ゴシック", "en": "Arial"}
 STYLE: dict[str, dict[str, object]] = {
     "title": {"bold": True, "font_size": 13},
     "header": {"bold": True, "bg_color": "#DCE6F0", "border": 1, "text_wrap": True, "valign": "vcenter"},
     "total": {"bold": True, "top": 2, "border": 1},
-    "note": {"italic": True, "font_color": "#555555"},
+    "note": {"font_color": "#555555"},  # upright: Japanese has no italic, only a synthetic slant
     "": {"border": 1, "text_wrap": True, "valign": "top"},
 }
 NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "pct": "0.0%", "date": "yyyy-mm-dd"}
@@ -31,8 +32,9 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
     # A fixed creation date also fixes every zip entry's time stamp: rebuilds are identical.
-    workbook.set_properties({"title": metadata.title, "subject": metadata.subject, "author": metadata.author,
-                             "company": metadata.author, "keywords": "C3P", "created": metadata.created})
+    workbook.set_properties({"title": visible(metadata.title), "subject": visible(metadata.subject),
+                             "author": visible(metadata.author), "company": visible(metadata.author), "keywords": "C3P",
+                             "created": metadata.created})
     font = FONTS[lang]
     # The template may set the language's date format (令和 in Japanese); the cell stays a date for sorting.
     number_formats = {**NUMBER_FORMAT, "date": root.get("date_format") or NUMBER_FORMAT["date"]}
@@ -70,7 +72,7 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
                 kind = cell.get("t", "text")
                 span = int(cell.get("span", "1"))
                 fmt = cell_format(style, kind, cell.get("align", ""))
-                value = _value(text_of(cell) if kind != "text" else "".join(cell.itertext()).strip(), kind)
+                value = _value(text_of(cell) if kind != "text" else visible("".join(cell.itertext()).strip()), kind)
                 if span > 1:
                     sheet.merge_range(row_index, column, row_index, column + span - 1, value, fmt)
                 elif isinstance(value, dt.datetime):
