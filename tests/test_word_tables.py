@@ -177,3 +177,13 @@ def test_a_reference_whose_main_part_uses_another_prefix_still_gets_the_text(tmp
     assert [p.text for p in document.paragraphs][:2] == ["見出し", "A & B"]
     assert document.tables[0].rows[0].cells[0].text == "c"
     assert b"<m:body><m:p>" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
+def test_a_table_marked_keep_next_stays_with_the_note_after_it():
+    kept = long_table(20).replace("<table>", "<table keep='next'>")
+    document = render(f"<doc>{kept}<p>note</p></doc>")
+    last = document.tables[0].rows[-1].cells[0].paragraphs[0]
+    spacer = document.paragraphs[-2]  # the thin paragraph every table is followed by
+    assert last.paragraph_format.keep_with_next and spacer.paragraph_format.keep_with_next
+    plain = render(f"<doc>{long_table(20)}<p>note</p></doc>")
+    assert not plain.tables[0].rows[-1].cells[0].paragraphs[0].paragraph_format.keep_with_next

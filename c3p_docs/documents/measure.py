@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -209,14 +210,40 @@ _TITLE_BREAK = re.compile(r"(?=[（(])|(?:(?<=における)|(?<=による)|(?<=�
 def title_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = True) -> list[str]:
     """A title line that does not fit split at the phrase boundary that balances the halves best (then the
     longer half again), so no line breaks inside a word; a line with no such boundary is left as it is."""
-    measure = lambda part: text_width_pt(part, size_pt, face, bold, FALLBACK_LATIN)  # noqa: E731
-    if measure(text) <= width_pt:
-        return [text]
+    widths = _PrefixWidths(text, face, bold, FALLBACK_LATIN)
     cuts = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
-    if not cuts:
-        return [text]
-    cut = min(cuts, key=lambda at: max(measure(text[:at]), measure(text[at:])))
-    return [*title_lines(text[:cut], width_pt, size_pt, face, bold), *title_lines(text[cut:], width_pt, size_pt, face, bold)]
+    lines: list[str] = []
+
+    def split(start: int, end: int, first: int, last: int) -> None:
+        """text[start:end], whose boundaries are cuts[first:last]."""
+        measure = lambda a, b: widths.between(a, b) * size_pt  # noqa: E731
+        if measure(start, end) <= width_pt or first == last:
+            lines.append(text[start:end])
+            return
+        best = min(range(first, last), key=lambda i: max(measure(start, cuts[i]), measure(cuts[i], end)))
+        split(start, cuts[best], first, best)
+        split(cuts[best], end, best + 1, last)
+
+    split(0, len(text), 0, len(cuts))
+    return lines
+
+
+class _PrefixWidths:
+    """Widths in em of every prefix of a text, autospacing included, so that any slice is measured in constant time
+    (a title measured at each of its phrase boundaries stays linear; issue 21.9)."""
+
+    def __init__(self, text: str, face: str, bold: bool, latin_scale: float) -> None:
+        table = _WIDTHS.get((face, bold, latin_scale)) or _widths(face, bold, latin_scale)
+        self.advance = list(itertools.accumulate(map(table.__getitem__, text), initial=0.0))
+        classes = text.translate(_AUTOSPACE_CLASSES)
+        pairs = (a + b in ("LA", "AL") for a, b in zip(classes, classes[1:]))
+        self.spaced = list(itertools.accumulate(pairs, initial=0))  # spaced[i]: pairs (j-1, j) with j <= i
+
+    def between(self, start: int, end: int) -> float:
+        """The width of text[start:end], as `_text_width_em` measures it."""
+        if end <= start:
+            return 0.0
+        return self.advance[end] - self.advance[start] + AUTOSPACE_EM * (self.spaced[end - 1] - self.spaced[start])
 
 
 def _break_class(char: str) -> str:
@@ -252,8 +279,10 @@ def _phrase_class(char: str) -> str:
     C: what closes a phrase (、。・〜 and closing brackets), space, x: the rest."""
     if char in " \u3000":
         return " "
-    if char in _NO_LINE_END and is_wide(char) or char in "([{":
+    if char in _NO_LINE_END and is_wide(char):
         return "O"
+    if char in "([{":
+        return "o"
     if "\u3041" <= char <= "\u309f":
         return "H"
     if "\u30a1" <= char <= "\u30fa" or char in "ーヽヾ" or "\uff66" <= char <= "\uff9f":
@@ -268,11 +297,12 @@ def _phrase_class(char: str) -> str:
 
 
 _PHRASE_CLASSES = _PerCharacter(_phrase_class)
-# Where a label reads well broken (after the matched character): at a space, before an opening bracket, after
+# Where a label reads well broken (after the matched character): at a space, before an opening bracket (an ASCII
+# one only after Japanese or a space: §8(1) is one reference), after
 # closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
 # katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
 # a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
-_PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|C(?=[^C ])|H(?=[KTAxO])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
+_PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|[KTHC](?=o)|C(?=[^C ])|H(?=[KTAxOo])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
 
 
 def chunks(text: str, mode: str = "text") -> list[str]:
@@ -366,8 +396,9 @@ def _cut_lines(piece: str, width_pt: float, size_pt: float, face: str, bold: boo
 def label_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False,
                 latin_scale: float = 1.0) -> list[str]:
     """A label's lines at `size_pt` in `width_pt`, broken only between phrases (a phrase wider than the line as
-    prose is), trailing spaces dropped: written with explicit breaks, so no renderer breaks it inside a word."""
-    return [line.rstrip(" ") for line in wrap_lines(text, width_pt, size_pt, face, bold, "label", latin_scale)]
+    prose is): written with explicit breaks, so no renderer breaks it inside a word. A space stays at the end of
+    its line, so the lines put together are the text as written."""
+    return wrap_lines(text, width_pt, size_pt, face, bold, "label", latin_scale)
 
 
 @lru_cache(maxsize=8192)  # pure; layouts re-measure the same text at the same sizes

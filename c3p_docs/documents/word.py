@@ -232,6 +232,16 @@ def _literal_line(element: ET.Element) -> bool:
             and not any((child.tail or "").strip() for child in element))
 
 
+LABEL_CHARACTERS = 32
+
+
+def _label(line: str) -> bool:
+    """Whether a cell's line is a Japanese label (a name, a title, a technology: no sentence, at most
+    LABEL_CHARACTERS), which is given its line breaks. Prose is left to the renderer, so that text copied out of
+    a cell has no line break the writer chose; Latin text it breaks at spaces, as we would."""
+    return len(line) <= LABEL_CHARACTERS and "。" not in line and any(map(is_wide, line))
+
+
 def _shown(text: str, fmt: RunFormat) -> str:
     """Text as the reader will copy it: no invisible characters; a number bound to a Latin unit by a no-break space,
     literal text exactly as given."""
@@ -489,9 +499,9 @@ class WordWriter:
                 lead: str = "") -> None:
         """Text with <b>, <i>, <ph> (placeholder, in grey), <code> (literal) and <br/> inside, nested as templates
         write them; whitespace folded, and trimmed at the paragraph's ends. Given `width_pt` (a table cell), each
-        line with Japanese in it is broken between phrases where it must wrap (`lead`, a bullet already written,
-        takes room too): LibreOffice breaks Japanese text wherever a line is full (ボ|イラー), even pushing a closing
-        bracket back into a Latin word ("（4 M|W）", measured), so such a cell's lines are ours."""
+        line that is a Japanese label (`_label`) is broken between phrases where it must wrap (`lead`, a bullet
+        already written, takes room too): LibreOffice breaks Japanese text wherever a line is full (ボ|イラー), even
+        pushing a closing bracket back into a Latin word ("（4 M|W）", measured), so a label's lines are ours."""
         pieces: list[tuple[str, RunFormat | None]] = []  # (text, format); a line break is ("", None)
 
         def walk(node: ET.Element, current: RunFormat) -> None:
@@ -549,9 +559,8 @@ class WordWriter:
             if text is not None:
                 line += text
                 continue
-            # Latin text is left to the renderer: it breaks it at spaces, as we would.
             lines = (wrap_lines(line, width_pt, fmt.size or self.base_size, face, fmt.bold, "label", latin)
-                     if any(map(is_wide, line)) else [line])
+                     if _label(line) else [line])
             if len(lines) > 1 and "".join(lines) == line:
                 offset = -len(lead)
                 for part in lines[:-1]:
@@ -597,6 +606,7 @@ class WordWriter:
                  TABLE_PROPERTIES, "</w:tblPr><w:tblGrid>", *(_tag("gridCol", w=width) for width in twips),
                  "</w:tblGrid>"]
         header_rows = self._header_row_count(element, rows)
+        kept = element.get("keep") == "next"  # its last row stays with what follows (a note, a command)
         # A short table is kept on one page; a long one may break between rows, its header repeated.
         short = len(rows) <= KEEP_TOGETHER_ROWS
         merged: dict[int, tuple[int, int]] = {}  # first column → (rows a vertical merge still covers, its span)
@@ -623,14 +633,14 @@ class WordWriter:
                     merged[column] = (rowspan - 1, span)
                 table.append(self._cell(cell, sum(twips[column:column + span]), span, layout.size,
                                         keep_next=index < header_rows or index == len(rows) - 2
-                                        or (short and index < len(rows) - 1),
+                                        or (short and index < len(rows) - 1) or (kept and index == len(rows) - 1),
                                         restart=rowspan > 1))
                 column += span
             table.append("</w:tr>")
         table.append("</w:tbl>")
         self._append("".join(table))
         # Word merges two tables with nothing between them; this thin paragraph also gives a little air.
-        self._new_paragraph(line_pt=4, after=2)
+        self._new_paragraph(line_pt=4, after=2, keep_next=kept)
 
     @staticmethod
     def _header_row_count(element: ET.Element, rows: list) -> int:
