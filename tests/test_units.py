@@ -360,6 +360,9 @@ def test_long_titles_break_between_phrases():
         "令和8年度脱炭素社会実現のための", "都市間連携事業委託業務（1次公募）"]
     assert title_lines("短い題名", 481, 18) == ["短い題名"]
     assert title_lines("あ" * 40, 300, 18) == ["あ" * 40]  # no phrase boundary: left to the renderer
+    # No particle to break after: between phrases, never inside a word (ネットゼロ加速化支|援事業 was on a page).
+    assert title_lines("再生可能エネルギー導入によるネットゼロ加速化支援事業", 200, 18) == [
+        "再生可能エネルギー", "導入による", "ネットゼロ", "加速化支援事業"]
 
 
 def test_last_two_table_rows_stay_together_and_amounts_are_written_as_they_read():

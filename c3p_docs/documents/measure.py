@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -209,22 +210,26 @@ _TITLE_BREAK = re.compile(r"(?=[（(])|(?:(?<=における)|(?<=による)|(?<=�
 
 def title_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = True) -> list[str]:
     """A title line that does not fit split at the phrase boundary that balances the halves best (then the
-    longer half again), so no line breaks inside a word; a line with no such boundary is left as it is."""
+    longer half again), so no line breaks inside a word: first where a title reads well broken (`_TITLE_BREAK`),
+    else between phrases (ネットゼロ|加速化支援事業, as a label breaks); a part with neither is left as it is."""
     widths = _PrefixWidths(text, face, bold, FALLBACK_LATIN)
-    cuts = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
+    preferred = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
+    phrases = [m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES)) if 0 < m.end() < len(text)]
     lines: list[str] = []
 
-    def split(start: int, end: int, first: int, last: int) -> None:
-        """text[start:end], whose boundaries are cuts[first:last]."""
+    def split(start: int, end: int) -> None:
         measure = lambda a, b: widths.between(a, b) * size_pt  # noqa: E731
-        if measure(start, end) <= width_pt or first == last:
-            lines.append(text[start:end])
-            return
-        best = min(range(first, last), key=lambda i: max(measure(start, cuts[i]), measure(cuts[i], end)))
-        split(start, cuts[best], first, best)
-        split(cuts[best], end, best + 1, last)
+        if measure(start, end) > width_pt:
+            for cuts in (preferred, phrases):
+                inside = cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, end)]
+                if inside:
+                    best = min(inside, key=lambda at: max(measure(start, at), measure(at, end)))
+                    split(start, best)
+                    split(best, end)
+                    return
+        lines.append(text[start:end])
 
-    split(0, len(text), 0, len(cuts))
+    split(0, len(text))
     return lines
 
 
