@@ -604,7 +604,7 @@ class TableText:
         return known
 
 
-def cell_mode(cell, data_mode: str = "text") -> str:
+def _cell_mode(cell, data_mode: str = "text") -> str:
     """How a cell's lines break (`chunks`): a `nowrap` cell nowhere, a header between words, data as `data_mode`."""
     return "whole" if cell.get("nowrap") == "1" else "words" if cell.tag == "th" else data_mode
 
@@ -627,7 +627,7 @@ def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
             own_size = None if cell.get("size") is None else number(cell, "size")
             bold = cell.tag == "th" or cell.get("bold") == "1"
             face = faces[1] if cell.tag == "th" else faces[0]
-            line_mode = cell_mode(cell, mode)
+            line_mode = _cell_mode(cell, mode)
             lines = []
             for line in cell_lines(cell):
                 pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, line_mode)]
