@@ -65,17 +65,18 @@ applicant:
 """
 
 
-def plain(text: str) -> str:
-    """Text as a reader copies it: word joiners dropped, no-break spaces and hyphens as ordinary ones."""
-    return text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
-
-
 def docx_text(path) -> str:
-    """Every paragraph and table cell of a Word file, one per line (typesetting joiners removed)."""
+    """Every paragraph and table cell of a Word file, one per line, as a reader copies them."""
     from docx import Document
 
     document = Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
-    return plain("\n".join(parts))
+    return "\n".join(parts)
+
+
+def shape_words(shape) -> str:
+    """A slide shape's text, paragraphs one per line, each as its runs say it: the line breaks slides.py lays a
+    paragraph out with (a:br) are layout, not words, so a phrase reads whole across them."""
+    return "\n".join("".join(run.text for run in paragraph.runs) for paragraph in shape.text_frame.paragraphs)

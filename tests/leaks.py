@@ -49,17 +49,32 @@ def paragraphs(path: Path) -> list[str]:
             root = ET.fromstring(archive.read(name))
             for element in root.iter():
                 if element.tag.endswith(PARAGRAPH_TAGS):
-                    text = "".join(_text_of(node) for node in element.iter())
+                    literal = {node for run in element.iter() if _is_literal(run) for node in run.iter()}
+                    text = "".join(" " if node in literal else _text_of(node) for node in element.iter())
                     if text.strip():
-                        found.append(text.replace("\u2060", "").replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-"))
+                        found.append(text)
     return found
 
 
+def _is_literal(run) -> bool:
+    """A run of literal text (a file name, an address, a command: `<code>` in the markup), which is in no language:
+    the writers mark it not to be proofed (w:noProof, a:rPr/@noProof)."""
+    tag = run.tag.rsplit("}", 1)[-1]
+    return tag == "r" and any(child.tag.endswith("}rPr") and (child.get("noProof") == "1" or any(
+        grandchild.tag.endswith("}noProof") for grandchild in child)) for child in run)
+
+
+DRAWINGML = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
 def _text_of(node) -> str:
-    """The text one element of a paragraph contributes, as a reader sees it."""
+    """The text one element of a paragraph contributes, as a reader sees it. A slide paragraph's line breaks are
+    where slides.py laid its lines out (a phrase may run across one); a Word line break parts what it separates."""
     tag = node.tag.rsplit("}", 1)[-1]
     if tag == "t":
         return node.text or ""
+    if node.tag == DRAWINGML + "br":
+        return ""
     return {"noBreakHyphen": "-", "tab": " ", "br": " ", "cr": " "}.get(tag, "")
 
 

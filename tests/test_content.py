@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_no_traceback, docx_text, plain, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 from pydantic import ValidationError
 
@@ -48,7 +48,7 @@ def sections(path: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
     found: list[tuple[str, list[str]]] = []
     styles = []
     for paragraph in document.paragraphs:
-        text = plain(paragraph.text)
+        text = paragraph.text
         if paragraph.style.name.startswith("Heading"):
             found.append((text, []))
             styles.append(paragraph.style.name)
@@ -297,8 +297,10 @@ def test_the_summary_states_cost_effectiveness_and_reduction_in_the_units_used_e
     words = strings(lang)
     text = docx_text(summary_file(fy2026_out, lang))
     cost = line_starting(text, words["summary"]["cost_effectiveness"])
-    assert f" {words['unit']['cost_effectiveness']}" in cost, cost
-    assert line_starting(text, words["summary"]["reduction_total"]).endswith(f" {words['unit']['reduction']}")
+    # A number is bound to a Latin unit by a no-break space (t-CO2eq/年, JPY/t-CO2eq·yr), never to a Japanese one.
+    space = " " if lang == "ja" else "\u00a0"
+    assert f"{space}{words['unit']['cost_effectiveness']}" in cost, cost
+    assert line_starting(text, words["summary"]["reduction_total"]).endswith(f"\u00a0{words['unit']['reduction']}")
 
 
 def test_the_japanese_city_is_named_once_and_its_kind_is_a_labelled_field_of_the_form(fy2026_out):
@@ -307,8 +309,8 @@ def test_the_japanese_city_is_named_once_and_its_kind_is_a_labelled_field_of_the
 
     loaded = load_project(FY2026)
     form = Document(str(next(fy2026_out.glob("*応募様式.docx"))))
-    row = next(r for r in form.tables[0].rows if plain(r.cells[0].text) == "本邦自治体")
-    assert [plain(c.text) for c in row.cells] == ["本邦自治体", "北九州市", "区分：市区町村"]
+    row = next(r for r in form.tables[0].rows if r.cells[0].text == "本邦自治体")
+    assert [c.text for c in row.cells] == ["本邦自治体", "北九州市", "区分：市区町村"]
     # The English form (built for a call that asks for one) in the same way.
     env = environment("en")
     env.filters["ph"] = placeholder_filter("en")
@@ -324,15 +326,15 @@ def test_offices_keep_their_lines_and_fall_back_to_the_address(fy2026_out):
     for lang, label in (("ja", "事業所："), ("en", "Offices: ")):
         offices = loaded.project.applicant.profile.offices.get(lang).splitlines()
         assert len(offices) > 1
-        paragraphs = [plain(p.text) for p in Document(str(summary_file(fy2026_out, lang))).paragraphs]
+        paragraphs = [p.text for p in Document(str(summary_file(fy2026_out, lang))).paragraphs]
         assert label + "\n".join(offices) in paragraphs
     submission = fy2026_out / "submission"
-    rows = [{plain(r.cells[0].text): r.cells[1] for r in Document(str(path)).tables[0].rows}
+    rows = [{r.cells[0].text: r.cells[1] for r in Document(str(path)).tables[0].rows}
             for path in sorted(submission.glob("*団体概要_*.docx"))]
-    assert [plain(p.text) for p in rows[0]["本社・事業所"].paragraphs] == loaded.project.applicant.profile.offices.ja.splitlines()
+    assert [p.text for p in rows[0]["本社・事業所"].paragraphs] == loaded.project.applicant.profile.offices.ja.splitlines()
     implementer = loaded.project.joint_implementers[0]
     assert implementer.profile.offices is None
-    assert plain(rows[1]["本社・事業所"].text) == plain(rows[1]["所在地"].text) == implementer.address.ja
+    assert rows[1]["本社・事業所"].text == rows[1]["所在地"].text == implementer.address.ja
     # No placeholder where an organisation has nothing to say (the foundation has no capital).
     assert loaded.project.joint_implementers[1].profile.capital_jpy is None and "資本金" not in rows[2]
     assert not any("未記入" in cell.text for org in rows for cell in org.values())

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, docx_text, plain, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, docx_text, run_cli, write_project
 from leaks import scan, scan_build
 
 from c3p_docs.project import load_project
@@ -105,8 +105,8 @@ def test_units_are_spelled_as_the_call_writes_them(fy2026, fy2024):
     overview = (fy2026 / "submission").glob("*調査事業概要_en.pptx")
     from pptx import Presentation
 
-    slide_text = plain(" ".join(shape.text_frame.text for shape in Presentation(str(next(overview))).slides[0].shapes
-                                if shape.has_text_frame))
+    slide_text = " ".join(shape.text_frame.text for shape in Presentation(str(next(overview))).slides[0].shapes
+                                if shape.has_text_frame)
     assert "t-CO2eq/yr" in slide_text and "t-CO2/" not in slide_text
 
 

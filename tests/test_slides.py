@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
-from conftest import FY2026, ROOT, plain, run_cli
+from conftest import FY2026, ROOT, run_cli, shape_words
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -19,7 +19,6 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
-from c3p_docs.documents.measure import chunks, glue
 from c3p_docs.documents.slides import SlideWriter, render_slides
 from c3p_docs.documents.word import Metadata
 
@@ -42,8 +41,8 @@ def test_the_final_summary_shows_numbers_as_tables_and_bars(built):
         slides = Presentation(str(built / f"final_summary_{lang}.pptx")).slides
         assert len(slides) == 3
         tables = [shape.table for slide in slides for shape in slide.shapes if shape.has_table]
-        cells = [plain(cell.text) for table in tables for row in table.rows for cell in row.cells]
-        assert "6,800 t-CO2eq/" + ("年" if lang == "ja" else "yr") in cells  # key figures
+        cells = [cell.text for table in tables for row in table.rows for cell in row.cells]
+        assert "6,800\u00a0t-CO2eq/" + ("年" if lang == "ja" else "yr") in cells  # key figures, the unit bound
         assert any("3,200" == cell for cell in cells)  # a JCM project's reduction
         # Reductions by project as bars: one bar per project, the longer for the larger reduction.
         bars = [shape for shape in slides[2].shapes
@@ -144,10 +143,10 @@ def test_the_boxes_of_a_column_share_one_type_size_before_any_reaches_the_floor(
 def test_jcm_bullets_name_the_technology_once_without_nested_brackets(toyama):
     for lang in ("ja", "en"):
         slide = _decks(toyama)[f"(2)_調査事業概要_{lang}.pptx"].slides[0]
-        text = "\n".join(plain(s.text_frame.text) for s in slide.shapes if s.has_text_frame)
+        text = "\n".join(shape_words(s) for s in slide.shapes if s.has_text_frame)
         assert not re.search(r"[（(][^）)\n]*[（(]", text), lang
         if lang == "ja":
-            assert "冷凍冷蔵倉庫群の屋根置き太陽光発電と蓄電池（5.2 MW" in text
+            assert "冷凍冷蔵倉庫群の屋根置き太陽光発電と蓄電池（5.2\u00a0MW" in text
             assert "導入（CO2/NH3二元冷凍機、インバーター制御）" in text
         else:
             # The footer's sentences are separated.
@@ -164,10 +163,10 @@ def test_a_table_too_long_for_its_column_ends_with_a_row_saying_how_many_were_le
     table_shape = next(s for s in Presentation(io.BytesIO(data)).slides[0].shapes if s.has_table)
     assert mm(table_shape.top) + sum(mm(row.height) for row in table_shape.table.rows) <= 124.5
     rows_shown = len(table_shape.table.rows)
-    last = plain(table_shape.table.rows[rows_shown - 1].cells[0].text)
+    last = table_shape.table.rows[rows_shown - 1].cells[0].text
     left_off = 60 - (rows_shown - 2)
     assert last == f"… and {left_off} more" and left_off > 0
-    assert plain(table_shape.table.rows[0].cells[0].text) == "When"
+    assert table_shape.table.rows[0].cells[0].text == "When"
     assert report.cut == ["activities"] and report.overflow == []
     assert all(run.font.size.pt >= 8 for run in _runs(table_shape))
 
@@ -182,15 +181,27 @@ def test_an_overview_still_too_long_at_8_pt_fails_the_build_naming_the_field(tmp
     assert "error[text-overflow]" in result.stderr and "project.needs" in result.stderr and "8 pt" in result.stderr
 
 
-def test_chart_values_and_key_figures_do_not_break_inside_numbers_units_or_eras(toyama):
+def test_chart_values_and_key_figures_are_one_line_in_a_box_wide_enough_for_them(toyama):
+    from c3p_docs.documents.measure import FALLBACK_LATIN, text_width_pt
+    from c3p_docs.documents.slides import SLACKS
+
     for lang in ("ja", "en"):
+        face, latin = ("gothic", FALLBACK_LATIN) if lang == "ja" else ("sans", 1.0)
         slides = _decks(toyama)[f"final_summary_{lang}.pptx"].slides
-        figures = [shape for shape in slides[2].shapes if shape.has_text_frame and re.match(r"[\d,]+", plain(shape.text_frame.text))]
+        figures = [(shape.text_frame, mm(shape.width)) for shape in slides[2].shapes
+                   if shape.has_text_frame and re.match(r"[\d,]+", shape.text_frame.text)]
         assert figures
-        for shape in figures + [cell for s in slides[0].shapes if s.has_table for row in list(s.table.rows)[:-1]
-                                for cell in list(row.cells)[1:] if re.match(r"[\d,.]+ ", plain(cell.text))]:
-            assert len(chunks(shape.text_frame.text)) == 1, shape.text_frame.text
-    assert "令\u2060和\u206010\u2060年" in chunks(glue("令和7年4月1日～令和10年3月31日"))
+        for s in slides[0].shapes:
+            if s.has_table:
+                widths = [mm(column.width) for column in s.table.columns]
+                figures += [(cell.text_frame, widths[1]) for row in list(s.table.rows)[:-1] for cell in list(row.cells)[1:]
+                            if re.match(r"[\d,.]+\s", cell.text)]
+        assert len(figures) > 5
+        for frame, width in figures:
+            text, run = frame.text, frame.paragraphs[0].runs[0]
+            assert "\v" not in text and "\n" not in text, text  # one line, not broken by the writer
+            needed = text_width_pt(text, run.font.size.pt, face, False, latin) * SLACKS[face] * 25.4 / 72
+            assert needed <= width - 2, (text, needed, width)  # nor by the renderer
 
 
 def test_shapes_of_a_reference_layout_with_a_placeholder_get_ids_after_it_and_text_comes_back_as_written(tmp_path):
@@ -211,7 +222,7 @@ def test_shapes_of_a_reference_layout_with_a_placeholder_get_ids_after_it_and_te
     data, _ = render_slides(ET.fromstring(markup), "en", METADATA, str(tmp_path))
     shapes = list(Presentation(io.BytesIO(data)).slides[0].shapes)
     assert [shape.shape_id for shape in shapes] == [2, 3, 4, 5] and shapes[0].is_placeholder
-    assert shapes[1].name == 'Tom & Jerry "2"' and plain(shapes[1].text_frame.text) == "A & B <C>"
+    assert shapes[1].name == 'Tom & Jerry "2"' and shapes[1].text_frame.text == "A & B <C>"
     assert shapes[1].fill.fore_color.rgb == RGBColor(0xDC, 0xE6, 0xF0)
     assert shapes[2].begin_x > shapes[2].end_x  # the arrow runs right to left
     table = shapes[3].table
@@ -237,4 +248,4 @@ def test_shapes_go_into_the_slide_part_exactly_as_lxml_writes_them():
     for part in parts:
         assert etree.tostring(etree.fromstring(part), encoding="UTF-8", standalone=True) == part
     shapes = list(Presentation(io.BytesIO(data)).slides[0].shapes)
-    assert shapes[0].name == "a\nb\tc <>&\"'" and plain(shapes[0].text_frame.text) == "x y <&> \"q\" 's'"
+    assert shapes[0].name == "a\nb\tc <>&\"'" and shapes[0].text_frame.text == "x y <&> \"q\" 's'"

@@ -234,25 +234,43 @@ def test_japanese_is_full_width_and_latin_wraps_at_spaces():
 
 
 def test_lines_break_between_japanese_characters_kinsoku_respected_and_after_spaces_and_slashes():
-    from c3p_docs.documents.measure import NO_BREAK_SPACE, WORD_JOINER, chunks, glue_all
+    from c3p_docs.documents.measure import NO_BREAK_SPACE, chunks
 
     assert chunks("今日は、「晴れ」") == ["今", "日", "は、", "「晴", "れ」"]  # 、」 never start a line, 「 never ends one
-    assert chunks("once-through/solar PV 発電") == ["once-through/", "solar ", "PV ", "発", "電"]
-    assert chunks(f"4{NO_BREAK_SPACE}MW 日{WORD_JOINER}本") == [f"4{NO_BREAK_SPACE}MW ", f"日{WORD_JOINER}本"]
-    whole = glue_all("t-CO2eq 削減（年）")
-    assert chunks(whole) == [whole] and " " not in whole and whole.replace(WORD_JOINER, "") == (
-        f"t-CO2eq{NO_BREAK_SPACE}削減（年）")
+    assert chunks("once-through/solar PV 発電") == ["once-through/solar ", "PV ", "発", "電"]  # held as t-CO2eq/yr
+    assert chunks("JICA/大使館") == ["JICA/", "大", "使", "館"]
+    assert chunks(f"4{NO_BREAK_SPACE}MW 日本") == [f"4{NO_BREAK_SPACE}MW ", "日", "本"]
+    # Held though a renderer may break there: an era with its year, a number with its unit, a katakana word.
+    assert chunks("令和10年3月31日") == ["令和10年", "3月", "31日"]
+    assert chunks("都市間連携セミナー") == ["都", "市", "間", "連", "携", "セミナー"]
+    assert chunks("t-CO2eq 削減（年）", "whole") == ["t-CO2eq 削減（年）"]
+
+
+def test_labels_break_between_phrases_only():
+    from c3p_docs.documents.measure import chunks, label_lines
+
+    assert chunks("都市間連携セミナーでの発表", "label") == ["都市間連携", "セミナーでの", "発表"]
+    assert chunks("高効率チラー導入", "label") == ["高効率", "チラー", "導入"]
+    assert chunks("削減見込み（合計）", "label") == ["削減見込み", "（合計）"]
+    assert chunks("令和7年4月1日〜令和10年3月31日", "label") == ["令和7年4月1日〜", "令和10年3月31日"]
+    assert chunks("1,968.6 円/t-CO2eq・年", "label") == ["1,968.6 ", "円/t-CO2eq・年"]
+    assert chunks("再生可能エネルギー、省エネルギー", "label") == ["再生可能", "エネルギー、", "省エネルギー"]
+    assert chunks("Presentation at the city-to-city seminar (Tokyo).", "label") == [
+        "Presentation ", "at ", "the ", "city-to-city ", "seminar ", "(Tokyo)."]
+    assert label_lines("カーボンニュートラルポート形成計画", 140, 10) == ["カーボンニュートラルポート", "形成計画"]
+    assert label_lines("あ" * 30, 100, 10) == ["あ" * 10] * 3  # a phrase wider than the line breaks as prose does
 
 
 def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
-    from c3p_docs.documents.measure import AUTOSPACE_EM, WORD_JOINER, text_width_pt
+    from c3p_docs.documents.measure import AUTOSPACE_EM, text_width_pt
 
     def width(text):
         return text_width_pt(text, 10, "mincho")
 
     assert width("令和8年") == pytest.approx(width("令和") + width("8") + width("年") + 2 * AUTOSPACE_EM * 10)
-    assert width(f"和{WORD_JOINER}8") == width("和8")  # a joiner takes no room and does not stop the spacing
-    assert width("（8）") == pytest.approx(width("（") + width("8") + width("）"))  # brackets are not letters
+    # LibreOffice spaces brackets and slashes from Latin text too (「（4 MW）」 and 「円/t」 measured).
+    assert width("（8）") == pytest.approx(width("（") + width("8") + width("）") + 2 * AUTOSPACE_EM * 10)
+    assert width("8 8") == pytest.approx(width("8") * 2 + width(" "))
 
 
 def test_needed_height_is_the_inverse_of_fits():
@@ -329,11 +347,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
 # measure.py: header words and title lines
 
 def test_headers_break_only_between_words():
-    from c3p_docs.documents.measure import WORD_JOINER, chunks, glue_words, word_lines
+    from c3p_docs.documents.measure import chunks, word_lines
 
-    pieces = [p.replace(WORD_JOINER, "") for p in chunks(glue_words("JCM補助金（想定）"))]
-    assert pieces == ["JCM補助金", "（想定）"]
-    assert [p.replace(WORD_JOINER, "") for p in chunks(glue_words("法定耐用年数（年）"))] == ["法定耐用年数", "（年）"]
+    assert chunks("JCM補助金（想定）", "words") == ["JCM補助金", "（想定）"]
+    assert chunks("法定耐用年数（年）", "words") == ["法定耐用年数", "（年）"]
     assert word_lines("削減見込み（t-CO2eq/年）", 60, 8.5) == ["削減見込み", "（t-CO2eq/年）"]
     assert word_lines("削減見込み（t-CO2eq/年）", 200, 8.5) == ["削減見込み（t-CO2eq/年）"]
 
@@ -345,9 +362,12 @@ def test_long_titles_break_between_phrases():
         "令和8年度脱炭素社会実現のための", "都市間連携事業委託業務（1次公募）"]
     assert title_lines("短い題名", 481, 18) == ["短い題名"]
     assert title_lines("あ" * 40, 300, 18) == ["あ" * 40]  # no phrase boundary: left to the renderer
+    # No particle to break after: between phrases, never inside a word (ネットゼロ加速化支|援事業 was on a page).
+    assert title_lines("再生可能エネルギー導入によるネットゼロ加速化支援事業", 200, 18) == [
+        "再生可能エネルギー", "導入による", "ネットゼロ", "加速化支援事業"]
 
 
-def test_last_two_table_rows_stay_together_and_yen_spans_are_unbroken():
+def test_last_two_table_rows_stay_together_and_amounts_are_written_as_they_read():
     import datetime as dt
     import io
     import xml.etree.ElementTree as ET
@@ -362,5 +382,6 @@ def test_last_two_table_rows_stay_together_and_yen_spans_are_unbroken():
     rows_xml = document.tables[0]._tbl.tr_lst
     keeps = [bool(tr.xpath(".//w:keepNext")) for tr in rows_xml]
     assert keeps[0] and keeps[-2] and not keeps[-1] and not keeps[5]
-    unbroken = rows_xml[3].xpath(".//w:r[w:rPr/w:lang/@w:eastAsia='zxx']/w:t/text()")
-    assert unbroken == ["2,000\u2060円"]  # the amount in one run LibreOffice keeps whole
+    # The amount is written as it reads (no joiner, no "zxx" run); its column is wide enough to hold it whole.
+    assert rows_xml[3].xpath(".//w:t/text()") == ["行2", "2,000円"]
+    assert not document.element.body.xpath(".//w:lang[@w:eastAsia='zxx']")

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from docx import Document
 from docx.oxml.ns import qn
 
-from c3p_docs.documents.measure import NO_BREAK_SPACE, WORD_JOINER, chunks, glue, text_width_pt
+from c3p_docs.documents.measure import NO_BREAK_SPACE, bind_units, chunks, text_width_pt
 from c3p_docs.documents.word import Metadata, render_word
 
 METADATA = Metadata("t", "a", "s", dt.datetime(2026, 4, 1, 9), "ja")
@@ -61,7 +61,7 @@ def test_column_widths_give_every_unbreakable_token_room_and_fill_the_page():
                       f"<tr><td>外注費</td><td>{long_text}</td><td align='right'>150,000,000円</td></tr></table></doc>")
     grid = [int(c.get(qn("w:w"))) / 20 for c in document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert abs(sum(grid) - 166 / 25.4 * 72) < 2  # the A4 text width
-    assert grid[2] >= text_width_pt(glue("150,000,000円"), 9.5, "mincho") + 8
+    assert grid[2] >= text_width_pt("150,000,000円", 9.5, "mincho") + 8
     assert grid[0] >= text_width_pt("外注費", 9.5, "mincho") + 8  # a short label on one line
     assert grid[1] == max(grid)
 
@@ -69,7 +69,7 @@ def test_column_widths_give_every_unbreakable_token_room_and_fill_the_page():
 def test_template_widths_are_a_hint_widened_where_content_needs_it():
     document = render("<doc><table widths='5,95'><tr><td>150,000,000円</td><td>text</td></tr></table></doc>")
     grid = [int(c.get(qn("w:w"))) / 20 for c in document.tables[0]._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert grid[0] >= text_width_pt(glue("150,000,000円"), 9.5, "mincho") + 8
+    assert grid[0] >= text_width_pt("150,000,000円", 9.5, "mincho") + 8
 
 
 def test_a_cell_spanning_rows_is_merged_vertically():
@@ -88,32 +88,59 @@ def test_japanese_is_never_set_in_italic():
     assert [(run.text, bool(run.italic)) for run in runs] == [("評価の観点：", False), ("JCM feasibility", True)]
 
 
-def test_every_run_names_its_east_asian_face_and_latin_text_is_english():
-    document = render("<doc><p>A<b>太字</b><br/>B</p><table><tr><td>x</td></tr></table></doc>")
-    runs = document.element.body.iter(qn("w:r"))
-    assert all(run.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")) for run in runs)
-    language = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    assert language.find(qn("w:lang")).get(qn("w:val")) == "en-US"
-    assert language.find(qn("w:lang")).get(qn("w:eastAsia")) == "ja-JP"
+def test_every_run_names_its_east_asian_face_and_says_its_languages():
+    for lang in ("ja", "en"):
+        document = render("<doc><p>A<b>太字</b><br/>B 250,000,000円 令和8年度</p><table><tr><td>x</td></tr></table>"
+                          "<p><code>c3p-docs</code></p></doc>", lang)
+        runs = list(document.element.body.iter(qn("w:r")))
+        assert all(run.find(qn("w:rPr")).find(qn("w:rFonts")).get(qn("w:eastAsia")) for run in runs)
+        # Japanese text is Japanese and Latin text English on every run, never "no language" (zxx), which turns
+        # proofing off for the reviewer; the document's defaults say the same.
+        languages = {(lang_.get(qn("w:val")), lang_.get(qn("w:eastAsia"))) for lang_ in document.element.body.iter(qn("w:lang"))}
+        assert languages == {("en-GB", "ja-JP")}
+        assert len(list(document.element.body.iter(qn("w:lang")))) == len(runs)
+        default = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        assert (default.find(qn("w:lang")).get(qn("w:val")), default.find(qn("w:lang")).get(qn("w:eastAsia"))) == (
+            "en-GB", "ja-JP")
 
 
-def test_numbers_stay_with_their_units():
-    assert glue("120人日") == f"120{WORD_JOINER}人{WORD_JOINER}日"
-    assert glue("3,200 t-CO2eq/年") == f"3,200{NO_BREAK_SPACE}t-{WORD_JOINER}CO2eq/{WORD_JOINER}年"
-    assert glue("JPY 150,000,000") == f"JPY{NO_BREAK_SPACE}150,000,000"
-    assert len(chunks(glue("3,205円/t-CO2eq・年"))) == 1
+def test_numbers_are_measured_with_their_units_and_bound_only_to_latin_ones():
+    assert chunks("120人日") == ["120人日"]
+    assert len(chunks("3,205円/t-CO2eq・年")) == 1
+    assert bind_units("3,200 t-CO2eq/年") == f"3,200{NO_BREAK_SPACE}t-CO2eq/年"
+    assert bind_units("JPY 150,000,000") == f"JPY{NO_BREAK_SPACE}150,000,000"
+    assert bind_units("28 May 2024, 3 件, 令和 8 年") == "28 May 2024, 3 件, 令和 8 年"  # not units, or Japanese ones
     # Ordinary words keep their breaks: a Japanese word after a counter, English words after a number.
-    assert chunks(glue("第1回現地調査"))[1:3] == [f"1{WORD_JOINER}回", "現"]
-    assert chunks(glue("in 2024 the cities")) == ["in ", "2024 ", "the ", "cities"]
-    assert glue("ワーク・ライフ・バランス") == "ワーク・ライフ・バランス"
+    assert chunks("第1回現地調査")[1:3] == ["1回", "現"]
+    assert chunks("in 2024 the cities") == ["in ", "2024 ", "the ", "cities"]
 
 
-def test_hyphens_inside_codes_with_digits_do_not_break():
-    # A joiner after the hyphen: LibreOffice broke "t-CO2eq" right after a w:noBreakHyphen in Japanese text.
-    document = render("<doc><p>電話 093-000-1234、t-CO2eq、once-through</p></doc>")
-    text = "".join(t.text for t in document.element.body.iter(qn("w:t")))
-    assert text.count("-" + WORD_JOINER) == 3 and "once-through" in text
-    assert document.paragraphs[0].text.replace(WORD_JOINER, "") == "電話 093-000-1234、t-CO2eq、once-through"
+def test_text_is_written_as_the_reader_copies_it():
+    """No joiner, no no-break hyphen: a phone number, a unit and a file name come out of Word exactly as typed;
+    the measuring keeps them whole, so columns are made wide enough for them instead."""
+    typed = "電話 093-000-1234、t-CO2eq、once-through、①_応募様式.pdf、令和8年度"
+    document = render(f"<doc><p>{typed}</p><table><tr><td>{typed}</td></tr></table></doc>")
+    assert document.paragraphs[0].text == typed and document.tables[0].rows[0].cells[0].text == typed
+    body = document.element.body
+    assert not body.xpath(".//w:noBreakHyphen") and not body.xpath(".//w:lang[@w:eastAsia='zxx']")
+    assert "093-000-1234、" in chunks(typed) and "t-CO2eq、" in chunks(typed)
+
+
+def test_invisible_characters_in_user_text_do_not_reach_the_document():
+    document = render("<doc><p>令\u2060和\u200b8年\u00ad度\ufeff 4\u202fMW 03\u2011000</p></doc>")
+    assert document.paragraphs[0].text == f"令和8年度 4{NO_BREAK_SPACE}MW 03-000"
+
+
+def test_literal_text_is_exact_unproofed_and_a_literal_line_is_set_to_fit():
+    command = "c3p-docs check-package submission --project " + "../very-long-folder-name" * 6 + "/project.yaml"
+    document = render(f"<doc><p>件名：<code>（北九州市-ダバオ市） 4 MW</code></p><p size='9'><code>{command}</code></p></doc>")
+    first, second = document.paragraphs
+    assert first.text == "件名：（北九州市-ダバオ市） 4 MW"  # no unit binding inside a literal
+    assert first.runs[-1].element.rPr.find(qn("w:noProof")) is not None
+    assert first.runs[0].element.rPr.find(qn("w:noProof")) is None
+    assert second.text == command
+    size = second.runs[0].font.size.pt
+    assert 7 <= size < 9 and text_width_pt(command, 7, "gothic", latin_scale=1.2) > 166 / 25.4 * 72 * 0.9
 
 
 def test_text_that_looks_like_xml_appears_as_written():
@@ -123,15 +150,11 @@ def test_text_that_looks_like_xml_appears_as_written():
     document = render(f"<doc><p colour='&quot;&lt;&amp;'>{odd}</p><p>x\u2011y <b> z </b></p>"
                       f"<table><tr><th>{odd}</th></tr><tr><td>{odd}</td></tr></table><footer>{odd}</footer></doc>")
     shown = 'A & B <w:p/> "quoted" \'single\' ]]>'
-
-    def text(block) -> str:
-        return block.text.replace(WORD_JOINER, "")  # our glue keeps "/>" together
-
-    assert text(document.paragraphs[0]) == shown
+    assert document.paragraphs[0].text == shown
     assert document.paragraphs[0].runs[0].element.rPr.find(qn("w:color")).get(qn("w:val")) == '"<&'
-    assert text(document.paragraphs[1]) == "x-y  z"  # python-docx shows a no-break hyphen as "-"
-    assert [text(row.cells[0]) for row in document.tables[0].rows] == [shown, shown]
-    assert text(document.sections[0].footer.paragraphs[0]) == shown
+    assert document.paragraphs[1].text == "x-y  z"  # a no-break hyphen in user text becomes the hyphen it looks like
+    assert [row.cells[0].text for row in document.tables[0].rows] == [shown, shown]
+    assert document.sections[0].footer.paragraphs[0].text == shown
 
 
 def test_a_reference_whose_main_part_uses_another_prefix_still_gets_the_text(tmp_path):
@@ -154,3 +177,13 @@ def test_a_reference_whose_main_part_uses_another_prefix_still_gets_the_text(tmp
     assert [p.text for p in document.paragraphs][:2] == ["見出し", "A & B"]
     assert document.tables[0].rows[0].cells[0].text == "c"
     assert b"<m:body><m:p>" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
+def test_a_table_marked_keep_next_stays_with_the_note_after_it():
+    kept = long_table(20).replace("<table>", "<table keep='next'>")
+    document = render(f"<doc>{kept}<p>note</p></doc>")
+    last = document.tables[0].rows[-1].cells[0].paragraphs[0]
+    spacer = document.paragraphs[-2]  # the thin paragraph every table is followed by
+    assert last.paragraph_format.keep_with_next and spacer.paragraph_format.keep_with_next
+    plain = render(f"<doc>{long_table(20)}<p>note</p></doc>")
+    assert not plain.tables[0].rows[-1].cells[0].paragraphs[0].paragraph_format.keep_with_next

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import shlex
 from functools import cache, lru_cache
+from pathlib import Path
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel
@@ -60,6 +64,29 @@ def placeholder_filter(lang: str, override: str | None = None):
         return value
 
     return ph
+
+
+_SHELL_SAFE = re.compile(r"[\w./:@%+=,-]+")
+
+
+def shell_word(text: str) -> str:
+    """`text` as one argument of a command line that works pasted into bash, PowerShell and cmd alike: as it is when
+    nothing in it is special, else in double quotes, else (a quote or `$` in it) quoted for POSIX shells."""
+    if _SHELL_SAFE.fullmatch(text):
+        return text
+    if not set(text) & set('"$`\\!%'):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
+def check_package_command(project_file: Path, out: Path) -> str:
+    """The command the checklist prints, to run in OUT (where the checklist is): check-package on its submission
+    folder with the project, named relative to OUT so the line is the same from whatever folder build ran."""
+    try:
+        project = Path(os.path.relpath(project_file.resolve(), out.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        project = project_file.resolve().as_posix()
+    return f"c3p-docs check-package submission --project {shell_word(project)}"
 
 
 def document_date(project: Project, rules: CallRules) -> dt.date:

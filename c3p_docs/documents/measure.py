@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,21 +18,22 @@ LINE_HEIGHTS = {"gothic": 1.45, "mincho": 1.45, "sans": 1.15, "serif": 1.15}
 """Single-spaced line height over the font size, from the faces' ascent + descent: Noto Sans/Serif CJK JP
 1.448 (and Yu Gothic runs as tall), Liberation Sans/Serif (Arial, Times New Roman) 1.117-1.15."""
 INSET_MM = 1.0
-WORD_JOINER = "\u2060"
-"""Forbids a line break on either side. LibreOffice (ICU line breaking) honours it; it does not honour
-U+200D (measured: "120人\u200d日" still broke between 人 and 日), so U+2060 it is."""
-NO_BREAK_HYPHEN = "\u2011"
-"""In text a user wrote it stays (Word writes `w:noBreakHyphen`); our own glue does not use it: in Japanese
-paragraphs LibreOffice broke right after it ("t-CO || 2eq", measured), but kept "-" + U+2060 whole."""
-GLUED_HYPHEN = "-" + WORD_JOINER
 NO_BREAK_SPACE = "\u00a0"
-NARROW_NO_BREAK_SPACE = "\u202f"
-"""Japanese documents bind a number to a Latin unit with U+202F: LibreOffice broke "（4 MW）" at a U+00A0
-after a full-width bracket (measured) but kept U+202F, and a thin space is how SI sets a number and unit."""
-NO_BREAK = (NO_BREAK_SPACE, NARROW_NO_BREAK_SPACE)
+"""The one character documents add to text: it binds a number to a Latin unit (6,800 t-CO2eq, JPY 1,000), and
+nowhere else. Everything else that must not break is held by layout (issue 17)."""
+INVISIBLE = {ord(c): None for c in "\u2060\u200b\u200c\u200d\ufeff\u00ad"} | {
+    ord("\u202f"): " ", ord("\u2007"): " ", ord("\u00a0"): " ", ord("\u2011"): "-"}
+"""What documents never carry, and what a character a person could not see or type becomes: joiners, zero-width
+and soft-hyphen characters dropped, no-break spaces as spaces, the no-break hyphen as a hyphen. Text copied from
+a document is then exactly what it shows."""
 # Japanese characters that never start a line (kinsoku) or never end one.
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜)]},.:;!?%/")
+_NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜～)]},.:;!?%/")
 _NO_LINE_END = set("（「『【〔〈《“‘([{")
+
+
+def visible(text: str) -> str:
+    """`text` without the characters a reader cannot see (INVISIBLE): what every writer puts in a document."""
+    return text.translate(INVISIBLE)
 
 
 def is_wide(char: str) -> bool:
@@ -49,14 +52,8 @@ def char_width_em(char: str, face: str = "gothic", bold: bool = False) -> float:
     code = ord(char)
     if 32 <= code < 127:
         return ASCII_WIDTHS[(face, bold)][code - 32] / 1000
-    if char in (WORD_JOINER, "\u200b", "\u200d"):
-        return 0.0
     if char == NO_BREAK_SPACE:
         return ASCII_WIDTHS[(face, bold)][0] / 1000
-    if char == NARROW_NO_BREAK_SPACE:
-        return 0.2
-    if char == NO_BREAK_HYPHEN:
-        return ASCII_WIDTHS[(face, bold)][ord("-") - 32] / 1000
     return 0.6
 
 
@@ -80,7 +77,8 @@ about a fifth wider than Yu Mincho's Latin (digits 0.636 em against 0.557, bold 
 column minimums allow for it, or 18,086,200円 breaks before its 円."""
 AUTOSPACE_EM = 0.25
 """Word (autoSpaceDE/DN, on by default) and LibreOffice put about a quarter em between Japanese characters
-and Latin letters or digits next to them: 令和 8 年 6 月 15 日 is wider than its characters."""
+and Latin letters or digits next to them: 令和 8 年 6 月 15 日 is wider than its characters. LibreOffice spaces
+every Japanese character (brackets and ・ too) from every Latin one (a slash too): 「円/t」 and 「（4」 measured."""
 
 
 def text_width_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
@@ -98,10 +96,9 @@ def _widths(face: str, bold: bool, latin_scale: float) -> _PerCharacter:
     return table
 
 
-# Autospacing: wide letters "L", ASCII letters and digits "A"; word joiners take no part (deleted).
-_AUTOSPACE_CLASSES = _PerCharacter(lambda c: None if c == WORD_JOINER else
-                                   "L" if is_wide(c) and unicodedata.category(c)[0] == "L" else
-                                   "A" if c.isascii() and c.isalnum() else ".")
+# Autospacing: wide characters "L", visible ASCII "A".
+_AUTOSPACE_CLASSES = _PerCharacter(lambda c: "L" if is_wide(c) else "A" if c.isascii() and c.isprintable()
+                                   and not c.isspace() else ".")
 
 
 @lru_cache(maxsize=16384)  # the same pieces are measured at every size a layout tries (issue 13)
@@ -113,19 +110,29 @@ def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> floa
     return width
 
 
-# A space between a number and its unit: the unit has a digit or a slash (t-CO2eq/yr), is Japanese, or is a
-# short symbol (MW, kW, JPY, t, yr).
-_QUANTITY_SPACE = re.compile(r"(?<=\d) (?=(?:[^\s\d]*[\d/]|[^\x00-\x7f]|(?:[A-Z][A-Za-z]{0,2}|k[A-Za-z]|t|yr|kg|km|m|%)\b))")
+# A space between a number and the Latin unit after it (t-CO2eq, t-CO2eq/年, JPY/t-CO2eq·yr, MW, kWh, t, kg, %);
+# a word that is not a unit (28 May, 3 JCM adoptions) and a Japanese unit are left alone.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t-CO2|CO2|[kMGT]?Wh?\b|[kMG]?J\b|kg\b|km\b|m[23²³]?\b|t\b|yr\b|h\b|kL\b|%|"
+                         r"JPY\b|USD\b|°C))")
 _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
-_NUMERIC_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,]*(?:-[A-Za-z0-9.,]+)+")
 
 
-def _glue_class(char: str) -> str:
-    """I: an ideograph, the letters a Japanese unit is written in (円, 人日, 年度, トン: kanji and katakana, not
-    kana particles); d: an ASCII digit, D: another digit, a: an ASCII letter; N: a no-break space; M: ・;
-    J: a word joiner; x: the rest."""
-    if char in " /\u2060・" or char in NO_BREAK:
-        return {" ": " ", "/": "/", WORD_JOINER: "J", "・": "M"}.get(char, "N")
+def bind_units(text: str) -> str:
+    """A number bound to its Latin unit with a no-break space (6,800 t-CO2eq, 4 MW, JPY 1,000), which Word and
+    LibreOffice both honour; the rest of `text` as it is."""
+    if " " not in text:
+        return text
+    return _CURRENCY_SPACE.sub(NO_BREAK_SPACE, _UNIT_SPACE.sub(NO_BREAK_SPACE, text))
+
+
+def _hold_class(char: str) -> str:
+    """I: an ideograph, the letters a Japanese unit is written in (円, 人日, 年度: kanji and katakana that are not
+    a katakana word's, not kana particles); K: katakana (a word of it is read whole); d: an ASCII digit, D: another
+    digit, a: an ASCII letter; N: a no-break space; M: ・; x: the rest."""
+    if char in " /・" or char == NO_BREAK_SPACE:
+        return {" ": " ", "/": "/", "・": "M"}.get(char, "N")
+    if "\u30a1" <= char <= "\u30fa" or char == "ー" or "\uff66" <= char <= "\uff9f":
+        return "K"
     if is_wide(char) and unicodedata.category(char) == "Lo" and not "\u3040" <= char <= "\u309f":
         return "I"
     if char.isdigit():
@@ -133,55 +140,43 @@ def _glue_class(char: str) -> str:
     return "a" if char.isascii() and char.isalnum() else "x"
 
 
-_GLUE_CLASSES = _PerCharacter(_glue_class)
-# Where `glue` puts a joiner: after each match (a pattern matches the character before the point). Every joiner
-# sits next to a digit, a no-break space, a slash or a middle dot (_GLUE_NEAR), so text without one is left alone.
-_GLUE_POINTS = re.compile(
-    # A number and the Japanese unit after it (120|人日, 8|年|度, 150|万|円), where a break would separate them;
-    # a second unit character only when the word ends there, so 第1回|現地 may break.
-    r"[dDN](?=I)|(?<=[dD])I(?=I(?!I))"
-    # Inside a word of two or more letters and between it and the number after it (令|和|10年): an era is read
-    # whole. A single letter before a number (第1回, 年4月) keeps its break.
+_HOLD_CLASSES = _PerCharacter(_hold_class)
+# Where a renderer may break but a reader should not see a break (after the matched character): the pieces a
+# table column is made wide enough for, and the lines of a label never end there.
+_HOLDS = re.compile(
+    # A number and the Japanese unit after it (120|人日, 8|年|度, 150|万|円); a second unit character only when the
+    # word ends there, so 第1回|現地 may break.
+    r"[dDN](?=[IK])|(?<=[dD])I(?=I(?!I))"
+    # Inside a word of two or more letters and between it and the number after it (令|和|10年): an era is read whole.
+    # A single letter before a number (第1回, 年4月) keeps its break.
     r"|(?<=I)I(?=[dD])|I(?=I[dD])"
-    # After a slash or middle dot inside a unit written with Latin letters (t-CO2eq/年, 円/t-CO2eq・年).
-    r"|(?<=[ad])[/M](?=[^ J])|[/M](?=[ad])|[ad](?=M)|[^ J](?=M[ad])")
-_GLUE_NEAR = re.compile(r"[dDN/M]")
+    # Inside a katakana word (セミ|ナー, チ|ラー).
+    r"|K(?=K)"
+    # After a slash or middle dot inside a unit written with Latin letters (t-CO2eq/年, 円/t-CO2eq・年; before a
+    # Japanese word, JICA・大使館, JICA/大使館, it may break).
+    r"|(?<=[ad])/(?=[^ IK])|(?<=[ad])[/M](?=I(?![IK]))|[/M](?=[ad])|[ad](?=M)|[^ ](?=M[ad])")
+_HOLD_NEAR = re.compile(r"[dDNK/M]")
 
 
-@lru_cache(maxsize=8192)  # pure, and asked again for each size a layout tries (issue 13: half the slide time)
-def glue(text: str, space: str = NO_BREAK_SPACE) -> str:
-    """Bind what must not break across lines: a number to its unit (120人日, 3,200 t-CO2eq/年, JPY 1,000)
-    and to the word before it (an era: 令和10年),
-    units written with / or ・ (円/t-CO2eq・年), and hyphenated codes with digits (t-CO2eq, 093-000-1234).
-
-    Ordinary words keep their break opportunities: spaces, between Japanese characters, after a hyphen.
-    `space` is the no-break space to bind with (NARROW_NO_BREAK_SPACE in Japanese documents).
-    """
-    if " " in text:
-        text = _CURRENCY_SPACE.sub(space, _QUANTITY_SPACE.sub(space, text))
-    if "-" in text:
-        text = _NUMERIC_TOKEN.sub(lambda m: m.group(0).replace("-", GLUED_HYPHEN)
-                                  if any(c.isdigit() for c in m.group(0)) else m.group(0), text)
-    classes = text.translate(_GLUE_CLASSES)
-    return WORD_JOINER.join(_split(text, _GLUE_POINTS.finditer(classes))) if _GLUE_NEAR.search(classes) else text
+def _held(text: str) -> set[int]:
+    """Positions (a break before `text[i]`) where a line should not break though a renderer may."""
+    classes = text.translate(_HOLD_CLASSES)
+    if not _HOLD_NEAR.search(classes):
+        return set()
+    return {match.end() for match in _HOLDS.finditer(classes)}
 
 
-def _split(text: str, points: Iterator[re.Match[str]]) -> list[str]:
-    """`text` cut after each of `points`, matches of one character in its class string."""
+def _split(text: str, points: Iterator[re.Match[str]], held: Collection[int] = ()) -> list[str]:
+    """`text` cut after each of `points` (matches of one character in its class string) that is not `held`."""
     pieces, start = [], 0
     for point in points:
         end = point.end()
+        if end in held:
+            continue
         pieces.append(text[start:end])
         start = end
     pieces.append(text[start:])
     return pieces
-
-
-@lru_cache(maxsize=4096)  # pure; table layouts ask again at every size they try
-def glue_all(text: str) -> str:
-    """`text` as one unbreakable piece per line of it: a joiner wherever a line could otherwise break."""
-    glued = WORD_JOINER.join(_split(text, _UNBREAKABLE_POINTS.finditer(text.translate(_BREAK_CLASSES))))
-    return glued.replace(" ", NO_BREAK_SPACE).replace("-", GLUED_HYPHEN)
 
 
 HEADER_WORD_EM = 8.0
@@ -191,22 +186,11 @@ _HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+|\s+")
 _HEADER_EM = _PerCharacter(lambda c: 1.0 if is_wide(c) else 0.55, by_code=False)
 
 
-@lru_cache(maxsize=4096)  # pure; table layouts ask again at every size they try
-def glue_words(text: str, space: str = NO_BREAK_SPACE) -> str:
-    """A header as a few unbreakable words: lines may break only at spaces and before an opening bracket
-    (削減量 |（t-CO2eq/年）), so 「法定耐用年 / 数」 and 「（想 / 定）」 cannot happen."""
-    out = []
-    for word in _HEADER_WORDS.findall(text):
-        em = sum(map(_HEADER_EM.__getitem__, word))
-        out.append(glue_all(word) if not word.isspace() and em <= HEADER_WORD_EM else glue(word, space))
-    return "".join(out)
-
-
 def word_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
-    """`text` filled into lines of `width_pt` a whole word at a time (words as in `glue_words`), measured with
-    the wider fallback Latin. For explicit line breaks: LibreOffice ignores word joiners between Japanese
-    characters in a Japanese paragraph (it broke 「（想⁠定）」 between 想 and 定, measured), so a header or
-    title that must break between words is given its breaks."""
+    """`text` filled into lines of `width_pt` a whole word at a time (words as in `chunks(..., "words")`), measured
+    with the wider fallback Latin. For explicit line breaks: LibreOffice breaks Japanese text wherever a line is
+    full (it broke 「（想定）」 between 想 and 定, measured), so a header or title that must break between words is
+    given its breaks."""
     lines: list[str] = []
     current = ""
     for word in _HEADER_WORDS.findall(text.strip()):
@@ -226,25 +210,53 @@ _TITLE_BREAK = re.compile(r"(?=[（(])|(?:(?<=における)|(?<=による)|(?<=�
 
 def title_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = True) -> list[str]:
     """A title line that does not fit split at the phrase boundary that balances the halves best (then the
-    longer half again), so no line breaks inside a word; a line with no such boundary is left as it is."""
-    measure = lambda part: text_width_pt(glue(part), size_pt, face, bold, FALLBACK_LATIN)  # noqa: E731
-    if measure(text) <= width_pt:
-        return [text]
-    cuts = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
-    if not cuts:
-        return [text]
-    cut = min(cuts, key=lambda at: max(measure(text[:at]), measure(text[at:])))
-    return [*title_lines(text[:cut], width_pt, size_pt, face, bold), *title_lines(text[cut:], width_pt, size_pt, face, bold)]
+    longer half again), so no line breaks inside a word: first where a title reads well broken (`_TITLE_BREAK`),
+    else between phrases (ネットゼロ|加速化支援事業, as a label breaks); a part with neither is left as it is."""
+    widths = _PrefixWidths(text, face, bold, FALLBACK_LATIN)
+    preferred = [m.start() for m in _TITLE_BREAK.finditer(text) if 0 < m.start() < len(text)]
+    phrases = [m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES)) if 0 < m.end() < len(text)]
+    lines: list[str] = []
+
+    def split(start: int, end: int) -> None:
+        measure = lambda a, b: widths.between(a, b) * size_pt  # noqa: E731
+        if measure(start, end) > width_pt:
+            for cuts in (preferred, phrases):
+                inside = cuts[bisect.bisect_right(cuts, start):bisect.bisect_left(cuts, end)]
+                if inside:
+                    best = min(inside, key=lambda at: max(measure(start, at), measure(at, end)))
+                    split(start, best)
+                    split(best, end)
+                    return
+        lines.append(text[start:end])
+
+    split(0, len(text))
+    return lines
+
+
+class _PrefixWidths:
+    """Widths in em of every prefix of a text, autospacing included, so that any slice is measured in constant time
+    (a title measured at each of its phrase boundaries stays linear; issue 21.9)."""
+
+    def __init__(self, text: str, face: str, bold: bool, latin_scale: float) -> None:
+        table = _WIDTHS.get((face, bold, latin_scale)) or _widths(face, bold, latin_scale)
+        self.advance = list(itertools.accumulate(map(table.__getitem__, text), initial=0.0))
+        classes = text.translate(_AUTOSPACE_CLASSES)
+        pairs = (a + b in ("LA", "AL") for a, b in zip(classes, classes[1:]))
+        self.spaced = list(itertools.accumulate(pairs, initial=0))  # spaced[i]: pairs (j-1, j) with j <= i
+
+    def between(self, start: int, end: int) -> float:
+        """The width of text[start:end], as `_text_width_em` measures it."""
+        if end <= start:
+            return 0.0
+        return self.advance[end] - self.advance[start] + AUTOSPACE_EM * (self.spaced[end - 1] - self.spaced[start])
 
 
 def _break_class(char: str) -> str:
-    """J: a word joiner, N: a no-break space; s/S: never starts a line, e/E: never ends one (upper case: wide);
-    W: another wide character, a: another letter, o: the rest."""
+    """N: a no-break space; s/S: never starts a line, e/E: never ends one (upper case: wide); W: another wide
+    character, a: another letter, o: the rest."""
     if char in (" ", "/"):
         return char
-    if char == WORD_JOINER:
-        return "J"
-    if char in NO_BREAK:
+    if char == NO_BREAK_SPACE:
         return "N"
     wide = is_wide(char)
     if char in _NO_LINE_START:
@@ -255,71 +267,148 @@ def _break_class(char: str) -> str:
 
 
 _BREAK_CLASSES = _PerCharacter(_break_class)
-# Where a line may break: after each match (a pattern matches the character before the point).
-_BREAK_POINTS = (
-    # After a space, except before a word joiner, another space or a no-break space.
-    r" (?=[^J N])"
+# Where Word and LibreOffice may break a line (after the matched character), as measured with Latin text tagged
+# English: never inside a run of Latin letters or digits.
+_MAY_BREAK = re.compile(
+    # After a space, except before another space or a no-break space.
+    r" (?=[^ N])"
     # Next to a wide character, kinsoku respected.
     r"|[SW](?=[eEWao])|[sao](?=[EW])"
-    # After a slash: before a wide character, or a letter (LibreOffice did not break "once-through" at its
-    # hyphen, it broke inside the word instead, so a hyphenated word is measured whole).
+    # After a slash: before a wide character, or a letter. (LibreOffice and Word may also break after a hyphen;
+    # a hyphenated word is measured whole, so a column is made wide enough for it.)
     r"|/(?=[EWa])")
-_MAY_BREAK = re.compile(_BREAK_POINTS)
-_UNBREAKABLE_POINTS = re.compile(_BREAK_POINTS + r"|.(?= )")
 
 
-def chunks(text: str) -> list[str]:
-    """Split text where a line may break: after spaces and hyphens, between Japanese characters and at
-    Latin–Japanese boundaries (kinsoku respected), never at a word joiner, no-break space or no-break hyphen."""
-    return list(_chunks(text))
+def _phrase_class(char: str) -> str:
+    """K: kanji, T: katakana, H: hiragana, A: Latin letters, digits and their signs, O: an opening bracket,
+    C: what closes a phrase (、。・〜 and closing brackets), space, x: the rest."""
+    if char in " \u3000":
+        return " "
+    if char in _NO_LINE_END and is_wide(char):
+        return "O"
+    if char in "([{":
+        return "o"
+    if "\u3041" <= char <= "\u309f":
+        return "H"
+    if "\u30a1" <= char <= "\u30fa" or char in "ーヽヾ" or "\uff66" <= char <= "\uff9f":
+        return "T"
+    if char in _NO_LINE_START and is_wide(char):
+        return "C"
+    if is_wide(char) and unicodedata.category(char) == "Lo" or char in "々〆ヶ":
+        return "K"
+    if not is_wide(char) or unicodedata.category(char)[0] in "LN":
+        return "A"
+    return "x"
+
+
+_PHRASE_CLASSES = _PerCharacter(_phrase_class)
+# Where a label reads well broken (after the matched character): at a space, before an opening bracket (an ASCII
+# one only after Japanese or a space: §8(1) is one reference), after
+# closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
+# katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
+# a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
+_PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|[KTHC](?=o)|C(?=[^C ])|H(?=[KTAxOo])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
+
+
+def chunks(text: str, mode: str = "text") -> list[str]:
+    """Split text into the pieces a line may break between. `mode`:
+
+    - "text": where Word and LibreOffice may break (after spaces, between Japanese characters with kinsoku, at
+      Latin–Japanese boundaries; never inside a Latin word or number, nor at the no-break space `bind_units` puts
+      before a Latin unit), less where a reader should not see a break (a number and its unit, an era and its year,
+      a katakana word, a Latin unit written with / or ・);
+    - "label": only between phrases (`_PHRASE_BREAKS`), for text given its line breaks explicitly;
+    - "words": between a header's words (spaces, before a bracket), a longer word as "text";
+    - "whole": nowhere.
+    """
+    return list(_chunks(text, mode))
 
 
 @lru_cache(maxsize=8192)  # pure, and asked again at every size a layout tries (issue 13)
-def _chunks(text: str) -> tuple[str, ...]:
-    return tuple(_split(text, _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))) if text else ()
+def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
+    if not text:
+        return ()
+    if mode == "whole":
+        return (text,)
+    if mode == "words":
+        return tuple(piece for word in _HEADER_WORDS.findall(text)
+                     for piece in ((word,) if word.isspace() or sum(map(_HEADER_EM.__getitem__, word)) <= HEADER_WORD_EM
+                                   else _chunks(word)))
+    text = bind_units(text)  # as the writers set it
+    if mode == "label":
+        return tuple(_split(text, _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES)), _held(text)))
+    return tuple(_split(text, _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)), _held(text)))
 
 
 def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
-                     latin_scale: float = 1.0) -> float:
+                     latin_scale: float = 1.0, mode: str = "text") -> float:
     """Width of the widest piece of `text` that cannot be broken across lines."""
-    return max([visible * size_pt for _, _, visible in _measured(text, face, bold, latin_scale)], default=0.0)
+    return max([visible * size_pt for _, _, visible in _measured(text, face, bold, latin_scale, mode)], default=0.0)
 
 
 @lru_cache(maxsize=8192)  # layouts try a text at several sizes: its pieces are measured once, in em (issue 13)
-def _measured(text: str, face: str, bold: bool, latin_scale: float) -> tuple[tuple[str, float, float], ...]:
+def _measured(text: str, face: str, bold: bool, latin_scale: float,
+              mode: str = "text") -> tuple[tuple[str, float, float], ...]:
     """The pieces of `text` (`chunks`) with their widths in em, whole and without trailing spaces."""
     pieces = []
-    for piece in _chunks(text):
+    for piece in _chunks(text, mode):
         width = _text_width_em(piece, face, bold, latin_scale)
         visible = piece.rstrip(" ")
         pieces.append((piece, width, width if visible == piece else _text_width_em(visible, face, bold, latin_scale)))
     return tuple(pieces)
 
 
-def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> list[str]:
-    """The lines `text` breaks into at `size_pt` in a box `width_pt` wide, breaking where `chunks` allows
-    (a piece wider than the line is broken anywhere, as the renderers do)."""
+def wrap_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False,
+               mode: str = "text", latin_scale: float = 1.0) -> list[str]:
+    """The lines `text` breaks into at `size_pt` in a box `width_pt` wide, breaking where `chunks` allows (a phrase
+    wider than the line where prose may break, and a piece wider than the line anywhere, as the renderers do);
+    Latin text measured `latin_scale` times its width (FALLBACK_LATIN where the face is substituted)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current, used = "", 0.0
-        for piece, width_em, visible_em in _measured(glue(paragraph), face, bold, 1.0):
+        for piece, width_em, visible_em in _measured(paragraph, face, bold, latin_scale, mode):
             width, visible = width_em * size_pt, visible_em * size_pt
             if used + visible > width_pt and used > 0:
                 lines.append(current)
                 current, used = "", 0.0
-            while visible > width_pt and len(piece) > 1:
-                cut = max(1, int(len(piece) * width_pt / visible))
-                lines.append(piece[:cut])
-                piece = piece[cut:]
-                width = visible = text_width_pt(piece, size_pt, face, bold)
+            if visible > width_pt and len(piece) > 1:
+                parts = (wrap_lines(piece, width_pt, size_pt, face, bold, "text", latin_scale) if mode in ("label", "words")
+                         else _cut_lines(piece, width_pt, size_pt, face, bold, latin_scale))
+                lines += parts[:-1]
+                piece = parts[-1]
+                width = text_width_pt(piece, size_pt, face, bold, latin_scale)
             current += piece
             used += width
         lines.append(current)
     return lines
 
 
+def _cut_lines(piece: str, width_pt: float, size_pt: float, face: str, bold: bool, latin_scale: float) -> list[str]:
+    """A piece wider than the line cut into lines of as many characters as fill them (at least one each), in one
+    pass over it (a 1.6 M-character title must not take minutes; issue 21.9)."""
+    widths = _WIDTHS.get((face, bold, latin_scale)) or _widths(face, bold, latin_scale)
+    lines, start, used = [], 0, 0.0
+    for index, char in enumerate(piece):
+        advance = widths[char] * size_pt
+        if used + advance > width_pt and index > start:
+            lines.append(piece[start:index])
+            start, used = index, 0.0
+        used += advance
+    lines.append(piece[start:])
+    return lines
+
+
+def label_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False,
+                latin_scale: float = 1.0) -> list[str]:
+    """A label's lines at `size_pt` in `width_pt`, broken only between phrases (a phrase wider than the line as
+    prose is): written with explicit breaks, so no renderer breaks it inside a word. A space stays at the end of
+    its line, so the lines put together are the text as written."""
+    return wrap_lines(text, width_pt, size_pt, face, bold, "label", latin_scale)
+
+
 @lru_cache(maxsize=8192)  # pure; layouts re-measure the same text at the same sizes
-def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> int:
+def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False,
+               mode: str = "text", latin_scale: float = 1.0) -> int:
     """Lines `text` needs at `size_pt` in a box `width_pt` wide: as many as `wrap_lines` gives, counted without
     building the lines (layouts count lines of the same texts at many sizes and widths; issue 13)."""
     count = 0
@@ -327,7 +416,7 @@ def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic",
     # rounding differs from ours by far less than a billionth.
     one_line = width_pt * (1 - 1e-9)
     for paragraph in text.split("\n"):
-        pieces, reach = _paragraph_pieces(paragraph, face, bold)
+        pieces, reach = _paragraph_pieces(paragraph, face, bold, mode, latin_scale)
         if reach * size_pt < one_line:
             count += 1
             continue
@@ -338,7 +427,7 @@ def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic",
                 lines += 1
                 used = 0.0
             if visible > width_pt and len(piece) > 1:  # a piece wider than the line: broken as wrap_lines does
-                lines = len(wrap_lines(paragraph, width_pt, size_pt, face, bold))
+                lines = len(wrap_lines(paragraph, width_pt, size_pt, face, bold, mode, latin_scale))
                 break
             used += width_em * size_pt
         count += lines
@@ -346,10 +435,11 @@ def line_count(text: str, width_pt: float, size_pt: float, face: str = "gothic",
 
 
 @lru_cache(maxsize=8192)
-def _paragraph_pieces(paragraph: str, face: str, bold: bool) -> tuple[tuple[tuple[str, float, float], ...], float]:
+def _paragraph_pieces(paragraph: str, face: str, bold: bool, mode: str = "text",
+                      latin_scale: float = 1.0) -> tuple[tuple[tuple[str, float, float], ...], float]:
     """A paragraph's pieces as `wrap_lines` measures them (in em), and its reach: the furthest any piece's visible
     end lies from the line's start when nothing breaks."""
-    pieces = _measured(glue(paragraph), face, bold, 1.0)
+    pieces = _measured(paragraph, face, bold, latin_scale, mode)
     reach = used = 0.0
     for _, width, visible in pieces:
         reach = max(reach, used + visible)
@@ -358,18 +448,21 @@ def _paragraph_pieces(paragraph: str, face: str, bold: bool) -> tuple[tuple[tupl
 
 
 def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: float = 1.0,
-         face: str = "gothic") -> bool:
+         face: str = "gothic", mode: str = "text", latin_scale: float = 1.0) -> bool:
     width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
     height_pt = (height_mm - 2 * INSET_MM) / PT_TO_MM
-    return line_count(text, width_pt, size_pt, face) * size_pt * LINE_HEIGHTS[face] * spacing <= height_pt
+    lines = line_count(text, width_pt, size_pt, face, False, mode, latin_scale)
+    return lines * size_pt * LINE_HEIGHTS[face] * spacing <= height_pt
 
 
-def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic") -> bool:
+def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
+            latin_scale: float = 1.0) -> bool:
     """Whether the last line of wrapped text holds a single character or a lone short word."""
-    if line_count(text, (width_mm - 2 * INSET_MM) / PT_TO_MM, size_pt, face) == 1:  # counted already, by `fits`
+    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
+    if line_count(text, width_pt, size_pt, face, False, mode, latin_scale) == 1:  # counted already, by `fits`
         return False
-    lines = wrap_lines(text, (width_mm - 2 * INSET_MM) / PT_TO_MM, size_pt, face)
-    last = lines[-1].replace(WORD_JOINER, "").strip() if len(lines) > 1 else ""
+    lines = wrap_lines(text, width_pt, size_pt, face, False, mode, latin_scale)
+    last = lines[-1].strip() if len(lines) > 1 else ""
     return 0 < len(last) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last)
 
 
@@ -377,10 +470,12 @@ PT_TO_MM = 25.4 / 72
 WORD_LINE = 1.15 * 1.3  # Word's 1.15 spacing over the font's ascent+descent (CJK faces run tall)
 
 
-def needed_height_mm(text: str, width_mm: float, size_pt: float, face: str = "gothic") -> float:
+def needed_height_mm(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
+                     latin_scale: float = 1.0) -> float:
     """Height a text box needs at `size_pt` (the inverse of `fits`)."""
     width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
-    return line_count(text, width_pt, size_pt, face) * size_pt * LINE_HEIGHTS[face] * PT_TO_MM + 2 * INSET_MM + 0.5
+    lines = line_count(text, width_pt, size_pt, face, False, mode, latin_scale)
+    return lines * size_pt * LINE_HEIGHTS[face] * PT_TO_MM + 2 * INSET_MM + 0.5
 
 
 def column_heights(fixed: list[float | None], needs: list[float], total: float, gap: float) -> list[float]:
@@ -445,24 +540,25 @@ def cell_lines(cell) -> list[str]:
 
 
 def table_layout(rows: list[list[tuple]], available_pt: float, size: float, hints: list[float] | None = None,
-                 faces: tuple[str, str] = ("mincho", "gothic")) -> TableLayout:
+                 faces: tuple[str, str] = ("mincho", "gothic"), mode: str = "text") -> TableLayout:
     """Widths from content: every column gets room for its longest unbreakable piece (a number with its unit,
     a Latin word, a file name) and short labels stay on one line; the rest of the width goes where text is
     long. If even the unbreakable pieces do not fit, the type is set up to 1.5 pt smaller first.
 
     `rows` holds `(cell, first_column, span)` per cell; `hints` (the template's `widths`) are preferred
-    proportions, widened where a column's content needs it; `faces` are those of data and header cells.
+    proportions, widened where a column's content needs it; `faces` are those of data and header cells; `mode` how
+    data cells break (`chunks`: "label" where the writer breaks them between phrases).
     """
-    return TableText(rows, faces).layout(available_pt, size, hints)
+    return TableText(rows, faces, mode).layout(available_pt, size, hints)
 
 
 class TableText:
     """A table's cells read and measured in em once, for `table_layout`s at many sizes and widths (a slide tries
     every half point; issue 13)."""
 
-    def __init__(self, rows: list[list[tuple]], faces: tuple[str, str] = ("mincho", "gothic")) -> None:
+    def __init__(self, rows: list[list[tuple]], faces: tuple[str, str] = ("mincho", "gothic"), mode: str = "text") -> None:
         self.columns = max((first + span for row in rows for _, first, span in row), default=1)
-        self.cells = _cell_texts(rows, faces)
+        self.cells = _cell_texts(rows, faces, mode)
         self._needs: dict[float, tuple[list[float], list[float]]] = {}
 
     def layout(self, available_pt: float, size: float, hints: list[float] | None = None) -> TableLayout:
@@ -508,10 +604,21 @@ class TableText:
         return known
 
 
-def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple[int, float | None, list[tuple]]]:
-    """Per cell spanning one column: the column, the cell's own size (None: the table's), and per line, glued as it
-    will be set, its width, its widest unbreakable piece's and all its pieces' in em (worked out once for all the
-    sizes a layout tries)."""
+def _cell_mode(cell, data_mode: str = "text") -> str:
+    """How a cell's lines break (`chunks`): a `nowrap` cell nowhere, a header between words, data as `data_mode`."""
+    return "whole" if cell.get("nowrap") == "1" else "words" if cell.tag == "th" else data_mode
+
+
+def literals(element) -> list[str]:
+    """The literal text (`<code>`) inside an element, each whitespace-folded: what a person copies, kept whole."""
+    return [" ".join("".join(code.itertext()).split()) for code in element.iter("code")]
+
+
+def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
+                mode: str = "text") -> list[tuple[int, float | None, list[tuple]]]:
+    """Per cell spanning one column: the column, the cell's own size (None: the table's), and per line its width, its
+    widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a layout tries). Literal
+    text (`<code>`) counts as one unbreakable piece."""
     cells = []
     for row in rows:
         for cell, first, span in row:
@@ -520,12 +627,14 @@ def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str]) -> list[tuple[i
             own_size = None if cell.get("size") is None else number(cell, "size")
             bold = cell.tag == "th" or cell.get("bold") == "1"
             face = faces[1] if cell.tag == "th" else faces[0]
-            glue_line = glue_all if cell.get("nowrap") == "1" else glue_words if cell.tag == "th" else glue
+            line_mode = _cell_mode(cell, mode)
             lines = []
             for line in cell_lines(cell):
-                glued = glue_line(line)
-                pieces = [visible for _, _, visible in _measured(glued, face, bold, FALLBACK_LATIN)]
-                lines.append((_text_width_em(glued, face, bold, FALLBACK_LATIN), max(pieces, default=0.0), pieces))
+                pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, line_mode)]
+                lines.append((_text_width_em(line, face, bold, FALLBACK_LATIN), max(pieces, default=0.0), pieces))
+            for literal in literals(cell) if len(cell) else ():  # set in the heading face (word.RunFormat.literal)
+                width = _text_width_em(literal, faces[1], bold, FALLBACK_LATIN)
+                lines.append((width, width, [width]))
             cells.append((first, own_size, lines))
     return cells
 

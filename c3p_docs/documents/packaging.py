@@ -8,6 +8,8 @@ import zipfile
 import zlib
 from typing import Any, cast
 
+from c3p_docs.documents.measure import visible
+
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
@@ -184,11 +186,13 @@ MAX_PROPERTY = 255
 
 
 def _property(text: str) -> str:
+    text = visible(text)
     return text if len(text) <= MAX_PROPERTY else text[:MAX_PROPERTY - 1] + "…"
 
 
 def apply_metadata(properties, metadata) -> None:
-    """Author, title and dates from the project, never the library's defaults ("python-docx", "Steve Canny")."""
+    """Author, title and dates from the project, never the library's defaults ("python-docx", "Steve Canny"); no
+    invisible characters (measure.visible)."""
     properties.title = _property(metadata.title)
     properties.author = _property(metadata.author)
     properties.last_modified_by = _property(metadata.author)

@@ -13,23 +13,22 @@ from pptx.util import Emu, Mm, Pt
 
 from c3p_docs.documents.markup import number, table_rows, text_of
 from c3p_docs.documents.measure import (
-    GLUED_HYPHEN,
+    FALLBACK_LATIN,
     INSET_MM,
     LINE_HEIGHTS,
-    NARROW_NO_BREAK_SPACE,
-    NO_BREAK_HYPHEN,
-    NO_BREAK_SPACE,
     PT_TO_MM,
     TableLayout,
     TableText,
+    bind_units,
     cell_lines,
     column_heights,
     fits,
-    glue,
-    glue_all,
+    label_lines,
     line_count,
+    literals,
     needed_height_mm,
     text_width_pt,
+    visible,
     widowed,
 )
 from c3p_docs.documents.packaging import (
@@ -59,11 +58,14 @@ GROW_LIMIT_PT = 2.0
 READABLE_PT = 8.0
 """No slide text is set smaller than this, whatever a template's `min` says: below it a printed A4 slide
 is not read. Text that does not fit at this size is reported (`text-overflow`)."""
-SLACKS = {"gothic": 1.12, "sans": 1.08}
+SLACKS = {"gothic": 1.04, "sans": 1.08}
 """Slide text is measured this much wider than our metrics say, per face: LibreOffice and PowerPoint set the
-same words a little wider (a table cell measured to the point for 「令和8年6月24日」 wrapped), and where Yu Gothic
-is missing the Japanese slides' Latin letters and digits fall back to DejaVu Sans, 5-15% wider (measured); in English
-slides a middle dot or dash may be set in the East Asian face, a full em wide."""
+same words a little wider (a table cell measured to the point for 「令和8年6月24日」 wrapped); in English slides a
+middle dot or dash may be set in the East Asian face, a full em wide."""
+LATIN_SCALES = {"gothic": FALLBACK_LATIN, "sans": 1.0}
+"""Latin text is measured this much wider, per face: where Yu Gothic is missing, the Japanese slides' Latin letters
+and digits fall back to DejaVu Sans (18,431,600円 was set 11% wider than Noto's widths say, measured); Arial's
+stand-in Liberation Sans has its widths."""
 STRETCH_LIMIT = 1.6
 """Spare height a table's rows or a chart's bars take, at most, over what they need: the rest is left
 before the section headers."""
@@ -79,6 +81,8 @@ class _CellText:
     bold: bool
     lines: list[str]
     figures: list[float]
+    mode: str
+    """How its lines break (measure.chunks): between phrases, or not at all (`nowrap`)."""
 
 
 @dataclass
@@ -103,6 +107,14 @@ def _floor(element: ET.Element) -> float:
     READABLE_PT unless the template's own size is smaller."""
     base = number(element, "base", number(element, "size", 10))
     return min(max(number(element, "min", base - 3), READABLE_PT), base)
+
+
+def _box_mode(element: ET.Element) -> str:
+    """How a box's text breaks (measure.chunks): a `nowrap` box not at all, any other between phrases and words,
+    where the writer breaks it (explicit breaks): LibreOffice Impress breaks Japanese text wherever a line is full
+    (都市間連携セミ|ナー, 令和10年3|月) and Latin text after any hyphen (1,900t-|CO2), whatever `a:pPr/@eaLnBrk` and
+    `@latinLnBrk` say (tested), so the lines of slide text are ours."""
+    return "whole" if element.get("nowrap") == "1" else "label"
 
 
 def _rgb(value: str) -> str:
@@ -172,7 +184,7 @@ class SlideWriter:
         self.lang = lang
         self.face = FACES[lang]
         self.slack = SLACKS[self.face]
-        self.space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
+        self.latin = LATIN_SCALES[self.face]
         self.metadata = metadata
         self.presentation = base_document(".pptx", lang, templates, _prepare_base, _set_faces)
         self.report = SlideReport()
@@ -243,7 +255,8 @@ class SlideWriter:
                 text = self._box_texts.get(child)
                 if text is None:
                     text = self._box_texts[child] = self._box_text(child)
-                need = needed_height_mm(text, self._text_width(child, width), number(child, "size", 10), self.face)
+                need = needed_height_mm(text, self._text_width(child, width), number(child, "size", 10), self.face,
+                                        _box_mode(child), self.latin)
             self._needs[key] = need
         return need
 
@@ -339,20 +352,24 @@ class SlideWriter:
         paragraphs = element.findall("p") or [element]
         texts = [self._paragraph_text(p) for p in paragraphs]
         width = self._text_width(element, w)
+        mode = _box_mode(element)
         if element.get("more") and len(paragraphs) > 2 and not fits("\n".join(texts), width, h, _floor(element),
-                                                                   face=self.face):
+                                                                   face=self.face, mode=mode, latin_scale=self.latin):
             paragraphs, texts = self._items_that_fit(element, paragraphs, texts, width, h)
         size = self._fit("\n".join(texts), element, width, h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
         colour = element.get("color") or (DARK if rect else None)
         body = []
+        label_width = (width - 2 * INSET_MM) / PT_TO_MM if mode == "label" else None
         for paragraph_element, text in zip(paragraphs, texts):
             placeholder = paragraph_element.find("ph") is not None and not (paragraph_element.text or "").strip()
-            body.append(self._paragraph(text, size, (paragraph_element.get("bold") or element.get("bold")) == "1",
-                                        GREY if placeholder else colour,
+            bold = (paragraph_element.get("bold") or element.get("bold")) == "1"
+            body.append(self._paragraph(text, size, bold, GREY if placeholder else colour,
                                         paragraph_element.get("align") or element.get("align") or "left",
-                                        element.get("nowrap") == "1"))
-        # The text body as python-pptx's text frame setters leave it: wrap on, no autofit, our insets and anchor.
+                                        label_width, literals(paragraph_element)))
+        # The text body as python-pptx's text frame setters leave it: no autofit, our insets and anchor; a `nowrap`
+        # box does not wrap at all (its figure was measured to fit).
+        wrap = "none" if mode == "whole" else "square"
         insets = _insets(inset)
         anchor = _ANCHORS.get(element.get("valign", ""), "t")
         geometry = _xfrm(Mm(x), Mm(y), Mm(w), Mm(h))
@@ -362,14 +379,14 @@ class SlideWriter:
             self._shapes.append(
                 f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr>'
                 f'{geometry}<a:prstGeom prst="{prst}"><a:avLst/></a:prstGeom>{fill}{line}<a:effectLst/></p:spPr>'
-                f'{_SHAPE_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="{anchor}" wrap="square"{insets}/><a:lstStyle/>'
+                f'{_SHAPE_STYLE}<p:txBody><a:bodyPr rtlCol="0" anchor="{anchor}" wrap="{wrap}"{insets}/><a:lstStyle/>'
                 f'{"".join(body)}</p:txBody></p:sp>')
         else:
             name = xml_attribute(element.get("name") or f"TextBox {shape_id - 1}")
             self._shapes.append(
                 f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{name}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>'
                 f'<p:spPr>{geometry}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill}{line}</p:spPr><p:txBody>'
-                f'<a:bodyPr wrap="square"{insets} anchor="{anchor}"/><a:lstStyle/>{"".join(body)}</p:txBody></p:sp>')
+                f'<a:bodyPr wrap="{wrap}"{insets} anchor="{anchor}"/><a:lstStyle/>{"".join(body)}</p:txBody></p:sp>')
 
     def _items_that_fit(self, element: ET.Element, paragraphs: list[ET.Element], texts: list[str], width: float,
                         height: float) -> tuple[list[ET.Element], list[str]]:
@@ -381,7 +398,8 @@ class SlideWriter:
             more = ET.Element("p", {"align": paragraphs[-1].get("align", "")} if paragraphs[-1].get("align") else {})
             more.text = (element.get("more") or "…").replace("{n}", str(len(paragraphs) - kept))
             shown = [*texts[:kept], more.text]
-            if fits("\n".join(shown), width, height, _floor(element), face=self.face):
+            if fits("\n".join(shown), width, height, _floor(element), face=self.face, mode=_box_mode(element),
+                    latin_scale=self.latin):
                 break
         self.report.cut.append(element.get("field") or element.get("name") or texts[0][:30])
         return [*paragraphs[:kept], more], shown
@@ -400,16 +418,23 @@ class SlideWriter:
             return fill_xml, f'<a:ln{weight}><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></a:ln>'
         return fill_xml, "<a:ln><a:noFill/></a:ln>" if element.tag == "rect" else ""
 
-    def _paragraph(self, text: str, size: float, bold: bool, colour: str | None, align: str, nowrap: bool = False) -> str:
-        """One a:p with one run: every script's face named, numbers kept with their units (`nowrap`: the whole
-        line kept in one piece, for figures and chart labels)."""
+    def _paragraph(self, text: str, size: float, bold: bool, colour: str | None, align: str,
+                   label_width: float | None = None, literal: list[str] | tuple[str, ...] = ()) -> str:
+        """One a:p: every script's face named, text as the reader will copy it (no invisible characters, a number
+        bound to a Latin unit, `literal` parts as given). A label (`label_width`, pt) is written as the lines it
+        breaks into between phrases, with explicit breaks: LibreOffice breaks Japanese text wherever a line is full
+        ("都市間連携セミ|ナー"), so the lines are ours."""
         properties = self._run_properties(size, bold, colour)
-        run = ""
+        runs = ""
+        text = bind_units(visible(text))
+        for part in literal:  # literal text keeps its own spaces
+            text = text.replace(bind_units(part), part)
         if text:
-            # Not every face has U+2011 (a missing glyph falls back to another font): a hyphen and a joiner instead.
-            glued = glue_all(text) if nowrap else glue(text, self.space)
-            run = f"<a:r><a:rPr{properties}</a:rPr><a:t>{xml_text(glued.replace(NO_BREAK_HYPHEN, GLUED_HYPHEN))}</a:t></a:r>"
-        return f'<a:p><a:pPr algn="{ALIGN.get(align, "l")}"/>{run}<a:endParaRPr{properties}</a:endParaRPr></a:p>'
+            lines = ([text] if label_width is None
+                     else label_lines(text, label_width, size, self.face, bold, self.latin) or [text])
+            runs = f"<a:br><a:rPr{properties}</a:rPr></a:br>".join(
+                f"<a:r><a:rPr{properties}</a:rPr><a:t>{xml_text(line)}</a:t></a:r>" for line in lines)
+        return f'<a:p><a:pPr algn="{ALIGN.get(align, "l")}"/>{runs}<a:endParaRPr{properties}</a:endParaRPr></a:p>'
 
     def _run_properties(self, size: float, bold: bool, colour: str | None) -> str:
         """The attributes and children of a run's a:rPr (and a paragraph's a:endParaRPr), after the tag name."""
@@ -420,7 +445,7 @@ class SlideWriter:
             ja = self.lang == "ja"
             fill = f'<a:solidFill><a:srgbClr val="{xml_attribute(colour)}"/></a:solidFill>' if colour else ""
             properties = self._properties[key] = (
-                f' lang="{"ja-JP" if ja else "en-GB"}" altLang="{"en-US" if ja else "ja-JP"}" sz="{round(size * 100)}"'
+                f' lang="{"ja-JP" if ja else "en-GB"}" altLang="{"en-GB" if ja else "ja-JP"}" sz="{round(size * 100)}"'
                 f' b="{int(bold)}" dirty="0">{fill}<a:latin typeface="{latin}"/><a:ea typeface="{east_asian}"/>'
                 f'<a:cs typeface="{latin}"/>')
         return properties
@@ -435,18 +460,17 @@ class SlideWriter:
         size = number(element, "size", 10)
         floor = _floor(element)
         label = element.get("field") or element.get("name") or text[:30]
-        if element.get("nowrap") == "1":
-            text = glue_all(text)
-        while size > floor and not fits(text, width, height, size, face=self.face):
+        mode = _box_mode(element)
+        while size > floor and not fits(text, width, height, size, face=self.face, mode=mode, latin_scale=self.latin):
             size = max(round(size - 0.5, 1), floor)
         fitting = size
-        widow = widowed(text, width, size, self.face)
+        widow = widowed(text, width, size, self.face, mode, self.latin)
         while size > floor and widow:
             size = max(round(size - 0.5, 1), floor)
-            widow = widowed(text, width, size, self.face)
+            widow = widowed(text, width, size, self.face, mode, self.latin)
         if widow:
             size = fitting
-        if not fits(text, width, height, size, face=self.face):
+        if not fits(text, width, height, size, face=self.face, mode=mode, latin_scale=self.latin):
             self.report.overflow.append(label)
         elif size < number(element, "base", number(element, "size", 10)):
             self.report.shrunk.append(label)
@@ -460,7 +484,7 @@ class SlideWriter:
         table = self._tables.get(element)
         if table is None:
             rows = table_rows(element)
-            table = self._tables[element] = _TableContent(rows, TableText(rows, (self.face, self.face)),
+            table = self._tables[element] = _TableContent(rows, TableText(rows, (self.face, self.face), "label"),
                                                           [self._cells(row) for row in rows])
         size = number(element, "size", 10)
         floor = _floor(element)
@@ -488,20 +512,25 @@ class SlideWriter:
         for cell, first, span in row:
             bold = cell.tag == "th" or cell.get("bold") == "1"
             lines = cell_lines(cell)
-            figures = [text_width_pt(glue_all(line), 1.0, self.face, bold) for line in lines] \
+            figures = [text_width_pt(line, 1.0, self.face, bold, self.latin) for line in lines] \
                 if cell.get("nowrap") == "1" else []
-            cells.append(_CellText(first, span, bold, lines, figures))
+            cells.append(_CellText(first, span, bold, lines, figures, "whole" if cell.get("nowrap") == "1" else "label"))
         return cells
 
     def _row_height(self, row: list[_CellText], layout: TableLayout) -> float:
         tallest = 0.0
         for cell in row:
-            inner = (sum(layout.widths_pt[cell.first:cell.first + cell.span]) - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
-            lines = sum(line_count(line, inner, layout.size, self.face, cell.bold) for line in cell.lines)
+            inner = self._cell_inner(sum(layout.widths_pt[cell.first:cell.first + cell.span]))
+            lines = sum(line_count(line, inner, layout.size, self.face, cell.bold, cell.mode, self.latin)
+                        for line in cell.lines)
             if any(width * layout.size > inner for width in cell.figures):
                 lines += 100  # a figure that would break counts as not fitting: the table is set smaller
             tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
         return tallest + 2 * CELL_MARGIN_MM * 0.6
+
+    def _cell_inner(self, width_pt: float) -> float:
+        """The width (pt) a cell's text is measured and broken in: the cell's, less margins, narrower by the slack."""
+        return (width_pt - 2 * CELL_MARGIN_MM / PT_TO_MM) / self.slack
 
     def _table(self, element: ET.Element) -> None:
         """A table whose columns are as wide as their content needs and whose rows are measured. Rows that
@@ -528,7 +557,8 @@ class SlideWriter:
                     attributes["gridSpan"] = str(span)
                     for merged, _ in cells[row_index][first + 1:first + span]:
                         merged["hMerge"] = "1"
-                paragraphs, properties = self._table_cell(cell, layout.size)
+                paragraphs, properties = self._table_cell(cell, layout.size,
+                                                          sum(layout.widths_pt[first:first + span]))
                 content[:] = [paragraphs, (content[1] if content else "") + properties]
         widths = [round(width * 12700) for width in layout.widths_pt]
         grid = "".join(f'<a:gridCol w="{ST_Coordinate.to_xml(width)}"/>' for width in widths)
@@ -571,12 +601,14 @@ class SlideWriter:
                 break
         return [*rows[:kept], [(more, 0, columns)]], [*heights[:kept], last]
 
-    def _table_cell(self, cell: ET.Element, size: float) -> tuple[str, str]:
-        """A cell's paragraphs and what its a:tcPr holds (thin borders, its shade; the margins are _CELL_MARGINS)."""
+    def _table_cell(self, cell: ET.Element, size: float, width_pt: float) -> tuple[str, str]:
+        """A cell's paragraphs, its lines broken between phrases (a `nowrap` cell's not at all: its column was made
+        wide enough), and what its a:tcPr holds (thin borders, its shade; the margins are _CELL_MARGINS)."""
         header = cell.tag == "th"
         placeholder = cell.find("ph") is not None and not (cell.text or "").strip()
+        inner = None if cell.get("nowrap") == "1" else self._cell_inner(width_pt)
         paragraphs = "".join(self._paragraph(line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
-                                             cell.get("align") or "left", cell.get("nowrap") == "1")
+                                             cell.get("align") or "left", inner, literals(cell))
                              for line in cell_lines(cell))
         shade = xml_attribute(cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
         return paragraphs, f'{_CELL_BORDERS}<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
@@ -588,12 +620,14 @@ class SlideWriter:
         size = number(element, "size", 10)
         if not bars:
             return 0.0, 0.0, 0.0
-        widest_label = max(text_width_pt(glue(bar.get("label", "")), size, self.face) for bar in bars) * PT_TO_MM
+        widest_label = max(text_width_pt(visible(bar.get("label", "")), size, self.face, False, self.latin)
+                           for bar in bars) * PT_TO_MM
         label_w = min(widest_label * self.slack + 2 * INSET_MM + 1, width * 0.42)
-        value_w = min(max(text_width_pt(glue_all(bar.get("text", "")), size, self.face) for bar in bars) * PT_TO_MM
-                      * self.slack + 2 * INSET_MM + 1, width * 0.4)
-        lines = max(line_count(bar.get("label", ""), (label_w - 2 * INSET_MM) / PT_TO_MM / self.slack, size, self.face)
-                    for bar in bars)
+        value_w = min(max(text_width_pt(bind_units(visible(bar.get("text", ""))), size, self.face, False, self.latin)
+                          for bar in bars)
+                      * PT_TO_MM * self.slack + 2 * INSET_MM + 1, width * 0.4)
+        lines = max(line_count(bar.get("label", ""), (label_w - 2 * INSET_MM) / PT_TO_MM / self.slack, size, self.face,
+                               False, "label", self.latin) for bar in bars)
         row = number(element, "row", lines * size * LINE_HEIGHTS[self.face] * PT_TO_MM + 2 * INSET_MM + 0.8)
         return label_w, value_w, row
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
@@ -18,18 +19,16 @@ from lxml import etree
 
 from c3p_docs.documents.markup import number, number_list, table_rows
 from c3p_docs.documents.measure import (
-    NARROW_NO_BREAK_SPACE,
-    NO_BREAK_HYPHEN,
-    NO_BREAK_SPACE,
-    WORD_JOINER,
-    chunks,
-    glue,
-    glue_all,
-    glue_words,
+    FALLBACK_LATIN,
+    bind_units,
     is_wide,
+    literals,
     table_layout,
+    text_width_pt,
     title_lines,
+    visible,
     word_lines,
+    wrap_lines,
 )
 from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, place_mark, save_docx, xml_attribute, xml_text
 
@@ -89,10 +88,8 @@ class RunFormat:
     italic: bool = False
     colour: str | None = None
     gothic: bool = False
-    whole: bool = False
-    """Never broken across lines (file names, codes): `nowrap="1"` in the markup."""
-    words: bool = False
-    """Broken only between words (header cells): measure.glue_words."""
+    literal: bool = False
+    """Text a person copies (`<code>`): written exactly as given, in the gothic face, not proofed."""
 
 
 def _set_run_fonts(r_pr, latin: str, east_asian: str) -> None:
@@ -109,15 +106,20 @@ def _set_run_fonts(r_pr, latin: str, east_asian: str) -> None:
     fonts.set(qn("w:cs"), latin)
 
 
-def _set_language(r_pr, lang: str) -> None:
-    """`w:val` is the language of Latin-script text, `w:eastAsia` that of Japanese text. Latin words tagged
-    ja-JP are broken anywhere by LibreOffice ("Davao Cit/y"), so Latin text is English in both documents."""
+LATIN_LANGUAGE, EAST_ASIAN_LANGUAGE = "en-GB", "ja-JP"
+"""The languages every run is tagged with: `w:val` for Latin-script text, `w:eastAsia` for Japanese. Latin text is
+English in both documents: tagged ja-JP, LibreOffice breaks Latin words and numbers anywhere ("Davao Cit/y",
+"18,43/1,600円", measured), tagged English it keeps them whole."""
+
+
+def _set_language(r_pr) -> None:
+    """The document's default run languages (LATIN_LANGUAGE, EAST_ASIAN_LANGUAGE)."""
     language = r_pr.find(qn("w:lang"))
     if language is None:
         language = OxmlElement("w:lang")
         r_pr.append(language)
-    language.set(qn("w:val"), "en-US" if lang == "ja" else "en-GB")
-    language.set(qn("w:eastAsia"), "ja-JP")
+    language.set(qn("w:val"), LATIN_LANGUAGE)
+    language.set(qn("w:eastAsia"), EAST_ASIAN_LANGUAGE)
 
 
 # Blocks are written as XML text, which goes into the document part's bytes as it is (packaging.save_docx):
@@ -177,10 +179,15 @@ def _paragraph_properties(style: str | None, keep_next: bool, align: str | None,
     return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
 
 
+_LANGUAGE = _tag("lang", val=LATIN_LANGUAGE, eastAsia=EAST_ASIAN_LANGUAGE)
+
+
 @lru_cache(maxsize=1024)
 def _run_properties(fonts: Fonts, gothic: bool, bold: bool, italic: bool, colour: str | None, size: float | None,
-                    unbroken: bool) -> str:
-    """A run's `w:rPr` as XML text: every script's face named, then weight, slant, colour, size, language."""
+                    literal: bool = False) -> str:
+    """A run's `w:rPr` as XML text: every script's face named, then weight, slant, proofing (off for literal text:
+    file names and addresses are not words), colour, size, and the languages on every run (a user's reference
+    cannot make Japanese text Chinese)."""
     latin = fonts.heading_latin if gothic else fonts.body_latin
     east_asian = fonts.heading_east_asian if gothic else fonts.body_east_asian
     parts = [_tag("rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asian, cs=latin)]
@@ -188,24 +195,24 @@ def _run_properties(fonts: Fonts, gothic: bool, bold: bool, italic: bool, colour
         parts.append("<w:b/>")
     if italic:
         parts.append("<w:i/>")
+    if literal:
+        parts.append("<w:noProof/>")
     if colour:
         parts.append(_tag("color", val=colour))
     if size:
         parts.append(_tag("sz", val=round(size * 2)) + _tag("szCs", val=round(size * 2)))
-    if unbroken:
-        parts.append(_tag("lang", eastAsia=UNBROKEN_LANGUAGE))
+    parts.append(_LANGUAGE)
     return f"<w:rPr>{''.join(parts)}</w:rPr>"
 
 
 def _run_text(piece: str) -> str:
-    """A run's content: `w:t` text, with a no-break hyphen and a tab as their own elements."""
-    if NO_BREAK_HYPHEN not in piece and "\t" not in piece:
+    """A run's content: `w:t` text, with a tab as its own element."""
+    if "\t" not in piece:
         return _text_element(piece)
-    return "".join("<w:noBreakHyphen/>" if part == NO_BREAK_HYPHEN else "<w:tab/>" if part == "\t"
-                   else _text_element(part) for part in _HYPHEN_OR_TAB.split(piece))
+    return "".join("<w:tab/>" if part == "\t" else _text_element(part) for part in _TAB.split(piece))
 
 
-_HYPHEN_OR_TAB = re.compile(f"([{NO_BREAK_HYPHEN}\t])")
+_TAB = re.compile("(\t)")
 
 
 def _text_element(part: str) -> str:
@@ -214,6 +221,31 @@ def _text_element(part: str) -> str:
     if part[0] == " " or part[-1] == " ":
         return f'<w:t xml:space="preserve">{xml_text(part)}</w:t>'
     return f"<w:t>{xml_text(part)}</w:t>"
+
+
+LITERAL_FLOOR_PT = 7.0
+
+
+def _literal_line(element: ET.Element) -> bool:
+    """Whether a paragraph holds nothing but literal text (`<code>`): a line to copy whole."""
+    return (len(element) > 0 and all(child.tag == "code" for child in element) and not (element.text or "").strip()
+            and not any((child.tail or "").strip() for child in element))
+
+
+LABEL_CHARACTERS = 32
+
+
+def _label(line: str) -> bool:
+    """Whether a cell's line is a Japanese label (a name, a title, a technology: no sentence, at most
+    LABEL_CHARACTERS), which is given its line breaks. Prose is left to the renderer, so that text copied out of
+    a cell has no line break the writer chose; Latin text it breaks at spaces, as we would."""
+    return len(line) <= LABEL_CHARACTERS and "。" not in line and any(map(is_wide, line))
+
+
+def _shown(text: str, fmt: RunFormat) -> str:
+    """Text as the reader will copy it: no invisible characters; a number bound to a Latin unit by a no-break space,
+    literal text exactly as given."""
+    return visible(text) if fmt.literal else bind_units(visible(text))
 
 
 def _number(element: ET.Element, name: str) -> float | None:
@@ -227,30 +259,6 @@ def _fold(text: str) -> str:
 
 
 _WHITESPACE = re.compile(r"[ \t\r\n]+")  # ASCII only: a full-width space (U+3000) is meant
-
-
-UNBROKEN_LANGUAGE = "zxx"
-"""East Asian language of a run holding an unbreakable piece with Japanese in it (250,000,000⁠円, 法⁠定⁠耐⁠用⁠年⁠数).
-LibreOffice breaks ja-JP text wherever a line overflows, word joiners or not ("250,000,000 | 円", measured);
-text of no language goes through ICU line breaking, which keeps it whole."""
-
-
-def _binds(text: str) -> bool:
-    return WORD_JOINER in text or NO_BREAK_SPACE in text or NARROW_NO_BREAK_SPACE in text
-
-
-def _glued_spans(text: str) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, whether it is glued and holds a Japanese character), pieces as `chunks` sees them."""
-    if not _binds(text) or not any(is_wide(c) for c in text):
-        return [(text, False)]  # no piece is glued Japanese: all of it is one
-    pieces: list[tuple[str, bool]] = []
-    for chunk in chunks(text):
-        glued = _binds(chunk) and any(is_wide(c) for c in chunk)
-        if pieces and not glued and not pieces[-1][1]:
-            pieces[-1] = (pieces[-1][0] + chunk, False)
-        else:
-            pieces.append((chunk, glued))
-    return pieces
 
 
 def _script_runs(text: str, italic: bool) -> list[tuple[str, bool]]:
@@ -280,7 +288,7 @@ def _prepare_base(document, lang: str) -> None:
     _add_missing_styles(styles_element)
     r_pr = _default_run_properties(styles_element)
     _set_run_fonts(r_pr, fonts.body_latin, fonts.body_east_asian)
-    _set_language(r_pr, lang)
+    _set_language(r_pr)
     # Walk the XML, not python-docx's style objects (~20× faster): every style that names fonts
     # gets ours, theme attributes removed (they win over names, python-docx #1089).
     for style in styles_element.iterchildren(qn("w:style")):
@@ -373,7 +381,6 @@ class WordWriter:
         margins = [SIDE_MARGIN if m is None else m for m in (section.left_margin, section.right_margin)]
         self.content_width_pt = (PAGE_WIDTH - sum(margins)) / 12700  # EMU → pt; margins from the reference
         self._bullet = "・" if lang == "ja" else "•\t"
-        self._space = NARROW_NO_BREAK_SPACE if lang == "ja" else NO_BREAK_SPACE
         self._style_ids = {level: self.document.styles[f"Heading {level}"].style_id for level in (1, 2, 3)}
 
     def _fit_styles(self, base_size: float) -> None:
@@ -417,8 +424,20 @@ class WordWriter:
             indent_mm=number("indent"), **overrides)
         fmt = RunFormat(size=number("size"), bold=element.get("bold") == "1", gothic=element.get("font") == "gothic",
                         colour=element.get("colour") or element.get("color"))
+        if _literal_line(element):
+            fmt = replace(fmt, size=self._literal_size(" ".join(literals(element)), fmt, number("indent") or 0.0))
         self._inline(paragraph, element, fmt)
         return paragraph
+
+    def _literal_size(self, text: str, fmt: RunFormat, indent_mm: float) -> float:
+        """The size a paragraph of literal text (a command, a path) is set in: its own, or smaller down to
+        LITERAL_FLOOR_PT so it fits on one line (a wrapped command may break at a hyphen and be misread)."""
+        size = fmt.size or self.base_size
+        width = self.content_width_pt - Mm(indent_mm).pt
+        needed = text_width_pt(text, size, FACES[self.lang][1], fmt.bold, FALLBACK_LATIN)
+        if needed <= width:
+            return size
+        return max(LITERAL_FLOOR_PT, math.floor(size * width / needed * 2) / 2)
 
     def render(self, root: ET.Element) -> None:
         for element in root:
@@ -476,9 +495,13 @@ class WordWriter:
 
     # Inline text ------------------------------------------------------------------------------------------
 
-    def _inline(self, paragraph, element: ET.Element, fmt: RunFormat) -> None:
-        """Text with <b>, <i>, <ph> (placeholder, in grey) and <br/> inside, nested as templates write them;
-        whitespace folded, and trimmed at the paragraph's ends."""
+    def _inline(self, paragraph, element: ET.Element, fmt: RunFormat, width_pt: float | None = None,
+                lead: str = "") -> None:
+        """Text with <b>, <i>, <ph> (placeholder, in grey), <code> (literal) and <br/> inside, nested as templates
+        write them; whitespace folded, and trimmed at the paragraph's ends. Given `width_pt` (a table cell), each
+        line that is a Japanese label (`_label`) is broken between phrases where it must wrap (`lead`, a bullet
+        already written, takes room too): LibreOffice breaks Japanese text wherever a line is full (ボ|イラー), even
+        pushing a closing bracket back into a Latin word ("（4 M|W）", measured), so a label's lines are ours."""
         pieces: list[tuple[str, RunFormat | None]] = []  # (text, format); a line break is ("", None)
 
         def walk(node: ET.Element, current: RunFormat) -> None:
@@ -490,6 +513,7 @@ class WordWriter:
                 elif child.tag not in ("p", "li"):
                     walk(child, replace(current, bold=current.bold or child.tag == "b",
                                         italic=current.italic or child.tag == "i",
+                                        literal=current.literal or child.tag == "code",
                                         colour=GREY if child.tag == "ph" else current.colour))
                 if child.tail:
                     pieces.append((_fold(child.tail), current))
@@ -504,25 +528,59 @@ class WordWriter:
                 pieces[index] = (trimmed, piece_format)
                 if trimmed:
                     break
+        breaks = self._phrase_breaks(pieces, fmt, width_pt, lead) if width_pt else set()
+        at = 0  # where the piece starts in its line, as the reader sees it
         for text, piece_format in pieces:
             if piece_format is None:
                 self._break(paragraph, fmt)
-            else:
-                self._text(paragraph, text, piece_format)
+                at = 0
+                continue
+            shown = _shown(text, piece_format)
+            start = at
+            for cut in sorted(b - at for b in breaks if at < b < at + len(shown)):
+                self._text(paragraph, shown[start - at:cut], piece_format)
+                self._break(paragraph, fmt)
+                start = at + cut
+            self._text(paragraph, shown[start - at:], piece_format)
+            at += len(shown)
+            if at in breaks and at:
+                self._break(paragraph, fmt)
+
+    def _phrase_breaks(self, pieces: list[tuple[str, RunFormat | None]], fmt: RunFormat, width_pt: float,
+                       lead: str) -> set[int]:
+        """Where the lines of a cell's text (offsets in each line as shown, between <br/>s) are broken: between
+        phrases (measure.label_lines), measured as LibreOffice sets them (Latin wider where it substitutes)."""
+        breaks: set[int] = set()
+        line = lead
+        face = FACES[self.lang][1 if fmt.gothic else 0]
+        latin = FALLBACK_LATIN if self.lang == "ja" else 1.0
+        texts = [_shown(text, piece_format) if piece_format else None for text, piece_format in pieces] + [None]
+        for text in texts:
+            if text is not None:
+                line += text
+                continue
+            lines = (wrap_lines(line, width_pt, fmt.size or self.base_size, face, fmt.bold, "label", latin)
+                     if _label(line) else [line])
+            if len(lines) > 1 and "".join(lines) == line:
+                offset = -len(lead)
+                for part in lines[:-1]:
+                    offset += len(part)
+                    breaks.add(offset)
+            line = ""
+        return breaks
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
-        """Runs for `text`: numbers kept with their units, Japanese never slanted, every script's face named."""
+        """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
+        text = _shown(text, fmt)
         if not text:
             return
-        glued = (glue_all(text) if fmt.whole else glue_words(text, self._space) if fmt.words
-                 else glue(text, self._space))
-        for span, unbroken in _glued_spans(glued) if self.lang == "ja" else [(glued, False)]:
-            for piece, italic in _script_runs(span, fmt.italic):
-                properties = _run_properties(self.fonts, fmt.gothic, fmt.bold, italic, fmt.colour, fmt.size, unbroken)
-                paragraph.append(f"<w:r>{properties}{_run_text(piece)}</w:r>")
+        for piece, italic in _script_runs(text, fmt.italic):
+            properties = _run_properties(self.fonts, fmt.gothic or fmt.literal, fmt.bold, italic, fmt.colour, fmt.size,
+                                         fmt.literal)
+            paragraph.append(f"<w:r>{properties}{_run_text(piece)}</w:r>")
 
     def _break(self, paragraph: list[str], fmt: RunFormat, page: bool = False) -> None:
-        properties = _run_properties(self.fonts, fmt.gothic, fmt.bold, fmt.italic, fmt.colour, fmt.size, False)
+        properties = _run_properties(self.fonts, fmt.gothic, fmt.bold, fmt.italic, fmt.colour, fmt.size)
         paragraph.append(f'<w:r>{properties}<w:br w:type="page"/></w:r>' if page else f"<w:r>{properties}<w:br/></w:r>")
 
     # Tables -----------------------------------------------------------------------------------------------
@@ -548,6 +606,7 @@ class WordWriter:
                  TABLE_PROPERTIES, "</w:tblPr><w:tblGrid>", *(_tag("gridCol", w=width) for width in twips),
                  "</w:tblGrid>"]
         header_rows = self._header_row_count(element, rows)
+        kept = element.get("keep") == "next"  # its last row stays with what follows (a note, a command)
         # A short table is kept on one page; a long one may break between rows, its header repeated.
         short = len(rows) <= KEEP_TOGETHER_ROWS
         merged: dict[int, tuple[int, int]] = {}  # first column → (rows a vertical merge still covers, its span)
@@ -574,14 +633,14 @@ class WordWriter:
                     merged[column] = (rowspan - 1, span)
                 table.append(self._cell(cell, sum(twips[column:column + span]), span, layout.size,
                                         keep_next=index < header_rows or index == len(rows) - 2
-                                        or (short and index < len(rows) - 1),
+                                        or (short and index < len(rows) - 1) or (kept and index == len(rows) - 1),
                                         restart=rowspan > 1))
                 column += span
             table.append("</w:tr>")
         table.append("</w:tbl>")
         self._append("".join(table))
         # Word merges two tables with nothing between them; this thin paragraph also gives a little air.
-        self._new_paragraph(line_pt=4, after=2)
+        self._new_paragraph(line_pt=4, after=2, keep_next=kept)
 
     @staticmethod
     def _header_row_count(element: ET.Element, rows: list) -> int:
@@ -606,23 +665,21 @@ class WordWriter:
             properties += '<w:vMerge w:val="restart"/>'
         if header or element.get("shade"):
             properties += _tag("shd", val="clear", color="auto", fill=element.get("shade", HEADER_FILL))
-        fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header,
-                        words=header)
+        fmt = RunFormat(size=number(element, "size", size), bold=header or element.get("bold") == "1", gothic=header)
         blocks = [child for child in element if child.tag in ("p", "li")]
         align = element.get("align")
-        if element.get("nowrap") == "1":
-            fmt = replace(fmt, whole=True)
         paragraphs: list[list[str]] = []
+        width = width_twips / TWIPS_PER_PT - 2 * CELL_MARGIN_TWIPS / TWIPS_PER_PT
         for block in blocks or [element]:
             paragraph = self._new_paragraph(paragraphs, keep_next=keep_next, after=0, align=block.get("align") or align)
-            if block.tag == "li":
-                self._text(paragraph, self._bullet.replace("\t", " "), fmt)
+            bullet = self._bullet.replace("\t", " ") if block.tag == "li" else ""
+            if bullet:
+                self._text(paragraph, bullet, fmt)
             if header and len(block) == 0 and block.text:
-                width = width_twips / TWIPS_PER_PT - 2 * CELL_MARGIN_TWIPS / TWIPS_PER_PT
                 self._lines(paragraph, word_lines(_fold(block.text), width, fmt.size or size, FACES[self.lang][1],
                                                   bold=True), fmt)
             else:
-                self._inline(paragraph, block, fmt)
+                self._inline(paragraph, block, fmt, None if element.get("nowrap") == "1" else width, bullet)
         return properties + "</w:tcPr>" + "".join(map(_paragraph_xml, paragraphs)) + "</w:tc>"
 
     def _lines(self, paragraph, lines: list[str], fmt: RunFormat) -> None:

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Protocol
 
 from c3p_docs.documents.markup import text_of
+from c3p_docs.documents.measure import visible
 from c3p_docs.documents.packaging import normalise_zip
 
 FONTS = {"ja": "游ゴシック", "en": "Arial"}
@@ -22,7 +23,7 @@ STYLE: dict[str, dict[str, object]] = {
     "title": {"bold": True, "font_size": 13},
     "header": {"bold": True, "bg_color": "#DCE6F0", "border": 1, "text_wrap": True, "valign": "vcenter"},
     "total": {"bold": True, "top": 2, "border": 1},
-    "note": {"italic": True, "font_color": "#555555"},
+    "note": {"font_color": "#555555"},  # upright: Japanese has no italic, only a synthetic slant
     "": {"border": 1, "text_wrap": True, "valign": "top"},
 }
 NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "num": "#,##0.0#", "formula": "#,##0.0#", "pct": "0.0%",
@@ -51,13 +52,14 @@ class Book:
         """`font_everywhere`: empty cells and the Normal style in the language's font too (else Excel's)."""
         import xlsxwriter
 
+        self.lang = lang
         self.font = {"font_name": FONTS.get(lang, FONTS["en"]), "font_size": FONT_SIZE}
         self._buffer = io.BytesIO()
         self._workbook = xlsxwriter.Workbook(self._buffer, {
             "in_memory": True, "default_format_properties": self.font if font_everywhere else {},
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-        self._workbook.set_properties({"title": properties.title, "subject": properties.subject,
-                                       "author": properties.author, "company": properties.author,
+        self._workbook.set_properties({"title": visible(properties.title), "subject": visible(properties.subject),
+                                       "author": visible(properties.author), "company": visible(properties.author),
                                        "keywords": "C3P", "comments": "", "created": properties.created})
         self._formats: dict[tuple, object] = {}
 
@@ -125,7 +127,7 @@ def _write_row(sheet, index: int, row: ET.Element, cell_format) -> int:
         kind = cell.get("t", "text")
         span = int(cell.get("span", "1"))
         fmt = cell_format(style, kind, cell.get("align", ""))
-        value = _value(text_of(cell) if kind != "text" else "".join(cell.itertext()).strip(), kind)
+        value = _value(text_of(cell) if kind != "text" else visible("".join(cell.itertext()).strip()), kind)
         if value == "" and kind == "num":  # an hour not yet entered: a blank cell, not empty text
             sheet.write_blank(index, column, None, fmt)
         elif kind == "formula":
