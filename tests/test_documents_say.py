@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import docx_text, plain, run_cli, write_project
+from conftest import docx_text, run_cli, write_project
 
 CALLS = {"fy2024-2": 2024, "fy2026-1": 2026}
 
@@ -33,7 +33,7 @@ def slides_text(path: Path) -> list[str]:
     """The text of each slide of a deck."""
     from pptx import Presentation
 
-    return [plain("\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame))
+    return ["\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
             for slide in Presentation(str(path)).slides]
 
 
@@ -278,7 +278,7 @@ def shape_texts(path: Path) -> list[str]:
     """The text of every shape of every slide."""
     from pptx import Presentation
 
-    return [plain(shape.text_frame.text) for slide in Presentation(str(path)).slides for shape in slide.shapes
+    return [shape.text_frame.text for slide in Presentation(str(path)).slides for shape in slide.shapes
             if shape.has_text_frame]
 
 
@@ -319,8 +319,8 @@ def contact_cell(out: Path) -> str:
     from docx import Document
 
     cover = Document(str(next((out / "submission").glob("*表紙.docx"))))
-    return next(plain(row.cells[1].text) for table in cover.tables for row in table.rows
-                if plain(row.cells[0].text) == "連絡先")
+    return next(row.cells[1].text for table in cover.tables for row in table.rows
+                if row.cells[0].text == "連絡先")
 
 
 def test_the_draft_cover_shows_one_placeholder_for_a_missing_contact(tmp_path):
