@@ -86,6 +86,9 @@ def check_package_command(project_file: Path, out: Path) -> str:
         project = Path(os.path.relpath(project_file.resolve(), out.resolve())).as_posix()
     except ValueError:  # another drive (Windows): no relative path
         project = project_file.resolve().as_posix()
+    if any("\udc80" <= char <= "\udcff" for char in project):
+        # A name in bytes no document can hold (Shift_JIS on a UTF-8 system): the usage word stands in for it.
+        project = "PROJECT.yaml"
     return f"c3p-docs check-package submission --project {shell_word(project)}"
 
 
