@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from c3p_docs.documents.workbook import sheet_name
+
 # Excel's limit for one cell; longer text is cut (and reported).
 CELL_LIMIT = 32767
 FONTS = {"ja": "游ゴシック", "en": "Arial"}
@@ -81,7 +83,7 @@ def render_workbook(sheet: Sheet, lang: str, properties: Properties, placeholder
             formats[key] = workbook.add_format(properties)
         return formats[key]
 
-    worksheet = workbook.add_worksheet(sheet.name[:31])
+    worksheet = workbook.add_worksheet(sheet_name(sheet.name, set()))
     truncated: list[str] = []
     line_height = LINE_HEIGHT[lang if lang in LINE_HEIGHT else "en"]
     last = len(sheet.columns) - 1

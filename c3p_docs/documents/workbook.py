@@ -22,6 +22,22 @@ STYLE: dict[str, dict[str, object]] = {
     "": {"border": 1, "text_wrap": True, "valign": "top"},
 }
 NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "pct": "0.0%", "date": "yyyy-mm-dd"}
+# Excel refuses these in a sheet name; their full-width forms read the same to a Japanese reader.
+_SHEET_NAME_CHARACTERS = str.maketrans("[]:*?/\\", "［］：＊？／＼")
+
+
+def sheet_name(text: str | None, taken: set[str]) -> str:
+    """A name Excel accepts for a sheet, from a label or template (`実績[1]` → `実績［1］`): at most 31 characters,
+    no leading or trailing apostrophe, not empty, and unlike the names in `taken` (compared as Excel does,
+    without case); the name is added to `taken`."""
+    name = (text or "").translate(_SHEET_NAME_CHARACTERS).strip().strip("'")[:31] or "Sheet"
+    base, number = name, 1
+    while name.casefold() in taken or name.casefold() == "history":  # Excel reserves "History"
+        number += 1
+        suffix = f" ({number})"
+        name = base[:31 - len(suffix)] + suffix
+    taken.add(name.casefold())
+    return name
 
 
 def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
@@ -51,8 +67,9 @@ def render_workbook(root: ET.Element, lang: str, metadata) -> bytes:
             formats[key] = workbook.add_format(spec)
         return formats[key]
 
+    names: set[str] = set()
     for sheet_element in root.findall("sheet"):
-        sheet = workbook.add_worksheet(sheet_element.get("name"))
+        sheet = workbook.add_worksheet(sheet_name(sheet_element.get("name"), names))
         sheet.set_paper(9)  # A4
         if sheet_element.get("landscape") == "1":
             sheet.set_landscape()
