@@ -195,8 +195,9 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
     if project.actuals:
         sources.append({"kind": "actuals", "name": loaded.path.name, "lines": len(project.actuals), "encoding": "utf-8"})
     if ledger_path is not None:
-        ledger = read_ledger(ledger_path)
         names = category_names(rules, [strings(lang, templates)["category"] for lang in ("ja", "en")])
+        ledger = read_ledger(ledger_path, names)
+        findings += ledger.findings
         for entry in ledger.lines:
             spends.append(Spend(entry.date, classify(entry.category, names), entry.category, entry.description,
                                 entry.amount_jpy, str(ledger_path), entry.line, entry.category_column))

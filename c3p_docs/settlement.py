@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -90,7 +91,7 @@ def category_names(rules: CallRules, labels_by_lang: list[dict[str, str]]) -> di
     return names
 
 
-def classify(text: str, names: dict[str, str]) -> str | None:
+def classify(text: str, names: Mapping[str, str]) -> str | None:
     return names.get(_key(text))
 
 
