@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -167,7 +168,20 @@ class GuardedStdout:
         if self._stream is None:
             return self._lose("it is closed")
         try:
-            return self._stream.write(text)
+            buffer = getattr(self._stream, "buffer", None)
+            if buffer is None or self._stream.isatty():
+                return self._stream.write(text)
+            # Below the text layer: a disk that fills midway makes the buffer take only part of a large write,
+            # which the text layer would ignore; writing the rest again brings out the error.
+            self._stream.flush()
+            data = (text.replace("\n", os.linesep) if os.linesep != "\n" else text).encode(
+                self._stream.encoding, self._stream.errors or "strict")
+            while data:
+                written = buffer.write(data)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                data = data[written:]
+            return len(text)
         except BrokenPipeError:
             raise
         except (OSError, ValueError) as error:
