@@ -162,8 +162,8 @@ def _check_attributes(element: ET.Element, kind: str) -> None:
             low, high, inclusive = RANGES[name]
             number = _float(value)
             if number is None or not (low <= number <= high) or (number == low and not inclusive):
-                bound = f"from {low:g}" if inclusive else f"more than {low:g}"
-                raise _Violation(f"{_describe(element)}: {name} must be a number {bound} to {high:g}.")
+                bounds = f"from {low:g} to {high:g}" if inclusive else f"more than {low:g} and at most {high:g}"
+                raise _Violation(f"{_describe(element)}: {name} must be a number {bounds}.")
         elif name == "widths":
             parts = [part for part in value.split(",") if part.strip()]
             numbers = [_float(part) for part in parts]
