@@ -557,8 +557,6 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
     Tag a form in Word or PowerPoint with {{ project.title.ja }}, {{ budget.total | yen }}, and rows with
     {%tr for item in budget.items %} … {%tr endfor %} (Word tables).
     """
-    import json
-
     from c3p_docs.bilingual import Figure, raw
     from c3p_docs.form_check import known_paths  # noqa: F401 - loads the sample once
     from c3p_docs.form_fields import FILTERS, flatten, form_context
@@ -582,7 +580,7 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
                                "description": _describe(descriptions, p),
                                **({"prints": str(e)} if isinstance(e, Figure) else {})} for p, t, e in rows],
                    "filters": {name: text for name, (_, text) in FILTERS.items()}}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        console.write_json(payload)
         return
     sys.stdout.write("Text prints in the form's language (.ja / .en pick one); figures print formatted "
                      "(.value is the number or date).\n\n")

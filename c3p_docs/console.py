@@ -58,7 +58,7 @@ def write_json(payload: dict) -> None:
     if run.answered:
         return
     run.answered = True  # first, so a signal arriving while it is written cannot cut it short
-    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 # -- signals -----------------------------------------------------------------------------------------------
