@@ -466,7 +466,8 @@ def build_with_template(tmp_path, name: str, text: str, only: str, project=FY202
     ("overview.xml.j2", '<slides>{% for i in range(5000) %}<slide><box x="10" y="10" w="50" h="20">{{ i }}</box>'
                         '</slide>{% endfor %}</slides>', "overview", "5,000 slides, over the limit of 100"),
     ("overview.xml.j2", '<slides><slide><box x="10" y="10" w="50" h="20" field="title">{{ "x" * 100001 }}</box>'
-                        '</slide></slides>', "overview", "(field title) holds 100,001 characters"),
+                        '</slide></slides>', "overview", "holds 100,001 characters, over the 100,000 a slide box "
+                                                         "can be given; shorten title."),
 ])
 def test_template_sizes_past_the_limits_are_usage_errors_naming_template_and_element(tmp_path, name, text, only, says):
     result = build_with_template(tmp_path, name, text, only)

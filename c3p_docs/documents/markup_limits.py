@@ -89,9 +89,9 @@ def _check(root: ET.Element) -> None:
                 if element.tag in ("box", "rect", "td", "th"):
                     length = sum(len(text) for text in element.itertext())
                     if length > MAX_BOX_TEXT:
-                        field = f" (field {element.get('field')})" if element.get("field") else ""
-                        raise _Violation(f"slide {number}, {_describe(element)}{field} holds {length:,} characters, "
-                                         f"over the {MAX_BOX_TEXT:,} a slide box can be given; shorten the text.")
+                        raise _Violation(f"slide {number}, {_describe(element)} holds {length:,} characters, over the "
+                                         f"{MAX_BOX_TEXT:,} a slide box can be given; shorten "
+                                         f"{element.get('field') or 'the text'}.")
     for table in root.iter("table"):
         _check_table(table, [row for row in table if row.tag == "tr"], MAX_COLUMNS[kind], ("td", "th"))
 
