@@ -854,7 +854,11 @@ def _usage_failure(error, arguments: list[str]) -> int:
         message = error.format_message().rstrip(".") + "."
         context = getattr(error, "ctx", None)
         hint = f" Try '{context.command_path} -h' for help." if context is not None else ""
-        print_findings([Finding("usage", "error", message + hint)], "json")
+        try:
+            print_findings([Finding("usage", "error", message + hint)], "json")
+        except console.OutputLost as lost:
+            _stderr(f"c3p-docs: {lost.message}", colour="\033[31m")
+            return EX_IOERR
     return error.exit_code
 
 

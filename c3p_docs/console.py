@@ -125,7 +125,10 @@ def report_stop(as_json: bool, error: BaseException | None = None) -> int:
     code = stop_exit_code(error)
     message = stop_message(code)
     if as_json:
-        write_json({"ok": False, "findings": [{"code": "interrupted", "severity": "error", "message": message}]})
+        try:
+            write_json({"ok": False, "findings": [{"code": "interrupted", "severity": "error", "message": message}]})
+        except OutputLost:  # stdout is gone too: the stop is still the answer, said on stderr
+            pass
     sys.stderr.write(f"c3p-docs: {message}\n")
     return code
 
