@@ -178,7 +178,7 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
     from c3p_docs.eras import fiscal_year_bounds
     from c3p_docs.errors import UsageError
     from c3p_docs.ledger import read_ledger
-    from c3p_docs.settlement import Spend, category_names, classify, issue_message, settle
+    from c3p_docs.settlement import Spend, category_names, classify, file_name, issue_message, settle
 
     project, rules, source = loaded.project, loaded.rules, loaded.source
     if ledger_path is None and not project.actuals:
@@ -201,7 +201,7 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
         for entry in ledger.lines:
             spends.append(Spend(entry.date, classify(entry.category, names), entry.category, entry.description,
                                 entry.amount_jpy, str(ledger_path), entry.line, entry.category_column))
-        sources.append({"kind": "ledger", "name": ledger_path.name, "lines": len(ledger.lines), "encoding": ledger.encoding})
+        sources.append({"kind": "ledger", "name": file_name(str(ledger_path)), "lines": len(ledger.lines), "encoding": ledger.encoding})
         if ledger.encoding == "cp932":
             findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
                                     "Japanese Windows saves CSV).", file=str(ledger_path)))

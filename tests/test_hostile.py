@@ -640,3 +640,18 @@ def test_a_stop_while_the_libraries_load_is_answered_like_any_other():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 130 and "Traceback" not in result.stderr
     assert json.loads(result.stdout)["findings"][0]["code"] == "interrupted"
+
+
+@posix_only
+def test_a_ledger_with_a_shift_jis_file_name_is_named_in_words_in_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    raw = os.fsencode(tmp_path) + b"/" + "台帳".encode("cp932") + b".csv"
+    with open(raw, "wb") as stream:
+        stream.write(LEDGER_HEADER.encode() + b"2026-07-13,meetings,Venue,30000\n")
+    result = run_cli("settle", FY2026, "--ledger", os.fsdecode(raw), "-o", tmp_path / "out", "--pdf", "never",
+                     "--lang", "ja")
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(next((tmp_path / "out").glob("settlement_*_ja.xlsx")))
+    assert "台帳.csv 2行目" in [row[4] for row in workbook.worksheets[1].iter_rows(values_only=True)]
