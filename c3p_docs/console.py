@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import sys
@@ -57,6 +56,8 @@ def write_json(payload: dict) -> None:
     """The run's one JSON object on stdout; a second one (a failure after the answer) is not printed."""
     if run.answered:
         return
+    import json  # here, not at the top: this module loads before anything else, and a stop may come early
+
     run.answered = True  # first, so a signal arriving while it is written cannot cut it short
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
 
