@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 import traceback
 from contextlib import contextmanager
@@ -20,6 +21,12 @@ MAX_OUTPUT = 20_000_000
 """Characters one template may render."""
 TIME_BUDGET_SECONDS = 10.0
 """Built-in templates render in milliseconds; a loop that runs longer is a runaway."""
+MAX_RENDER_MEMORY = 512 * 1024 * 1024
+"""Bytes one render (or one form) may add to the process's peak memory. Each value and the output are bounded on
+their own; this bounds what a template piles up (a list of a thousand megabyte strings). Built-in templates add a
+few MB."""
+_MEMORY_EVERY = 256
+"""Ticks between two looks at the process's peak memory (a system call each)."""
 MAX_POWER_BITS = 100_000
 """Bits of an integer a template may make with `**` or `*` (~30,000 digits; printing one is refused past 4,300)."""
 # Widths and precisions in %-formats and format specs: `%999999999d`, `{:>999999999}`.
@@ -46,6 +53,13 @@ def _check_percent_format(text: str, arguments=None) -> None:
         for number in (width, precision):
             if number == "*" or (number and (len(number) > 7 or int(number) > MAX_VALUE)):
                 raise LimitExceeded(f"a width of {number} in a %-format is over the limit of {MAX_VALUE:,}")
+    # `'%s' * 1000 % ((a_megabyte,) * 1000)`: what the arguments add, before it is built.
+    if isinstance(arguments, dict):
+        made = len(text) + text.count("%(") * max((_size(value) for value in arguments.values()), default=0)
+    else:
+        made = len(text) + sum(_size(value) for value in (arguments if isinstance(arguments, tuple) else (arguments,)))
+    if made > MAX_VALUE:
+        raise LimitExceeded(f"a %-format would make more than {MAX_VALUE:,} characters")
 
 
 def _check_format_spec(text: str) -> None:
@@ -62,17 +76,26 @@ def _check_resolved_spec(spec: str) -> None:
 
 
 class _LimitedFormatter(SandboxedFormatter):
-    """Jinja's sandboxed `str.format`, with every field's width checked once nested fields are filled in."""
+    """Jinja's sandboxed `str.format`, each field's width checked once nested fields are filled in and the text
+    made so far counted (`'{0}{0}{0}…'.format(a_megabyte)` is refused before it is joined)."""
+
+    made = 0
+
+    def vformat(self, format_string, args, kwargs):
+        self.made = len(format_string)
+        return super().vformat(format_string, args, kwargs)
 
     def format_field(self, value, format_spec: str):
         _check_resolved_spec(format_spec)
-        return super().format_field(value, format_spec)
+        text = super().format_field(value, format_spec)
+        self.made += len(text)
+        if self.made > MAX_VALUE:
+            raise LimitExceeded(f"format() would make more than {MAX_VALUE:,} characters")
+        return text
 
 
-class _LimitedEscapeFormatter(SandboxedEscapeFormatter):
-    def format_field(self, value, format_spec: str):
-        _check_resolved_spec(format_spec)
-        return super().format_field(value, format_spec)
+class _LimitedEscapeFormatter(_LimitedFormatter, SandboxedEscapeFormatter):
+    """The same for a Markup's format (values escaped)."""
 
 
 def _check_numbers(name: str, arguments, keywords) -> None:
@@ -148,6 +171,8 @@ class LimitedEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals.pop("lipsum", None)
         self.deadline: float | None = None
+        self.memory_start: int | None = None
+        self.ticks = 0
 
     # -- the clock -----------------------------------------------------------------------------------
     @contextmanager
@@ -156,6 +181,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         outer = self.deadline
         if outer is None:
             self.deadline = time.monotonic() + TIME_BUDGET_SECONDS
+            self.memory_start = _peak_memory()
         try:
             yield
         finally:
@@ -164,6 +190,11 @@ class LimitedEnvironment(SandboxedEnvironment):
     def tick(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise LimitExceeded(f"still running after {TIME_BUDGET_SECONDS:g} s (a loop too large?)")
+        self.ticks += 1
+        if self.ticks % _MEMORY_EVERY == 0 and self.deadline is not None and self.memory_start is not None:
+            peak = _peak_memory()
+            if peak is not None and peak - self.memory_start > MAX_RENDER_MEMORY:
+                raise LimitExceeded(f"holding more than {MAX_RENDER_MEMORY // 2**20:,} MB (values piling up in a loop?)")
 
     def limited_iter(self, iterable):
         for item in iterable:
@@ -265,6 +296,16 @@ def _limited_filter(env: LimitedEnvironment, name: str, function):
 
     limited.limited = True  # type: ignore[attr-defined]
     return limited
+
+
+def _peak_memory() -> int | None:
+    """The process's peak resident memory in bytes; None where it cannot be read (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def template_place(error: BaseException, default: str = "template") -> str:

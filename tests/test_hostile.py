@@ -507,7 +507,7 @@ def test_a_sheet_label_excel_refuses_is_written_in_full_width(tmp_path):
     assert workbook.sheetnames == ["実績［1］／2"]
 
 
-def test_the_sandbox_bounds_nested_widths_indentation_and_integer_products():
+def test_the_sandbox_bounds_nested_widths_indentation_integer_products_and_what_piles_up():
     from c3p_docs.sandbox import LimitedEnvironment, LimitExceeded
 
     env = LimitedEnvironment()
@@ -516,7 +516,9 @@ def test_the_sandbox_bounds_nested_widths_indentation_and_integer_products():
                    "{{ ('a\n' * 2000) | indent(999999) }}", "{{ ('a\n' * 2000) | indent('x' * 9999) }}",
                    "{{ ('\t' * 2000).expandtabs(999999) }}",
                    "{% set ns = namespace(n=2**40000) %}{% for i in range(9) %}{% set ns.n = ns.n * ns.n %}"
-                   "{% endfor %}{{ ns.n > 0 }}"):
+                   "{% endfor %}{{ ns.n > 0 }}",
+                   "{{ ('{0}' * 1000).format('x' * 999999) }}", "{{ ('%s' * 1000) % (('x' * 999999,) * 1000) }}",
+                   "{% set kept = [] %}{% for i in range(100000) %}{% set _ = kept.append('x' * 999999) %}{% endfor %}"):
         with pytest.raises(LimitExceeded):
             env.from_string(source).render()
     assert env.from_string("{{ '{:>{w}}|{a:>3}'.format(1, w=4, a=2) }}").render() == "   1|  2"
