@@ -657,3 +657,19 @@ def test_a_ledger_with_a_shift_jis_file_name_is_named_in_words_in_the_workbook(t
     assert result.returncode == 0, result.stderr
     workbook = load_workbook(next((tmp_path / "out").glob("settlement_*_ja.xlsx")))
     assert "台帳.csv 2行目" in [row[4] for row in workbook.worksheets[1].iter_rows(values_only=True)]
+
+
+@posix_only
+def test_a_stop_while_the_command_line_is_read_is_answered_with_its_own_code():
+    code = ("import os, signal, sys, typer.core\n"
+            "parse = typer.core.TyperGroup.resolve_command\n"
+            "def stopped(self, ctx, args):\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)  # arrives while click reads the command line\n"
+            "    return parse(self, ctx, args)\n"
+            "typer.core.TyperGroup.resolve_command = stopped\n"
+            f"sys.argv = ['c3p-docs', 'validate', {str(FY2026)!r}, '--format', 'json']\n"
+            "from c3p_docs.__main__ import run\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 143 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["findings"][0]["code"] == "interrupted"
