@@ -544,13 +544,16 @@ def test_a_reference_document_declaring_entities_is_refused_by_name(tmp_path, ex
     assert f"reference{extension}: its part {part} declares a DOCTYPE" in result.stderr
 
 
-def test_a_form_with_a_flood_of_tags_is_refused_before_it_is_parsed(tmp_path):
-    form = form_with(tmp_path / "flood.docx", "{{ project.title.ja }}" * 2_001)
-    for result in (run_cli("check-form", form),
-                   run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge", "--form",
-                           f"pledge={form}")):
-        assert_no_traceback(result)
-        assert result.returncode == 2 and "flood.docx: 2,001 tags, over the limit of 2,000" in result.stderr
+def test_a_form_with_a_flood_of_tags_or_a_huge_one_is_refused_before_it_is_parsed(tmp_path):
+    flood = form_with(tmp_path / "flood.docx", "{{ project.title.ja }}" * 2_001)
+    huge = form_with(tmp_path / "huge.docx", "{{ project.title.ja" + " ~ 'x'" * 400 + " }}")
+    for form, says in ((flood, "flood.docx: 2,001 tags, over the limit of 2,000"),
+                       (huge, "huge.docx: paragraph 1: a tag of 2,422 characters, over the limit of 2,000")):
+        for result in (run_cli("check-form", form),
+                       run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge", "--form",
+                               f"pledge={form}")):
+            assert_no_traceback(result)
+            assert result.returncode == 2 and says in result.stderr, result.stderr
 
 
 # -- second sweep: --format json, streams and signals ----------------------------------------------------------
