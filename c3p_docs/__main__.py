@@ -1,5 +1,18 @@
-"""Entry point for `python -m c3p_docs`."""
+"""Entry point for `python -m c3p_docs` and the `c3p-docs` script: stop signals are caught before the CLI loads."""
 
-from c3p_docs.cli import main
+import sys
 
-main()
+from c3p_docs import console
+
+
+def run() -> None:
+    console.install()  # a Ctrl-C or SIGTERM while the libraries load is answered like one during a command
+    try:
+        from c3p_docs.cli import main
+    except KeyboardInterrupt:
+        console.leave_stopped(sys.argv[1:])
+    main()
+
+
+if __name__ == "__main__":
+    run()

@@ -11,7 +11,8 @@ from typing import Annotated, Optional
 import typer
 import typer.core
 
-from c3p_docs.errors import EX_SOFTWARE, REPORT_HINT, C3pError, Terminated, UsageError
+from c3p_docs import console
+from c3p_docs.errors import EX_IOERR, EX_SOFTWARE, REPORT_HINT, C3pError, UsageError
 
 
 class _ClickUsage(typer.core.TyperCommand):
@@ -234,12 +235,16 @@ def handled(function):
     def wrapper(*args, **kwargs):
         output_format = kwargs.get("output_format")
         output_format = output_format.value if isinstance(output_format, Enum) else "text"
+        console.begin()
         try:
             return function(*args, **kwargs)
         except C3pError as error:
             _fail(error, output_format)
         except typer.Exit:
             raise
+        except console.OutputLost as error:  # stdout is full or closed: the JSON cannot go there either
+            _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
+            raise typer.Exit(EX_IOERR) from None
         except BrokenPipeError:  # `c3p-docs fields | head`: the reader left; not an error
             import os
 
@@ -256,11 +261,8 @@ def handled(function):
             _json_failure("os-error", message, output_format)
             _stderr(f"c3p-docs: {message}", colour="\033[31m")
             raise typer.Exit(2) from None
-        except KeyboardInterrupt as error:
-            message = "stopped; files already written are complete, nothing half-written was kept."
-            _json_failure("interrupted", message, output_format)
-            _stderr(f"c3p-docs: {message}")
-            raise typer.Exit(143 if isinstance(error, Terminated) else 130) from None
+        except KeyboardInterrupt as error:  # Ctrl-C, SIGTERM, SIGHUP: 128 + the signal's number
+            raise typer.Exit(console.report_stop(output_format == "json", error)) from None
         except Exception as error:  # a bug, not bad input: say so briefly, keep the traceback for C3P_DEBUG
             import os
             import traceback
@@ -755,8 +757,6 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
     Tag a form in Word or PowerPoint with {{ project.title.ja }}, {{ budget.total | yen }}, and rows with
     {%tr for item in budget.items %} … {%tr endfor %} (Word tables).
     """
-    import json
-
     from c3p_docs.bilingual import Figure, raw
     from c3p_docs.form_check import known_paths  # noqa: F401 - loads the sample once
     from c3p_docs.form_fields import FILTERS, flatten, form_context
@@ -780,7 +780,7 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
                                "description": _describe(descriptions, p),
                                **({"prints": str(e)} if isinstance(e, Figure) else {})} for p, t, e in rows],
                    "filters": {name: text for name, (_, text) in FILTERS.items()}}
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n")
+        console.write_json(payload)
         return
     sys.stdout.write("Text prints in the form's language (.ja / .en pick one); figures print formatted "
                      "(.value is the number or date).\n\n")
@@ -1081,10 +1081,6 @@ def timesheet(project: ProjectArg,
     _finish(outcome, out, output_format)
 
 
-def _terminate(signum, frame) -> None:
-    raise Terminated()
-
-
 def main() -> None:
     """The console script: run one command, then leave without tearing the interpreter down.
 
@@ -1092,33 +1088,60 @@ def main() -> None:
     is skipped is the final garbage collection and module teardown, ~100–200 ms after building documents.
     Only here, never in library functions: code calling `app()` in-process keeps normal semantics.
     """
+    # First: SIGINT/SIGTERM/SIGHUP unwind like Ctrl-C (temporary files go), closed or full streams are handled.
+    console.install()
     import gc
     import os
-    import signal
 
-    # SIGTERM (kill, systemd, cron's timeout) unwinds like Ctrl-C: temporary files and folders are removed.
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # nohup's SIG_IGN stays
-            signal.signal(number, _terminate)
-    for stream in (sys.stdout, sys.stderr):
-        # Names from Windows zips may not decode; a message must still print (and JSON stays UTF-8 in files).
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace", **({} if stream.isatty() else {"encoding": "utf-8"}))
     gc.freeze()  # what is imported so far lives until exit: keep it out of every collection
     # Collect young objects every 20,000 allocations, not 700: the default spends ~10% of a build or a
     # 25-project monthly run in the collector (measured, issue 13) for ~7 MB less peak memory.
     gc.set_threshold(20_000, 20, 20)
     # pydantic is our validator, not an extension point: finding plugins scans every installed package.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    arguments = sys.argv[1:]
     try:
         # One program name under `c3p-docs` and `python -m c3p_docs` (help, completion scripts); NO_COLOR
-        # also silences the parser's own colours (our output checks it itself).
-        _for_command(sys.argv[1:])(prog_name="c3p-docs", **({"color": False} if os.environ.get("NO_COLOR") else {}))
-        code: int | str | None = 0
+        # also silences the parser's own colours (our output checks it itself). Not standalone: a command
+        # line click cannot parse comes back here, to be answered in JSON too.
+        code: int | str | None = _for_command(arguments)(
+            prog_name="c3p-docs", standalone_mode=False, **({"color": False} if os.environ.get("NO_COLOR") else {}))
+    except _CLICK_ERROR as error:
+        code = _usage_failure(error, arguments)
+    except typer.Abort:
+        code = 1
+    except console.OutputLost as error:  # help or completion text to a full or closed stdout
+        _stderr(f"c3p-docs: {error.message}", colour="\033[31m")
+        code = EX_IOERR
+    except KeyboardInterrupt as error:
+        code = console.report_stop(console.json_requested(arguments), error)
     except SystemExit as exit_:
         code = exit_.code
+    if console.run.stopped_by is not None and not console.run.stop_reported:  # stopped while the line was parsed
+        code = console.report_stop(console.json_requested(arguments))
     _leave(code)
+
+
+# click's base error as this typer raises it (recent typers vendor click as `typer._click`).
+_CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def _usage_failure(error, arguments: list[str]) -> int:
+    """A command line click refuses: its usual text on stderr and, when --format json is on the line, the one
+    JSON object on stdout (a bad --format value itself gets the text only: which format was meant is unknown)."""
+    error.show()
+    if console.json_requested(arguments):
+        from c3p_docs.findings import Finding, print_findings
+
+        message = error.format_message().rstrip(".") + "."
+        context = getattr(error, "ctx", None)
+        hint = f" Try '{context.command_path} -h' for help." if context is not None else ""
+        try:
+            print_findings([Finding("usage", "error", message + hint)], "json")
+        except console.OutputLost as lost:
+            _stderr(f"c3p-docs: {lost.message}", colour="\033[31m")
+            return EX_IOERR
+    return error.exit_code
 
 
 def _for_command(arguments: list[str]) -> typer.Typer:
@@ -1156,12 +1179,11 @@ def _leave(code: int | str | None) -> None:
     elif not isinstance(code, int):
         sys.stderr.write(f"{code}\n")
         code = 1
+    console.run.leaving = True  # a signal from here on no longer changes anything
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader left (`| head`): what it wanted was written
-            pass
-        except (OSError, ValueError):  # a full disk behind a redirect: fail as Python itself would (120)
-            code = code or 120
+    console.finish_streams()
+    failed = getattr(sys.stdout, "failed", None)
+    if failed and code != EX_IOERR:  # the last of the output stayed in the buffer: a full disk behind a redirect
+        _stderr(f"c3p-docs: {console.OutputLost(failed).message}", colour="\033[31m")
+        code = EX_IOERR
     os._exit(code)

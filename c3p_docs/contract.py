@@ -19,7 +19,7 @@ from c3p_docs.findings import Finding
 from c3p_docs.ledger import read_ledger
 from c3p_docs.pipeline import Published
 from c3p_docs.project import LoadedProject
-from c3p_docs.settlement import Spend, category_names, classify, settle
+from c3p_docs.settlement import Spend, category_names, classify, file_name, settle
 from c3p_docs.trips import find_activity
 
 
@@ -127,12 +127,13 @@ def _spends(loaded: LoadedProject, ledger_path: Path | None,
         sources.append({"kind": "actuals", "name": loaded.path.name, "lines": len(project.actuals), "encoding": "utf-8"})
     if ledger_path is None:
         return spends, sources, findings
-    ledger = read_ledger(ledger_path)
     names = category_names(loaded.rules, [strings(lang, templates)["category"] for lang in ("ja", "en")])
+    ledger = read_ledger(ledger_path, names)
+    findings += ledger.findings
     for entry in ledger.lines:
         spends.append(Spend(entry.date, classify(entry.category, names), entry.category, entry.description,
                             entry.amount_jpy, str(ledger_path), entry.line, entry.category_column))
-    sources.append({"kind": "ledger", "name": ledger_path.name, "lines": len(ledger.lines), "encoding": ledger.encoding})
+    sources.append({"kind": "ledger", "name": file_name(str(ledger_path)), "lines": len(ledger.lines), "encoding": ledger.encoding})
     if ledger.encoding == "cp932":
         findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
                                 "Japanese Windows saves CSV).", file=str(ledger_path)))

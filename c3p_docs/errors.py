@@ -4,6 +4,8 @@ from __future__ import annotations
 
 EX_SOFTWARE = 70
 """Exit code of an internal error (a bug), kept apart from 2 (usage or unreadable input); BSD sysexits."""
+EX_IOERR = 74
+"""Exit code when standard output could not take what a command printed (a full disk, a closed descriptor)."""
 REPORT_HINT = ("This is a bug in c3p-docs, not a problem with your input: please report it with the command you "
                "ran and what it printed when run again with C3P_DEBUG=1 set (the details).")
 
@@ -46,4 +48,8 @@ class ToolMissing(C3pError):
 
 
 class Terminated(KeyboardInterrupt):
-    """Raised by the CLI's SIGTERM handler, so a run stops like Ctrl-C: cleanup runs, temporary files go."""
+    """Raised by the CLI's SIGTERM/SIGHUP handler, so a run stops like Ctrl-C: cleanup runs, temporary files go."""
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
+
+from c3p_docs.console import write_json
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -71,7 +72,7 @@ def print_findings(findings: list[Finding], output_format: str, extra: dict | No
     if output_format == "json":
         payload = {"ok": not has_errors(ordered), "findings": [f.as_json() for f in ordered]}
         payload.update(extra or {})
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        write_json(payload)
     else:
         colour = use_colour(sys.stderr)
         for finding in ordered:

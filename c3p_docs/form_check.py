@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from c3p_docs.findings import Finding
-from c3p_docs.forms import TAG, _open_check, open_document, pptx_paragraphs
+from c3p_docs.forms import TAG, FormError, _open_check, open_document, pptx_paragraphs
 
 # docxtpl's paragraph/row/cell/run variants: `{%tr for … %}`, `{{r x }}` — read as plain Jinja here.
 _DOCXTPL_PREFIX = re.compile(r"^({%|{{)(tr|tc|p|r)\s")
@@ -22,6 +22,11 @@ REQUIRED = {
     "cover": ["project.title", "applicant.name"],
 }
 OPEN_KEYS = ("monthly", "t")  # maps keyed by the user's own values (months), and our templates' words
+MAX_FORM_TAGS = 2_000
+"""Tags in one form: a ministry form has tens, a long tagged one a few hundred. Each is parsed and filled by Jinja
+(~0.1 ms apiece), so 180,000 of them (4 MB) would run for minutes."""
+MAX_TAG_CHARS = 2_000
+"""Characters in one tag: `{% for item in budget.items %}` has 30."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,17 @@ def pptx_tags(presentation) -> list[Tag]:
     return tags
 
 
+def check_tag_limits(tags: list[Tag], path: Path) -> None:
+    """FormError (exit 2) when a form has more tags, or a longer one, than a form could need."""
+    if len(tags) > MAX_FORM_TAGS:
+        raise FormError(f"{path}: {len(tags):,} tags, over the limit of {MAX_FORM_TAGS:,} for one form. Tag the "
+                        "fields the form shows; a list is one {%tr for … %} row, not a tag per item.")
+    longest = max(tags, key=lambda tag: len(tag.text), default=None)
+    if longest is not None and len(longest.text) > MAX_TAG_CHARS:
+        raise FormError(f"{path}: {longest.where}: a tag of {len(longest.text):,} characters, over the limit of "
+                        f"{MAX_TAG_CHARS:,}; a tag names a field ({{{{ project.title.ja }}}}) or a loop.")
+
+
 def _plain(tag: str) -> str:
     return _DOCXTPL_PREFIX.sub(lambda m: m.group(1) + " ", tag)
 
@@ -156,6 +172,7 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
     data = _open_check(path)
     document = open_document(path, data)
     tags = docx_tags(document) if path.suffix.lower() == ".docx" else pptx_tags(document)
+    check_tag_limits(tags, path)
     if not tags:
         return [Finding("no-tags", "warning", "no {{ … }} placeholders found; nothing would be filled.", file=str(path))]
     findings = [Finding("form-syntax", "error", f"unterminated tag {tag.text!r}: it has no closing "

@@ -130,8 +130,11 @@ def _loop_places(data: bytes) -> str:
 def fill_docx(path: Path, context: dict, placeholder: str) -> bytes:
     from docxtpl import DocxTemplate
 
+    from c3p_docs.form_check import check_tag_limits, docx_tags
+
     data = _open_check(path)
-    open_document(path, data)  # a damaged package is the form's fault (exit 2), found before any tag runs
+    # A damaged package or a flood of tags is the form's fault (exit 2), found before any tag runs.
+    check_tag_limits(docx_tags(open_document(path, data)), path)
     template = DocxTemplate(io.BytesIO(data))
     env = _environment(placeholder)
     try:
@@ -171,8 +174,11 @@ def pptx_paragraphs(presentation):
 
 def fill_pptx(path: Path, context: dict, placeholder: str) -> bytes:
     """Render each paragraph holding a tag as one template; the text keeps its first run's formatting."""
+    from c3p_docs.form_check import check_tag_limits, pptx_tags
+
     data = _open_check(path)
     presentation = open_document(path, data)
+    check_tag_limits(pptx_tags(presentation), path)
     env = _environment(placeholder)
     env.autoescape = False  # python-pptx escapes text itself; values are passed, never parsed as templates
     with env.budget():  # one time budget for the whole form

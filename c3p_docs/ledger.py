@@ -6,19 +6,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from c3p_docs.errors import InputError, UsageError
+from c3p_docs.findings import Finding
 from c3p_docs.model import MAX_YEN
 
 COLUMNS = ("date", "category", "description", "amount_jpy")
 REQUIRED = ("date", "category", "amount_jpy")
-MAX_LEDGER_BYTES = 20_000_000
+MAX_LEDGER_BYTES = 5_000_000
+"""A ledger of MAX_LEDGER_LINES lines with long descriptions is ~4 MB; the workbook lists every byte of it."""
+MAX_LEDGER_LINES = 20_000
+"""Payment lines one settlement lists: a year of a C3P project has hundreds, a busy one a few thousand. The
+workbook's ledger sheet is rendered line by line within the template time budget (sandbox.TIME_BUDGET_SECONDS),
+which 20,000 lines stay well inside; a longer ledger is refused before anything is rendered."""
+MAX_IGNORED_SHOWN = 20
 MAX_PROBLEMS = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LedgerLine:
     """One payment as the ledger gives it; `category` is the raw text (the settlement maps it to a budget category)."""
 
@@ -50,7 +58,8 @@ class LedgerError(InputError):
 
     def __init__(self, problems: list[LedgerProblem]) -> None:
         file = problems[0].file
-        super().__init__(f"{file}: {len(problems)} malformed line(s); nothing was written. Fix them and run again.")
+        lines = len({problem.line for problem in problems})
+        super().__init__(f"{file}: {lines} malformed line(s); nothing was written. Fix them and run again.")
         self.problems = problems
 
 
@@ -60,6 +69,8 @@ class Ledger:
     encoding: str
     """`utf-8`, `utf-8-sig` (with the BOM Excel writes), `cp932` (Shift_JIS) or `utf-16`."""
     ignored_columns: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    """Notes on what was cleaned while reading (control characters), each at its FILE:LINE:COLUMN."""
 
 
 def decode(raw: bytes, file: str, what: str = "ledger") -> tuple[str, str]:
@@ -89,58 +100,52 @@ def _undecodable(raw: bytes, offset: int, file: str, what: str) -> InputError:
 
 def split_records(text: str, delimiter: str) -> list[list[tuple[str, int, int]]]:
     """RFC 4180 records, each field with the line and column it starts at (quoted fields may span lines)."""
-    records: list[list[tuple[str, int, int]]] = []
-    fields: list[tuple[str, int, int]] = []
-    value: list[str] = []
-    line, column = 1, 1
-    start = (1, 1)
-    quoted = False
-    at_field_start = True
-    index, length = 0, len(text)
-    while index < length:
-        char = text[index]
-        if quoted:
-            if char == '"':
-                if index + 1 < length and text[index + 1] == '"':
-                    value.append('"')
-                    index += 1
-                    column += 1
-                else:
-                    quoted = False
+    return list(iter_records(text, delimiter))
+
+
+def iter_records(text: str, delimiter: str) -> Iterator[list[tuple[str, int, int]]]:
+    """`split_records` one record at a time, in time linear in the text (a field is matched whole, not read a
+    character at a time): a quote opens a quoted field only at a field's start, `""` inside one is a quote, text
+    after its closing quote joins it, an unclosed one runs to the end; CR LF, LF or CR end a record."""
+    plain = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    quoted = re.compile(r'"((?:[^"]|"")*)("?)')
+    position, length = 0, len(text)
+    line, line_start = 1, 0
+    while position < length:
+        fields: list[tuple[str, int, int]] = []
+        while True:
+            start = (line, position - line_start + 1)
+            if text.startswith('"', position):
+                match = quoted.match(text, position)
+                assert match is not None  # the pattern matches any text after a quote
+                value = match.group(1).replace('""', '"')
+                breaks = match.group(1).count("\n")
+                if breaks:
+                    line += breaks
+                    line_start = match.start(1) + match.group(1).rfind("\n") + 1
+                position = match.end()
+                if match.group(2):  # closed: what follows up to the delimiter belongs to the field
+                    rest = plain.match(text, position)
+                    assert rest is not None
+                    value += rest.group()
+                    position = rest.end()
             else:
-                value.append(char)
-                if char == "\n":
-                    line, column = line + 1, 0
-        elif char == '"' and at_field_start:
-            quoted = True
-        elif char == delimiter:
-            fields.append(("".join(value), *start))
-            value = []
-            start = (line, column + 1)
-            at_field_start = True
-            index += 1
-            column += 1
-            continue
-        elif char in "\r\n":
-            if char == "\r" and index + 1 < length and text[index + 1] == "\n":
-                index += 1
-            fields.append(("".join(value), *start))
-            records.append(fields)
-            fields, value = [], []
-            line, column = line + 1, 1
-            start = (line, 1)
-            at_field_start = True
-            index += 1
-            continue
-        else:
-            value.append(char)
-        at_field_start = False
-        index += 1
-        column += 1
-    if value or fields:
-        fields.append(("".join(value), *start))
-        records.append(fields)
-    return records
+                match = plain.match(text, position)
+                assert match is not None
+                value, position = match.group(), match.end()
+            fields.append((value, *start))
+            if position < length and text[position] == delimiter:
+                position += 1
+                continue
+            break
+        if position >= length and len(fields) == 1 and not fields[0][0]:
+            return  # nothing after the last line break (not even an empty quoted field) is no record
+        if text.startswith("\r\n", position):
+            position += 2
+        elif position < length:
+            position += 1  # LF or CR
+        line, line_start = line + 1, position
+        yield fields
 
 
 def _delimiter(header_line: str) -> str:
@@ -183,93 +188,157 @@ class CsvTable:
     position: dict[str, int]
     """Known column → its index."""
     ignored: list[str]
-    """Columns of the header that are not known."""
-    records: list[list[tuple[str, int, int]]]
-    """The records after the header, blank ones left out: (text, line, column) per field."""
+    """Columns of the header that are not known (the first MAX_IGNORED_SHOWN, then how many more)."""
+    records: Iterator[list[tuple[str, int, int]]]
+    """The records after the header, blank ones left out, read as they are asked for: (text, line, column) per field."""
+    findings: list[Finding] = field(default_factory=list)
+    """Notes on what was cleaned while reading (control characters), each at its FILE:LINE:COLUMN."""
 
     def width_problem(self, record: list[tuple[str, int, int]]) -> LedgerProblem | None:
         """A record with more or fewer fields than the header, where it goes wrong."""
-        if len(record) > len(self.header):
-            extra = record[len(self.header)]
-            return LedgerProblem(self.file, extra[1], extra[2], f"{len(record)} fields but the header has "
-                                 f"{len(self.header)}; quote text that contains commas (\"…\").")
-        if len(record) < len(self.header):
+        width = len(self.header)
+        if len(record) > width:
+            extra = record[width]
+            return LedgerProblem(self.file, extra[1], extra[2], f"{len(record)} fields but the header has {width}; "
+                                 "quote text that contains commas (\"…\").")
+        if len(record) < width:
             last = record[-1]
             return LedgerProblem(self.file, last[1], last[2] + len(last[0]), f"{len(record)} fields but the header "
-                                 f"has {len(self.header)}; a column is missing.")
+                                 f"has {width}; a column is missing.")
         return None
 
 
 def read_csv_table(path: Path, what: str, columns: tuple[str, ...], required: tuple[str, ...],
                    max_bytes: int = MAX_LEDGER_BYTES) -> CsvTable:
-    """The records of a CSV whose first line names `columns` (in English, any order, others ignored); LedgerError
-    for an empty file, a missing or doubled column; InputError when it is not text."""
+    """A CSV whose first line names `columns` (in English, any order, others ignored), read in time linear in its
+    size, control characters removed and noted; LedgerError for an empty file or a missing or doubled column,
+    InputError when it is not text or over `max_bytes`."""
     from c3p_docs.loading import read_limited
 
     file = str(path)
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"{path}: no such {what} file.")
     text, encoding = decode(read_limited(path, what, max_bytes), file, what)
-    records = [r for r in split_records(text, _delimiter(text.split("\n", 1)[0]))
-               if any(value.strip() for value, _, _ in r)]
-    if not records:
+    text, cleaned = _without_controls(text, file)
+    records = (r for r in iter_records(text, _delimiter(text[:text.find("\n")] if "\n" in text else text))
+               if any(value.strip() for value, _, _ in r))
+    header = next(records, None)
+    if header is None:
         raise LedgerError([LedgerProblem(file, 1, 1, f"the {what} is empty; the first line names the columns "
                                                      f"{', '.join(columns)}.")])
-    header = records[0]
-    names = [unicodedata.normalize("NFKC", value).strip().lower() for value, _, _ in header]
-    problems: list[LedgerProblem] = []
-    for column in required:
-        if column not in names:
-            import difflib
-
-            close = difflib.get_close_matches(column, names, n=1, cutoff=0.6)
-            hint = f" ({close[0]!r} looks like it)" if close else ""
-            problems.append(LedgerProblem(file, header[0][1], 1, f"no column {column!r}{hint}; the first line must "
-                                          f"name the columns {', '.join(columns)} (in English, any order)."))
-    for number, name in enumerate(names):
-        if names.index(name) != number and name in columns:
-            problems.append(LedgerProblem(file, header[number][1], header[number][2], f"column {name!r} appears twice."))
+    position, problems = _columns(header, file, columns, required)
     if problems:
         raise LedgerError(problems)
-    position = {name: names.index(name) for name in columns if name in names}
+    names = [unicodedata.normalize("NFKC", value).strip().lower() for value, _, _ in header]
     ignored = [value for value, name in zip((v for v, _, _ in header), names) if name not in columns and name]
-    return CsvTable(file, encoding, header, position, ignored, records[1:])
+    if len(ignored) > MAX_IGNORED_SHOWN:  # a header of 100,000 columns is named by its first few
+        ignored = ignored[:MAX_IGNORED_SHOWN] + [f"and {len(ignored) - MAX_IGNORED_SHOWN:,} more"]
+    return CsvTable(file, encoding, header, position, ignored, records, cleaned)
 
 
-def read_ledger(path: Path) -> Ledger:
-    """Every line of the ledger, or LedgerError naming each malformed one; InputError when it is not text."""
-    table = read_csv_table(path, "ledger", COLUMNS, REQUIRED)
-    file, position = table.file, table.position
+def read_ledger(path: Path, categories: Mapping[str, str] | None = None) -> Ledger:
+    """Every line of the ledger, or LedgerError naming each malformed one; InputError when it is not text or longer
+    than MAX_LEDGER_LINES. With `categories` (settlement.category_names), a malformed line also names a category
+    the budget does not know, so one run reports everything wrong with it (a well-formed line with an unknown
+    category is the settlement's to question)."""
+    table = read_csv_table(path, "CSV ledger", COLUMNS, REQUIRED)
     problems: list[LedgerProblem] = []
     lines: list[LedgerLine] = []
-    for record in table.records:
-        line = record[0][1]
-        width = table.width_problem(record)
-        if width is not None:
-            problems.append(width)
-            continue
-        date_text, date_line, date_column = record[position["date"]]
-        day = parse_day(date_text)
-        if day is None:
-            problems.append(LedgerProblem(file, date_line, date_column, f"date {date_text.strip()!r} is not a date; "
-                                          "write YYYY-MM-DD (or YYYY/MM/DD)."))
-        amount_text, amount_line, amount_column = record[position["amount_jpy"]]
-        amount = parse_amount(amount_text)
-        if amount is None:
-            problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount_text.strip()!r} is not "
-                                          "a whole number of yen (e.g. 12345 or 12,345)."))
-        elif not 0 <= amount <= MAX_YEN:
-            problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount:,} is out of range; "
-                                          "enter payments as positive amounts before consumption tax."))
-        category_text, _, category_column = record[position["category"]]
-        if not category_text.strip():
-            problems.append(LedgerProblem(file, line, category_column, "category is empty."))
+    for count, record in enumerate(table.records, 1):
+        if count > MAX_LEDGER_LINES:
+            raise InputError(f"{table.file}:{record[0][1]}: more than {MAX_LEDGER_LINES:,} payment lines, the most one "
+                             "settlement workbook lists (a year has a few thousand at most). Sum small payments into "
+                             "one line per day and category.")
+        entry = _entry(record, table, categories, problems)
+        if entry is not None and not problems:
+            lines.append(entry)
         if len(problems) >= MAX_PROBLEMS:
             break
-        if day is None or amount is None or not 0 <= amount <= MAX_YEN or not category_text.strip():
-            continue
-        description = record[position["description"]][0].strip() if "description" in position else ""
-        lines.append(LedgerLine(line, day, category_text.strip(), category_column, description, amount))
     if problems:
         raise LedgerError(problems)
-    return Ledger(lines, table.encoding, table.ignored)
+    return Ledger(lines, table.encoding, table.ignored, table.findings)
+
+
+def _columns(header: list[tuple[str, int, int]], file: str, columns: tuple[str, ...],
+             required: tuple[str, ...]) -> tuple[dict[str, int], list[LedgerProblem]]:
+    """Where each known column is, and what is wrong with the header (a column missing or given twice)."""
+    position: dict[str, int] = {}
+    problems: list[LedgerProblem] = []
+    names = []
+    for number, (value, line, column) in enumerate(header):
+        name = unicodedata.normalize("NFKC", value).strip().lower()
+        names.append(name)
+        if name in columns:
+            if name in position:
+                problems.append(LedgerProblem(file, line, column, f"column {name!r} appears twice."))
+            else:
+                position[name] = number
+    for wanted in required:
+        if wanted not in position:
+            import difflib
+
+            close = difflib.get_close_matches(wanted, dict.fromkeys(n for n in names if n), n=1, cutoff=0.6)
+            hint = f" ({close[0]!r} looks like it)" if close else ""
+            problems.insert(0, LedgerProblem(file, header[0][1], 1, f"no column {wanted!r}{hint}; the first line "
+                                             f"must name the columns {', '.join(columns)} (in English, any order)."))
+    return position, problems
+
+
+def _entry(record: list[tuple[str, int, int]], table: CsvTable, categories: Mapping[str, str] | None,
+           problems: list[LedgerProblem]) -> LedgerLine | None:
+    """One payment line, or None with what is wrong with it added to `problems` (all of it, not the first)."""
+    line, file, position = record[0][1], table.file, table.position
+    width = table.width_problem(record)
+    if width is not None:
+        problems.append(width)
+        return None
+    found = len(problems)
+    date_text, date_line, date_column = record[position["date"]]
+    day = parse_day(date_text)
+    if day is None:
+        problems.append(LedgerProblem(file, date_line, date_column, f"date {date_text.strip()!r} is not a date; "
+                                      "write YYYY-MM-DD (or YYYY/MM/DD)."))
+    category_text, _, category_column = record[position["category"]]
+    amount_text, amount_line, amount_column = record[position["amount_jpy"]]
+    amount = parse_amount(amount_text)
+    if amount is None:
+        problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount_text.strip()!r} is not "
+                                      "a whole number of yen (e.g. 12345 or 12,345)."))
+    elif not 0 <= amount <= MAX_YEN:
+        problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount:,} is out of range; "
+                                      "enter payments as positive amounts before consumption tax."))
+    if not category_text.strip():
+        problems.append(LedgerProblem(file, line, category_column, "category is empty."))
+    elif len(problems) > found and categories is not None:
+        from c3p_docs.settlement import classify
+
+        if classify(category_text, categories) is None:
+            problems.insert(found + (day is None), LedgerProblem(
+                file, line, category_column, f"category {category_text.strip()!r} is none of the budget's categories; "
+                "use an id such as overseas_travel or its name such as 外国旅費 / Overseas travel."))
+    if len(problems) > found or day is None or amount is None:
+        return None
+    description = record[position["description"]][0].strip() if "description" in position else ""
+    return LedgerLine(line, day, category_text.strip(), category_column, description, amount)
+
+
+def _without_controls(text: str, file: str) -> tuple[str, list[Finding]]:
+    """The text without the control characters no document may hold (`\\v`, NUL, ESC, pasted from other programs),
+    each line that had any noted once, as the project loader does."""
+    from c3p_docs.loading import _UNWRITABLE
+
+    if not _UNWRITABLE.search(text):
+        return text, []
+    found: dict[int, tuple[int, set[str]]] = {}
+    line, line_start, counted = 1, 0, 0
+    for match in _UNWRITABLE.finditer(text):
+        start = match.start()
+        line += text.count("\n", counted, start)
+        newline = text.rfind("\n", counted, start)
+        line_start, counted = (newline + 1 if newline >= 0 else line_start), start
+        column, codes = found.setdefault(line, (start - line_start + 1, set()))
+        codes.add(f"U+{ord(match.group()):04X}")
+    notes = [Finding("ledger-control-characters", "info", f"removed invisible control characters "
+                     f"({', '.join(sorted(codes))}), probably pasted from another program; check the line reads as "
+                     "intended.", file=file, line=line, column=column) for line, (column, codes) in found.items()]
+    return _UNWRITABLE.sub("", text), notes

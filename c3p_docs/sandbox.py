@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 import traceback
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from functools import wraps
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
 
 MAX_VALUE = 1_000_000
 """Characters (or items) in one value a template makes; a whole document holds far less."""
@@ -19,7 +21,14 @@ MAX_OUTPUT = 20_000_000
 """Characters one template may render."""
 TIME_BUDGET_SECONDS = 10.0
 """Built-in templates render in milliseconds; a loop that runs longer is a runaway."""
+MAX_RENDER_MEMORY = 512 * 1024 * 1024
+"""Bytes one render (or one form) may add to the process's peak memory. Each value and the output are bounded on
+their own; this bounds what a template piles up (a list of a thousand megabyte strings). Built-in templates add a
+few MB."""
+_MEMORY_EVERY = 256
+"""Ticks between two looks at the process's peak memory (a system call each)."""
 MAX_POWER_BITS = 100_000
+"""Bits of an integer a template may make with `**` or `*` (~30,000 digits; printing one is refused past 4,300)."""
 # Widths and precisions in %-formats and format specs: `%999999999d`, `{:>999999999}`.
 _PERCENT_SPEC = re.compile(r"%[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
 _FORMAT_FIELD = re.compile(r"{[^{}]*}")
@@ -42,14 +51,51 @@ def _check_size(value, what: str = "a value"):
 def _check_percent_format(text: str, arguments=None) -> None:
     for width, precision in _PERCENT_SPEC.findall(text):
         for number in (width, precision):
-            if number == "*" or (number and int(number) > MAX_VALUE):
+            if number == "*" or (number and (len(number) > 7 or int(number) > MAX_VALUE)):
                 raise LimitExceeded(f"a width of {number} in a %-format is over the limit of {MAX_VALUE:,}")
+    # `'%s' * 1000 % ((a_megabyte,) * 1000)`: what the arguments add, before it is built.
+    if isinstance(arguments, dict):
+        made = len(text) + text.count("%(") * max((_size(value) for value in arguments.values()), default=0)
+    else:
+        made = len(text) + sum(_size(value) for value in (arguments if isinstance(arguments, tuple) else (arguments,)))
+    if made > MAX_VALUE:
+        raise LimitExceeded(f"a %-format would make more than {MAX_VALUE:,} characters")
 
 
 def _check_format_spec(text: str) -> None:
     for field in _FORMAT_FIELD.findall(text):
-        if any(int(number) > MAX_VALUE for number in re.findall(r"\d+", field.partition(":")[2])):
+        if any(len(number) > 7 or int(number) > MAX_VALUE for number in re.findall(r"\d+", field.partition(":")[2])):
             raise LimitExceeded(f"the format {field} asks for a width over the limit of {MAX_VALUE:,}")
+
+
+def _check_resolved_spec(spec: str) -> None:
+    """A format spec once its nested fields are filled in (`{:>{w}}` with w=999999999)."""
+    for digits in re.findall(r"\d+", spec):
+        if len(digits) > 7 or int(digits) > MAX_VALUE:
+            raise LimitExceeded(f"the format spec {spec[:30]!r} asks for a width over the limit of {MAX_VALUE:,}")
+
+
+class _LimitedFormatter(SandboxedFormatter):
+    """Jinja's sandboxed `str.format`, each field's width checked once nested fields are filled in and the text
+    made so far counted (`'{0}{0}{0}…'.format(a_megabyte)` is refused before it is joined)."""
+
+    made = 0
+
+    def vformat(self, format_string, args, kwargs):
+        self.made = len(format_string)
+        return super().vformat(format_string, args, kwargs)
+
+    def format_field(self, value, format_spec: str):
+        _check_resolved_spec(format_spec)
+        text = super().format_field(value, format_spec)
+        self.made += len(text)
+        if self.made > MAX_VALUE:
+            raise LimitExceeded(f"format() would make more than {MAX_VALUE:,} characters")
+        return text
+
+
+class _LimitedEscapeFormatter(_LimitedFormatter, SandboxedEscapeFormatter):
+    """The same for a Markup's format (values escaped)."""
 
 
 def _check_numbers(name: str, arguments, keywords) -> None:
@@ -73,6 +119,16 @@ def _check_join(separator, items) -> None:
             raise LimitExceeded(f"join() of {total:,} characters is over the limit of {MAX_VALUE:,}")
 
 
+def _check_widening(name: str, value, width) -> None:
+    """`indent(999999)` or `expandtabs(999999)` repeat the width on every line or tab: bound the whole result."""
+    amount = len(width) if isinstance(width, str) else width  # indent() also takes the indentation as text
+    if not isinstance(value, str) or not isinstance(amount, int) or isinstance(amount, bool):
+        return
+    times = value.count("\t") if name == "expandtabs" else value.count("\n") + 1
+    if len(value) + times * max(amount, 0) > MAX_VALUE:
+        raise LimitExceeded(f"{name}({width}) would make more than {MAX_VALUE:,} characters")
+
+
 def _check_call(name: str, bound, arguments, keywords) -> None:
     """Refuse a str/list method call that would build a huge value, before it is built."""
     _check_numbers(name, arguments, keywords)
@@ -80,6 +136,8 @@ def _check_call(name: str, bound, arguments, keywords) -> None:
         _check_replace(bound, arguments[0], arguments[1])
     elif name == "join" and arguments:
         _check_join(bound, arguments[0])
+    elif name == "expandtabs":
+        _check_widening(name, bound, arguments[0] if arguments else keywords.get("tabsize", 8))
 
 
 class _LimitedCodeGenerator(CodeGenerator):
@@ -113,6 +171,8 @@ class LimitedEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals.pop("lipsum", None)
         self.deadline: float | None = None
+        self.memory_start: int | None = None
+        self.ticks = 0
 
     # -- the clock -----------------------------------------------------------------------------------
     @contextmanager
@@ -121,6 +181,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         outer = self.deadline
         if outer is None:
             self.deadline = time.monotonic() + TIME_BUDGET_SECONDS
+            self.memory_start = _peak_memory()
         try:
             yield
         finally:
@@ -129,6 +190,11 @@ class LimitedEnvironment(SandboxedEnvironment):
     def tick(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise LimitExceeded(f"still running after {TIME_BUDGET_SECONDS:g} s (a loop too large?)")
+        self.ticks += 1
+        if self.ticks % _MEMORY_EVERY == 0 and self.deadline is not None and self.memory_start is not None:
+            peak = _peak_memory()
+            if peak is not None and peak - self.memory_start > MAX_RENDER_MEMORY:
+                raise LimitExceeded(f"holding more than {MAX_RENDER_MEMORY // 2**20:,} MB (values piling up in a loop?)")
 
     def limited_iter(self, iterable):
         for item in iterable:
@@ -159,6 +225,10 @@ class LimitedEnvironment(SandboxedEnvironment):
                 if _size(sequence) and isinstance(count, int) and _size(sequence) * count > MAX_VALUE:
                     raise LimitExceeded(f"repeating {_size(sequence):,} characters or items {count:,} times is over "
                                         f"the limit of {MAX_VALUE:,}")
+            if isinstance(left, int) and isinstance(right, int) \
+                    and left.bit_length() + right.bit_length() > MAX_POWER_BITS:
+                raise LimitExceeded(f"multiplying integers of {left.bit_length():,} and {right.bit_length():,} bits is "
+                                    f"over the limit of {MAX_POWER_BITS:,} bits")
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
                     and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
@@ -179,10 +249,25 @@ class LimitedEnvironment(SandboxedEnvironment):
         return _check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
 
     def wrap_str_format(self, value):
-        """`'{:>999999999}'.format(x)`: the format's widths are checked when the method is looked up."""
-        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
-            _check_format_spec(value.__self__)
-        return super().wrap_str_format(value)
+        """`'{:>999999999}'.format(x)` is refused when the method is looked up; `'{:>{w}}'.format(x, w=…)` when the
+        field is formatted (Jinja's own wrapper, with a formatter that checks each field's spec)."""
+        if getattr(value, "__name__", "") not in ("format", "format_map") \
+                or not isinstance(getattr(value, "__self__", None), str):
+            return None
+        text = value.__self__
+        _check_format_spec(text)
+        formatter = _LimitedEscapeFormatter(self, escape=text.escape) if isinstance(text, Markup) \
+            else _LimitedFormatter(self)
+        is_format_map = value.__name__ == "format_map"
+
+        def formatted(*args, **kwargs) -> str:
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                return _check_size(type(text)(formatter.vformat(text, (), args[0])), "a formatted text")
+            return _check_size(type(text)(formatter.vformat(text, args, kwargs)), "a formatted text")
+
+        return wraps(value)(formatted)
 
     def limit_filters(self) -> None:
         """Wrap every filter (installed ones too) with the clock and the size checks."""
@@ -205,10 +290,22 @@ def _limited_filter(env: LimitedEnvironment, name: str, function):
             _check_join(rest[0] if rest else kwargs.get("d", ""), value)
         elif name == "format" and isinstance(value, str):
             _check_percent_format(value, rest)
+        elif name == "indent":
+            _check_widening(name, value, rest[0] if rest else kwargs.get("width", 4))
         return _check_size(function(*args, **kwargs), f"the result of the {name} filter")
 
     limited.limited = True  # type: ignore[attr-defined]
     return limited
+
+
+def _peak_memory() -> int | None:
+    """The process's peak resident memory in bytes; None where it cannot be read (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
 
 
 def template_place(error: BaseException, default: str = "template") -> str:

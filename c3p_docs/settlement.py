@@ -4,6 +4,8 @@ the payable amount, and what an accounting check would question."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -39,8 +41,20 @@ class Spend:
         """`actuals[2]` or `ledger.csv:12`: the file's name only, so documents carry no local paths."""
         if self.path:
             return self.path
-        name = PurePath(self.file).name
+        name = file_name(self.file)
         return f"{name}:{self.line}" if self.line else name
+
+
+def file_name(path: str) -> str:
+    """A file's name as a document can print it: a name the OS gave as undecodable bytes (Shift_JIS, from a Windows
+    zip) is read as Shift_JIS, else shown with U+FFFD where it cannot be read."""
+    raw = os.fsencode(PurePath(path).name)
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,7 @@ def category_names(rules: CallRules, labels_by_lang: list[dict[str, str]]) -> di
     return names_of(labels_by_lang, also, rules.budget.categories.value)
 
 
-def classify(text: str, names: dict[str, str]) -> str | None:
+def classify(text: str, names: Mapping[str, str]) -> str | None:
     return names.get(name_key(text))
 
 

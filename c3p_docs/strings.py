@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 
 from c3p_docs.jinja_env import template_dir
 from c3p_docs.loading import safe_load
+
+MAX_LABEL_CHARS = 5_000
+"""Characters in one label of a user's strings.yaml; the longest built-in one has ~150. A label is repeated (the
+placeholder stands in every empty field), so a label of megabytes makes documents of gigabytes."""
+MAX_LABEL_WIDTH = 100
+"""Largest width after `:` in a label's field (`{count:>4}`); `{count:>1500000000}` would allocate gigabytes."""
+# What may follow `:` in a label's field: an alignment with its fill and a width, valid for text and numbers alike.
+_LABEL_SPEC = re.compile(r"(?:.?[<>^])?(\d*)")
 
 
 @lru_cache(maxsize=8)
@@ -48,9 +58,57 @@ def _merged(built_in: dict, path: Path) -> dict:
                 raise InputError(f"{path}:{line}: {format_path(place)} must be {shape}, like the built-in label.")
             else:
                 merged[key] = str(value) if isinstance(base.get(key), str) else value
+                _check_labels(merged[key], base.get(key), f"{path}:{user.position(place)[0]}: {format_path(place)}")
         return merged
 
     return merge(built_in, user.data, ())
+
+
+def _check_labels(value, built_in, where: str) -> None:
+    """A user's label (or list of labels) may fill in only the fields the built-in one does, by name."""
+    from c3p_docs.errors import InputError
+
+    pairs = [(value, built_in)] if isinstance(value, str) else [
+        (item, built_in[index] if isinstance(built_in, list) and index < len(built_in) else None)
+        for index, item in enumerate(value) if isinstance(item, str)] if isinstance(value, list) else []
+    for text, original in pairs:
+        problem = label_problem(text, _fields(original) if isinstance(original, str) else None, where)
+        if problem:
+            raise InputError(problem)
+
+
+def _fields(label: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(label) if name is not None}
+
+
+def label_problem(text: str, allowed: set[str] | None, where: str) -> str | None:
+    """Why a label cannot be used, as a message starting with `where`; None when it is fine.
+
+    `allowed` holds the fields the built-in label fills in (None for a key of the user's own, which only their
+    templates read). Labels are filled with `str.format`, so only those names are allowed: no attributes
+    (`{year.__class__}`), indexes, positions, conversions, or widths past MAX_LABEL_WIDTH.
+    """
+    if len(text) > MAX_LABEL_CHARS:
+        return (f"{where}: the label has {len(text):,} characters, over the limit of {MAX_LABEL_CHARS:,} for one "
+                "label. Shorten it.")
+    if allowed is None:
+        return None
+    takes = (f"it takes {', '.join('{' + name + '}' for name in sorted(allowed))}" if allowed
+             else "it takes no {fields}")
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        return (f"{where}: the label {text[:60]!r} cannot be filled in ({error}); {takes}, and a brace meant as "
+                "text is written {{ or }}.")
+    for name, spec, conversion in fields:
+        if name not in allowed:
+            return f"{where}: the label's field {{{name}}} is not one it is given; {takes}, by name only."
+        width = _LABEL_SPEC.fullmatch(spec or "")
+        if conversion or width is None or len(width.group(1)) > 3 or int(width.group(1) or 0) > MAX_LABEL_WIDTH:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return (f"{where}: the label's field {shown} is not allowed; after the name only an alignment and a "
+                    f"width up to {MAX_LABEL_WIDTH} may follow, as in {{{name}:>4}}.")
+    return None
 
 
 def phrase(lang: str, group: str, key: str, **values) -> str:

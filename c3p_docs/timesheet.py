@@ -168,7 +168,7 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
             this_month.append(entry)
     if problems:
         raise LedgerError(problems)
-    findings = []
+    findings = list(table.findings)
     if table.encoding == "cp932":
         findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
                                 "Japanese Windows saves CSV).", file=file))

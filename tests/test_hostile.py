@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import BROKEN, FY2024, FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, symlinks and raw byte names are POSIX")
@@ -391,3 +391,301 @@ def test_installed_templates_come_from_the_package_never_site_packages_templates
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                             env={**os.environ, "PYTHONPATH": str(site)}, timeout=60)
     assert Path(result.stdout.strip()) == site / "c3p_docs" / "templates" / "ja", result.stderr
+
+
+# -- second sweep (issue 21): ledgers ------------------------------------------------------------------------------
+
+LEDGER_HEADER = "date,category,description,amount_jpy\n"
+
+
+def test_a_ledger_header_of_100000_columns_is_read_and_named_by_its_first_few(tmp_path):
+    from c3p_docs.ledger import read_ledger
+
+    ledger = tmp_path / "wide.csv"
+    extra = [f"x{index}" for index in range(100_000)]
+    ledger.write_text(LEDGER_HEADER.strip() + "," + ",".join(extra) + "\n2026-07-13,meetings,Venue,30000"
+                      + "," * len(extra) + "\n", encoding="utf-8")
+    read = read_ledger(ledger)
+    assert [line.amount_jpy for line in read.lines] == [30000]
+    assert read.ignored_columns[:2] == ["x0", "x1"] and read.ignored_columns[-1] == "and 99,980 more"
+
+
+def test_a_ledger_over_its_line_or_size_limit_is_refused_before_anything_is_rendered(tmp_path):
+    from c3p_docs.errors import InputError
+    from c3p_docs.ledger import MAX_LEDGER_LINES, read_ledger
+
+    long = tmp_path / "long.csv"
+    long.write_text(LEDGER_HEADER + "2026-07-13,meetings,x,1\n" * (MAX_LEDGER_LINES + 1), encoding="utf-8")
+    with pytest.raises(InputError, match=f"{long}:{MAX_LEDGER_LINES + 2}: more than 20,000 payment lines"):
+        read_ledger(long)
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as stream:  # sparse: 6 MB on paper, nothing on disk
+        stream.write(LEDGER_HEADER.encode())
+        stream.truncate(6_000_000)
+    result = run_cli("settle", FY2026, "--ledger", big, "-o", tmp_path / "out", "--pdf", "never", "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "too large for a CSV ledger" in json.loads(result.stdout)["findings"][0]["message"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_in_a_ledger_are_removed_and_noted_at_their_place(tmp_path):
+    from openpyxl import load_workbook
+
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(LEDGER_HEADER + "2026-07-13,meetings,Vertical\vtab NUL\0 ESC\x1b[31m,30000\n", encoding="utf-8")
+    result = run_cli("settle", FY2026, "--ledger", ledger, "-o", tmp_path / "out", "--pdf", "never", "--lang", "en",
+                     "--format", "json")
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    note = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "ledger-control-characters")
+    assert (note["severity"], note["file"], note["line"], note["column"]) == ("info", str(ledger), 2, 29)
+    assert "U+000B" in note["message"] and "U+0000" in note["message"] and "U+001B" in note["message"]
+    workbook = load_workbook(next((tmp_path / "out").glob("settlement_*_en.xlsx")))
+    descriptions = [row[2] for row in workbook.worksheets[1].iter_rows(values_only=True)]
+    assert "Verticaltab NUL ESC[31m" in descriptions
+
+
+def test_a_malformed_ledger_line_reports_its_date_category_and_amount_together(tmp_path):
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(LEDGER_HEADER + "2026-13-45,nonsense,x,12abc\n", encoding="utf-8")
+    result = run_cli("settle", FY2026, "--ledger", ledger, "-o", tmp_path / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert f"{ledger}:2:1: date '2026-13-45'" in result.stderr
+    assert f"{ledger}:2:12: category 'nonsense' is none of the budget's categories" in result.stderr
+    assert f"{ledger}:2:23: amount_jpy '12abc'" in result.stderr
+    assert "1 malformed line(s)" in result.stderr and not (tmp_path / "out").exists()
+
+
+# -- second sweep: user templates, labels, reference documents ---------------------------------------------------
+
+def build_with_template(tmp_path, name: str, text: str, only: str, project=FY2026, *extra):
+    folder = tmp_path / "tpl" / "ja"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--lang", "ja", "--only", only,
+                   "--templates", tmp_path / "tpl", *extra)
+
+
+@pytest.mark.parametrize("name, text, only, says", [
+    ("cover.xml.j2", '<doc><table><tr><td span="100000000">x</td></tr></table></doc>', "cover",
+     'span must be a whole number from 1 to 63'),
+    ("cover.xml.j2", '<doc><table><tr><td rowspan="100000000">x</td></tr><tr><td>y</td></tr></table></doc>',
+     "cover", "rowspan must be a whole number from 1 to 2"),
+    ("overview.xml.j2", '<slides><slide><box x="10" y="10" w="0" h="20">x</box></slide></slides>', "overview",
+     'w must be a number more than 0 and at most 298'),
+    ("overview.xml.j2", '<slides><slide><table x="10" y="10" w="100" h="50"><tr><td rowspan="100000000">x</td>'
+                        '</tr></table></slide></slides>', "overview", "rowspan must be a whole number from 1 to 1"),
+    ("overview.xml.j2", '<slides>{% for i in range(5000) %}<slide><box x="10" y="10" w="50" h="20">{{ i }}</box>'
+                        '</slide>{% endfor %}</slides>', "overview", "5,000 slides, over the limit of 100"),
+    ("overview.xml.j2", '<slides><slide><box x="10" y="10" w="50" h="20" field="title">{{ "x" * 100001 }}</box>'
+                        '</slide></slides>', "overview", "holds 100,001 characters, over the 100,000 a slide box "
+                                                         "can be given; shorten title."),
+])
+def test_template_sizes_past_the_limits_are_usage_errors_naming_template_and_element(tmp_path, name, text, only, says):
+    result = build_with_template(tmp_path, name, text, only)
+    assert_no_traceback(result)
+    assert result.returncode == 2, result.stderr
+    assert f"template {name}" in result.stderr and says in result.stderr
+
+
+@pytest.mark.parametrize("label, says", [
+    ("{year.__class__.__mro__[1].__subclasses__}", "field {year.__class__.__mro__[1].__subclasses__} is not one"),
+    ("{count:>1500000000}", "field {count:>1500000000} is not allowed"),
+    ("{count", "cannot be filled in (expected '}' before end of string)"),
+    ("{cnt}名", "field {cnt} is not one it is given; it takes {count}"),
+])
+def test_a_label_may_fill_in_only_its_own_fields_by_name(tmp_path, label, says):
+    result = build_with_template(tmp_path, "strings.yaml", f'placeholder: 未記入\nrecords:\n  employees: "{label}"\n',
+                                 "organisation_overview", FY2024)
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert "strings.yaml:3: records.employees: the label" in result.stderr and says in result.stderr
+    assert not (tmp_path / "out" / "submission").exists()
+
+
+def test_a_label_of_megabytes_is_refused_by_its_length(tmp_path):
+    result = build_with_template(tmp_path, "strings.yaml", "placeholder: " + "x" * 5_001 + "\n", "cover")
+    assert result.returncode == 2 and "strings.yaml:1: placeholder: the label has 5,001 characters" in result.stderr
+
+
+def test_a_sheet_label_excel_refuses_is_written_in_full_width(tmp_path):
+    from openpyxl import load_workbook
+
+    result = build_with_template(tmp_path, "strings.yaml", 'records:\n  track_record: {sheet: "実績[1]/2"}\n',
+                                 "track_record", FY2024)
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(next((tmp_path / "out" / "submission").glob("*_ja.xlsx")))
+    assert workbook.sheetnames == ["実績［1］／2"]
+
+
+def test_the_sandbox_bounds_nested_widths_indentation_integer_products_and_what_piles_up():
+    from c3p_docs.sandbox import LimitedEnvironment, LimitExceeded
+
+    env = LimitedEnvironment()
+    env.limit_filters()
+    for source in ("{{ '{:>{w}}'.format(1, w=999999999) }}", "{{ '{0:{1}}'.format(1, 999999999) }}",
+                   "{{ ('a\n' * 2000) | indent(999999) }}", "{{ ('a\n' * 2000) | indent('x' * 9999) }}",
+                   "{{ ('\t' * 2000).expandtabs(999999) }}",
+                   "{% set ns = namespace(n=2**40000) %}{% for i in range(9) %}{% set ns.n = ns.n * ns.n %}"
+                   "{% endfor %}{{ ns.n > 0 }}",
+                   "{{ ('{0}' * 1000).format('x' * 999999) }}", "{{ ('%s' * 1000) % (('x' * 999999,) * 1000) }}",
+                   "{% set kept = [] %}{% for i in range(100000) %}{% set _ = kept.append('x' * 999999) %}{% endfor %}"):
+        with pytest.raises(LimitExceeded):
+            env.from_string(source).render()
+    assert env.from_string("{{ '{:>{w}}|{a:>3}'.format(1, w=4, a=2) }}").render() == "   1|  2"
+
+
+@pytest.mark.parametrize("extension, part, only", [(".docx", "word/styles.xml", "cover"),
+                                                    (".pptx", "ppt/theme/theme1.xml", "overview")])
+def test_a_reference_document_declaring_entities_is_refused_by_name(tmp_path, extension, part, only):
+    def with_entities(name, data):
+        if name != part:
+            return data
+        head, _, body = data.partition(b"?>")
+        root = body.lstrip().split(b" ", 1)[0].lstrip(b"<")
+        return (head + b"?>\n<!DOCTYPE " + root + b' [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>\n'
+                + body.lstrip())
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    rewritten(ROOT / "templates" / "common" / f"reference{extension}", folder / f"reference{extension}", with_entities)
+    result = run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", only, "--templates", folder)
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert f"reference{extension}: its part {part} declares a DOCTYPE" in result.stderr
+
+
+def test_a_form_with_a_flood_of_tags_or_a_huge_one_is_refused_before_it_is_parsed(tmp_path):
+    flood = form_with(tmp_path / "flood.docx", "{{ project.title.ja }}" * 2_001)
+    huge = form_with(tmp_path / "huge.docx", "{{ project.title.ja" + " ~ 'x'" * 400 + " }}")
+    for form, says in ((flood, "flood.docx: 2,001 tags, over the limit of 2,000"),
+                       (huge, "huge.docx: paragraph 1: a tag of 2,422 characters, over the limit of 2,000")):
+        for result in (run_cli("check-form", form),
+                       run_cli("build", FY2026, "-o", tmp_path / "out", "--pdf", "never", "--only", "pledge", "--form",
+                               f"pledge={form}")):
+            assert_no_traceback(result)
+            assert result.returncode == 2 and says in result.stderr, result.stderr
+
+
+# -- second sweep: --format json, streams and signals ----------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("validate", FY2026, "--format", "json", "--bogus"), ("validate", "--format", "json"),
+    ("bogus", "--format", "json"), ("build", FY2026, "--format=json", "--lang", "xx"),
+    ("build", FY2026, "--format", "json", "--pdf", "sometimes"), ("--format", "json", "validate", FY2026),
+])
+def test_a_command_line_that_cannot_be_parsed_still_answers_in_json(args):
+    result = run_cli(*args)
+    assert_no_traceback(result)
+    assert result.returncode == 2 and "Usage: c3p-docs" in result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["ok"] is False and [f["code"] for f in payload["findings"]] == ["usage"]
+    assert "-h' for help." in payload["findings"][0]["message"]
+
+
+def test_a_bad_format_value_is_answered_in_text_only():
+    result = run_cli("validate", FY2026, "--format", "xml")
+    assert result.returncode == 2 and result.stdout == "" and "'xml' is not one of 'text', 'json'" in result.stderr
+
+
+def run_with_streams(args, stdout=subprocess.PIPE, close=(), file_size=None):
+    import resource
+
+    def prepare():
+        for fd in close:
+            os.close(fd)
+        if file_size is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return subprocess.run([sys.executable, "-m", "c3p_docs", *map(str, args)], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, env={**os.environ, "NO_COLOR": "1", "C3P_NO_CACHE": "1"}, preexec_fn=prepare,
+                          timeout=300)
+
+
+@posix_only
+def test_output_that_cannot_be_written_is_said_on_stderr_with_exit_74(tmp_path):
+    with open(tmp_path / "out.json", "w") as target:  # a full disk: the file may not grow past 100 bytes
+        full = run_with_streams(("fields", "--format", "json"), stdout=target, file_size=100)
+    closed = run_with_streams(("validate", FY2026, "--format", "json"), stdout=None, close=(1,))
+    for result in (full, closed):
+        assert "Traceback" not in result.stderr
+        assert result.returncode == 74, result.stderr
+        assert result.stderr.count("c3p-docs: could not write to standard output") == 1
+    assert "File too large" in full.stderr and "(it is closed)" in closed.stderr
+    quiet = run_with_streams(("validate", FY2026), stdout=None, close=(1,))  # text mode writes nothing to stdout
+    assert quiet.returncode == 0
+
+
+@posix_only
+def test_a_closed_stderr_still_gives_exactly_one_json_object():
+    result = subprocess.run([sys.executable, "-m", "c3p_docs", "validate", str(BROKEN), "--format", "json"],
+                            stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(2), timeout=300)
+    assert result.returncode in (1, 2)
+    assert json.loads(result.stdout)["ok"] is False  # one object: a second would not parse
+
+
+@posix_only
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)])
+def test_a_stop_signal_answers_in_json_with_128_plus_its_number(tmp_path, signum, code):
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(out / ".c3p-docs.lock")):
+        waiting = popen_cli("build", FY2026, "-o", out, "--pdf", "never", "--format", "json")
+        assert "in use by another c3p-docs run" in waiting.stderr.readline()
+        waiting.send_signal(signum)
+        stdout, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == code
+    assert "Traceback" not in stderr and f"stopped by {signal.Signals(signum).name}" in stderr
+    finding = json.loads(stdout)["findings"][0]
+    assert finding["code"] == "interrupted" and finding["severity"] == "error"
+
+
+@posix_only
+def test_a_stop_while_the_libraries_load_is_answered_like_any_other():
+    code = ("import sys\n"
+            "class Stop:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'c3p_docs.cli':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            "sys.argv = ['c3p-docs', 'validate', 'x.yaml', '--format', 'json']\n"
+            "from c3p_docs.__main__ import run\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130 and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["findings"][0]["code"] == "interrupted"
+
+
+@posix_only
+def test_a_ledger_with_a_shift_jis_file_name_is_named_in_words_in_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    raw = os.fsencode(tmp_path) + b"/" + "台帳".encode("cp932") + b".csv"
+    with open(raw, "wb") as stream:
+        stream.write(LEDGER_HEADER.encode() + b"2026-07-13,meetings,Venue,30000\n")
+    result = run_cli("settle", FY2026, "--ledger", os.fsdecode(raw), "-o", tmp_path / "out", "--pdf", "never",
+                     "--lang", "ja")
+    assert_no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(next((tmp_path / "out").glob("settlement_*_ja.xlsx")))
+    assert "台帳.csv 2行目" in [row[4] for row in workbook.worksheets[1].iter_rows(values_only=True)]
+
+
+@posix_only
+def test_a_stop_while_the_command_line_is_read_is_answered_with_its_own_code():
+    code = ("import os, signal, sys, typer.core\n"
+            "parse = typer.core.TyperGroup.resolve_command\n"
+            "def stopped(self, ctx, args):\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)  # arrives while click reads the command line\n"
+            "    return parse(self, ctx, args)\n"
+            "typer.core.TyperGroup.resolve_command = stopped\n"
+            f"sys.argv = ['c3p-docs', 'validate', {str(FY2026)!r}, '--format', 'json']\n"
+            "from c3p_docs.__main__ import run\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 143 and "Traceback" not in result.stderr, result.stderr
+    assert json.loads(result.stdout)["findings"][0]["code"] == "interrupted"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 
+from c3p_docs.documents.markup_limits import check_limits
 from c3p_docs.errors import C3pError
 
 
@@ -39,7 +40,7 @@ def render_template(env, template_name: str, context: dict) -> str:
 def render_markup(env, template_name: str, context: dict) -> ET.Element:
     text = render_template(env, template_name, context)
     try:
-        return ET.fromstring(text)
+        return check_limits(ET.fromstring(text), template_name)
     except ET.ParseError as error:
         line = error.position[0]
         snippet = text.splitlines()[line - 1].strip()[:120] if line <= len(text.splitlines()) else ""

@@ -12,13 +12,30 @@ from pathlib import Path
 from c3p_docs.errors import UsageError
 from c3p_docs.jinja_env import template_dir
 
+MAX_REFERENCE_BYTES = 50 * 1024 * 1024
+"""A reference document holds styles, a theme and a few images: ours is ~40 KB, a corporate one a few MB."""
+MAX_REFERENCE_PARTS = 2_000
+MAX_REFERENCE_UNCOMPRESSED = 200 * 1024 * 1024
+"""Declared size of all its parts together: a real one is far below, a zip bomb far above."""
+
 
 def reference_path(extension: str, lang: str, templates: str | None = None) -> Path:
     """`reference.docx` or `.pptx`: the user's (DIR/LANG/, then DIR/) before ours (LANG/, then common/)."""
+    import os
+    import stat
+
     name = f"reference{extension}"
-    folders = [Path(templates) / lang, Path(templates)] if templates else []
-    folders += [template_dir(lang), template_dir("common")]
-    for folder in folders:
+    for folder in [Path(templates) / lang, Path(templates)] if templates else []:
+        candidate = folder / name
+        try:
+            mode = os.lstat(candidate).st_mode
+        except OSError:
+            continue
+        if not stat.S_ISREG(mode):  # a link, a pipe or a folder in the user's folder: named, never followed
+            raise UsageError(f"{candidate}: not a regular file (a link, pipe or folder); --templates reads only "
+                             f"files saved in the folder itself. Put a {extension} file there, or remove it.")
+        return candidate
+    for folder in (template_dir(lang), template_dir("common")):
         if (folder / name).is_file():
             return folder / name
     raise UsageError(f"{name} is missing from c3p-docs' templates ({template_dir('common')}); reinstall c3p-docs.")
@@ -53,6 +70,42 @@ def _usable(path: str) -> Iterator[None]:
                          "it to use the built-in one.") from None
 
 
+def _checked(path: str) -> bytes:
+    """The reference's bytes, once it is known to be a sane Office package: read with a size cap, not a zip bomb,
+    and no part declaring a DOCTYPE (entities Office never writes, which an XML parser may expand)."""
+    import zipfile
+
+    from c3p_docs.loading import read_limited
+
+    kind = "Word" if path.endswith(".docx") else "PowerPoint"
+    data = read_limited(Path(path), f"reference {kind} document", MAX_REFERENCE_BYTES)
+    advice = f"Save it again from {kind} as a {Path(path).suffix} file, or remove it to use the built-in one."
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            parts = package.infolist()
+            if len(parts) > MAX_REFERENCE_PARTS or sum(p.file_size for p in parts) > MAX_REFERENCE_UNCOMPRESSED:
+                raise UsageError(f"{path}: too many or too large parts for a reference document (a zip bomb?). {advice}")
+            for part in parts:
+                if part.filename.lower().endswith((".xml", ".rels")) and _declares_doctype(package, part):
+                    raise UsageError(f"{path}: its part {part.filename} declares a DOCTYPE (XML entities), which "
+                                     f"{kind} never writes. {advice}")
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        raise UsageError(f"{path}: not a {kind} file (not a zip package). {advice}") from None
+    return data
+
+
+def _declares_doctype(package, part) -> bool:
+    """Whether an XML part has `<!DOCTYPE` or `<!ENTITY`, read in chunks (a marker split by a chunk is found)."""
+    tail = b""
+    with package.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = window[-8:]
+    return False
+
+
 @lru_cache(maxsize=16)
 def _pristine(path: str, lang: str, prepare: Callable[[object, str], None]):
     """The prepared reference, saved and opened again: an object no API call has touched, safe to deep-copy, its
@@ -71,8 +124,9 @@ def _pristine(path: str, lang: str, prepare: Callable[[object, str], None]):
         from docx import Document as opener  # type: ignore[assignment]
 
         save = save_docx  # type: ignore[assignment]
+    data = _checked(path)
     with _usable(path):
-        document = opener(path)
+        document = opener(io.BytesIO(data))
         prepare(document, lang)
         data = save(document)  # type: ignore[arg-type]
     return opener(io.BytesIO(data))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from c3p_docs.bilingual import pick
 from c3p_docs.eras import fiscal_year_bounds, format_yen, printed_date
-from c3p_docs.settlement import Settlement, Spend
+from c3p_docs.settlement import Settlement, Spend, file_name
 
 
 def _figures(plan: int, actual: int, lang: str) -> dict:
@@ -20,7 +18,7 @@ def _where(spend: Spend, words: dict) -> str:
     """Where a cost came from in the document's words (`Actual cost 3`, `ledger.csv line 12`), no YAML keys."""
     if spend.number is not None:
         return words["actual"].replace("{n}", str(spend.number))
-    name = PurePath(spend.file).name
+    name = file_name(spend.file)
     return words["ledger_line"].replace("{name}", name).replace("{line}", str(spend.line)) if spend.line else name
 
 

@@ -30,6 +30,22 @@ NUMBER_FORMAT = {"yen": "#,##0", "int": "#,##0", "num": "#,##0.0#", "formula": "
                  "date": "yyyy-mm-dd"}
 MARGINS = {"left": 0.6, "right": 0.6, "top": 0.75, "bottom": 0.75}
 """Page margins in inches, as Excel's own Normal margins."""
+# Excel refuses these in a sheet name; their full-width forms read the same to a Japanese reader.
+_SHEET_NAME_CHARACTERS = str.maketrans("[]:*?/\\", "［］：＊？／＼")
+
+
+def sheet_name(text: str | None, taken: set[str]) -> str:
+    """A name Excel accepts for a sheet, from a label or template (`実績[1]` → `実績［1］`): at most 31 characters,
+    no leading or trailing apostrophe, not empty, and unlike the names in `taken` (compared as Excel does,
+    without case); the name is added to `taken`."""
+    name = (text or "").translate(_SHEET_NAME_CHARACTERS).strip().strip("'")[:31] or "Sheet"
+    base, number = name, 1
+    while name.casefold() in taken or name.casefold() == "history":  # Excel reserves "History"
+        number += 1
+        suffix = f" ({number})"
+        name = base[:31 - len(suffix)] + suffix
+    taken.add(name.casefold())
+    return name
 
 
 class Properties(Protocol):
@@ -62,6 +78,7 @@ class Book:
                                        "author": visible(properties.author), "company": visible(properties.author),
                                        "keywords": "C3P", "comments": "", "created": properties.created})
         self._formats: dict[tuple, object] = {}
+        self._sheet_names: set[str] = set()
 
     def format(self, **spec: object):
         """A cell format in the book's font (one per distinct spec)."""
@@ -72,7 +89,7 @@ class Book:
 
     def sheet(self, name: str, landscape: bool, margins: dict[str, float] = MARGINS):
         """A worksheet printed on A4, one page wide."""
-        sheet = self._workbook.add_worksheet(name[:31])
+        sheet = self._workbook.add_worksheet(sheet_name(name, self._sheet_names))
         sheet.set_paper(9)  # A4
         if landscape:
             sheet.set_landscape()
