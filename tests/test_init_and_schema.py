@@ -4,6 +4,7 @@ narrative keys."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import MINIMAL, run_cli, write_project
@@ -139,3 +140,45 @@ def test_the_schema_accepts_the_init_file_and_flags_a_misspelt_key(tmp_path, cal
     refused = keys_the_schema_refuses(data, schema, schema)
     assert refused == sorted([f"narrative.{first[:-2] + first[-1] + first[-2]}", "applicant.qualification.nubmer",
                               f"narrative.{other}"])
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_untouched_init_file_warns_placeholder_at_each_example_and_still_builds(tmp_path, lang):
+    from c3p_docs.placeholders import starter_examples
+
+    assert run_cli("init", tmp_path, "--lang", lang).returncode == 0
+    project = tmp_path / "project.yaml"
+    lines = project.read_text(encoding="utf-8").splitlines()
+    check = run_cli("validate", project, "--format", "json")
+    assert check.returncode == 0, check.stdout
+    warned = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "placeholder"]
+    assert all(f["severity"] == "warning" for f in warned)
+    examples = {example.value for example in starter_examples()}
+    for finding in warned:  # at the line of the example value, its key's column
+        value = finding["message"].split("'")[1]
+        key = finding["path"].rsplit(".", 1)[-1]
+        shown = lines[finding["line"] - 1][finding["column"] - 1:]
+        assert value in examples and (shown.startswith(f"{key}: {value}") or shown.startswith(f"{key}: '{value}'"))
+    assert {f["path"] for f in warned} >= {"applicant.name.ja", "contact.phone", "contact.email", "project_manager.name",
+                                           "japanese_city.name.ja", "partner_city.name.ja", "activities[1].place.ja"}
+    scalar = re.compile(r"\w: '?(?:" + "|".join(map(re.escape, examples)) + r")'?(?:[,}]|  #|$)")
+    every_example_line = [number for number, line in enumerate(lines, 1)
+                          if not line.lstrip().startswith("#") and scalar.search(line)]
+    assert sorted({f["line"] for f in warned}) == every_example_line
+    text = run_cli("validate", project)
+    assert "Ready to build" not in text.stderr and f"but {len(warned)} value(s) are still the starter's examples" in text.stderr
+    built = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--format", "json")
+    assert "placeholder-left" in built.stdout
+    assert {f["code"] for f in json.loads(built.stdout)["findings"] if f["severity"] == "error"} == {"placeholder-left"}
+    assert (tmp_path / "out" / "submission").is_dir()
+
+
+def test_a_starter_example_is_a_placeholder_wherever_it_sits_and_a_real_value_is_not(tmp_path):
+    project = write_project(tmp_path, MINIMAL.replace("試験株式会社", "株式会社○○") + """\
+joint_implementers:
+  - {name: {ja: 共同実施大学, en: Joint University}, representative: {ja: 学長 ○○ ○○, en: Rector}}
+contact: {name: 山田 太郎, phone: 03-0000-0000, email: yamada@real.example.co.jp.invalid}
+""")
+    findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
+    assert [(f["path"], f["line"]) for f in findings if f["code"] == "placeholder"] == [
+        ("applicant.name.ja", 10), ("joint_implementers[0].representative.ja", 12), ("contact.phone", 13)]
