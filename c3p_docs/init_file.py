@@ -29,7 +29,7 @@ def field_descriptions(lang: str) -> dict[str, str]:
     def walk(model, prefix: str) -> None:
         for name, info in model.model_fields.items():
             key = f"{prefix}{name}"
-            descriptions[key] = field_description(model, name) or ""
+            descriptions[key] = " ".join((field_description(model, name) or "").split())  # a comment is one line
             inner = _inner_model(info.annotation)
             if inner is not None and inner.__name__ not in ("Bilingual", "BilingualList"):
                 walk(inner, key + ".")

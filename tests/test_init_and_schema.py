@@ -182,3 +182,30 @@ contact: {name: 山田 太郎, phone: 03-0000-0000, email: yamada@real.example.c
     findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
     assert [(f["path"], f["line"]) for f in findings if f["code"] == "placeholder"] == [
         ("applicant.name.ja", 10), ("joint_implementers[0].representative.ja", 12), ("contact.phone", 13)]
+
+
+def test_init_starts_the_new_optional_fields_each_with_a_one_line_comment_in_its_language(tmp_path):
+    comments: dict[str, dict[str, str]] = {}
+    for lang in ("ja", "en"):
+        assert run_cli("init", tmp_path / lang, "--lang", lang).returncode == 0
+        project = tmp_path / lang / "project.yaml"
+        data = load_yaml_file(project).data
+        assert data["partner_city"]["embassy_officer"] is None and data["applicant"]["profile"]["legal_form"] is None
+        assert data["staff"] == []
+        lines = project.read_text(encoding="utf-8").splitlines()
+        comments[lang] = {}
+        for key in ("  embassy_officer: null", "    legal_form: null", "staff: []", "  adoptions: []"):
+            [line] = [line for line in lines if line.startswith(key + "  # ")]
+            comments[lang][key] = line.split("  # ", 1)[1]
+        staff = lines[next(i for i, line in enumerate(lines) if line.startswith("staff: []")) + 1]
+        assert staff.startswith("#  - {name: {ja: ○○ ○○, en: Example Name}, role:") and "planned_days: 40" in staff
+        adoption = next(line for line in lines if line.startswith("  #  - {fiscal_year: 2025, title: {ja: ○○へのJCM"))
+        assert adoption.endswith("country: Indonesia, under_this_pair: true, survey: false}")
+        implementer = next(line for line in lines if line.startswith("#  - {name: {ja: ○○大学"))
+        assert implementer.endswith("profile: {legal_form: other, established: 1950}}")
+        assert run_cli("validate", project).returncode == 0
+    assert "大使館" in comments["ja"]["  embassy_officer: null"] and "embassy" in comments["en"]["  embassy_officer: null"]
+    assert "法人の種類" in comments["ja"]["    legal_form: null"] and "company, foundation" in comments["en"]["    legal_form: null"]
+    assert "業務従事者" in comments["ja"]["staff: []"] and "People working" in comments["en"]["staff: []"]
+    for lang in ("ja", "en"):
+        assert "under_this_pair: false" in comments[lang]["  adoptions: []"] and "survey: true" in comments[lang]["  adoptions: []"]
