@@ -810,14 +810,9 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
 
 
 def _describe(descriptions: dict[str, str], path: str) -> str:
-    key = path.replace("[]", "")
-    if key in descriptions:
-        return descriptions[key]
-    parent, _, leaf = key.rpartition(".")
-    if leaf in ("ja", "en", "value", "id") and parent:
-        described = _describe(descriptions, parent)
-        return f"{described} ({leaf})" if described else ""
-    return ""
+    from c3p_docs.init_file import describe
+
+    return describe(descriptions, path)
 
 
 @app.command("check-form", short_help="Lint a tagged official form (.docx or .pptx).")
