@@ -209,3 +209,21 @@ def test_init_starts_the_new_optional_fields_each_with_a_one_line_comment_in_its
     assert "業務従事者" in comments["ja"]["staff: []"] and "People working" in comments["en"]["staff: []"]
     for lang in ("ja", "en"):
         assert "under_this_pair: false" in comments[lang]["  adoptions: []"] and "survey: true" in comments[lang]["  adoptions: []"]
+
+
+def test_the_schema_takes_a_budget_category_by_any_name_validate_accepts(tmp_path):
+    from c3p_docs.categories import CATEGORY_IDS
+
+    schema = json.loads(run_cli("schema").stdout)
+    for model in ("BudgetItem", "Actual"):
+        names = schema["$defs"][model]["properties"]["category"]["enum"]
+        assert {"honoraria", "諸謝金", "謝金", "Honoraria", "Remuneration", "外国旅費", "Overseas travel"} <= set(names)
+        assert set(CATEGORY_IDS) <= set(names) and "旅費" not in names
+    names = schema["$defs"]["BudgetItem"]["properties"]["category"]["enum"]
+    items = "".join(f"    - {{category: {name}, description: x, unit_cost_jpy: 1000}}\n" for name in names)
+    project = write_project(tmp_path, MINIMAL + "budget:\n  general_admin_rate: 0.1\n  items:\n" + items)
+    findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
+    assert [f for f in findings if f["severity"] == "error"] == []  # every listed name is accepted
+    wrong = write_project(tmp_path, MINIMAL + "budget:\n  items:\n    - {category: 旅費, description: x, unit_cost_jpy: 1}\n",
+                          "wrong.yaml")
+    assert run_cli("validate", wrong).returncode == 1
