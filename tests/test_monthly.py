@@ -375,3 +375,27 @@ def test_projects_that_would_still_share_a_folder_fail_the_second_with_both_name
     assert second.startswith(f"FAILED {file_project}: {folder_project} in the same run also writes to")
     assert "rename one of the files or folders" in second
     assert [p.name for p in (tmp_path / "out").iterdir() if p.is_dir()] == ["osaka"]
+
+
+def test_the_calendar_spans_a_trip_by_its_itinerary_as_the_trip_plan_does(tmp_path):
+    from icalendar import Calendar
+
+    project = write_project(tmp_path, MINIMAL + """activities:
+  - id: survey-1
+    kind: field_survey
+    date: 2026-07-13
+    end_date: 2026-07-15
+    title: {ja: 第1回現地調査, en: First field survey}
+    itinerary:
+      - {date: 2026-07-13, place: ハノイ, visit: {ja: 市役所, en: City hall}}
+      - {date: 2026-07-17, place: ハノイ, visit: {ja: 工場, en: Factory}}
+""")
+    assert run_cli("calendar", project, "-o", tmp_path / "deadlines.ics").returncode == 0
+    events = {str(e["uid"]).split("@")[0]: e for e in Calendar.from_ical((tmp_path / "deadlines.ics").read_bytes()).walk("VEVENT")}
+    survey = next(e for uid, e in events.items() if "survey-1" in uid and "+" not in uid)
+    assert (survey.decoded("dtstart").isoformat(), survey.decoded("dtend").isoformat()) == ("2026-07-13", "2026-07-18")
+    report = next(e for uid, e in events.items() if "survey-1+report" in uid)
+    assert report.decoded("dtstart").isoformat() == "2026-07-31"  # 14 days after the itinerary's last day
+    assert run_cli("trip", "plan", project, "survey-1", "-o", tmp_path / "out", "--pdf", "never").returncode == 0
+    plan = docx_text(tmp_path / "out" / "trip_plan_survey-1_ja.docx")
+    assert "令和8年7月13日（月）～令和8年7月17日（金）（5日間）" in plan and "令和8年7月31日頃までに" in plan
