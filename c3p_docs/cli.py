@@ -696,6 +696,10 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
     a file named project.yaml (projects/*/project.yaml: one folder each).
     Exit 1 if any project failed (a month outside its period is refused); the others are still written.
     With --strict, a warning exits 1 as well: month-empty says the project has no entry for the month.
+
+    \b
+    Example (cron, with the full path `c3p-docs --where` prints):
+      c3p-docs monthly projects/*/project.yaml -o reports --lang ja,en --strict
     """
     import datetime as dt
     import re

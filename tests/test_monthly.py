@@ -306,6 +306,7 @@ def test_a_month_without_an_entry_is_month_empty_and_strict_makes_it_cron_s_alar
     assert [(f["code"], f["line"]) for f in payload["findings"]] == [("month-empty", 11)]
     assert run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never",
                    "--strict").returncode == 0  # a month with its entry: nothing to alarm about
+    assert "--strict" in run_cli("monthly", "--help").stdout and "month-empty" in run_cli("monthly", "--help").stdout
 
 
 def test_a_project_without_monthly_entries_is_month_empty_at_the_file(tmp_path):
