@@ -15,7 +15,7 @@ from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months, due_date
 from c3p_docs.strings import deliverable_text, strings
-from c3p_docs.trips import plan_due, report_due, submitted
+from c3p_docs.trips import last_day, plan_due, report_due, submitted
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
@@ -77,7 +77,8 @@ def project_events(project: Project, rules: CallRules, lang: str = "ja") -> list
         seen[key] += 1
         if seen[key] > 1:  # the same kind, month and title twice: number the later ones
             key += f"+{seen[key]}"
-        last = activity.end_date or activity.date
+        # The itinerary's days, as the trip documents and the report take them; a month alone is one day's mark.
+        last = last_day(activity) if activity.itinerary or activity.date or activity.end_date else None
         events.append(Event(key, activity.first_day, title, last))
         plan_by, report_by = plan_due(activity, rules), report_due(activity, rules)
         if plan_by is not None and report_by is not None:  # lead times from the profile; done once sent

@@ -3,18 +3,19 @@ whether it is assumed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from c3p_docs.bilingual import pick
-from c3p_docs.calls import CallRules, Deadline, Sourced
+from c3p_docs.calls import CallRules, Deadline, Sourced, Window
 from c3p_docs.consultation import activity_rule_name
 from c3p_docs.criteria import wrap_columns
-from c3p_docs.eras import format_number, format_yen, printed_date
+from c3p_docs.eras import babel_locale, format_number, format_yen, printed_date
 from c3p_docs.strings import cite, deliverable_text, strings
 
 LANGS = ("ja", "en")
 SECTIONS = ("money", "categories", "mail", "files", "pages", "period", "dates", "activities", "adoptions", "energy",
-            "scoring", "contract", "reminders")
+            "scoring", "sessions", "contract", "reminders")
 
 
 def _row(section: str, rule_id: str, name: dict[str, str], value: Any, shown: dict[str, str], source: str,
@@ -256,6 +257,41 @@ def _scoring(rules: CallRules) -> list[dict]:
     return rows
 
 
+def _month_name(month: int, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(dt.date(2000, month, 1), "M月" if lang == "ja" else "MMMM", locale=babel_locale(lang))
+
+
+def _months(months: list[int], lang: str) -> str:
+    """`4月〜5月` / `April to May`, each fiscal year."""
+    words = strings(lang)["rules"]
+    first, last = _month_name(months[0], lang), _month_name(months[-1], lang)
+    span = first if first == last else words["month_span"].format(first=first, last=last)
+    return words["month_each_year"].format(months=span)
+
+
+def _sessions(rules: CallRules) -> list[dict]:
+    """The report sessions' and the seminar's months, and when the monthly report and a trip's plan and report are
+    due, each with its source."""
+    def window_row(rule_id: str, window: Window) -> dict:
+        return _row("sessions", rule_id, window.name.model_dump(), window.months,
+                    {lang: _months(window.months, lang) for lang in LANGS}, window.source, window.assumed, window.note)
+
+    rows = [window_row(f"report_session_{window.id}", window) for window in rules.report_sessions]
+    rows += [window_row("seminar", rules.seminar)] if rules.seminar else []
+    due = rules.monthly_report_due_day
+    rows.append(_sourced("sessions", "monthly_report_due_day", due,
+                         {lang: strings(lang)["rules"]["due_day"].format(n=due.value) for lang in LANGS}))
+    if rules.trips is not None:
+        lead, after = rules.trips.plan_lead_days, rules.trips.report_days
+        rows += [_sourced("sessions", "plan_lead_days", lead,
+                          {lang: strings(lang)["rules"]["plan_lead"].format(n=lead.value) for lang in LANGS}),
+                 _sourced("sessions", "report_days", after,
+                          {lang: strings(lang)["rules"]["report_after"].format(n=after.value) for lang in LANGS})]
+    return rows
+
+
 def _contract(rules: CallRules) -> list[dict]:
     if rules.contract is None:
         return []
@@ -278,7 +314,7 @@ def rule_rows(rules: CallRules) -> list[dict]:
     """Every rule of the call c3p-docs knows, section by section, each with its source and `assumed`."""
     return (_money(rules) + _categories(rules) + _mail(rules) + _files(rules) + _pages(rules) + _period(rules)
             + _dates(rules) + _activities(rules) + _adoptions(rules) + _energy(rules) + _scoring(rules)
-            + _contract(rules) + _reminders(rules))
+            + _sessions(rules) + _contract(rules) + _reminders(rules))
 
 
 def format_rules(rules: CallRules, lang: str, width: int = 100) -> str:

@@ -21,6 +21,7 @@ from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.findings import Finding
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
+from c3p_docs.placeholders import starter_values_left
 from c3p_docs.project import LoadedProject
 from c3p_docs.scoring import energy_sectors_missing
 from c3p_docs.strings import strings
@@ -585,7 +586,11 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
     return findings
 
 
-CHECKS = (check_completeness, check_translations, check_budget, check_period, check_pair_years, check_plan_coverage,
+def check_placeholders(loaded: LoadedProject) -> list[Finding]:
+    return starter_values_left(loaded.source)
+
+
+CHECKS = (check_placeholders, check_completeness, check_translations, check_budget, check_period, check_pair_years, check_plan_coverage,
           check_energy_co2, check_activities, check_country, check_eligibility, check_attachments, check_narrative,
           check_adoptions, check_generated_sources)
 

@@ -300,8 +300,11 @@ def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.tex
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     call = loaded.rules.id if loaded else None
+    examples = sum(f.code == "placeholder" for f in findings)
+    verdict = ("" if errors else f" It builds, but {examples} value(s) are still the starter's examples." if examples
+               else " Ready to build.")
     summary = (f"{project}: {errors} error(s), {warnings} warning(s)" + (f" against {call}." if call else ".")
-               + (" Ready to build." if not errors else ""))
+               + verdict)
     print_findings(findings, output_format.value, extra={"call": call}, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
@@ -683,13 +686,22 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
             pdf: PdfOption = PdfMode.auto,
             force: Annotated[bool, typer.Option(help="Replace reports a person edited since they were generated.")] = False,
             templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates.")] = None,
+            strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too (a month with no entry, a "
+                                                 "starter example left, a plan not sent), so cron mails an alarm; "
+                                                 "the reports are still written.")] = False,
             output_format: FormatOption = OutputFormat.text) -> None:
     """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
 
     Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
     a report someone edited is kept and its PDF made from the edit (the new one goes to drafts/ in the
-    project's folder), and overlapping runs take turns.
-    Exit 1 if any project failed; the others are still written.
+    project's folder), and overlapping runs take turns. Reports go to OUT/<file name>/, or OUT/<folder>/ for
+    a file named project.yaml (projects/*/project.yaml: one folder each).
+    Exit 1 if any project failed (a month outside its period is refused); the others are still written.
+    With --strict, a warning exits 1 as well: month-empty says the project has no entry for the month.
+
+    \b
+    Example (cron, with the full path `c3p-docs --where` prints):
+      c3p-docs monthly projects/*/project.yaml -o reports --lang ja,en --strict
     """
     import datetime as dt
     import re
@@ -703,13 +715,14 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
         raise UsageError(f"--month {month!r}: use YYYY-MM (1980–2100) or previous.")
     outcomes = run_monthly(projects, month, out, lang.split(","), pdf.value, force, str(templates) if templates else None)
     failed = sum(not outcome.ok for outcome in outcomes)
+    warned = strict and any(f.severity != "info" for outcome in outcomes for f in outcome.findings)
     # A project's bug is reported with it (the others are still written) but exits as a bug does.
-    code = EX_SOFTWARE if any(outcome.internal for outcome in outcomes) else 1 if failed else 0
+    code = EX_SOFTWARE if any(outcome.internal for outcome in outcomes) else 1 if failed or warned else 0
     if output_format == OutputFormat.json:
         from c3p_docs.findings import print_findings
 
         print_findings([f for outcome in outcomes for f in outcome.findings], "json", extra={
-            "ok": not failed, "month": month, "out": str(out),
+            "ok": code == 0, "month": month, "out": str(out),
             "projects": [{"project": str(o.path), "ok": o.ok, "message": o.message or None, "files": o.files}
                          for o in outcomes]})
         raise typer.Exit(code)
@@ -721,6 +734,8 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
         else:
             changed = f"{len(outcome.files)} file(s) written" if outcome.files else "unchanged"
             sys.stdout.write(f"ok     {outcome.path}: {month}, {changed}\n")
+    if warned and not failed:
+        _stderr("c3p-docs: exit 1 because of the warnings above (--strict); the reports were written.")
     raise typer.Exit(code)
 
 
@@ -799,14 +814,9 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
 
 
 def _describe(descriptions: dict[str, str], path: str) -> str:
-    key = path.replace("[]", "")
-    if key in descriptions:
-        return descriptions[key]
-    parent, _, leaf = key.rpartition(".")
-    if leaf in ("ja", "en", "value", "id") and parent:
-        described = _describe(descriptions, parent)
-        return f"{described} ({leaf})" if described else ""
-    return ""
+    from c3p_docs.init_file import describe
+
+    return describe(descriptions, path)
 
 
 @app.command("check-form", short_help="Lint a tagged official form (.docx or .pptx).")

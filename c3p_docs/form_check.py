@@ -51,6 +51,8 @@ def known_paths() -> frozenset[str]:
         for item in load_call(name).scoring:
             rows += [(f"narrative.{item.id}{suffix}", "text", "") for suffix in ("", ".ja", ".en")]
     paths = set()
+    # A loop over a list of plain values (deliverables, applicant.environmental) names its items `list[]`.
+    rows += [(f"{path}[]", "item", "") for path, kind, _ in rows if kind in ("list", "lines")]
     for path, _, _ in rows:
         parts = path.split(".")
         for index in range(1, len(parts) + 1):

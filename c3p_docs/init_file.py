@@ -23,23 +23,53 @@ SCHEMA_FILE = "project.schema.json"
 
 
 def field_descriptions(lang: str) -> dict[str, str]:
-    """Dotted field path → one-line description: the model docstrings, or the language's table."""
+    """Dotted field path → one-line description: the model docstrings, then the language's table
+    (templates/LANG/fields.yaml: Japanese for every field; in each language, the names the templates see besides
+    the project's fields)."""
     descriptions: dict[str, str] = {}
 
     def walk(model, prefix: str) -> None:
         for name, info in model.model_fields.items():
             key = f"{prefix}{name}"
-            descriptions[key] = field_description(model, name) or ""
+            descriptions[key] = " ".join((field_description(model, name) or "").split())  # a comment is one line
             inner = _inner_model(info.annotation)
             if inner is not None and inner.__name__ not in ("Bilingual", "BilingualList"):
                 walk(inner, key + ".")
 
     walk(Project, "")
-    if lang != "en":
-        table = template_dir(lang) / "fields.yaml"
-        if table.is_file():
-            descriptions.update(safe_load(table.read_text(encoding="utf-8")) or {})
+    table = template_dir(lang) / "fields.yaml"
+    if table.is_file():
+        descriptions.update(safe_load(table.read_text(encoding="utf-8")) or {})
     return descriptions
+
+
+SAME_ITEMS = {"jcm.pair_adoptions": "jcm.adoptions", "jcm.other_adoptions": "jcm.adoptions",
+              "budget.rows": "budget.items"}
+"""Context lists whose items are those of another list: their fields are described there."""
+KEYED = ("monthly", "budget.by_category")
+"""Context mappings keyed by data (a month, a category id): each key is described by the mapping."""
+
+
+def describe(descriptions: dict[str, str], path: str) -> str:
+    """The description of a context path as `fields` lists it (`budget.rows[].amount.value`): its own, else the
+    list whose items it shares, the mapping that keys it, or its parent's for `.ja`, `.en`, `.value` and `.id`."""
+    key = path.replace("[]", "")
+    if key in descriptions:
+        return descriptions[key]
+    for alias, target in SAME_ITEMS.items():
+        if key.startswith(alias + "."):
+            return describe(descriptions, target + key[len(alias):])
+    for mapping in KEYED:
+        if key.startswith(mapping + ".") and mapping in descriptions:
+            data_key, _, rest = key[len(mapping) + 1:].partition(".")
+            if not rest or rest in ("ja", "en", "value", "id"):
+                return f"{descriptions[mapping]} ({data_key})" + (f" ({rest})" if rest else "")
+            return describe(descriptions, f"{mapping}.{rest}")
+    parent, _, leaf = key.rpartition(".")
+    if leaf in ("ja", "en", "value", "id") and parent:
+        described = describe(descriptions, parent)
+        return f"{described} ({leaf})" if described else ""
+    return ""
 
 
 class Commented:

@@ -361,7 +361,8 @@ class Jcm(Strict):
     adoptions_last_3_years: int | None = Field(default=None, ge=0, le=1000)
     """JCM projects adopted under this city pair in the last 3 years (surveys excluded); a bare count."""
     adoptions: list[JcmAdoption] = Field(default_factory=list)
-    """JCM model-project adoptions in the last 3 years, one entry each (R6-2 ⑦)."""
+    """JCM model-project adoptions in the last 3 years, one entry each (R6-2 ⑦); `under_this_pair: false` for
+    another pair's in the same country, `survey: true` for a survey (listed apart, never counted)."""
 
 
 class BudgetItem(Strict):

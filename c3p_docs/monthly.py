@@ -30,6 +30,21 @@ def month_bounds(year_month: str) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def month_is_empty(project: Project, year_month: str) -> bool:
+    """Whether the project says nothing of its own for the month: no `monthly.YYYY-MM` entry, or one without a line."""
+    entry = project.monthly.get(year_month)
+    return entry is None or not any(part.ja or part.en for part in (entry.progress, entry.next, entry.issues))
+
+
+def outside_period(project: Project, year_month: str) -> bool:
+    """Whether the month lies wholly before the project period's start or after its end (no period: never)."""
+    period = project.project.period
+    if period is None:
+        return False
+    first, last = month_bounds(year_month)
+    return (period.start is not None and last < period.start) or (period.end is not None and first > period.end)
+
+
 def due_date(year_month: str, rules: CallRules) -> dt.date:
     """The report is due in the first week of the next month (profile: monthly_report_due_day)."""
     year, month = map(int, add_months(year_month, 1).split("-"))

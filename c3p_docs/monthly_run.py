@@ -13,7 +13,9 @@ from c3p_docs.documents.kinds import Request
 from c3p_docs.documents.renderer import Renderer, day_stamp
 from c3p_docs.errors import REPORT_HINT, C3pError
 from c3p_docs.findings import Finding
+from c3p_docs.monthly import outside_period
 from c3p_docs.output import output_lock
+from c3p_docs.placeholders import starter_values_left
 from c3p_docs.project import load_project
 
 
@@ -31,11 +33,19 @@ class ProjectOutcome:
         self.ok, self.message, self.internal = False, message, internal
 
 
+GENERIC_STEM = "project"
+"""The name `init` gives every project file: such a file is named by its folder (`projects/osaka-hcmc/project.yaml`
+reports to OUT/osaka-hcmc/), so several projects laid out the README's way never share a report folder."""
+
+
 def folder_name(path: Path) -> str:
-    """The project's report folder under OUT: its file name without `.yaml`, never `.`, `..` or empty (a file
-    named `...yaml` gets `_..`), so every report stays inside OUT."""
-    stem = path.stem.replace("\\", "_")
-    return f"_{stem}" if stem.strip(". ") == "" else stem
+    """The project's report folder under OUT: the name of the folder holding a `project.yaml`, else the file's name
+    without `.yaml`; never `.`, `..` or empty (a file named `...yaml` gets `_..`), so every report stays inside OUT."""
+    name = path.stem
+    if name.casefold() == GENERIC_STEM:
+        name = Path(os.path.abspath(path)).parent.name or name
+    name = name.replace("\\", "_")
+    return f"_{name}" if name.strip(". ") == "" else name
 
 
 def run_monthly(paths: list[Path], year_month: str, out: Path, languages: list[str], pdf_mode: str,
@@ -65,10 +75,10 @@ def _publications(outcomes: list[ProjectOutcome], year_month: str, out: Path, la
     folders: dict[str, Path] = {}
     for outcome in outcomes:
         name = folder_name(outcome.path)
-        other = folders.setdefault(name, outcome.path)
+        other = folders.setdefault(name.casefold(), outcome.path)  # one folder on Windows and macOS: A and a
         if other != outcome.path:
-            outcome.fail(f"{other} in the same run also writes to {out / name}; rename one of the files (reports go "
-                         "to OUT/<file name>/).")
+            outcome.fail(f"{other} in the same run also writes to {out / name}; rename one of the files or folders "
+                         "(reports go to OUT/<file name>/, and for a file named project.yaml to OUT/<its folder>/).")
             continue
         jobs = _isolated(outcome, _jobs, outcome, year_month, out / name, languages, templates, plan)
         if jobs is not None:
@@ -77,9 +87,23 @@ def _publications(outcomes: list[ProjectOutcome], year_month: str, out: Path, la
 
 
 def _jobs(outcome: ProjectOutcome, year_month: str, folder: Path, languages: list[str], templates: str | None,
-          plan: pipeline.PdfPlan) -> list[pipeline.Job]:
-    """Load the project and describe its reports (rendering happens as they are written)."""
+          plan: pipeline.PdfPlan) -> list[pipeline.Job] | None:
+    """Load the project and describe its reports (rendering happens as they are written); a month outside the
+    project period fails the project with nothing written."""
     loaded = load_project(outcome.path)
+    outcome.findings += starter_values_left(loaded.source)
+    if outside_period(loaded.project, year_month):
+        period = loaded.project.project.period
+        assert period is not None
+        span = f"{period.start or '…'} – {period.end or '…'}"
+        finding = loaded.source.finding(
+            "month-outside-period", "error", ("project", "period"),
+            f"{year_month} is outside the project period {span}, so no report was written for it; give a month "
+            "within the period (--month), or correct the period if the project was extended.")
+        outcome.findings.append(finding)
+        outcome.fail(f"{year_month} is outside the project period {span} ({finding.file}:{finding.line}); nothing "
+                     "was written for this project.")
+        return None
     year, month = map(int, year_month.split("-"))
     created = day_stamp(dt.date(year, month, 1))
     requests = [Request("monthly_report", lang, f"monthly_{year_month}_{lang}.docx", created,

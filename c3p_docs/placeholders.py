@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from c3p_docs.loading import read_limited, safe_load
+from c3p_docs.findings import Finding
+from c3p_docs.loading import LoadedYaml, read_limited, safe_load
 from c3p_docs.strings import strings
 
 STARTER = Path(__file__).parent / "data" / "starter.yaml"
@@ -63,6 +64,29 @@ def _collect(value: Any, path: str, found: list[StarterExample]) -> None:
             _collect(inner, f"{path}[]", found)
     elif isinstance(value, str) and _EXAMPLE.search(value.strip()):
         found.append(StarterExample(path, value.strip()))
+
+
+def starter_values_left(source: LoadedYaml) -> list[Finding]:
+    """`placeholder`: each value of a project file still equal to one of the starter's examples (`starter_examples`),
+    wherever it sits (株式会社○○ as a joint implementer's name too), at its line."""
+    examples = {example.value for example in starter_examples()}
+    findings: list[Finding] = []
+
+    def visit(value: Any, path: tuple) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                visit(inner, path + (key,))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                visit(inner, path + (index,))
+        elif isinstance(value, str) and value.strip() in examples:
+            findings.append(source.finding(
+                "placeholder", "warning", path, f"{value.strip()!r} is still the example of the file `init` wrote; "
+                "replace it with the project's own value (documents print it as it is, and check-package refuses "
+                "it as placeholder-left)."))
+
+    visit(source.data, ())
+    return findings
 
 
 @lru_cache(maxsize=1)

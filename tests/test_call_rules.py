@@ -467,3 +467,24 @@ actuals:
     result = run_cli("validate", wrong)
     assert result.returncode == 1
     assert "budget.items[0].category" in result.stderr and "Japanese or English name works too" in result.stderr
+
+
+@pytest.mark.parametrize("call, assumed", [("fy2024-2", False), ("fy2026-1", True)])
+def test_calls_rules_lists_the_report_session_and_seminar_months_and_the_reporting_days(call, assumed):
+    rows = {row["id"]: row for row in json.loads(run_cli("calls", call, "--rules", "--format", "json").stdout)["rules"]}
+    sessions = [rows[f"report_session_{name}"] for name in ("kickoff", "interim", "final")]
+    assert [row["value"] for row in sessions] == [[4, 5], [9, 10, 11], [2, 3]]
+    assert all(row["section"] == "sessions" and "§2(1)④" in row["source"] and row["assumed"] is assumed
+               for row in sessions)
+    assert rows["seminar"]["value"] == [1, 2] and rows["seminar"]["assumed"] is assumed
+    assert (rows["monthly_report_due_day"]["value"], rows["plan_lead_days"]["value"], rows["report_days"]["value"]) \
+        == (7, 14, 14)
+    assert all(rows[name]["note"] for name in ("report_session_kickoff", "seminar")) is assumed
+    english = run_cli("calls", call, "--rules").stdout
+    assert "Interim report session: September to November, each fiscal year" in english
+    assert "Monthly report to the ministry: by day 7 of the next month" in english
+    japanese = run_cli("calls", call, "--rules", "--lang", "ja").stdout
+    assert "中間報告会：毎年度9月〜11月" in japanese and "現地調査・招聘の事前計画の提出：初日の14日前まで" in japanese
+    lines = japanese.splitlines()
+    basis = lines[lines.index("  中間報告会：毎年度9月〜11月") + 1]
+    assert basis.startswith("    【想定】出典：" if assumed else "    出典：")

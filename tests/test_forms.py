@@ -228,3 +228,44 @@ def test_a_form_reaching_for_python_internals_is_refused(tmp_path):
     assert_no_traceback(built)
     assert built.returncode == 1 and "unsafe" in built.stderr
     assert not (tmp_path / "out" / "submission" / "(4)_誓約書.docx").exists()
+
+
+# -- every name the templates see is described, in both languages (issue 19) ---------------------------------------
+
+def test_every_top_level_name_of_the_build_context_is_described_in_both_languages():
+    from conftest import FY2024
+
+    from c3p_docs.documents.context import build_context
+    from c3p_docs.init_file import field_descriptions
+    from c3p_docs.jinja_env import template_dir
+    from c3p_docs.loading import safe_load
+    from c3p_docs.project import load_project
+
+    tables = {lang: safe_load((template_dir(lang) / "fields.yaml").read_text(encoding="utf-8")) for lang in ("ja", "en")}
+    assert set(tables["en"]) <= set(tables["ja"])  # what English describes beside the docstrings, Japanese does too
+    for sample in (FY2026, FY2024):
+        loaded = load_project(sample)
+        for lang in ("ja", "en"):
+            descriptions = field_descriptions(lang)
+            names = build_context(loaded.project, loaded.rules, lang)
+            assert [name for name in names if not descriptions.get(name)] == [], (sample.name, lang)
+
+
+def test_fields_describes_every_name_it_lists_and_check_form_knows_the_new_ones(tmp_path):
+    for lang in ("ja", "en"):
+        listed = json.loads(invoke("fields", "--lang", lang, "--format", "json").stdout)["fields"]
+        assert [f["path"] for f in listed if not f["description"]] == [], lang
+        paths = {f["path"] for f in listed}
+        assert {"overview.policy", "required_activities[].name", "jcm.pair_adoptions[].title.ja",
+                "jcm.other_adoptions[].title.en", "reminders[].text", "report_pages.pages", "deliverables",
+                "subject"} <= paths
+    document = Document()
+    for line in ("{{ overview.policy }}", "{{ report_pages.pages }}", "{{ subject }}",
+                 "{% for a in jcm.other_adoptions %}{{ a.fiscal_year_label }} {{ a.title.ja }}{% endfor %}",
+                 "{% for r in required_activities %}{{ r.name }}{% endfor %}",
+                 "{% for d in deliverables %}{{ d }}{% endfor %}"):
+        document.add_paragraph(line)
+    form = tmp_path / "form.docx"
+    document.save(str(form))
+    result = invoke("check-form", form, "--format", "json")
+    assert result.returncode == 0 and json.loads(result.stdout)["findings"] == [], result.stdout

@@ -4,6 +4,7 @@ narrative keys."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import MINIMAL, run_cli, write_project
@@ -139,3 +140,90 @@ def test_the_schema_accepts_the_init_file_and_flags_a_misspelt_key(tmp_path, cal
     refused = keys_the_schema_refuses(data, schema, schema)
     assert refused == sorted([f"narrative.{first[:-2] + first[-1] + first[-2]}", "applicant.qualification.nubmer",
                               f"narrative.{other}"])
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_untouched_init_file_warns_placeholder_at_each_example_and_still_builds(tmp_path, lang):
+    from c3p_docs.placeholders import starter_examples
+
+    assert run_cli("init", tmp_path, "--lang", lang).returncode == 0
+    project = tmp_path / "project.yaml"
+    lines = project.read_text(encoding="utf-8").splitlines()
+    check = run_cli("validate", project, "--format", "json")
+    assert check.returncode == 0, check.stdout
+    warned = [f for f in json.loads(check.stdout)["findings"] if f["code"] == "placeholder"]
+    assert all(f["severity"] == "warning" for f in warned)
+    examples = {example.value for example in starter_examples()}
+    for finding in warned:  # at the line of the example value, its key's column
+        value = finding["message"].split("'")[1]
+        key = finding["path"].rsplit(".", 1)[-1]
+        shown = lines[finding["line"] - 1][finding["column"] - 1:]
+        assert value in examples and (shown.startswith(f"{key}: {value}") or shown.startswith(f"{key}: '{value}'"))
+    assert {f["path"] for f in warned} >= {"applicant.name.ja", "contact.phone", "contact.email", "project_manager.name",
+                                           "japanese_city.name.ja", "partner_city.name.ja", "activities[1].place.ja"}
+    scalar = re.compile(r"\w: '?(?:" + "|".join(map(re.escape, examples)) + r")'?(?:[,}]|  #|$)")
+    every_example_line = [number for number, line in enumerate(lines, 1)
+                          if not line.lstrip().startswith("#") and scalar.search(line)]
+    assert sorted({f["line"] for f in warned}) == every_example_line
+    text = run_cli("validate", project)
+    assert "Ready to build" not in text.stderr and f"but {len(warned)} value(s) are still the starter's examples" in text.stderr
+    built = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--format", "json")
+    assert "placeholder-left" in built.stdout
+    assert {f["code"] for f in json.loads(built.stdout)["findings"] if f["severity"] == "error"} == {"placeholder-left"}
+    assert (tmp_path / "out" / "submission").is_dir()
+
+
+def test_a_starter_example_is_a_placeholder_wherever_it_sits_and_a_real_value_is_not(tmp_path):
+    project = write_project(tmp_path, MINIMAL.replace("試験株式会社", "株式会社○○") + """\
+joint_implementers:
+  - {name: {ja: 共同実施大学, en: Joint University}, representative: {ja: 学長 ○○ ○○, en: Rector}}
+contact: {name: 山田 太郎, phone: 03-0000-0000, email: yamada@real.example.co.jp.invalid}
+""")
+    findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
+    assert [(f["path"], f["line"]) for f in findings if f["code"] == "placeholder"] == [
+        ("applicant.name.ja", 10), ("joint_implementers[0].representative.ja", 12), ("contact.phone", 13)]
+
+
+def test_init_starts_the_new_optional_fields_each_with_a_one_line_comment_in_its_language(tmp_path):
+    comments: dict[str, dict[str, str]] = {}
+    for lang in ("ja", "en"):
+        assert run_cli("init", tmp_path / lang, "--lang", lang).returncode == 0
+        project = tmp_path / lang / "project.yaml"
+        data = load_yaml_file(project).data
+        assert data["partner_city"]["embassy_officer"] is None and data["applicant"]["profile"]["legal_form"] is None
+        assert data["staff"] == []
+        lines = project.read_text(encoding="utf-8").splitlines()
+        comments[lang] = {}
+        for key in ("  embassy_officer: null", "    legal_form: null", "staff: []", "  adoptions: []"):
+            [line] = [line for line in lines if line.startswith(key + "  # ")]
+            comments[lang][key] = line.split("  # ", 1)[1]
+        staff = lines[next(i for i, line in enumerate(lines) if line.startswith("staff: []")) + 1]
+        assert staff.startswith("#  - {name: {ja: ○○ ○○, en: Example Name}, role:") and "planned_days: 40" in staff
+        adoption = next(line for line in lines if line.startswith("  #  - {fiscal_year: 2025, title: {ja: ○○へのJCM"))
+        assert adoption.endswith("country: Indonesia, under_this_pair: true, survey: false}")
+        implementer = next(line for line in lines if line.startswith("#  - {name: {ja: ○○大学"))
+        assert implementer.endswith("profile: {legal_form: other, established: 1950}}")
+        assert run_cli("validate", project).returncode == 0
+    assert "大使館" in comments["ja"]["  embassy_officer: null"] and "embassy" in comments["en"]["  embassy_officer: null"]
+    assert "法人の種類" in comments["ja"]["    legal_form: null"] and "company, foundation" in comments["en"]["    legal_form: null"]
+    assert "業務従事者" in comments["ja"]["staff: []"] and "People working" in comments["en"]["staff: []"]
+    for lang in ("ja", "en"):
+        assert "under_this_pair: false" in comments[lang]["  adoptions: []"] and "survey: true" in comments[lang]["  adoptions: []"]
+
+
+def test_the_schema_takes_a_budget_category_by_any_name_validate_accepts(tmp_path):
+    from c3p_docs.categories import CATEGORY_IDS
+
+    schema = json.loads(run_cli("schema").stdout)
+    for model in ("BudgetItem", "Actual"):
+        names = schema["$defs"][model]["properties"]["category"]["enum"]
+        assert {"honoraria", "諸謝金", "謝金", "Honoraria", "Remuneration", "外国旅費", "Overseas travel"} <= set(names)
+        assert set(CATEGORY_IDS) <= set(names) and "旅費" not in names
+    names = schema["$defs"]["BudgetItem"]["properties"]["category"]["enum"]
+    items = "".join(f"    - {{category: {name}, description: x, unit_cost_jpy: 1000}}\n" for name in names)
+    project = write_project(tmp_path, MINIMAL + "budget:\n  general_admin_rate: 0.1\n  items:\n" + items)
+    findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
+    assert [f for f in findings if f["severity"] == "error"] == []  # every listed name is accepted
+    wrong = write_project(tmp_path, MINIMAL + "budget:\n  items:\n    - {category: 旅費, description: x, unit_cost_jpy: 1}\n",
+                          "wrong.yaml")
+    assert run_cli("validate", wrong).returncode == 1

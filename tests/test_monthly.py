@@ -46,7 +46,7 @@ def test_reminders_for_advance_plans_and_survey_reports(tmp_path):
     result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
     assert result.returncode == 0
     assert "advance-plan-missing" in result.stderr and "survey-report-missing" in result.stderr
-    report = docx_text(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
+    report = docx_text(tmp_path / "out" / tmp_path.name / "monthly_2026-07_ja.docx")
     # Reminders are for the contractor: on stderr and in the calendar, never in the report to the ministry.
     assert "第1回現地調査" in report and "提出してください" not in report and "確認事項" not in report
 
@@ -80,7 +80,7 @@ def test_an_activity_left_planned_after_its_month_is_named_on_stderr_not_reporte
 """)
     result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
     assert "activity-status" in result.stderr and "activities[0].status" in result.stderr
-    assert "延期されたワークショップ" not in docx_text(tmp_path / "out" / "project" / "monthly_2026-07_ja.docx")
+    assert "延期されたワークショップ" not in docx_text(tmp_path / "out" / tmp_path.name / "monthly_2026-07_ja.docx")
 
 
 def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
@@ -103,12 +103,12 @@ def test_a_rerun_rewrites_nothing_and_an_edited_report_survives(tmp_path):
 
 
 def test_many_projects_one_broken_still_writes_the_others_and_fails(tmp_path):
-    result = run_cli("monthly", FY2026, BROKEN, FY2024, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    result = run_cli("monthly", FY2026, BROKEN, FY2024, "--month", "2026-03", "-o", tmp_path, "--pdf", "never")
     assert_no_traceback(result)
     assert result.returncode == 1
     assert "FAILED" in result.stdout and result.stdout.count("ok ") == 2
-    assert (tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx").is_file()
-    assert (tmp_path / "yokohama-surabaya-fy2024" / "monthly_2026-07_ja.docx").is_file()
+    assert (tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-03_ja.docx").is_file()
+    assert (tmp_path / "yokohama-surabaya-fy2024" / "monthly_2026-03_ja.docx").is_file()
 
 
 def test_monthly_json_is_one_object_with_a_line_per_project(tmp_path):
@@ -138,7 +138,7 @@ def test_an_overlong_month_is_fitted_to_one_page_or_named(tmp_path):
     project = write_project(tmp_path, text)
     result = run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "always")
     assert result.returncode == 0, result.stderr
-    pdf = tmp_path / "out" / "project" / "monthly_2026-07_ja.pdf"
+    pdf = tmp_path / "out" / tmp_path.name / "monthly_2026-07_ja.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert "(A4)" in info
     if "Pages:           1" not in info:
@@ -282,3 +282,121 @@ def test_calendar_refuses_a_pipe_or_a_folder_and_writes_a_250_byte_name(tmp_path
     assert len(long_name.name.encode()) == 250
     assert run_cli("calendar", FY2026, "-o", long_name).returncode == 0
     assert long_name.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+# -- cron can alarm; a month outside the period; projects named by their folder (issue 19) ----------------------
+
+def test_a_month_without_an_entry_is_month_empty_and_strict_makes_it_cron_s_alarm(tmp_path):
+    import json
+
+    project = write_project(tmp_path, MINIMAL + """monthly:
+  2026-07:
+    progress: {ja: [現地調査を実施した], en: [Field survey done]}
+""", "osaka.yaml")
+    args = ("monthly", project, "--month", "2026-08", "-o", tmp_path / "out", "--pdf", "never")
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "month-empty" in line]
+    assert line.startswith(f"{project}:11:1  warning[month-empty] monthly.2026-08: there is no entry for 2026-08")
+    strict = run_cli(*args, "--strict")
+    assert strict.returncode == 1 and "month-empty" in strict.stderr and "--strict" in strict.stderr
+    assert "（未記入）" in docx_text(tmp_path / "out" / "osaka" / "monthly_2026-08_ja.docx")  # still written
+    payload = json.loads(run_cli(*args, "--strict", "--format", "json").stdout)
+    assert payload["ok"] is False and payload["projects"][0]["ok"] is True
+    assert [(f["code"], f["line"]) for f in payload["findings"]] == [("month-empty", 11)]
+    assert run_cli("monthly", project, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never",
+                   "--strict").returncode == 0  # a month with its entry: nothing to alarm about
+    assert "--strict" in run_cli("monthly", "--help").stdout and "month-empty" in run_cli("monthly", "--help").stdout
+
+
+def test_a_project_without_monthly_entries_is_month_empty_at_the_file(tmp_path):
+    import json
+
+    project = write_project(tmp_path, MINIMAL, "bare.yaml")
+    result = run_cli("monthly", project, "--month", "2026-08", "-o", tmp_path / "out", "--pdf", "never",
+                     "--format", "json", "--strict")
+    assert result.returncode == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "month-empty" and finding["file"] == str(project) and finding.get("line") is None
+    assert "add `2026-08:` under `monthly:`" in finding["message"]
+
+
+def test_an_entry_without_a_line_is_month_empty_at_its_line(tmp_path):
+    project = write_project(tmp_path, MINIMAL + "monthly:\n  2026-08:\n    progress: {ja: [], en: []}\n", "empty.yaml")
+    result = run_cli("monthly", project, "--month", "2026-08", "-o", tmp_path / "out", "--pdf", "never")
+    assert result.returncode == 0
+    assert f"{project}:12:3  warning[month-empty] monthly.2026-08: the entry for 2026-08 has no line" in result.stderr
+
+
+def test_a_month_outside_the_period_is_refused_for_that_project_and_the_others_are_written(tmp_path):
+    ended = write_project(tmp_path, MINIMAL.replace("  title: {ja: 試験事業, en: Test project}\n",
+                                                    "  title: {ja: 試験事業, en: Test project}\n"
+                                                    "  period: {start: 2023-04-01, end: 2026-03-31}\n"), "ended.yaml")
+    running = write_project(tmp_path, MINIMAL, "running.yaml")
+    result = run_cli("monthly", ended, running, "--month", "2026-11", "-o", tmp_path / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert (f"{ended}:4:3  error[month-outside-period] project.period: 2026-11 is outside the project period "
+            "2023-04-01 – 2026-03-31") in result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["FAILED", "ok"]
+    assert "2023-04-01 – 2026-03-31" in result.stdout.splitlines()[0]
+    assert not (tmp_path / "out" / "ended").exists()
+    assert (tmp_path / "out" / "running" / "monthly_2026-11_ja.docx").is_file()
+    inside = run_cli("monthly", ended, "--month", "2026-03", "-o", tmp_path / "out", "--pdf", "never")
+    assert inside.returncode == 0 and (tmp_path / "out" / "ended" / "monthly_2026-03_ja.docx").is_file()
+
+
+def test_two_init_projects_in_the_readme_layout_report_in_one_call(tmp_path):
+    projects = tmp_path / "projects"
+    for name, lang in (("osaka-hcmc", "ja"), ("kobe-danang", "en")):
+        assert run_cli("init", projects / name, "--lang", lang).returncode == 0
+    result = run_cli("monthly", projects / "osaka-hcmc" / "project.yaml", projects / "kobe-danang" / "project.yaml",
+                     "--month", "2026-07", "-o", tmp_path / "reports", "--pdf", "never", "--lang", "ja,en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("ok ") == 2 and "FAILED" not in result.stdout
+    assert sorted(p.relative_to(tmp_path / "reports").as_posix() for p in (tmp_path / "reports").rglob("*.docx")) == [
+        "kobe-danang/monthly_2026-07_en.docx", "kobe-danang/monthly_2026-07_ja.docx",
+        "osaka-hcmc/monthly_2026-07_en.docx", "osaka-hcmc/monthly_2026-07_ja.docx"]
+    # The starter's examples are still there: warnings each month, and cron's alarm under --strict.
+    assert "warning[placeholder] applicant.name.ja: '株式会社○○'" in result.stderr
+    strict = run_cli("monthly", projects / "osaka-hcmc" / "project.yaml", "--month", "2026-07", "-o",
+                     tmp_path / "reports", "--pdf", "never", "--strict")
+    assert strict.returncode == 1 and "ok " in strict.stdout
+
+
+def test_projects_that_would_still_share_a_folder_fail_the_second_with_both_names(tmp_path):
+    (tmp_path / "osaka").mkdir()
+    folder_project = write_project(tmp_path / "osaka", MINIMAL)
+    file_project = write_project(tmp_path, MINIMAL, "OSAKA.yaml")  # one folder where names ignore case
+    result = run_cli("monthly", folder_project, file_project, "--month", "2026-07", "-o", tmp_path / "out",
+                     "--pdf", "never")
+    assert result.returncode == 1
+    first, second = result.stdout.splitlines()
+    assert first.startswith("ok ")
+    assert second.startswith(f"FAILED {file_project}: {folder_project} in the same run also writes to")
+    assert "rename one of the files or folders" in second
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.is_dir()] == ["osaka"]
+
+
+def test_the_calendar_spans_a_trip_by_its_itinerary_as_the_trip_plan_does(tmp_path):
+    from icalendar import Calendar
+
+    project = write_project(tmp_path, MINIMAL + """activities:
+  - id: survey-1
+    kind: field_survey
+    date: 2026-07-13
+    end_date: 2026-07-15
+    title: {ja: 第1回現地調査, en: First field survey}
+    itinerary:
+      - {date: 2026-07-13, place: ハノイ, visit: {ja: 市役所, en: City hall}}
+      - {date: 2026-07-17, place: ハノイ, visit: {ja: 工場, en: Factory}}
+""")
+    assert run_cli("calendar", project, "-o", tmp_path / "deadlines.ics").returncode == 0
+    events = {str(e["uid"]).split("@")[0]: e for e in Calendar.from_ical((tmp_path / "deadlines.ics").read_bytes()).walk("VEVENT")}
+    survey = next(e for uid, e in events.items() if "survey-1" in uid and "+" not in uid)
+    assert (survey.decoded("dtstart").isoformat(), survey.decoded("dtend").isoformat()) == ("2026-07-13", "2026-07-18")
+    report = next(e for uid, e in events.items() if "survey-1+report" in uid)
+    assert report.decoded("dtstart").isoformat() == "2026-07-31"  # 14 days after the itinerary's last day
+    assert run_cli("trip", "plan", project, "survey-1", "-o", tmp_path / "out", "--pdf", "never").returncode == 0
+    plan = docx_text(tmp_path / "out" / "trip_plan_survey-1_ja.docx")
+    assert "令和8年7月13日（月）～令和8年7月17日（金）（5日間）" in plan and "令和8年7月31日頃までに" in plan

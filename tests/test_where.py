@@ -75,14 +75,16 @@ def test_the_readmes_cron_line_runs_under_an_empty_environment(tmp_path):
     month = previous_month(dt.date.today())  # what `monthly` takes without --month
     year, number = map(int, month.split("-"))
     fiscal_start = dt.date(year if number >= 4 else year - 1, 4, 1)
-    (tmp_path / "projects").mkdir()
-    for name in ("osaka-hcmc", "osaka-hcmc-2"):
-        (tmp_path / "projects" / f"{name}.yaml").write_text(_project(fiscal_start, month), encoding="utf-8")
+    for name in ("osaka-hcmc", "osaka-hcmc-2"):  # the README's layout: a folder per project, as `init` makes them
+        (tmp_path / "projects" / name).mkdir(parents=True)
+        (tmp_path / "projects" / name / "project.yaml").write_text(_project(fiscal_start, month), encoding="utf-8")
     cron = {"PATH": "/usr/bin:/bin", "SHELL": "/bin/sh", "HOME": str(tmp_path), "LOGNAME": "c3p"}
     for environment in ({}, cron):  # nothing at all, then what cron itself gives
         result = subprocess.run(["env", "-i", *(f"{k}={v}" for k, v in environment.items()), "/bin/sh", "-c", command],
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "not found" not in result.stderr
-        reports = sorted(path.name for path in (tmp_path / "reports").rglob("*.docx") if month in path.name)
-        assert len(reports) == 4 and {name[-8:] for name in reports} == {"_ja.docx", "_en.docx"}, result.stdout
+        reports = sorted(path.relative_to(tmp_path / "reports").as_posix()
+                         for path in (tmp_path / "reports").rglob("*.docx") if month in path.name)
+        assert reports == sorted(f"{name}/monthly_{month}_{lang}.docx" for name in ("osaka-hcmc", "osaka-hcmc-2")
+                                 for lang in ("en", "ja")), result.stdout

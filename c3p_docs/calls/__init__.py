@@ -240,6 +240,13 @@ class Window(_Data):
     months: list[int]
     """Calendar months, e.g. [4, 5]."""
     source: str
+    assumed: bool = False
+    """True where the call gives no months and those of `source` are assumed."""
+    note: str | None = None
+
+    def cited(self) -> str:
+        """The source as findings quote it (`assumed from …` where the months are assumed)."""
+        return cite(self.source, self.assumed)
 
 
 class Deadline(_Data):

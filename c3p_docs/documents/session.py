@@ -115,13 +115,13 @@ def session_findings(loaded: LoadedProject, session_id: str) -> list[Finding]:
     findings = [f for f in status_findings(loaded) if f.code == "activity-status"]
     if dates.activity is None:
         return findings + [source.finding("session-not-scheduled", "info", ("activities",), f"no report_session activity for "
-                               f"the {session_id} session ({months}, {window.source}); the slides count up to "
+                               f"the {session_id} session ({months}, {window.cited()}); the slides count up to "
                                f"{dates.day} and show no date. Add one with `id: {session_id}`.")]
     if dates.outside_window and dates.index is not None:
         field = "date" if dates.activity.date else "month"
         return findings + [source.finding("session-outside-window", "warning", ("activities", dates.index, field),
                                f"{dates.day} is taken as the {session_id} session, outside the call's months for it "
-                               f"({months}; {window.source}); the slides use this date. Agree the date with the "
+                               f"({months}; {window.cited()}); the slides use this date. Agree the date with the "
                                "ministry, or give the session that belongs here its own `id`.")]
     return findings
 

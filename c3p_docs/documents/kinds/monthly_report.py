@@ -27,12 +27,33 @@ def _shorten(renderer, request: Request) -> str:
     return ", ".join(name for name, _ in sorted(sizes.items(), key=lambda item: -item[1])[:2])
 
 
+def _month_empty(loaded, year_month: str) -> list[Finding]:
+    """`month-empty`: nothing written for the month, at its entry, else at `monthly:`, else the file: cron's alarm
+    under `monthly --strict`."""
+    from c3p_docs.monthly import month_is_empty
+
+    if not month_is_empty(loaded.project, year_month):
+        return []
+    if year_month in loaded.project.monthly:
+        message = (f"the entry for {year_month} has no line, so the report shows no progress of your own; write "
+                   "its progress, next and issues lines and run again.")
+    else:
+        message = (f"there is no entry for {year_month}, so the report shows no progress of your own; add "
+                   f"`{year_month}:` under `monthly:` with progress, next and issues lines and run again.")
+    positions = loaded.source.positions
+    if ("monthly", year_month) in positions or ("monthly",) in positions:
+        return [loaded.source.finding("month-empty", "warning", ("monthly", year_month), message)]
+    return [Finding("month-empty", "warning", message, file=loaded.source.file, path=f"monthly.{year_month}")]
+
+
 def _findings(renderer, requests: list[Request]) -> list[Finding]:
-    """Advance plans and survey reports not recorded as sent, and activities left `planned` after their month."""
+    """Nothing written for the month, advance plans and survey reports not recorded as sent, and activities left
+    `planned` after their month."""
     from c3p_docs.monthly import month_activities, reminders
 
     loaded, year_month = renderer.loaded, requests[0].params["month"]
-    findings = [loaded.source.finding(
+    findings = _month_empty(loaded, year_month)
+    findings += [loaded.source.finding(
         reminder.code, "warning", reminder.path,
         ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
          else "summary report to the ministry not recorded for the ")
