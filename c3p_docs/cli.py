@@ -433,7 +433,7 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
          lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.ja,
          force: Annotated[bool, typer.Option(help="Replace an existing project.yaml.")] = False) -> None:
     """Write a commented project.yaml to start from, with every field a complete application needs; it validates
-    and builds as it is.
+    as it is, and build writes every document from it (exit 1, placeholder-left, until its placeholders are filled).
 
     Beside it goes project.schema.json, so editors with yaml-language-server (VS Code's YAML extension) complete
     and check fields; a project.schema.json already there is never replaced.

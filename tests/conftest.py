@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +45,27 @@ def cli():
 
 def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout, result.stderr
+
+
+FINDING_HEAD = re.compile(r"(?:^|\s)(error|warning|info)\[([a-z0-9-]+)\]")
+"""Where a finding line of the text output says its severity and code (`… error[placeholder-left] …`)."""
+
+
+def assert_built_as_draft(result: subprocess.CompletedProcess) -> None:
+    """`build` of a draft: exit 1, and every error a `placeholder-left` (a submitted attachment still shows a
+    placeholder), so any other error still fails the test. Codes from `--format json` when given, else from the
+    `error[CODE]` of each finding line on stderr. The caller checks the documents that were written."""
+    assert_no_traceback(result)
+    assert result.returncode == 1, result.stderr
+    if result.stdout.startswith("{"):
+        payload = json.loads(result.stdout)
+        assert payload["ok"] is False, result.stdout
+        errors = [finding["code"] for finding in payload["findings"] if finding["severity"] == "error"]
+    else:
+        heads = [FINDING_HEAD.search(line) for line in result.stderr.splitlines()]
+        errors = [head.group(2) for head in heads if head is not None and head.group(1) == "error"]
+    assert errors, result.stdout + result.stderr
+    assert set(errors) == {"placeholder-left"}, sorted(set(errors))
 
 
 def write_project(directory: Path, text: str, name: str = "project.yaml") -> Path:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, ROOT, assert_built_as_draft, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
@@ -148,8 +148,8 @@ def test_a_file_a_person_edited_is_kept(tmp_path):
 
 def test_a_draft_builds_with_visible_placeholders(tmp_path):
     result = run_cli("build", write_project(tmp_path, MINIMAL), "-o", tmp_path / "out", "--pdf", "never")
-    assert_no_traceback(result)
-    assert result.returncode == 0, result.stderr
+    assert_built_as_draft(result)
+    assert not (tmp_path / "out" / "mail").exists()  # a draft is not mailed
     text = docx_text(tmp_path / "out" / "(1)_応募様式.docx")
     assert "（未記入）" in text
     en = docx_text(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx")
@@ -157,7 +157,8 @@ def test_a_draft_builds_with_visible_placeholders(tmp_path):
 
 
 def test_user_text_is_data_not_template_and_cannot_break_the_xml(tmp_path):
-    text = MINIMAL.replace("en: Test project}", "en: \"{{ 7*7 }} <b>&amp; </doc> {% raw %}\"}")
+    title = "    en: Zero-carbon city development in Davao through waste-to-energy and factory energy efficiency\n"
+    text = FY2026.read_text(encoding="utf-8").replace(title, '    en: "{{ 7*7 }} <b>&amp; </doc> {% raw %}"\n')
     result = run_cli("build", write_project(tmp_path, text), "-o", tmp_path / "out", "--pdf", "never")
     assert result.returncode == 0, result.stderr
     body = docx_text(tmp_path / "out" / "submission" / "(3)_応募事業概要書_en.docx")
@@ -320,12 +321,7 @@ def test_an_edited_submitted_file_stays_its_rendition_goes_to_drafts_and_force_r
     assert pledge.read_bytes() == ours and not rendition.exists()
 
 
-OVER_THE_CAP = MINIMAL + """contact: {name: 担当者, email: tantou@example.jp}
-budget:
-  general_admin_rate: 0.2
-  items:
-    - {category: personnel, description: staff, unit_cost_jpy: 1000000, quantity: 5}
-"""
+OVER_THE_CAP = FY2026.read_text(encoding="utf-8").replace("general_admin_rate: 0.10\n", "general_admin_rate: 0.2\n")
 
 
 def test_a_project_breaking_a_rule_gets_no_mail_drafts_unless_asked_then_named_draft(tmp_path):

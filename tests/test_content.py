@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, SAMPLES, assert_built_as_draft, assert_no_traceback, docx_text, run_cli, write_project
 from docx import Document
 from pydantic import ValidationError
 
@@ -120,7 +120,7 @@ def test_the_bare_draft_validates_with_warnings_builds_and_says_what_is_missing_
     assert "warning[missing-narrative] narrative.local_government_scale" not in result.stderr  # decided by data
     out = tmp_path / "out"
     built = run_cli("build", BARE, "-o", out, "--pdf", "never")
-    assert built.returncode == 0, built.stderr
+    assert_built_as_draft(built)
     found, _ = sections(summary_file(out, "ja"))
     synergy = section_of(found, "シナジー効果")
     assert synergy == ["公募要領の評価観点：強靱化、循環経済、ネイチャーポジティブ、大気汚染対策等への相乗効果", "（未記入）"]

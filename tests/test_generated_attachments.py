@@ -9,7 +9,7 @@ import re
 import shutil
 
 import pytest
-from conftest import MINIMAL, docx_text, run_cli, write_project
+from conftest import MINIMAL, assert_built_as_draft, docx_text, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -17,8 +17,8 @@ openpyxl = pytest.importorskip("openpyxl")
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
-# A continuing R6-2 project in Indonesia: history over three programmes (one before the Reiwa era), a plan,
-# three organisations (the last without a profile), adoptions (one without a country) and a PIN.
+# A continuing R6-2 project in Indonesia, complete: history over three programmes (one before the Reiwa era), a
+# plan, three organisations, adoptions (one without a country) and a PIN.
 CONTINUING_INDONESIA = """\
 call: fy2024-2
 project:
@@ -30,7 +30,8 @@ project:
   sectors: [energy_efficiency, wastewater]
   summary: {ja: 浄水場の省エネと太陽光をJCM案件として形成する。, en: The study forms JCM projects for pumps and solar PV at water plants.}
   needs: {ja: 電力費と排出の削減。, en: Bandung needs to cut the power bill of its water services.}
-japanese_city: {name: {ja: 川崎市, en: City of Kawasaki}, kind: municipality}
+  background: {ja: 両市は令和元年に上下水道分野の覚書を締結した。, en: The two cities signed an MOU on water services in 2019.}
+japanese_city: {name: {ja: 川崎市, en: City of Kawasaki}, kind: municipality, financial_capability_index: 1.02}
 partner_city: {name: {ja: バンドン市, en: Bandung City}, country: Indonesia}
 agreement: {kind: mou, date: 2019-11-05}
 applicant:
@@ -38,6 +39,7 @@ applicant:
   representative: {ja: 代表取締役 高橋 一郎, en: "Ichiro Takahashi, President"}
   address: {ja: "神奈川県川崎市川崎区宮本町1番地\\n川崎ビル5階", en: "1 Miyamoto-cho, Kawasaki"}
   employees: 120
+  qualification: {grade: B, number: "0000456789"}
   profile:
     established: 1987
     capital_jpy: 50000000
@@ -49,9 +51,29 @@ joint_implementers:
   - name: {ja: 川崎ソーラー株式会社, en: "Kawasaki Solar Co., Ltd."}
     role: {ja: 太陽光発電の設計, en: Solar PV design}
     representative: {ja: 代表取締役 山本 花子, en: "Hanako Yamamoto, President"}
-    profile: {established: 2005, capital_jpy: 30000000}
+    address: {ja: 神奈川県川崎市幸区堀川町580番地, en: "580 Horikawa-cho, Saiwai-ku, Kawasaki"}
+    employees: 35
+    profile:
+      established: 2005
+      capital_jpy: 30000000
+      business: {ja: 太陽光発電設備の設計・施工, en: Design and installation of solar PV}
+      offices: {ja: 本社（川崎市）, en: Head office (Kawasaki)}
+      track_record:
+        ja: [令和3年度 JCM設備補助事業 タイ工場屋根置き太陽光（設計）]
+        en: ["FY2021 JCM model project: rooftop solar PV at a Thai factory (design)"]
   - name: {ja: 一般財団法人アジア水環境センター, en: Asia Water Environment Centre}
     role: {ja: 政策対話・研修, en: Policy dialogue and training}
+    representative: {ja: 理事長 佐々木 誠, en: "Makoto Sasaki, Chair"}
+    address: {ja: 東京都千代田区内神田二丁目1番1号, en: "2-1-1 Uchikanda, Chiyoda-ku, Tokyo"}
+    employees: 12
+    profile:
+      established: 1998
+      business: {ja: アジアの上下水道分野の政策対話・人材育成, en: Policy dialogue and training on water services in Asia}
+      offices: {ja: 本部（東京都千代田区）, en: "Head office (Chiyoda-ku, Tokyo)"}
+      track_record:
+        ja: [インドネシア5都市の水道職員研修（令和2年度以降）]
+        en: [Training of water utility staff from five Indonesian cities since FY2020]
+project_manager: {name: {ja: 高橋 一郎, en: Ichiro Takahashi}, other_assignments: 1}
 contact: {name: 高橋 一郎, department: 海外事業部, phone: 044-000-0000, email: i.takahashi@example.co.jp}
 jcm:
   adoptions:
@@ -101,12 +123,39 @@ plan:
     goals: {ja: [JCM案件2件の形成], en: [Form two JCM projects]}
     activities: {ja: [残る浄水場の診断], en: [Audit of the remaining plant]}
     outputs: {ja: [JCM応募2件], en: [Two JCM applications]}
+narrative:
+  feasibility:
+    ja: バンドン市長及び同市上下水道公社から関心表明レターを得ており、事業は同市の気候変動行動計画に合致する。
+    en: The Mayor of Bandung and the city's water utility have sent letters of interest; the project fits the city's climate action plan.
+  cn_declaration:
+    ja: 上下水道公社の2030年排出削減目標の設定を支援し、市のネット・ゼロ宣言につなげる。
+    en: The project helps the water utility set a 2030 reduction target, leading to a net-zero declaration by the city.
+  foundation:
+    ja: 川崎市の上下水道事業の省エネ計画の手法を基に、公社の設備更新計画の策定を支援する。
+    en: Kawasaki's energy plan for its water services is the model for the utility's equipment renewal plan.
+  technology:
+    ja: 本邦メーカーの高効率ポンプとJCM実施経験のある事業者の屋根置き太陽光を導入する。
+    en: High-efficiency pumps by a Japanese maker and rooftop solar PV by a company with JCM experience.
+  multi_benefit:
+    ja: ポンプ故障による断水が減り、太陽光は停電時の給水継続に寄与する。
+    en: Fewer supply cuts from pump failures; solar PV keeps water flowing during blackouts.
+  other_programmes:
+    ja: JICAの無収水対策プロジェクトと情報を共有する。
+    en: Information is shared with JICA's non-revenue water project.
+  manager_aptitude:
+    ja: 管理技術者（高橋）は上下水道部門の技術士で、インドネシアでの省エネ診断を5件担当した。
+    en: The project manager (Mr Takahashi) is a Professional Engineer in water supply who led five energy audits in Indonesia.
+  ghg_targets:
+    ja: 当社は2050年カーボンニュートラル（Scope1+2）を目標として公表している。
+    en: The company has published a target of carbon neutrality (Scope 1+2) by 2050.
 pin:
   location: "Bandung City, West Java Province"
   baseline: {en: "Grid electricity at 0.87 t-CO2/MWh for pumping."}
   reduction_basis: {en: "Pump energy measured in FY2023 audits."}
   finance: {en: "The utility's own funds and a local bank loan."}
   benefits: {en: "Fewer outages from pump failures."}
+  host_policy: {en: "Fits West Java's regional action plan on emissions."}
+  monitoring: {en: "Pump energy metered monthly by the utility."}
   contacts:
     - {name: Ichiro Takahashi, organisation: "Water Environment Techno Co., Ltd.", email: i.takahashi@example.co.jp}
 """
@@ -239,7 +288,7 @@ def test_sheets_carry_the_projects_properties_and_rebuild_byte_identical(built, 
         assert (out / "submission" / path.name).read_bytes() == path.read_bytes(), path.name
 
 
-def test_one_organisation_overview_per_organisation(built):
+def test_one_organisation_overview_per_organisation(built, tmp_path):
     _, out, _ = built
     applicant = docx_text(out / "submission" / "⑥_団体概要_1.docx")
     for fact in ("団体概要", "水環境テクノ株式会社", "応募者（代表者）", "代表取締役 高橋 一郎", "1987年", "50,000,000円",
@@ -248,6 +297,13 @@ def test_one_organisation_overview_per_organisation(built):
     second = docx_text(out / "submission" / "⑥_団体概要_2.docx")
     assert "川崎ソーラー株式会社" in second and "共同実施者：太陽光発電の設計" in second and "30,000,000円" in second
     third = docx_text(out / "submission" / "⑥_団体概要_3.docx")
+    assert "一般財団法人アジア水環境センター" in third and "アジアの上下水道分野の政策対話・人材育成" in third
+    # An organisation without its details still gets its overview, showing what is left to fill in.
+    start, end = CONTINUING_INDONESIA.index("    representative: {ja: 理事長"), CONTINUING_INDONESIA.index("project_manager:")
+    bare = write_project(tmp_path, CONTINUING_INDONESIA[:start] + CONTINUING_INDONESIA[end:])
+    result = run_cli("build", bare, "-o", tmp_path / "out", "--pdf", "never", "--only", "organisation_overview")
+    assert_built_as_draft(result)
+    third = docx_text(tmp_path / "out" / "submission" / "⑥_団体概要_3.docx")
     assert "一般財団法人アジア水環境センター" in third and "（未記入）" in third
     for index in (1, 2, 3):
         document = Document(str(out / "submission" / f"⑥_団体概要_{index}.docx"))
@@ -341,7 +397,7 @@ joint_implementers:
 """)
     out = tmp_path / "out"
     result = run_cli("build", project, "-o", out, "--pdf", "never", "--only", "organisation_overview,checklist")
-    assert result.returncode == 0, result.stderr
+    assert_built_as_draft(result)  # no organisation has its profile yet
     names = sorted(p.name for p in (out / "submission").iterdir())
     assert names == ["(5)_団体概要_1.docx", "(5)_団体概要_2.docx", "(5)_団体概要_3.docx"]
     assert "共同二財団" in docx_text(out / "submission" / "(5)_団体概要_3.docx")

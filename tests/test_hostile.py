@@ -49,7 +49,11 @@ def attachments(eml: Path) -> list[str]:
 
 LONG_TITLE = "長" * 300
 ODD_PROJECT = MINIMAL.replace("title: {ja: 試験事業, en: Test project}",
-                              f'title: {{ja: "{LONG_TITLE}\\x01", en: "Test\\uffff project"}}')
+                              f'title: {{ja: "{LONG_TITLE}\\x01", en: "Test\\uffff project"}}') + """\
+contact: {name: {ja: 試験 花子, en: Hanako Shiken}, department: {ja: 国際部, en: International Division}, phone: 03-5321-0123,
+          email: h.shiken@shiken.co.jp}
+"""
+"""The cover (all the build below makes) complete: only the title is odd."""
 
 
 def test_a_long_title_and_escaped_control_characters_build_with_a_warning(tmp_path):

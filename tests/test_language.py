@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, ROOT, docx_text, run_cli, write_project
 from leaks import scan, scan_build
 
 from c3p_docs.project import load_project
@@ -15,6 +15,7 @@ from c3p_docs.scoring import score_project
 from c3p_docs.subject import make_subject
 
 GREGORIAN_DATE = re.compile(r"\d{4}年\d{1,2}月")
+TOYAMA = ROOT / "tests" / "data" / "toyama-danang-fy2026.yaml"
 
 
 def build(tmp_path_factory, sample: Path) -> Path:
@@ -65,19 +66,27 @@ def test_the_japanese_checklist_cites_the_call_in_japanese(fy2026):
     assert "ガイドブック 3.4 (6)、表 6 項目 4" in text and "guidebook" not in text
 
 
-NAMES_ONLY_IN_JAPANESE = MINIMAL + """\
-project_manager: {name: 山田 花子, other_assignments: 1}
-contact: {name: 山田 花子, department: 国際部, email: a@example.jp}
-jcm:
+# The reviewer's Toyama–Da Nang project names its people in Japanese only; here a JCM technology and a place are
+# given in one language too.
+NAMES_ONLY_IN_JAPANESE = TOYAMA.read_text(encoding="utf-8").replace("""\
   projects:
-    - name: {ja: 太陽光, en: Solar PV}
+""", """\
+  projects:
+    - name: {ja: 水産加工団地の屋根置き太陽光発電, en: Rooftop solar PV at the fisheries estate}
       technology: 屋根置き太陽光発電
+      capex_jpy: 260000000
       subsidy_jpy: 100000000
       annual_reduction_t: 2000
       useful_life_years: 17
+""", 1).replace("""\
 activities:
-  - {kind: field_survey, month: 2026-08, title: {ja: 現地調査, en: Field survey}, place: Da Nang}
-"""
+""", """\
+activities:
+  - kind: field_survey
+    month: 2026-06
+    title: {ja: 事前現地調査（水産加工団地の視察）, en: Preliminary survey of the fisheries estate}
+    place: Da Nang
+""", 1)
 
 
 def test_values_given_in_one_language_are_used_as_given_and_validate_names_them(tmp_path):

@@ -237,8 +237,9 @@ LABEL_CHARACTERS = 32
 
 def _label(line: str) -> bool:
     """Whether a cell's line is a Japanese label (a name, a title, a technology: no sentence, at most
-    LABEL_CHARACTERS), which is given its line breaks. Prose is left to the renderer, so that text copied out of
-    a cell has no line break the writer chose; Latin text it breaks at spaces, as we would."""
+    LABEL_CHARACTERS), which is given its line breaks where the renderer's would fall inside a word. Prose is left
+    to the renderer, so that text copied out of a cell has no line break the writer chose; Latin text it breaks at
+    spaces, as we would."""
     return len(line) <= LABEL_CHARACTERS and "。" not in line and any(map(is_wide, line))
 
 
@@ -559,8 +560,7 @@ class WordWriter:
             if text is not None:
                 line += text
                 continue
-            lines = (wrap_lines(line, width_pt, fmt.size or self.base_size, face, fmt.bold, "label", latin)
-                     if _label(line) else [line])
+            lines = self._label_lines(line, width_pt, fmt, face, latin) if _label(line) else [line]
             if len(lines) > 1 and "".join(lines) == line:
                 offset = -len(lead)
                 for part in lines[:-1]:
@@ -568,6 +568,18 @@ class WordWriter:
                     breaks.add(offset)
             line = ""
         return breaks
+
+    def _label_lines(self, line: str, width_pt: float, fmt: RunFormat, face: str, latin: float) -> list[str]:
+        """A label's lines: one, left to the renderer, when each line it fills ends where a reader may see a break
+        (the lines we would lay out, each full up to the next character), so the label copies whole; else broken
+        between phrases, because the renderer would break it inside a word (ボ|イラー) or between a number and its
+        unit (8番|1号)."""
+        size = fmt.size or self.base_size
+        natural = wrap_lines(line, width_pt, size, face, fmt.bold, "text", latin)
+        if all(text_width_pt(full + after[:1], size, face, fmt.bold, latin) > width_pt
+               for full, after in zip(natural, natural[1:])):
+            return [line]
+        return wrap_lines(line, width_pt, size, face, fmt.bold, "label", latin)
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
         """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
