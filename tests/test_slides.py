@@ -4,9 +4,9 @@ Latin and East Asian faces on every run."""
 from __future__ import annotations
 
 import copy
-import itertools
 import datetime as dt
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 import zipfile

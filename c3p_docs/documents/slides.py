@@ -224,6 +224,8 @@ class SlideWriter:
         self._table_sizes: dict[tuple[ET.Element, float, float, float], tuple[TableLayout, float, list[float]]] = {}
         self._tables: dict[ET.Element, _TableContent] = {}
         self._box_paragraphs: dict[ET.Element, list[_Paragraph]] = {}
+        self._wrongs_known: dict[tuple[_Paragraph, float, float, float], tuple[str, ...]] = {}
+        """What `_wrongs` found, for the sizes a column and a box try again and again."""
         self._shapes: list[str] = []
         """XML of the shapes drawn on the current slide, in order."""
         self._slide_shapes: dict[str, str] = {}
@@ -587,6 +589,13 @@ class SlideWriter:
         """What is wrong with a paragraph at `size`: a Japanese label measured `label_width` pt wide that needs more
         than one line ("lines": explicit breaks) or has a phrase wider than a line ("word": broken inside it), text
         the application wraps in `set_width` pt that it would break badly ("word": measure.breaks_badly)."""
+        key = (paragraph, label_width, set_width, size)
+        known = self._wrongs_known.get(key)
+        if known is None:
+            known = self._wrongs_known[key] = self._find_wrongs(paragraph, label_width, set_width, size)
+        return known
+
+    def _find_wrongs(self, paragraph: _Paragraph, label_width: float, set_width: float, size: float) -> tuple[str, ...]:
         if paragraph.mode == "label" and any(map(is_wide, paragraph.text)):
             text = bind_units(visible(paragraph.text)).rstrip()
             if text_width_pt(text, size, self.face, paragraph.bold, self.latin) <= label_width:
