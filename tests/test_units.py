@@ -310,6 +310,9 @@ def test_running_text_is_predicted_to_break_badly_inside_a_unit_or_before_a_lone
     assert breaks_badly(sentence, width, 12) and not breaks_badly(sentence, width, 11)
     assert breaks_badly("あ" * 15 + "る。", 15.5 * 10, 10)  # 「る。」 alone on the last line
     assert not breaks_badly("あ" * 14 + "するもの。", 15.5 * 10, 10)
+    summary = "横浜市の港湾脱炭素化（カーボンニュートラルポート）の経験を基に、スラバヤ市の港湾と工業団地で支援する。"
+    assert wrap_lines(summary, 174 / PT_TO_MM, 20, mode="renderer")[1].startswith("ト）")  # …ポー / ト）
+    assert breaks_badly(summary, 174 / PT_TO_MM, 20) and not breaks_badly(summary, 174 / PT_TO_MM, 19.5)
 
 
 def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
