@@ -346,3 +346,12 @@ def test_a_label_is_set_on_one_line_within_its_floor_rather_than_broken():
     paragraph, _ = _box_run('<rect x="10" y="10" w="40" h="22" size="10" min="8">Association for Carbon Neutral '
                             'Ports</rect>', "en")
     assert paragraph.text == "Association for Carbon Neutral Ports"
+
+
+def test_a_box_is_as_tall_as_its_text_needs_and_no_taller():
+    writer = SlideWriter("ja", METADATA)
+    box = ET.fromstring('<box size="10"><p bold="1" label="1">見出し</p><p>' + "脱炭素社会の実現に向けた都市間連携。" * 6
+                        + "</p></box>")
+    paragraphs, width, _ = writer._box_measures(box, 80)
+    height = writer._height(paragraphs, width, 10)
+    assert writer._fits(paragraphs, width, height, 10) and not writer._fits(paragraphs, width, height - 6, 10)

@@ -327,14 +327,6 @@ def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
     assert width("8 8") == pytest.approx(width("8") * 2 + width(" "))
 
 
-def test_needed_height_is_the_inverse_of_fits():
-    from c3p_docs.documents.measure import fits, needed_height_mm
-
-    text = "脱炭素社会の実現に向けた都市間連携。" * 6
-    height = needed_height_mm(text, 80, 10)
-    assert fits(text, 80, height, 10) and not fits(text, 80, height - 6, 10)
-
-
 def test_column_heights_share_space_and_squeeze_only_the_largest():
     from c3p_docs.documents.measure import column_heights
 

@@ -565,27 +565,8 @@ def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: 
     return lines * size_pt * LINE_HEIGHTS[face] * spacing <= height_pt
 
 
-def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
-            latin_scale: float = 1.0) -> bool:
-    """Whether the last line of wrapped text holds a single character or a lone short word."""
-    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
-    if line_count(text, width_pt, size_pt, face, False, mode, latin_scale) == 1:  # counted already, by `fits`
-        return False
-    lines = wrap_lines(text, width_pt, size_pt, face, False, mode, latin_scale)
-    last = lines[-1].strip() if len(lines) > 1 else ""
-    return 0 < len(last) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last)
-
-
 PT_TO_MM = 25.4 / 72
 WORD_LINE = 1.15 * 1.3  # Word's 1.15 spacing over the font's ascent+descent (CJK faces run tall)
-
-
-def needed_height_mm(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
-                     latin_scale: float = 1.0) -> float:
-    """Height a text box needs at `size_pt` (the inverse of `fits`)."""
-    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
-    lines = line_count(text, width_pt, size_pt, face, False, mode, latin_scale)
-    return lines * size_pt * LINE_HEIGHTS[face] * PT_TO_MM + 2 * INSET_MM + 0.5
 
 
 def column_heights(fixed: list[float | None], needs: list[float], total: float, gap: float) -> list[float]:
