@@ -390,8 +390,8 @@ class SlideWriter:
                 box.set("settled", "1")
 
     def _faults_at(self, child: ET.Element, width: float) -> Callable[[float], set]:
-        """What reads wrong in a column's child `width` mm wide at a size (`_faults`, `_table_faults`; a chart:
-        nothing)."""
+        """What reads wrong in a column's child `width` mm wide at a size: a box's `_faults`; a table or chart's
+        nothing here (a table chooses its own size when drawn: `_table_fit`)."""
         if child.tag == "box":
             paragraphs, measured, set_width = self._box_measures(child, width)
             return lambda size: self._faults(paragraphs, measured, set_width, size)
@@ -425,6 +425,7 @@ class SlideWriter:
     # Text boxes -------------------------------------------------------------------------------------------
 
     def _paragraphs(self, element: ET.Element, paragraph_elements: list[ET.Element]) -> list[_Paragraph]:
+        """The paragraphs of a box (or its text as one), as they are measured and written."""
         paragraphs = []
         for paragraph in paragraph_elements:
             text = self._paragraph_text(paragraph)
@@ -562,8 +563,8 @@ class SlideWriter:
     def _fit(self, paragraphs: list[_Paragraph], element: ET.Element, width: float, set_width: float,
              height: float) -> float:
         """The largest size from the element's down to its floor at which the text fits (warn below), then the
-        size that reads best within the floor (`_best_size`). `width` is the measured width (`_text_width`),
-        `set_width` the width (pt) the application sets lines in."""
+        size that reads best a little under it (`_best_size`, unless a column chose it). `width` is the measured
+        width (`_text_width`), `set_width` the width (pt) the application sets lines in."""
         size = number(element, "size", 10)
         floor = _floor(element)
         label = element.get("field") or element.get("name") or (paragraphs[0].text[:30] if paragraphs else "")
