@@ -82,7 +82,7 @@ def _publications(outcomes: list[ProjectOutcome], year_month: str, out: Path, la
             continue
         jobs = _isolated(outcome, _jobs, outcome, year_month, out / name, languages, templates, plan)
         if jobs is not None:
-            publications.append((outcome, pipeline.Publication(out / name, jobs, force=force, isolated=True)))
+            publications.append((outcome, pipeline.Publication(out / name, jobs, force=force, isolated=True, within=out)))
     return publications
 
 

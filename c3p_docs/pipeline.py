@@ -151,6 +151,9 @@ class Publication:
     """The subfolder mailed to the ministry: an entry there carries its attachment label."""
     isolated: bool = False
     """A failure here is this folder's alone (monthly): noted in `result.failed`, the run goes on."""
+    within: Path | None = None
+    """The output folder (-o) `root` is a subfolder of (monthly's OUT/<project>/): the folders between are checked
+    like those inside, so a link put where a project's folder goes is refused, never written through."""
     state: OutputState | None = None
     placed: list[Placed] = field(default_factory=list)
     pdf_entries: dict[str, dict] = field(default_factory=dict)
@@ -225,6 +228,8 @@ def open_folder(publication: Publication, also: tuple[str, ...] = ()) -> None:
     then read what we wrote there before (and remove what a killed run left)."""
     with stage(publication):
         root = publication.root
+        if publication.within is not None:
+            check_folders(publication.within, f"{root.relative_to(publication.within).as_posix()}/-")
         for relative in [*also, *(name for job in publication.jobs for name in (job.relative, job.pdf_relative) if name)]:
             check_folders(root, safe_relative(relative))
             check_folders(root, kept_name(relative))

@@ -101,6 +101,24 @@ def test_monthly_writes_every_good_project_when_one_is_bad(tmp_path):
     assert any("twin" in line and "rename" in line for line in failed)  # would have overwritten the first one
 
 
+@posix_only
+def test_a_link_where_a_projects_report_folder_goes_is_refused_and_nothing_written_through_it(tmp_path):
+    """`projects/osaka/project.yaml` reports to OUT/osaka/: a link put there must not carry the reports outside OUT."""
+    project = tmp_path / "osaka" / "project.yaml"
+    project.parent.mkdir()
+    project.write_text(FY2026.read_text(encoding="utf-8"), encoding="utf-8")
+    other = write_project(tmp_path, ODD_PROJECT, "odd.yaml")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "osaka").symlink_to(tmp_path / "outside")
+    result = run_cli("monthly", project, other, "--month", "2026-07", "-o", tmp_path / "out", "--pdf", "never")
+    assert_no_traceback(result)
+    assert result.returncode == 1
+    assert list((tmp_path / "outside").iterdir()) == []
+    assert any(line.startswith("FAILED") and "symbolic link" in line for line in result.stdout.splitlines())
+    assert (tmp_path / "out" / "odd" / "monthly_2026-07_ja.docx").is_file()  # the other project is still written
+
+
 def test_monthly_force_leaves_no_stale_rendition_in_the_manifest(tmp_path):
     args = ("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
     run_cli(*args)
