@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import itertools
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -249,3 +250,108 @@ def test_shapes_go_into_the_slide_part_exactly_as_lxml_writes_them():
         assert etree.tostring(etree.fromstring(part), encoding="UTF-8", standalone=True) == part
     shapes = list(Presentation(io.BytesIO(data)).slides[0].shapes)
     assert shapes[0].name == "a\nb\tc <>&\"'" and shapes[0].text_frame.text == "x y <&> \"q\" 's'"
+
+
+# Line breaks: running text is wrapped by the application, labels are set on one line or broken between phrases ------
+
+PROJECTS = [FY2026, ROOT / "samples" / "yokohama-surabaya-fy2024.yaml", *sorted((ROOT / "tests" / "data").glob("*.yaml"))]
+SENTENCE = re.compile(r"[。．]|[a-z\d)]\.(?:\s|$)")
+"""A paragraph holding a sentence: the writer never breaks it (a Japanese full stop, or a Latin one after a word)."""
+
+
+@pytest.fixture(scope="module")
+def every_deck(tmp_path_factory) -> dict[str, Presentation]:
+    """The overview, final summary and interim session slides of the samples and the test projects, both languages."""
+    out = tmp_path_factory.mktemp("decks")
+    for project in PROJECTS:
+        target = out / project.stem
+        built = run_cli("build", project, "-o", target, "--pdf", "never", "--only", "overview,final_summary",
+                        "--lang", "ja,en")
+        session = run_cli("session", project, "interim", "-o", target, "--pdf", "never", "--lang", "ja,en")
+        assert built.returncode in (0, 1) and session.returncode == 0, built.stderr + session.stderr
+    decks = {str(path.relative_to(out)): Presentation(str(path)) for path in sorted(out.rglob("*.pptx"))}
+    assert len(decks) == len(PROJECTS) * 6
+    return decks
+
+
+def _paragraphs(deck):
+    """Every paragraph of a deck's text boxes, shapes and table cells, as python-pptx reads it (an a:br is "\\v")."""
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            frames = ([cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table
+                      else [shape.text_frame] if shape.has_text_frame else [])
+            for frame in frames:
+                yield from (paragraph.text for paragraph in frame.paragraphs)
+
+
+def test_running_text_is_one_paragraph_the_application_wraps_without_line_breaks(every_deck):
+    sentences = broken_labels = 0
+    for name, deck in every_deck.items():
+        for text in _paragraphs(deck):
+            if SENTENCE.search(text):
+                sentences += 1
+                assert "\v" not in text, (name, text)  # copied from PowerPoint, a sentence comes out whole
+            if "\v" not in text:
+                continue
+            # Only a Japanese label too long for one line is broken, between phrases: never inside a number, a
+            # Latin word or a katakana word (what LibreOffice and PowerPoint would split).
+            assert not name.endswith("_en.pptx"), (name, text)
+            broken_labels += 1
+            joined = text.replace("\v", "")
+            ends = [len(part) for part in itertools.accumulate(text.split("\v"))][:-1]
+            for end in ends:
+                left, right = joined[end - 1], joined[end]
+                assert not (left.isascii() and left.isalnum() and right.isascii() and right.isalnum()), (name, text)
+                assert not (KATAKANA.match(left) and KATAKANA.match(right)), (name, text)
+                assert not (left.isdigit() and right in "円%年月日"), (name, text)
+    assert sentences > 150 and broken_labels > 10
+
+
+def test_the_overview_holds_its_sentences_and_names_whole(every_deck):
+    paragraphs = set(_paragraphs(every_deck["kitakyushu-davao-fy2026/submission/(2)_調査事業概要_ja.pptx"]))
+    assert ("ダバオ市は2030年までに温室効果ガス排出量を30%削減する地域気候変動行動計画を掲げるが、"
+            "産業部門の対策と資金が不足している。") in paragraphs
+    assert "公益財団法人アジア低炭素化センター" in paragraphs  # an organisation's name, set to fit on one line
+    english = set(_paragraphs(every_deck["kitakyushu-davao-fy2026/submission/(2)_調査事業概要_en.pptx"]))
+    assert "Zero-carbon city development in Davao through waste-to-energy and factory energy efficiency" in english
+
+
+KATAKANA = re.compile(r"[ァ-ヺー]")
+
+
+def _box_run(markup: str, lang: str = "ja"):
+    data, report = render_slides(ET.fromstring(f"<slides><slide>{markup}</slide></slides>"), lang, METADATA)
+    paragraph = Presentation(io.BytesIO(data)).slides[0].shapes[0].text_frame.paragraphs[0]
+    return paragraph, report
+
+
+def test_running_text_is_set_at_the_next_size_that_keeps_a_unit_whole():
+    from c3p_docs.documents.measure import PT_TO_MM, breaks_badly
+
+    sentence = "市内の食品工場5社を診断し、年間約1,900t-CO2の削減余地を確認した。"
+    assert breaks_badly(sentence, 88 / PT_TO_MM, 12) and breaks_badly(sentence, 88 / PT_TO_MM, 11.5)  # …1,900t- / CO2…
+    paragraph, report = _box_run(f'<box x="10" y="10" w="90" h="40" size="12" min="8" field="results">{sentence}</box>')
+    assert paragraph.text == sentence and paragraph.runs[0].font.size.pt == 11
+    assert report.shrunk == ["results"] and report.overflow == []
+
+
+def test_a_label_is_set_on_one_line_within_its_floor_rather_than_broken():
+    name = "公益財団法人アジア低炭素化センター"
+    paragraph, _ = _box_run(f'<rect x="10" y="10" w="55" h="22" size="8.5" min="6.5" align="center">{name}</rect>')
+    assert paragraph.text == name and paragraph.runs[0].font.size.pt == 8  # READABLE_PT: not down to its min
+    # Too long for one line at its floor: a Japanese label breaks between phrases, a Latin one where it wraps.
+    long_name = "一般社団法人カーボンニュートラルポート推進協議会"
+    paragraph, _ = _box_run(f'<rect x="10" y="10" w="48" h="22" size="10" min="8">{long_name}</rect>')
+    assert paragraph.text.replace("\v", "") == long_name and "カーボンニュートラルポート" in paragraph.text.split("\v")
+    paragraph, _ = _box_run('<rect x="10" y="10" w="40" h="22" size="10" min="8">Association for Carbon Neutral '
+                            'Ports</rect>', "en")
+    assert paragraph.text == "Association for Carbon Neutral Ports"
+
+
+def test_a_box_is_as_tall_as_its_text_needs_and_no_taller():
+    writer = SlideWriter("ja", METADATA)
+    box = ET.fromstring('<box size="10"><p bold="1" label="1">見出し</p><p>' + "脱炭素社会の実現に向けた都市間連携。" * 6
+                        + "</p></box>")
+    paragraphs, width, _ = writer._box_measures(box, 80)
+    height = writer._height(paragraphs, width, 10)
+    assert writer._fits(paragraphs, width, height, 10) and not writer._fits(paragraphs, width, height - 6, 10)

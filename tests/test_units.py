@@ -261,6 +261,60 @@ def test_labels_break_between_phrases_only():
     assert label_lines("あ" * 30, 100, 10) == ["あ" * 10] * 3  # a phrase wider than the line breaks as prose does
 
 
+def test_a_list_label_breaks_after_its_items_where_that_takes_no_more_lines():
+    from c3p_docs.documents.measure import label_lines
+
+    names = "株式会社環境都市総研、九州エネルギーサービス株式会社、公益財団法人アジア低炭素化センター"
+    # Between phrases alone the first line would end inside a name (…総研、九州 | エネルギーサービス株式会社、).
+    assert label_lines(names, 200, 11) == ["株式会社環境都市総研、", "九州エネルギーサービス株式会社、",
+                                           "公益財団法人アジア低炭素化センター"]
+    assert label_lines("令和7年4月1日〜令和10年3月31日（フェーズ1・2年目）", 300, 11) == [
+        "令和7年4月1日〜令和10年3月31日", "（フェーズ1・2年目）"]  # not 「…（フェーズ」 / 「1・2年目）」
+    assert label_lines(names, 2000, 11) == [names]
+
+
+def test_running_text_breaks_where_the_application_breaks_it():
+    from c3p_docs.documents.measure import NO_BREAK_SPACE, chunks
+
+    # LibreOffice breaks Japanese between any two characters and after a hyphen before a letter (measured):
+    # nothing is held together but what it never breaks (a number, a Latin word, a no-break space).
+    assert chunks("都市間連携セミナー", "renderer") == [*"都市間連携セミ", "ナー"]  # ー never starts a line
+    assert chunks("年間約1,900t-CO2の", "renderer") == ["年", "間", "約", "1,900t-", "CO2", "の"]
+    assert chunks(f"6,800{NO_BREAK_SPACE}t-CO2eq/年", "renderer") == [f"6,800{NO_BREAK_SPACE}t-", "CO2eq/", "年"]
+    assert chunks("once-through boilers", "renderer") == ["once-", "through ", "boilers"]
+
+
+def test_what_running_text_must_not_be_broken_inside():
+    from c3p_docs.documents.measure import NO_BREAK_SPACE, protected_breaks
+
+    def shown(text):
+        breaks = protected_breaks(text)
+        return "".join(("|" if i in breaks else "") + c for i, c in enumerate(text))
+
+    # A number, an amount with its unit, a Latin word, a unit or code: every position inside is protected.
+    assert shown("事業費は18,431,600円") == "事業費は1|8|,|4|3|1|,|6|0|0|円"
+    assert shown("約1,900t-CO2の") == "約1|,|9|0|0|t|-|C|O|2の"
+    assert shown(f"計6,800{NO_BREAK_SPACE}t-CO2eq/年。") == f"計6|,|8|0|0|{NO_BREAK_SPACE}|t|-|C|O|2|e|q|/|年。"
+    assert shown("1,968.6 円/t-CO2eq・年") == "1|,|9|6|8|.|6 円|/|t|-|C|O|2|e|q|・|年"
+    # Japanese between its characters, an era and its year, a word and a plain compound's hyphen may break.
+    assert protected_breaks("都市間連携セミナー") == set() and protected_breaks("令和8年") == set()
+    assert shown("once-through boilers") == "o|n|c|e|-t|h|r|o|u|g|h b|o|i|l|e|r|s"
+
+
+def test_running_text_is_predicted_to_break_badly_inside_a_unit_or_before_a_lone_character():
+    from c3p_docs.documents.measure import PT_TO_MM, breaks_badly, wrap_lines
+
+    sentence = "市内の食品工場5社を診断し、年間約1,900t-CO2の削減余地を確認した。"
+    width = 88 / PT_TO_MM  # a 90 mm box
+    assert wrap_lines(sentence, width, 12, mode="renderer")[0].endswith("1,900t-")  # as LibreOffice set it
+    assert breaks_badly(sentence, width, 12) and not breaks_badly(sentence, width, 11)
+    assert breaks_badly("あ" * 15 + "る。", 15.5 * 10, 10)  # 「る。」 alone on the last line
+    assert not breaks_badly("あ" * 14 + "するもの。", 15.5 * 10, 10)
+    summary = "横浜市の港湾脱炭素化（カーボンニュートラルポート）の経験を基に、スラバヤ市の港湾と工業団地で支援する。"
+    assert wrap_lines(summary, 174 / PT_TO_MM, 20, mode="renderer")[1].startswith("ト）")  # …ポー / ト）
+    assert breaks_badly(summary, 174 / PT_TO_MM, 20) and not breaks_badly(summary, 174 / PT_TO_MM, 19.5)
+
+
 def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
     from c3p_docs.documents.measure import AUTOSPACE_EM, text_width_pt
 
@@ -271,14 +325,6 @@ def test_japanese_next_to_latin_letters_and_digits_is_autospaced():
     # LibreOffice spaces brackets and slashes from Latin text too (「（4 MW）」 and 「円/t」 measured).
     assert width("（8）") == pytest.approx(width("（") + width("8") + width("）") + 2 * AUTOSPACE_EM * 10)
     assert width("8 8") == pytest.approx(width("8") * 2 + width(" "))
-
-
-def test_needed_height_is_the_inverse_of_fits():
-    from c3p_docs.documents.measure import fits, needed_height_mm
-
-    text = "脱炭素社会の実現に向けた都市間連携。" * 6
-    height = needed_height_mm(text, 80, 10)
-    assert fits(text, 80, height, 10) and not fits(text, 80, height - 6, 10)
 
 
 def test_column_heights_share_space_and_squeeze_only_the_largest():

@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,11 +166,10 @@ def _held(text: str) -> set[int]:
     return {match.end() for match in _HOLDS.finditer(classes)}
 
 
-def _split(text: str, points: Iterator[re.Match[str]], held: Collection[int] = ()) -> list[str]:
-    """`text` cut after each of `points` (matches of one character in its class string) that is not `held`."""
+def _split(text: str, ends: Iterable[int], held: Collection[int] = ()) -> list[str]:
+    """`text` cut at each of `ends` (positions, in order) that is not `held`."""
     pieces, start = [], 0
-    for point in points:
-        end = point.end()
+    for end in ends:
         if end in held:
             continue
         pieces.append(text[start:end])
@@ -277,6 +276,40 @@ _MAY_BREAK = re.compile(
     # After a slash: before a wide character, or a letter. (LibreOffice and Word may also break after a hyphen;
     # a hyphenated word is measured whole, so a column is made wide enough for it.)
     r"|/(?=[EWa])")
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z0-9])-(?=[A-Za-z])")
+"""Where LibreOffice also breaks running text: after a hyphen before a letter (1,900t-|CO2, once-|through), even in a
+unit bound to its number (6,800 t-|CO2eq, measured)."""
+_IDEOGRAPH = "\u4e00-\u9fff々"
+_PROTECTED = re.compile(
+    # A unit in Latin letters after a Japanese one (円/t-CO2eq); then a number, a Latin word or a code, its parts
+    # joined by signs or a no-break space (1,968.6, t-CO2eq, 6,800 t-CO2eq, JPY 1,000, 03-0000, t-CO2eq/yr) …
+    rf"(?:[{_IDEOGRAPH}][/・])?[A-Za-z0-9][A-Za-z0-9'’]*(?:[-/·.,\u00a0]+[A-Za-z0-9][A-Za-z0-9'’]*)*"
+    # … with the Japanese unit of an amount or a count (18,431,600円, 150万円, 30%, 120人日) or the one character
+    # a Latin unit ends in (t-CO2eq/年, t-CO2eq・年).
+    rf"(?:(?<=\d)(?:[万億千]*円|[%％]|人[日回]|件|名)|[/・][{_IDEOGRAPH}](?![{_IDEOGRAPH}]))?")
+_COMPOUND_PART = re.compile(r"[A-Za-z]{2,}")
+"""A part of a hyphenated word that a line may end after (once-|through); a code's (t-CO2eq, e-mail) may not."""
+
+
+def protected_breaks(text: str) -> set[int]:
+    """Positions (a break before `text[i]`) inside a piece a reader must see whole in running text, wherever the
+    application may break it: a number, an amount with its unit, a Latin word, a unit or code (t-CO2eq, 円/t-CO2eq・年,
+    6,800 t-CO2eq). A hyphenated word of plain words may break after its hyphen; Japanese elsewhere anywhere."""
+    positions: set[int] = set()
+    for match in _PROTECTED.finditer(text):
+        start, end = match.span()
+        for position in range(start + 1, end):
+            if text[position - 1] == "-" and _plain_compound(text, position):
+                continue
+            positions.add(position)
+    return positions
+
+
+def _plain_compound(text: str, after_hyphen: int) -> bool:
+    """Whether the hyphen before `after_hyphen` joins two words of two letters or more (once-through)."""
+    left = re.search(r"[A-Za-z0-9]*$", text[:after_hyphen - 1])
+    right = re.match(r"[A-Za-z0-9]*", text[after_hyphen:])
+    return bool(left and right and _COMPOUND_PART.fullmatch(left.group()) and _COMPOUND_PART.fullmatch(right.group()))
 
 
 def _phrase_class(char: str) -> str:
@@ -317,6 +350,8 @@ def chunks(text: str, mode: str = "text") -> list[str]:
       Latin–Japanese boundaries; never inside a Latin word or number, nor at the no-break space `bind_units` puts
       before a Latin unit), less where a reader should not see a break (a number and its unit, an era and its year,
       a katakana word, a Latin unit written with / or ・);
+    - "renderer": where LibreOffice and PowerPoint break running text they wrap themselves: as "text" with nothing
+      held (Japanese between any two characters) and after a hyphen before a letter (`_HYPHEN_BREAK`);
     - "label": only between phrases (`_PHRASE_BREAKS`), for text given its line breaks explicitly;
     - "words": between a header's words (spaces, before a bracket), a longer word as "text";
     - "whole": nowhere.
@@ -336,8 +371,12 @@ def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
                                    else _chunks(word)))
     text = bind_units(text)  # as the writers set it
     if mode == "label":
-        return tuple(_split(text, _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES)), _held(text)))
-    return tuple(_split(text, _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)), _held(text)))
+        return tuple(_split(text, (m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))),
+                            _held(text)))
+    ends = (m.end() for m in _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))
+    if mode == "renderer":
+        return tuple(_split(text, sorted({*ends, *(m.end() for m in _HYPHEN_BREAK.finditer(text))})))
+    return tuple(_split(text, ends, _held(text)))
 
 
 def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool = False,
@@ -350,11 +389,37 @@ def longest_chunk_pt(text: str, size_pt: float, face: str = "gothic", bold: bool
 def _measured(text: str, face: str, bold: bool, latin_scale: float,
               mode: str = "text") -> tuple[tuple[str, float, float], ...]:
     """The pieces of `text` (`chunks`) with their widths in em, whole and without trailing spaces."""
+    if mode == "renderer":
+        return _measured_as_set(_chunks(text, mode), face, bold, latin_scale)
     pieces = []
     for piece in _chunks(text, mode):
         width = _text_width_em(piece, face, bold, latin_scale)
         visible = piece.rstrip(" ")
         pieces.append((piece, width, width if visible == piece else _text_width_em(visible, face, bold, latin_scale)))
+    return tuple(pieces)
+
+
+HANGING = frozenset("、。，．")
+"""Punctuation LibreOffice and PowerPoint (`a:pPr/@hangingPunct`, on in our reference deck) let hang past the end of a
+full line (しており、 measured)."""
+
+
+def _measured_as_set(chunked: tuple[str, ...], face: str, bold: bool,
+                     latin_scale: float) -> tuple[tuple[str, float, float], ...]:
+    """Pieces measured in their paragraph, as an application sets them: a piece's width holds the autospace between
+    it and the next piece (第|1回 are pieces of their own, 1 em and a digit apart by a quarter em each), its visible
+    width leaves out trailing spaces and hanging punctuation."""
+    text = "".join(chunked)
+    widths = _PrefixWidths(text, face, bold, latin_scale)
+    pieces, start = [], 0
+    for piece in chunked:
+        end = start + len(piece)
+        width = widths.between(start, min(end + 1, len(text))) - widths.between(end, min(end + 1, len(text)))
+        shown = piece.rstrip(" ")
+        if shown and shown[-1] in HANGING:
+            shown = shown[:-1]
+        pieces.append((piece, width, widths.between(start, start + len(shown))))
+        start = end
     return tuple(pieces)
 
 
@@ -401,9 +466,54 @@ def _cut_lines(piece: str, width_pt: float, size_pt: float, face: str, bold: boo
 def label_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False,
                 latin_scale: float = 1.0) -> list[str]:
     """A label's lines at `size_pt` in `width_pt`, broken only between phrases (a phrase wider than the line as
-    prose is): written with explicit breaks, so no renderer breaks it inside a word. A space stays at the end of
-    its line, so the lines put together are the text as written."""
-    return wrap_lines(text, width_pt, size_pt, face, bold, "label", latin_scale)
+    prose is): written with explicit breaks, so no renderer breaks it inside a word. Where it takes no more lines,
+    a line ends only where the label's items end (`_ITEM_ENDS`: a list of names after its 、, a date range after
+    its 〜, before a bracket), not inside a name (九州エネルギーサービス|株式会社). A space stays at the end of its
+    line, so the lines put together are the text as written."""
+    lines = wrap_lines(text, width_pt, size_pt, face, bold, "label", latin_scale)
+    if len(lines) < 2:
+        return lines
+    by_items: list[str] = []
+    current = ""
+    for item in _ITEM_ENDS.split(bind_units(text)):
+        if current and text_width_pt((current + item).rstrip(), size_pt, face, bold, latin_scale) > width_pt:
+            by_items.append(current)
+            current = ""
+        current += item
+        if text_width_pt(current.rstrip(), size_pt, face, bold, latin_scale) > width_pt:  # an item wider than a line
+            *full, current = wrap_lines(current, width_pt, size_pt, face, bold, "label", latin_scale)
+            by_items += full
+    by_items.append(current)
+    return by_items if len(by_items) <= len(lines) else lines
+
+
+_ITEM_ENDS = re.compile(r"(?<=[、，,〜～ ])(?=[^\s、，,〜～])|(?<=\S)(?=[（［「『【])")
+"""Where the items of a label end (a split before the match): after 、，〜 and a space, before an opening bracket."""
+
+
+@lru_cache(maxsize=8192)  # pure; a box tries every size down to its floor
+def breaks_badly(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> bool:
+    """Whether running text that the application wraps in lines `width_pt` wide breaks inside a piece a reader must
+    see whole (`protected_breaks`), carries the last character of a katakana word over to the next line (ポー|ト）)
+    or leaves one character (る。) or a short word alone on its last line. Measured as LibreOffice sets it: our metrics are its
+    faces' (Noto Sans CJK JP, Liberation Sans), so no slack and no wider Latin (140 of 150 paragraphs of the bundled
+    projects broke where predicted here, the rest a character off)."""
+    lines = wrap_lines(text, width_pt, size_pt, face, bold, "renderer")
+    if len(lines) < 2:
+        return False
+    last = lines[-1].strip()
+    if 0 < len(last.rstrip("".join(_NO_LINE_START))) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last):
+        return True
+    text = "".join(lines)  # as set: units bound
+    protected = protected_breaks(text)
+    for end in itertools.accumulate(map(len, lines[:-1])):
+        after = _KATAKANA_WORD.match(text, end)
+        if end in protected or (after and len(after.group()) == 1 and _KATAKANA_WORD.match(text, end - 1)):
+            return True
+    return False
+
+
+_KATAKANA_WORD = re.compile(r"[\u30a1-\u30faー]+")
 
 
 @lru_cache(maxsize=8192)  # pure; layouts re-measure the same text at the same sizes
@@ -455,27 +565,8 @@ def fits(text: str, width_mm: float, height_mm: float, size_pt: float, spacing: 
     return lines * size_pt * LINE_HEIGHTS[face] * spacing <= height_pt
 
 
-def widowed(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
-            latin_scale: float = 1.0) -> bool:
-    """Whether the last line of wrapped text holds a single character or a lone short word."""
-    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
-    if line_count(text, width_pt, size_pt, face, False, mode, latin_scale) == 1:  # counted already, by `fits`
-        return False
-    lines = wrap_lines(text, width_pt, size_pt, face, False, mode, latin_scale)
-    last = lines[-1].strip() if len(lines) > 1 else ""
-    return 0 < len(last) <= 1 or (0 < len(last) <= 3 and last.isascii() and " " not in last)
-
-
 PT_TO_MM = 25.4 / 72
 WORD_LINE = 1.15 * 1.3  # Word's 1.15 spacing over the font's ascent+descent (CJK faces run tall)
-
-
-def needed_height_mm(text: str, width_mm: float, size_pt: float, face: str = "gothic", mode: str = "text",
-                     latin_scale: float = 1.0) -> float:
-    """Height a text box needs at `size_pt` (the inverse of `fits`)."""
-    width_pt = (width_mm - 2 * INSET_MM) / PT_TO_MM
-    lines = line_count(text, width_pt, size_pt, face, False, mode, latin_scale)
-    return lines * size_pt * LINE_HEIGHTS[face] * PT_TO_MM + 2 * INSET_MM + 0.5
 
 
 def column_heights(fixed: list[float | None], needs: list[float], total: float, gap: float) -> list[float]:

@@ -139,7 +139,7 @@ def paginate(items: list[dict], box: dict, size: float, bullet: str) -> list[lis
         return "\n".join((bullet if item["bullet"] else "") + item["text"] for item in page)
 
     for item in items:
-        if current and not fits(text(current + [item]), box["w"], box["h"], size, mode="label"):  # as slides.py breaks it
+        if current and not fits(text(current + [item]), box["w"], box["h"], size, mode="renderer"):  # as slides.py sets it
             carried: list[dict] = []
             while current and current[-1]["bold"]:
                 carried.insert(0, current.pop())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -20,16 +22,16 @@ from c3p_docs.documents.measure import (
     TableLayout,
     TableText,
     bind_units,
+    breaks_badly,
     cell_lines,
     column_heights,
-    fits,
+    is_wide,
     label_lines,
     line_count,
     literals,
-    needed_height_mm,
+    longest_chunk_pt,
     text_width_pt,
     visible,
-    widowed,
 )
 from c3p_docs.documents.packaging import (
     SHAPES_MARK,
@@ -66,6 +68,15 @@ LATIN_SCALES = {"gothic": FALLBACK_LATIN, "sans": 1.0}
 """Latin text is measured this much wider, per face: where Yu Gothic is missing, the Japanese slides' Latin letters
 and digits fall back to DejaVu Sans (18,431,600円 was set 11% wider than Noto's widths say, measured); Arial's
 stand-in Liberation Sans has its widths."""
+RUNNING_SLACKS = {"gothic": 1.02, "sans": 1.01}
+"""Running text, which the application wraps, is counted in lines this much narrower than its box, measured as
+LibreOffice sets it (measure.breaks_badly: no wider Latin, autospace and hanging punctuation counted): of 150
+paragraphs of the projects per language at 45-130 mm and 8-16 pt, none took more lines than counted so. The wider
+SLACKS are for labels, whose explicit lines must not wrap again."""
+BETTER_SHRINK_PT = 2.0
+"""How much smaller than its room allows a box or table is set, at most, so that its labels stay on one line and its
+running text is not broken inside a number or word (`_best_size`; never under its floor): type much smaller than the
+slide's other boxes reads worse than a label broken between phrases."""
 STRETCH_LIMIT = 1.6
 """Spare height a table's rows or a chart's bars take, at most, over what they need: the rest is left
 before the section headers."""
@@ -81,8 +92,18 @@ class _CellText:
     bold: bool
     lines: list[str]
     figures: list[float]
+    modes: list[str]
+    """How each line breaks (`_line_mode`): a label between phrases, a sentence where the application wraps it, a
+    `nowrap` cell's not at all."""
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """A paragraph as it is measured and written: its text, bold or not, and how its lines are made (`_line_mode`)."""
+
+    text: str
+    bold: bool
     mode: str
-    """How its lines break (measure.chunks): between phrases, or not at all (`nowrap`)."""
 
 
 @dataclass
@@ -109,12 +130,26 @@ def _floor(element: ET.Element) -> float:
     return min(max(number(element, "min", base - 3), READABLE_PT), base)
 
 
-def _box_mode(element: ET.Element) -> str:
-    """How a box's text breaks (measure.chunks): a `nowrap` box not at all, any other between phrases and words,
-    where the writer breaks it (explicit breaks): LibreOffice Impress breaks Japanese text wherever a line is full
-    (都市間連携セミ|ナー, 令和10年3|月) and Latin text after any hyphen (1,900t-|CO2), whatever `a:pPr/@eaLnBrk` and
-    `@latinLnBrk` say (tested), so the lines of slide text are ours."""
-    return "whole" if element.get("nowrap") == "1" else "label"
+LABELS = ("rect", "th", "td")
+"""Elements whose text is a label unless the template says `label="0"`; a box's text is running text unless it says
+`label="1"` (on the box or one of its paragraphs)."""
+_SENTENCE_END = re.compile("[。．]")
+
+
+def _line_mode(element: ET.Element, paragraph: ET.Element, text: str) -> str:
+    """How a paragraph's lines are made (measure.chunks), per templates/README.md "Line breaks in slides":
+
+    - "whole": a `nowrap` element, one line that is never broken (a key figure; its box or column is made wide enough);
+    - "label": a title, header, name or table entry: set on one line where a size within the floor allows it, else
+      broken between phrases;
+    - "renderer": running text (and any text holding a sentence): one paragraph the application wraps itself, as it
+      does (measure.breaks_badly tells where that would split a number, unit or word).
+    """
+    if element.get("nowrap") == "1":
+        return "whole"
+    marked = paragraph.get("label", element.get("label"))
+    label = element.tag in LABELS if marked is None else marked == "1"
+    return "label" if label and not _SENTENCE_END.search(text) else "renderer"
 
 
 def _rgb(value: str) -> str:
@@ -193,7 +228,9 @@ class SlideWriter:
         self._needs: dict[tuple[ET.Element, str, float], float] = {}
         self._table_sizes: dict[tuple[ET.Element, float, float, float], tuple[TableLayout, float, list[float]]] = {}
         self._tables: dict[ET.Element, _TableContent] = {}
-        self._box_texts: dict[ET.Element, str] = {}
+        self._box_paragraphs: dict[ET.Element, list[_Paragraph]] = {}
+        self._wrongs_known: dict[tuple[_Paragraph, float, float, float], tuple[str, ...]] = {}
+        """What `_wrongs` found, for the sizes a column and a box try again and again."""
         self._shapes: list[str] = []
         """XML of the shapes drawn on the current slide, in order."""
         self._slide_shapes: dict[str, str] = {}
@@ -252,11 +289,8 @@ class SlideWriter:
             elif child.tag == "bars":
                 need = len(child.findall("bar")) * self._bar_geometry(child, width)[2]
             else:
-                text = self._box_texts.get(child)
-                if text is None:
-                    text = self._box_texts[child] = self._box_text(child)
-                need = needed_height_mm(text, self._text_width(child, width), number(child, "size", 10), self.face,
-                                        _box_mode(child), self.latin)
+                paragraphs, measured, _ = self._box_measures(child, width)
+                need = self._height(paragraphs, measured, number(child, "size", 10))
             self._needs[key] = need
         return need
 
@@ -264,8 +298,9 @@ class SlideWriter:
         """Stack the column's children top to bottom, each as tall as its content.
 
         When there is room to spare, the type of boxes, tables and bars grows (to their `max`, else 2 pt over
-        the template's size); tables and charts then spread over part of what is left, and the rest goes into
-        the breaks before section headers, so no box ends in a blank band.
+        the template's size, and no box into a size that reads worse: `_faults`); tables and charts then spread
+        over part of what is left, and the rest goes into the breaks before section headers, so no box ends in a
+        blank band. The boxes are then set at the size within that reads best (`_settle_boxes`).
         When there is not, the largest type is set smaller first, so the column's boxes come to one common
         size before any reaches its floor; what still does not fit is squeezed out of the largest boxes
         (max-min), so the overflow lands on the field that is too long.
@@ -284,12 +319,13 @@ class SlideWriter:
             return [self._need(c, w) if f is None else 0.0 for c, f in zip(children, fixed)]
 
         while growable:
-            larger = [c for c in growable if number(c, "size", 10) + 0.5 <= self._grow_limit(c)]
+            steps = {c: (number(c, "size", 10), self._larger_size(c, w)) for c in growable}
+            larger = [c for c, (_, size) in steps.items() if size is not None]
             for child in larger:
-                child.set("size", f"{number(child, 'size', 10) + 0.5:g}")
+                child.set("size", f"{steps[child][1]:g}")
             if not larger or sum(needs()) > available:
                 for child in larger:
-                    child.set("size", f"{number(child, 'size', 10) - 0.5:g}")
+                    child.set("size", f"{steps[child][0]:g}")
                 break
         while sum(needs()) > available:
             shrinkable = [c for c in growable if number(c, "size", 10) - 0.5 >= _floor(c)]
@@ -299,6 +335,7 @@ class SlideWriter:
             for child in shrinkable:
                 if number(child, "size", 10) >= largest:
                     child.set("size", f"{largest - 0.5:g}")
+        self._settle_boxes([c for c in growable if c.tag == "box"], w)
         heights_needed = needs()
         if sum(heights_needed) <= available:
             heights = [f if f is not None else need for f, need in zip(fixed, heights_needed)]
@@ -326,6 +363,53 @@ class SlideWriter:
             top += height + gap
         return children
 
+    def _box_measures(self, box: ET.Element, width: float) -> tuple[list[_Paragraph], float, float]:
+        """A box's paragraphs, the width (mm) they are measured in and the width (pt) the application sets them in,
+        were the box `width` mm wide."""
+        paragraphs = self._box_paragraphs.get(box)
+        if paragraphs is None:
+            paragraphs = self._box_paragraphs[box] = self._paragraphs(box, box.findall("p") or [box])
+        set_width = (width - 2 * number(box, "inset", INSET_MM)) / PT_TO_MM
+        return paragraphs, self._text_width(box, width), set_width
+
+    def _settle_boxes(self, boxes: list[ET.Element], width: float) -> None:
+        """Each box of a column set at the size that reads best (`_best_size`), boxes of one size together at one
+        size (the column brought them to it), so their type stays alike."""
+        by_size: dict[float, list[ET.Element]] = {}
+        for box in boxes:
+            by_size.setdefault(number(box, "size", 10), []).append(box)
+        for size, group in by_size.items():
+            checks = [self._faults_at(box, width) for box in group]
+
+            def faults_at(at: float, checks: list[Callable[[float], set]] = checks) -> set:
+                return {(index, fault) for index, check in enumerate(checks) for fault in check(at)}
+
+            best = self._best_size(faults_at, size, max(max(map(_floor, group)), size - BETTER_SHRINK_PT))
+            for box in group:
+                box.set("size", f"{best:g}")
+                box.set("settled", "1")
+
+    def _faults_at(self, child: ET.Element, width: float) -> Callable[[float], set]:
+        """What reads wrong in a column's child `width` mm wide at a size: a box's `_faults`; a table or chart's
+        nothing here (a table chooses its own size when drawn: `_table_fit`)."""
+        if child.tag == "box":
+            paragraphs, measured, set_width = self._box_measures(child, width)
+            return lambda size: self._faults(paragraphs, measured, set_width, size)
+        return lambda size: set()
+
+    def _larger_size(self, child: ET.Element, width: float) -> float | None:
+        """The next size up, to the child's growth limit, at which it reads no worse (`_faults_at`: labels kept on
+        one line, running text not broken inside a word where it was not), if any."""
+        size, limit = number(child, "size", 10), self._grow_limit(child)
+        faults_at = self._faults_at(child, width)
+        faults = faults_at(size)
+        larger = size + 0.5
+        while larger <= limit:
+            if faults_at(larger) <= faults:
+                return larger
+            larger += 0.5
+        return None
+
     @staticmethod
     def _grow_limit(child: ET.Element) -> float:
         if child.get("max"):
@@ -340,8 +424,34 @@ class SlideWriter:
 
     # Text boxes -------------------------------------------------------------------------------------------
 
-    def _box_text(self, element: ET.Element) -> str:
-        return "\n".join(self._paragraph_text(p) for p in (element.findall("p") or [element]))
+    def _paragraphs(self, element: ET.Element, paragraph_elements: list[ET.Element]) -> list[_Paragraph]:
+        """The paragraphs of a box (or its text as one), as they are measured and written."""
+        paragraphs = []
+        for paragraph in paragraph_elements:
+            text = self._paragraph_text(paragraph)
+            paragraphs.append(_Paragraph(text, (paragraph.get("bold") or element.get("bold")) == "1",
+                                         _line_mode(element, paragraph, text)))
+        return paragraphs
+
+    def _line_count(self, paragraphs: list[_Paragraph], width: float, size: float) -> int:
+        """Lines the paragraphs take at `size` in a box whose text is measured `width` mm wide (`_text_width`)."""
+        return sum(self._lines(p, (width - 2 * INSET_MM) / PT_TO_MM, size) for p in paragraphs)
+
+    def _lines(self, paragraph: _Paragraph, width_pt: float, size: float) -> int:
+        """Lines a paragraph takes at `size` where labels are measured `width_pt` wide (the slack taken off): running
+        text as the application sets it (RUNNING_SLACKS), a label as its explicit lines are laid out."""
+        if paragraph.mode == "renderer":
+            set_width = width_pt * self.slack / RUNNING_SLACKS[self.face]
+            return line_count(paragraph.text, set_width, size, self.face, paragraph.bold, "renderer")
+        return line_count(paragraph.text, width_pt, size, self.face, paragraph.bold, paragraph.mode, self.latin)
+
+    def _height(self, paragraphs: list[_Paragraph], width: float, size: float) -> float:
+        """Height (mm) a box needs for the paragraphs at `size`."""
+        return self._line_count(paragraphs, width, size) * size * LINE_HEIGHTS[self.face] * PT_TO_MM + 2 * INSET_MM + 0.5
+
+    def _fits(self, paragraphs: list[_Paragraph], width: float, height: float, size: float) -> bool:
+        lines = self._line_count(paragraphs, width, size)
+        return lines * size * LINE_HEIGHTS[self.face] <= (height - 2 * INSET_MM) / PT_TO_MM
 
     def _box(self, element: ET.Element) -> None:
         x, y, w, h = (number(element, k) for k in ("x", "y", "w", "h"))
@@ -349,27 +459,24 @@ class SlideWriter:
         rect = element.tag == "rect"
         fill, line = self._fill_and_line(element)
         inset = number(element, "inset", INSET_MM)
-        paragraphs = element.findall("p") or [element]
-        texts = [self._paragraph_text(p) for p in paragraphs]
+        elements = element.findall("p") or [element]
+        paragraphs = self._paragraphs(element, elements)
         width = self._text_width(element, w)
-        mode = _box_mode(element)
-        if element.get("more") and len(paragraphs) > 2 and not fits("\n".join(texts), width, h, _floor(element),
-                                                                   face=self.face, mode=mode, latin_scale=self.latin):
-            paragraphs, texts = self._items_that_fit(element, paragraphs, texts, width, h)
-        size = self._fit("\n".join(texts), element, width, h)
+        if element.get("more") and len(elements) > 2 and not self._fits(paragraphs, width, h, _floor(element)):
+            elements, paragraphs = self._items_that_fit(element, elements, paragraphs, width, h)
+        size = self._fit(paragraphs, element, width, (w - 2 * inset) / PT_TO_MM, h)
         # Shapes take the theme's light text colour unless told otherwise; default to dark text.
         colour = element.get("color") or (DARK if rect else None)
+        label_width = (width - 2 * INSET_MM) / PT_TO_MM
         body = []
-        label_width = (width - 2 * INSET_MM) / PT_TO_MM if mode == "label" else None
-        for paragraph_element, text in zip(paragraphs, texts):
+        for paragraph_element, paragraph in zip(elements, paragraphs):
             placeholder = paragraph_element.find("ph") is not None and not (paragraph_element.text or "").strip()
-            bold = (paragraph_element.get("bold") or element.get("bold")) == "1"
-            body.append(self._paragraph(text, size, bold, GREY if placeholder else colour,
+            body.append(self._paragraph(paragraph, size, GREY if placeholder else colour,
                                         paragraph_element.get("align") or element.get("align") or "left",
                                         label_width, literals(paragraph_element)))
         # The text body as python-pptx's text frame setters leave it: no autofit, our insets and anchor; a `nowrap`
         # box does not wrap at all (its figure was measured to fit).
-        wrap = "none" if mode == "whole" else "square"
+        wrap = "none" if element.get("nowrap") == "1" else "square"
         insets = _insets(inset)
         anchor = _ANCHORS.get(element.get("valign", ""), "t")
         geometry = _xfrm(Mm(x), Mm(y), Mm(w), Mm(h))
@@ -388,21 +495,20 @@ class SlideWriter:
                 f'<p:spPr>{geometry}<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill}{line}</p:spPr><p:txBody>'
                 f'<a:bodyPr wrap="{wrap}"{insets} anchor="{anchor}"/><a:lstStyle/>{"".join(body)}</p:txBody></p:sp>')
 
-    def _items_that_fit(self, element: ET.Element, paragraphs: list[ET.Element], texts: list[str], width: float,
-                        height: float) -> tuple[list[ET.Element], list[str]]:
+    def _items_that_fit(self, element: ET.Element, elements: list[ET.Element], paragraphs: list[_Paragraph],
+                        width: float, height: float) -> tuple[list[ET.Element], list[_Paragraph]]:
         """A list too long for its box at the floor: the first paragraphs that fit, then one saying how many
         were left off (the template's `more`, with {n}). The first paragraph (a heading) is always kept."""
         kept = len(paragraphs)
         while kept > 1:
             kept -= 1
-            more = ET.Element("p", {"align": paragraphs[-1].get("align", "")} if paragraphs[-1].get("align") else {})
+            more = ET.Element("p", {"align": elements[-1].get("align", "")} if elements[-1].get("align") else {})
             more.text = (element.get("more") or "…").replace("{n}", str(len(paragraphs) - kept))
-            shown = [*texts[:kept], more.text]
-            if fits("\n".join(shown), width, height, _floor(element), face=self.face, mode=_box_mode(element),
-                    latin_scale=self.latin):
+            shown = [*paragraphs[:kept], *self._paragraphs(element, [more])]
+            if self._fits(shown, width, height, _floor(element)):
                 break
-        self.report.cut.append(element.get("field") or element.get("name") or texts[0][:30])
-        return [*paragraphs[:kept], more], shown
+        self.report.cut.append(element.get("field") or element.get("name") or paragraphs[0].text[:30])
+        return [*elements[:kept], more], shown
 
     @staticmethod
     def _fill_and_line(element: ET.Element) -> tuple[str, str]:
@@ -418,22 +524,22 @@ class SlideWriter:
             return fill_xml, f'<a:ln{weight}><a:solidFill><a:srgbClr val="{colour}"/></a:solidFill></a:ln>'
         return fill_xml, "<a:ln><a:noFill/></a:ln>" if element.tag == "rect" else ""
 
-    def _paragraph(self, text: str, size: float, bold: bool, colour: str | None, align: str,
-                   label_width: float | None = None, literal: list[str] | tuple[str, ...] = ()) -> str:
+    def _paragraph(self, paragraph: _Paragraph, size: float, colour: str | None, align: str, label_width: float,
+                   literal: list[str] | tuple[str, ...] = ()) -> str:
         """One a:p: every script's face named, text as the reader will copy it (no invisible characters, a number
-        bound to a Latin unit, `literal` parts as given). A label (`label_width`, pt) is written as the lines it
-        breaks into between phrases, with explicit breaks: LibreOffice breaks Japanese text wherever a line is full
-        ("都市間連携セミ|ナー"), so the lines are ours."""
-        properties = self._run_properties(size, bold, colour)
-        runs = ""
-        text = bind_units(visible(text))
+        bound to a Latin unit, `literal` parts as given). Running text is one run the application wraps. A Japanese
+        label too long for one line (`label_width`, pt) is written as the lines it breaks into between phrases, with
+        explicit breaks: LibreOffice and PowerPoint break Japanese wherever a line is full ("都市間連携セミ|ナー");
+        a Latin label wraps at its spaces by itself."""
+        properties = self._run_properties(size, paragraph.bold, colour)
+        text = bind_units(visible(paragraph.text))
         for part in literal:  # literal text keeps its own spaces
             text = text.replace(bind_units(part), part)
-        if text:
-            lines = ([text] if label_width is None
-                     else label_lines(text, label_width, size, self.face, bold, self.latin) or [text])
-            runs = f"<a:br><a:rPr{properties}</a:rPr></a:br>".join(
-                f"<a:r><a:rPr{properties}</a:rPr><a:t>{xml_text(line)}</a:t></a:r>" for line in lines)
+        lines = [text] if text else []
+        if paragraph.mode == "label" and any(map(is_wide, text)):
+            lines = label_lines(text, label_width, size, self.face, paragraph.bold, self.latin) or lines
+        runs = f"<a:br><a:rPr{properties}</a:rPr></a:br>".join(
+            f"<a:r><a:rPr{properties}</a:rPr><a:t>{xml_text(line)}</a:t></a:r>" for line in lines)
         return f'<a:p><a:pPr algn="{ALIGN.get(align, "l")}"/>{runs}<a:endParaRPr{properties}</a:endParaRPr></a:p>'
 
     def _run_properties(self, size: float, bold: bool, colour: str | None) -> str:
@@ -454,45 +560,106 @@ class SlideWriter:
         bullet = "・" if self.lang == "ja" else "• "
         return (bullet if element.get("bullet") == "1" else "") + text_of(element)
 
-    def _fit(self, text: str, element: ET.Element, width: float, height: float) -> float:
-        """The largest size from the element's down to its floor at which the text fits; warn below. A last
-        line of one character (a title's widow) is avoided by going smaller, within the same floor."""
+    def _fit(self, paragraphs: list[_Paragraph], element: ET.Element, width: float, set_width: float,
+             height: float) -> float:
+        """The largest size from the element's down to its floor at which the text fits (warn below), then the
+        size that reads best a little under it (`_best_size`, unless a column chose it). `width` is the measured
+        width (`_text_width`), `set_width` the width (pt) the application sets lines in."""
         size = number(element, "size", 10)
         floor = _floor(element)
-        label = element.get("field") or element.get("name") or text[:30]
-        mode = _box_mode(element)
-        while size > floor and not fits(text, width, height, size, face=self.face, mode=mode, latin_scale=self.latin):
+        label = element.get("field") or element.get("name") or (paragraphs[0].text[:30] if paragraphs else "")
+        while size > floor and not self._fits(paragraphs, width, height, size):
             size = max(round(size - 0.5, 1), floor)
-        fitting = size
-        widow = widowed(text, width, size, self.face, mode, self.latin)
-        while size > floor and widow:
-            size = max(round(size - 0.5, 1), floor)
-            widow = widowed(text, width, size, self.face, mode, self.latin)
-        if widow:
-            size = fitting
-        if not fits(text, width, height, size, face=self.face, mode=mode, latin_scale=self.latin):
+        if element.get("settled") != "1":  # a column has chosen it already
+            size = self._best_size(lambda at: self._faults(paragraphs, width, set_width, at), size,
+                                   max(floor, size - BETTER_SHRINK_PT))
+        if not self._fits(paragraphs, width, height, size):
             self.report.overflow.append(label)
         elif size < number(element, "base", number(element, "size", 10)):
             self.report.shrunk.append(label)
         return size
+
+    @staticmethod
+    def _best_size(faults_at: Callable[[float], set], largest: float, floor: float) -> float:
+        """The largest size from `largest` down to `floor` with the fewest faults (`faults_at`: `_faults`,
+        `_table_faults`); a fault no size in between mends is left out of the count (its paragraph is set as large as
+        the rest allows)."""
+        sizes = [largest]
+        while sizes[-1] > floor:
+            sizes.append(max(round(sizes[-1] - 0.5, 1), floor))
+        faults = [faults_at(size) for size in sizes]
+        hopeless = set.intersection(*faults)
+        counts = [len(found - hopeless) for found in faults]
+        return sizes[counts.index(min(counts))]
+
+    def _faults(self, paragraphs: list[_Paragraph], width: float, set_width: float, size: float) -> set[tuple]:
+        """What does not read right at `size`, per paragraph (its index and `_wrongs`)."""
+        label_width = (width - 2 * INSET_MM) / PT_TO_MM
+        return {(index, wrong) for index, paragraph in enumerate(paragraphs)
+                for wrong in self._wrongs(paragraph, label_width, set_width, size)}
+
+    def _wrongs(self, paragraph: _Paragraph, label_width: float, set_width: float, size: float) -> tuple[str, ...]:
+        """What is wrong with a paragraph at `size`: a Japanese label measured `label_width` pt wide that needs more
+        than one line ("lines": explicit breaks) or has a phrase wider than a line ("word": broken inside it), text
+        the application wraps in `set_width` pt that it would break badly ("word": measure.breaks_badly)."""
+        key = (paragraph, label_width, set_width, size)
+        known = self._wrongs_known.get(key)
+        if known is None:
+            known = self._wrongs_known[key] = self._find_wrongs(paragraph, label_width, set_width, size)
+        return known
+
+    def _find_wrongs(self, paragraph: _Paragraph, label_width: float, set_width: float, size: float) -> tuple[str, ...]:
+        if paragraph.mode == "label" and any(map(is_wide, paragraph.text)):
+            text = bind_units(visible(paragraph.text)).rstrip()
+            if text_width_pt(text, size, self.face, paragraph.bold, self.latin) <= label_width:
+                return ()
+            if longest_chunk_pt(text, size, self.face, paragraph.bold, self.latin, "label") > label_width:
+                return "lines", "word"
+            return ("lines",)
+        if paragraph.mode != "whole" and breaks_badly(paragraph.text, set_width, size, self.face, paragraph.bold):
+            return ("word",)
+        return ()
 
     # Tables and bars --------------------------------------------------------------------------------------
 
     def _table_fit(self, element: ET.Element, width_mm: float, height_mm: float | None):
         """(layout, height in mm, row heights in mm, rows) at the largest size down to the floor that fits
         `height_mm`. Columns are laid out for text wider than measured (the slack), so a cell measured to fit does."""
-        table = self._tables.get(element)
-        if table is None:
-            rows = table_rows(element)
-            table = self._tables[element] = _TableContent(rows, TableText(rows, (self.face, self.face), "label"),
-                                                          [self._cells(row) for row in rows])
+        table = self._table_content(element)
         size = number(element, "size", 10)
         floor = _floor(element)
         while True:
             layout, total, heights = self._table_at(element, table, width_mm, size, floor)
             if height_mm is None or total <= height_mm or size <= floor:
-                return layout, total, list(heights), table.rows
+                break
             size = max(round(size - 0.5, 1), floor)
+        if height_mm is not None:
+            lowest = max(floor, size - BETTER_SHRINK_PT)
+            best = self._best_size(lambda at: self._table_faults(element, width_mm, at), size, lowest)
+            layout, total, heights = self._table_at(element, table, width_mm, best, floor)
+        return layout, total, list(heights), table.rows
+
+    def _table_content(self, element: ET.Element) -> _TableContent:
+        table = self._tables.get(element)
+        if table is None:
+            rows = table_rows(element)
+            table = self._tables[element] = _TableContent(rows, TableText(rows, (self.face, self.face), "label"),
+                                                          [self._cells(row) for row in rows])
+        return table
+
+    def _table_faults(self, element: ET.Element, width_mm: float, size: float) -> set[tuple]:
+        """What does not read right at `size`, per cell line (row, cell, line and `_wrongs`)."""
+        table = self._table_content(element)
+        layout = self._table_at(element, table, width_mm, size, _floor(element))[0]
+        faults = set()
+        for row_index, row in enumerate(table.cells):
+            for cell_index, cell in enumerate(row):
+                set_width = sum(layout.widths_pt[cell.first:cell.first + cell.span]) - 2 * CELL_MARGIN_MM / PT_TO_MM
+                for line_index, (line, mode) in enumerate(zip(cell.lines, cell.modes)):
+                    faults |= {(row_index, cell_index, line_index, wrong) for wrong in
+                               self._wrongs(_Paragraph(line, cell.bold, mode), set_width / self.slack, set_width,
+                                            layout.size)}
+        return faults
 
     def _table_at(self, element: ET.Element, table: _TableContent, width_mm: float, size: float,
                   floor: float) -> tuple[TableLayout, float, list[float]]:
@@ -514,15 +681,15 @@ class SlideWriter:
             lines = cell_lines(cell)
             figures = [text_width_pt(line, 1.0, self.face, bold, self.latin) for line in lines] \
                 if cell.get("nowrap") == "1" else []
-            cells.append(_CellText(first, span, bold, lines, figures, "whole" if cell.get("nowrap") == "1" else "label"))
+            cells.append(_CellText(first, span, bold, lines, figures, [_line_mode(cell, cell, line) for line in lines]))
         return cells
 
     def _row_height(self, row: list[_CellText], layout: TableLayout) -> float:
         tallest = 0.0
         for cell in row:
             inner = self._cell_inner(sum(layout.widths_pt[cell.first:cell.first + cell.span]))
-            lines = sum(line_count(line, inner, layout.size, self.face, cell.bold, cell.mode, self.latin)
-                        for line in cell.lines)
+            lines = sum(self._lines(_Paragraph(line, cell.bold, mode), inner, layout.size)
+                        for line, mode in zip(cell.lines, cell.modes))
             if any(width * layout.size > inner for width in cell.figures):
                 lines += 100  # a figure that would break counts as not fitting: the table is set smaller
             tallest = max(tallest, lines * layout.size * LINE_HEIGHTS[self.face] * PT_TO_MM)
@@ -602,13 +769,14 @@ class SlideWriter:
         return [*rows[:kept], [(more, 0, columns)]], [*heights[:kept], last]
 
     def _table_cell(self, cell: ET.Element, size: float, width_pt: float) -> tuple[str, str]:
-        """A cell's paragraphs, its lines broken between phrases (a `nowrap` cell's not at all: its column was made
-        wide enough), and what its a:tcPr holds (thin borders, its shade; the margins are _CELL_MARGINS)."""
+        """A cell's paragraphs, written as `_paragraph` writes a box's (a `nowrap` cell's never broken: its column was
+        made wide enough), and what its a:tcPr holds (thin borders, its shade; the margins are _CELL_MARGINS)."""
         header = cell.tag == "th"
         placeholder = cell.find("ph") is not None and not (cell.text or "").strip()
-        inner = None if cell.get("nowrap") == "1" else self._cell_inner(width_pt)
-        paragraphs = "".join(self._paragraph(line, size, header or cell.get("bold") == "1", GREY if placeholder else DARK,
-                                             cell.get("align") or "left", inner, literals(cell))
+        bold = header or cell.get("bold") == "1"
+        paragraphs = "".join(self._paragraph(_Paragraph(line, bold, _line_mode(cell, cell, line)), size,
+                                             GREY if placeholder else DARK, cell.get("align") or "left",
+                                             self._cell_inner(width_pt), literals(cell))
                              for line in cell_lines(cell))
         shade = xml_attribute(cell.get("shade") or (HEADER_FILL if header else "FFFFFF"))
         return paragraphs, f'{_CELL_BORDERS}<a:solidFill><a:srgbClr val="{shade}"/></a:solidFill>'
@@ -651,7 +819,7 @@ class SlideWriter:
         for index, (bar, value) in enumerate(zip(bars, values)):
             top = y + index * row
             label = ET.Element("box", {"x": str(x), "y": str(top), "w": str(label_w), "h": str(row), "align": "right",
-                                       **common})
+                                       "label": "1", **common})
             label.text = bar.get("label", "")
             self._box(label)
             length = max(track * value / widest, 0.8)
