@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from pathlib import Path
 
 from conftest import ROOT
 
@@ -25,8 +24,6 @@ MESSAGE_ARGUMENTS = {
 stderr. Besides these, the first argument of every `raise SomeError(…)` is a message (pydantic quotes a validator's
 ValueError in the schema errors; templates' and forms' errors name the author's mistake)."""
 INTERNAL = {
-    # slides.py is being changed on the branch slidebreaks: its one message is converted after that merge.
-    ("c3p_docs/documents/slides.py", "unknown slide element"),
     ("c3p_docs/documents/packaging.py", "the mark where the document"),
     ("c3p_docs/documents/renderer.py", "no document kind"), ("c3p_docs/package_check/content.py", "the document catalog"),
     ("c3p_docs/package_check/text.py", "hits"),  # which bound stopped the search, not a message

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from babel.dates import get_month_names
+
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Window
 from c3p_docs.consultation import activity_rule_name
@@ -112,8 +114,8 @@ def session_findings(loaded: LoadedProject, session_id: str) -> list[Finding]:
     rules, source = loaded.rules, loaded.source
     dates = session_dates(loaded.project, rules, session_id)
     window = next(w for w in rules.report_sessions if w.id == session_id)
-    months = _(", ").join(printed_month(f"2000-{m:02d}", language()).split()[0].removeprefix("2000年")
-                           for m in window.months)
+    names = get_month_names("wide", locale=language())  # 4月 / April
+    months = _(", ").join(names[m] for m in window.months)
     # Results on an activity still planned leave it out of "done since the last session": say so.
     findings = [f for f in status_findings(loaded) if f.code == "activity-status"]
     if dates.activity is None:
