@@ -24,7 +24,7 @@ COMPLETION_HELP = (N_("Install completion for the current shell."),
 """typer's help for its completion options, translated when the help is shown."""
 
 
-class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc]
+class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc,valid-type]
     """click's help formatter, wrapping Japanese by the columns it takes (two a character), between characters."""
 
     def write_text(self, text: str) -> None:
@@ -72,10 +72,11 @@ class _Translated:
     """Help in the message language for the words click and typer write themselves: "Usage:", the help
     option's "Show this message and exit.", typer's completion options."""
 
-    context_class = _Context
+    context_class: "type[typer._click.core.Context]" = _Context  # as click annotates it (a string: not evaluated)
 
     def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=_("Usage: "))
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]  # a mixin of click's Command
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def get_help_option(self, ctx):
         option = super().get_help_option(ctx)  # type: ignore[misc]
