@@ -43,6 +43,35 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _state.catalog.ngettext(singular, plural, count)
 
 
+def profile_text(text: str | None) -> str | None:
+    """A call profile's own words (a rule's `note`) in the message language: the bundled profiles' notes are in the
+    catalog (babel.cfg extracts them with `extract_profile_notes`); a profile of your own is shown as written."""
+    if not text:
+        return text
+    if _state.language is None:
+        use(from_environment())
+    return _state.catalog.gettext(text)
+
+
+def extract_profile_notes(fileobj, keywords, comment_tags, options):
+    """babel extractor for call profiles (c3p_docs/calls/*.yaml): every `note` and `assumed_note` written as one
+    text, with its line; one given as `{ja: …, en: …}` is in both languages already."""
+    import yaml
+
+    def walk(node):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value in ("note", "assumed_note") and isinstance(value, yaml.ScalarNode) and value.value:
+                    yield value.start_mark.line + 1, None, value.value, []
+                else:
+                    yield from walk(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from walk(item)
+
+    yield from walk(yaml.compose(fileobj.read().decode("utf-8"), Loader=yaml.SafeLoader))
+
+
 def sentences(*parts: str) -> str:
     """Sentences (or a sentence and its parenthesis) one after the other: a space between them in English, none in
     Japanese, whose sentences end in 。 and whose brackets are full-width."""

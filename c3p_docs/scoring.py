@@ -8,7 +8,7 @@ from c3p_docs.adoptions import counted
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, ScoreItem
 from c3p_docs.eras import fiscal_year_label, format_number, format_yen
-from c3p_docs.i18n import _
+from c3p_docs.i18n import _, profile_text
 from c3p_docs.model import Project
 from c3p_docs.strings import phrase, strings
 
@@ -93,9 +93,9 @@ def _metric(project: Project, metric: str, lang: str, window: range | None = Non
 
 def _assumed(item: ScoreItem) -> tuple[bool, str | None]:
     """Whether the item rests on an assumption (its points or formula, or the window of years it counts), and what."""
-    notes = [item.note] if item.assumed and item.note else []
+    notes = [profile_text(item.note) or ""] if item.assumed and item.note else []
     if item.window_years is not None and item.window_years.assumed and item.window_years.note:
-        notes.append(item.window_years.note)
+        notes.append(profile_text(item.window_years.note) or "")
     assumed = item.assumed or bool(item.window_years and item.window_years.assumed)
     return assumed, " ".join(notes) or None
 

@@ -158,3 +158,24 @@ def test_json_keys_codes_and_paths_are_the_same_in_both_languages(tmp_path, args
             {k: v for k, v in en_finding.items() if k != "message"}
     messages = [(a["message"], b["message"]) for a, b in zip(ja["findings"], en["findings"], strict=True)]
     assert all(KANA.search(ja_message) and ja_message != en_message for ja_message, en_message in messages), messages
+
+
+def test_every_note_of_the_bundled_profiles_is_in_japanese_and_english():
+    """What a profile assumes (`calls --rules`, `score`, the assumed-form finding) is in the message language too:
+    the bundled profiles' notes are in the catalog, found by the text the profile loader reads."""
+    from c3p_docs import i18n
+    from c3p_docs.call_rules import rule_rows
+    from c3p_docs.calls import bundled_profiles, load_call
+
+    japanese_script = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    try:
+        for name in bundled_profiles():
+            i18n.use("en")
+            english = [row["note"] for row in rule_rows(load_call(name)) if row["note"]]
+            i18n.use("ja")
+            japanese = [row["note"] for row in rule_rows(load_call(name)) if row["note"]]
+            assert len(japanese) == len(english) > 10
+            assert any(SENTENCE.search(note) for note in english)
+            assert [note for note in japanese if not japanese_script.search(note) or SENTENCE.search(note)] == []
+    finally:
+        i18n.use(i18n.from_environment())

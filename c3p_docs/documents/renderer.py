@@ -13,7 +13,7 @@ from c3p_docs.documents.context import build_context, placeholder_filter, string
 from c3p_docs.documents.kinds import Kind, Output, Request, get
 from c3p_docs.documents.markup import laid_out, render_markup
 from c3p_docs.findings import Finding, Severity
-from c3p_docs.i18n import _, language, sentences
+from c3p_docs.i18n import _, language, profile_text, sentences
 from c3p_docs.jinja_env import environment
 from c3p_docs.pipeline import Job, Rendition
 from c3p_docs.project import LoadedProject
@@ -210,7 +210,7 @@ class Renderer:
         if rule is None or not rule.assumed:
             return []
         return [Finding("assumed-form", "info", _("{name} ({source}), assumed: {note}").format(
-            name=pick(rule.name, language()), source=cite(rule.source), note=rule.assumed_note),
+            name=pick(rule.name, language()), source=cite(rule.source), note=profile_text(rule.assumed_note)),
             file=str(self.out / request.relative), attachment=rule.label)]
 
     def too_long(self, request: Request, pages: int, counted: bool) -> Finding:
