@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from c3p_docs.calls import AttachmentRule, CallRules, Companion, Condition, resolve
+from c3p_docs.bilingual import pick
+from c3p_docs.calls import AttachmentRule, CallRules, Companion, Condition, cite, resolve
 from c3p_docs.countries import same_country
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, language
 from c3p_docs.model import FormKind, Project
 
 Status = Literal["required", "optional", "not_applicable"]
@@ -91,12 +93,13 @@ def own_layout_finding(rules: list[AttachmentRule]) -> Finding | None:
     shown = {rule.label: rule for rule in rules if rule.specified_format}
     if not shown:
         return None
-    names = "; ".join(f"{rule.label} {rule.name.en} ({rule.source})" for rule in shown.values())
+    names = _("; ").join(f"{rule.label} {pick(rule.name, language())} ({cite(rule.source)})" for rule in shown.values())
     example = next((kinds[0] for rule in shown.values() if (kinds := form_kinds(rule.kind))), "application_form")
-    return Finding("own-layout", "info", f"{names}: rendered in c3p-docs's own layout, standing in for the ministry's "
-                   f"specified format. To submit the official form, tag its file and build with --form KIND=FILE "
-                   f"(e.g. --form {example}=FORM.docx) or `forms:` in the project; see the README, \"The ministry's "
-                   "own forms\", and `c3p-docs fields`.")
+    return Finding("own-layout", "info", _(
+        "{attachments}: rendered in c3p-docs's own layout, standing in for the ministry's specified format. To submit "
+        "the official form, tag its file and build with --form KIND=FILE (e.g. {example}) or `forms:` in the project; "
+        "see the README, \"The ministry's own forms\", and `c3p-docs fields`.").format(
+        attachments=names, example=f"--form {example}=FORM.docx"))
 
 
 def companions_due(rule: AttachmentRule, project: Project | None) -> list[tuple[Companion, str]]:

@@ -25,6 +25,7 @@ from c3p_docs.documents.kinds import Kind, Request, build_kinds, every_kind, get
 from c3p_docs.documents.renderer import Renderer, day_stamp
 from c3p_docs.findings import Finding, has_errors
 from c3p_docs.forms import MAX_FORM_BYTES
+from c3p_docs.i18n import N_, _, language
 from c3p_docs.jinja_env import MAX_TEMPLATE_BYTES, template_dir
 from c3p_docs.loading import MAX_FILE_BYTES, read_limited
 from c3p_docs.mail import plan_mails
@@ -39,8 +40,8 @@ PACKAGE = "submission"
 MAIL = "mail"
 LEFT_TO_SUPPLY = ("missing-attachment", "missing-translation")
 """Package findings about files not there yet: `to_supply` lists those; build reports on what the folder holds."""
-FINGERPRINT_LIMITS = {".j2": ("template", MAX_TEMPLATE_BYTES), ".docx": ("reference document", MAX_FORM_BYTES),
-                      ".pptx": ("reference document", MAX_FORM_BYTES)}
+FINGERPRINT_LIMITS = {".j2": (N_("template"), MAX_TEMPLATE_BYTES), ".docx": (N_("reference document"), MAX_FORM_BYTES),
+                      ".pptx": (N_("reference document"), MAX_FORM_BYTES)}
 """What a build's fingerprint reads, and at most how much of it (anything else: MAX_FILE_BYTES)."""
 
 
@@ -174,17 +175,17 @@ def input_fingerprint(loaded: LoadedProject, *settings, templates: str | None, f
     limit is a usage error naming it (never gigabytes read); names are hashed as the OS gives them.
     """
     fingerprint = hashlib.sha256(repr(settings).encode("utf-8", "backslashreplace"))
-    files = [(loaded.path, "project file", MAX_FILE_BYTES),
-             (profile_path(loaded.project.call, loaded.path.parent), "call profile", MAX_FILE_BYTES)]
+    files = [(loaded.path, N_("project file"), MAX_FILE_BYTES),
+             (profile_path(loaded.project.call, loaded.path.parent), N_("call profile"), MAX_FILE_BYTES)]
     folders = [template_dir(lang) for lang in ("ja", "en", "common")] + [Path(__file__).parent]
     if templates:
         folders.append(Path(templates))
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".py", ".j2", ".yaml", ".conf", ".docx", ".pptx")
-                           and p.is_file()):
-            what, limit = FINGERPRINT_LIMITS.get(path.suffix, ("file", MAX_FILE_BYTES))
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".py", ".j2", ".yaml", ".conf", ".docx", ".pptx",
+                                                                         ".po", ".mo") and p.is_file()):
+            what, limit = FINGERPRINT_LIMITS.get(path.suffix, (N_("file"), MAX_FILE_BYTES))
             files.append((path, what, limit))
-    files += [(forms[key], "form", MAX_FORM_BYTES) for key in sorted(forms)]
+    files += [(forms[key], N_("form"), MAX_FORM_BYTES) for key in sorted(forms)]
     for path, what, limit in files:
         fingerprint.update(os.fsencode(path))
         fingerprint.update(read_limited(path, what, limit) if path.is_file() else b"missing")
@@ -243,10 +244,11 @@ def run_build(loaded: LoadedProject, out: Path, kinds: set[str], languages: list
     pipeline.check_out_folder(out)
     options = BuildOptions(frozenset(kinds), tuple(languages), templates, project_forms(loaded, forms or {}),
                            progress, force, drafts_anyway)
-    plan = pipeline.pdf_plan(pdf_mode, "; the call wants the application form as PDF. Install "
-                                       "libreoffice-writer-nogui or convert it yourself")
+    plan = pipeline.pdf_plan(pdf_mode, _("The call wants the application form as PDF. Install "
+                                         "libreoffice-writer-nogui or convert it yourself."))
     rule_findings = validate_project(loaded)
-    fingerprint = input_fingerprint(loaded, sorted(kinds), languages, plan.make, force, drafts_anyway,
+    # The message language too: an unchanged rebuild repeats the findings the last build stored, in its words.
+    fingerprint = input_fingerprint(loaded, sorted(kinds), languages, plan.make, force, drafts_anyway, language(),
                                     templates=templates, forms=options.forms)
     with output_lock(out):
         # Unchanged only after a build without errors, so the project's rule errors are none then.
@@ -306,12 +308,13 @@ def _evicted(publication: pipeline.Publication) -> list[Finding]:
     out, found = publication.root, []
     for old, new in publication.state.evict_renditions(PACKAGE):
         if new is None:
-            found.append(Finding("draft-in-package", "error", f"{out / old} is a new rendition, not meant to be "
-                                 f"mailed, and {out / 'drafts' / old} already exists; delete one of them.",
-                                 file=str(out / old)))
+            found.append(Finding("draft-in-package", "error", _("{file} is a new rendition, not meant to be mailed, and "
+                                                                "{other} already exists; delete one of them.").format(
+                file=out / old, other=out / "drafts" / old), file=str(out / old)))
         else:
-            found.append(Finding("draft-moved", "info", f"{out / old} is a new rendition, not meant to be mailed; "
-                                 f"it was moved to {out / new}.", file=str(out / new)))
+            found.append(Finding("draft-moved", "info", _("{file} is a new rendition, not meant to be mailed; it was "
+                                                          "moved to {new}.").format(file=out / old, new=out / new),
+                                 file=str(out / new)))
     return found
 
 
@@ -325,9 +328,10 @@ def _pdfs_not_made(publication: pipeline.Publication, plan: pipeline.PdfPlan) ->
             continue
         target = publication.root / job.pdf_relative
         if not target.exists():
-            found.append(Finding("missing-attachment", "warning", f"{target} was not made (no PDF conversion in this "
-                                 "run); the call wants it as PDF. Build with --pdf auto and LibreOffice installed, or "
-                                 "export it yourself.", file=str(target), attachment=job.attachment))
+            found.append(Finding("missing-attachment", "warning", _(
+                "{file} was not made (no PDF conversion in this run); the call wants it as PDF. Build with --pdf auto "
+                "and LibreOffice installed, or export it yourself.").format(file=target), file=str(target),
+                attachment=job.attachment))
     return found
 
 
@@ -355,9 +359,10 @@ def _mail_drafts(publication: pipeline.Publication, loaded: LoadedProject, packa
     if errors and not options.drafts_anyway:
         _remove_drafts(publication, keep=set())
         result.findings.append(Finding(
-            "drafts-not-written", "info", f"no mail drafts were written: {errors} error(s) break the call's rules "
-            f"(in the project or in {out / PACKAGE}); fix them and build again, or add --drafts-anyway for drafts "
-            "named DRAFT_… (the subject stays exact)."))
+            "drafts-not-written", "info", _(
+                "no mail drafts were written: {errors} error(s) break the call's rules (in the project or in "
+                "{folder}); fix them and build again, or add --drafts-anyway for drafts named DRAFT_… (the subject "
+                "stays exact).").format(errors=errors, folder=out / PACKAGE)))
         return []
     rules, project = loaded.rules, loaded.project
     attached = _attachments(publication, loaded, package)
@@ -398,8 +403,9 @@ def _attachments(publication: pipeline.Publication, loaded: LoadedProject, packa
             continue
         if relative in state.written and relative not in ours and not state.edited_since_written(relative):
             publication.result.findings.append(Finding(
-                "stale-file", "warning", f"{entry.path} was written by an earlier build but this project no longer "
-                "has it; it is not attached to the mail drafts. Delete it.", file=str(entry.path)))
+                "stale-file", "warning", _("{file} was written by an earlier build but this project no longer has "
+                                           "it; it is not attached to the mail drafts. Delete it.").format(
+                    file=entry.path), file=str(entry.path)))
             continue
         attached.append(entry)
     attached.sort(key=lambda e: (e.number if e.number is not None else 99, e.relative))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from c3p_docs import __version__
+from c3p_docs.i18n import N_
 
 
 def enabled() -> bool:
@@ -46,7 +47,7 @@ def _file_digest(name: str) -> str:
         from c3p_docs.loading import read_limited
 
         try:
-            _file_digests[key] = hashlib.sha256(read_limited(Path(name), "source file")).hexdigest()
+            _file_digests[key] = hashlib.sha256(read_limited(Path(name), N_("source file"))).hexdigest()
         except C3pError:
             return "unreadable"
     return _file_digests[key]

@@ -8,9 +8,11 @@ from typing import Any
 
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Deadline, Sourced, Window
+from c3p_docs.calls import cite as cite_rule
 from c3p_docs.consultation import activity_rule_name
 from c3p_docs.criteria import wrap_columns
 from c3p_docs.eras import babel_locale, format_number, format_yen, printed_date
+from c3p_docs.i18n import _, profile_text
 from c3p_docs.strings import cite, deliverable_text, strings
 
 LANGS = ("ja", "en")
@@ -21,7 +23,7 @@ SECTIONS = ("money", "categories", "mail", "files", "pages", "period", "dates", 
 def _row(section: str, rule_id: str, name: dict[str, str], value: Any, shown: dict[str, str], source: str,
          assumed: bool = False, note: str | None = None) -> dict:
     return {"section": section, "id": rule_id, "name": name, "value": value, "shown": shown, "source": source,
-            "assumed": assumed, "note": note}
+            "assumed": assumed, "note": profile_text(note)}
 
 
 def _both(key: str, **values) -> dict[str, str]:
@@ -139,12 +141,12 @@ def _pages(rules: CallRules) -> list[dict]:
                                                                 for lang in ("ja", "en")},
                          {"max_pages": rule.max_pages, "languages": rule.languages}, shown,
                          rule.assumed_from or rule.source, rule.assumed_from is not None,
-                         f"{rule.source} gives no page limit; the one of {rule.assumed_from} is assumed."
-                         if rule.assumed_from else None))
+                         _("{source} gives no page limit; the one of {assumed} is assumed.").format(
+                             source=cite_rule(rule.source), assumed=cite_rule(rule.assumed_from)) if rule.assumed_from else None))
     for deliverable in rules.deliverables:
         counts = [c for c in (deliverable.pages, deliverable.copies) if c is not None]
         sources = list(dict.fromkeys(c.source for c in counts)) or [deliverable.source]
-        notes = [c.note for c in counts if c.note]
+        notes = [profile_text(c.note) or "" for c in counts if c.note]
         rows.append(_row("pages", f"deliverable-{deliverable.id}",
                          {lang: strings(lang)["rules"]["deliverable"] for lang in LANGS},
                          {"pages": deliverable.pages.value if deliverable.pages else None,

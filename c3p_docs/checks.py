@@ -19,6 +19,7 @@ from c3p_docs.countries import closest_country, country_code, same_country
 from c3p_docs.documents.records import check_generated_sources
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, language, sentences
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, BilingualList, Project
 from c3p_docs.placeholders import starter_values_left
@@ -54,7 +55,8 @@ def _sourced(rule) -> str:
 
 
 def where_to_add(loaded: LoadedProject, path: tuple, value: str = "…") -> str | None:
-    """How to add a field the file lacks: `add `grade: …` under `applicant.qualification:``; None when it is there."""
+    """How to add a field the file lacks (in the message language): `add `grade: …` under
+    `applicant.qualification:``; None when it is there."""
     positions = loaded.source.positions
     if path in positions:
         return None
@@ -64,8 +66,10 @@ def where_to_add(loaded: LoadedProject, path: tuple, value: str = "…") -> str 
     snippet = value
     for key in reversed(path[cut + 1:]):
         snippet = f"{{{key}: {snippet}}}"
-    where = f"under `{format_path(path[:cut])}:`" if cut else "at the top level"
-    return f"add `{path[cut]}: {snippet}` {where}"
+    line = f"{path[cut]}: {snippet}"
+    if cut:
+        return _("add `{line}` under `{parent}:`").format(line=line, parent=format_path(path[:cut]))
+    return _("add `{line}` at the top level").format(line=line)
 
 
 CONCLUDED_AGREEMENTS = ("sister_city", "mou", "other")
@@ -80,10 +84,11 @@ def check_completeness(loaded: LoadedProject) -> list[Finding]:
         value = _get(loaded.project, path)
         if value is None or value == [] or value == "":
             add = where_to_add(loaded, path)
-            todo = f"missing: {add}" if add else "is empty: fill it in"
-            findings.append(loaded.source.finding(
-                "incomplete", "warning", path, f"{todo}. Documents show a placeholder until then; a complete "
-                "application needs it."))
+            message = (_("missing: {add}. Documents show a placeholder until then; a complete application needs "
+                         "it.").format(add=add) if add
+                       else _("is empty: fill it in. Documents show a placeholder until then; a complete application "
+                              "needs it."))
+            findings.append(loaded.source.finding("incomplete", "warning", path, message))
     return findings
 
 
@@ -150,7 +155,7 @@ def english_only_fields(loaded: LoadedProject) -> dict[str, str]:
     for kind, field in ENGLISH_DOCUMENT_FIELDS.items():
         rule = loaded.rules.attachment_for_kind(kind)
         if rule is not None and rule.languages == ["en"]:
-            found[field] = f"{rule.label} {rule.name.en}"
+            found[field] = f"{rule.label} {pick(rule.name, language())}"
     return found
 
 
@@ -164,12 +169,14 @@ def check_plain_texts(loaded: LoadedProject) -> list[Finding]:
             continue  # the documents give it in each language's own name
         if JAPANESE_CHARACTERS.search(text):
             findings.append(loaded.source.finding(
-                "missing-translation", "warning", path, f"{text!r} is Japanese only; the English documents show it "
-                "as it is. Give it as {ja: …, en: …}."))
+                "missing-translation", "warning", path, _("{text} is Japanese only; the English documents show it as "
+                                                          "it is. Give it as {example}.").format(
+                    text=repr(text), example="{ja: …, en: …}")))
         elif ENGLISH_WORD.search(text) and path[0] not in english_only:
             findings.append(loaded.source.finding(
-                "missing-translation", "warning", path, f"{text!r} is English only; the Japanese documents show it "
-                "as it is. Give it as {ja: …, en: …}."))
+                "missing-translation", "warning", path, _("{text} is English only; the Japanese documents show it as "
+                                                          "it is. Give it as {example}.").format(
+                    text=repr(text), example="{ja: …, en: …}")))
     return findings
 
 
@@ -183,25 +190,30 @@ def check_translations(loaded: LoadedProject) -> list[Finding]:
             if not text.en:
                 findings.append(loaded.source.finding(
                     "incomplete" if not text.ja else "missing-translation", "warning", path,
-                    f"has no English: write `en:`; {english_only[path[0]]} is in English only."))
+                    _("has no English: write `en:`; {document} is in English only.").format(
+                        document=english_only[path[0]])))
             continue
         if isinstance(text, BilingualList):
             if text.ja and text.en and len(text.ja) != len(text.en):
                 findings.append(loaded.source.finding(
-                    "missing-translation", "warning", path, f"has {len(text.ja)} Japanese line(s) but {len(text.en)} "
-                    "English; the two documents should say the same, line by line."))
+                    "missing-translation", "warning", path, _("has {japanese} Japanese line(s) but {english} English; "
+                                                              "the two documents should say the same, line by "
+                                                              "line.").format(japanese=len(text.ja),
+                                                                              english=len(text.en))))
                 continue
             if not text.ja and not text.en:
                 continue  # an empty list is simply not filled in
         if text.ja and not text.en:
             findings.append(loaded.source.finding("missing-translation", "warning", path,
-                                                  "has Japanese but no English (`en:`); the English documents need it."))
+                                                  _("has Japanese but no English (`en:`); the English documents need "
+                                                    "it.")))
         elif text.en and not text.ja:
             findings.append(loaded.source.finding("missing-translation", "warning", path,
-                                                  "has English but no Japanese (`ja:`); the Japanese documents need it."))
+                                                  _("has English but no Japanese (`ja:`); the Japanese documents need "
+                                                    "it.")))
         elif not text.ja and not text.en:
-            findings.append(loaded.source.finding("incomplete", "warning", path, "is empty in both languages: write "
-                                                  "`ja:` and `en:`, or delete the line if it does not apply."))
+            findings.append(loaded.source.finding("incomplete", "warning", path, _(
+                "is empty in both languages: write `ja:` and `en:`, or delete the line if it does not apply.")))
     return findings
 
 
@@ -214,45 +226,51 @@ def check_budget(loaded: LoadedProject) -> list[Finding]:
     if rate is not None and rate > money.general_admin_rate_cap.value:
         findings.append(source.finding(
             "admin-rate-over-cap", "error", ("budget", "general_admin_rate"),
-            f"{rate} exceeds the call's cap {money.general_admin_rate_cap.value} ({rules.id} · "
-            f"{_sourced(money.general_admin_rate_cap)}). Lower it or move costs."))
+            _("{rate} exceeds the call's cap {cap} ({call} · {source}). Lower it or move costs.").format(
+                rate=rate, cap=money.general_admin_rate_cap.value, call=rules.id,
+                source=_sourced(money.general_admin_rate_cap))))
     if project.budget.field_survey_extra and money.extra_jpy is None:
         findings.append(source.finding(
             "no-extra-amount", "error", ("budget", "field_survey_extra"),
-            f"the call {rules.id} has no extra amount for field surveys; remove the flag."))
+            _("the call {call} has no extra amount for field surveys; remove the flag.").format(call=rules.id)))
     if project.budget.items and summary.total > summary.cap:
-        extra = " including the extra for JCM field surveys" if summary.extra_claimed else ""
         findings.append(source.finding(
             "budget-over-cap", "error", ("budget", "items"),
-            f"total {summary.total:,} JPY (tax included) exceeds the cap {summary.cap:,} JPY{extra} "
-            f"({rules.id} · {_sourced(money.cap_jpy)}) by {summary.total - summary.cap:,} JPY. Reduce items."))
+            (_("total {total:,} JPY (tax included) exceeds the cap {cap:,} JPY including the extra for JCM field "
+               "surveys ({call} · {source}) by {over:,} JPY. Reduce items.") if summary.extra_claimed
+             else _("total {total:,} JPY (tax included) exceeds the cap {cap:,} JPY ({call} · {source}) by {over:,} "
+                    "JPY. Reduce items.")).format(total=summary.total, cap=summary.cap, call=rules.id,
+                                                  source=_sourced(money.cap_jpy), over=summary.total - summary.cap)))
     outsourcing = summary.by_group["outsourcing"]
     limit = money.outsourcing_max_share.value * summary.outsourcing_base
     if outsourcing and outsourcing > limit:
         findings.append(source.finding(
             "outsourcing-over-share", "warning", ("budget", "items"),
-            f"outsourcing {outsourcing:,} JPY is more than {money.outsourcing_max_share.value:g} of "
-            f"{' + '.join(money.outsourcing_base.value)} ({summary.outsourcing_base:,} JPY) "
-            f"({rules.id} · {_sourced(money.outsourcing_base)}): reduce it, or give the reason in the application; "
-            "the call allows more only with one."))
+            _("outsourcing {amount:,} JPY is more than {share:g} of {base} ({base_amount:,} JPY) ({call} · {source}): "
+              "reduce it, or give the reason in the application; the call allows more only with one.").format(
+                amount=outsourcing, share=money.outsourcing_max_share.value,
+                base=" + ".join(money.outsourcing_base.value), base_amount=summary.outsourcing_base, call=rules.id,
+                source=_sourced(money.outsourcing_base))))
     threshold = money.equipment_threshold_jpy.value
     for index, item in enumerate(project.budget.items):
         path = ("budget", "items", index)
         if item.category == "equipment" and item.unit_cost_jpy < threshold:
             findings.append(source.finding(
                 "equipment-threshold", "warning", path + ("category",),
-                f"unit cost {item.unit_cost_jpy:,} JPY is below the equipment threshold {threshold:,} JPY "
-                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}): it is a consumable; use category: "
-                "consumables."))
+                _("unit cost {cost:,} JPY is below the equipment threshold {threshold:,} JPY ({call} · {source}): it "
+                  "is a consumable; use category: consumables.").format(
+                    cost=item.unit_cost_jpy, threshold=threshold, call=rules.id,
+                    source=_sourced(money.equipment_threshold_jpy))))
         if item.category == "consumables" and item.unit_cost_jpy >= threshold:
             findings.append(source.finding(
                 "equipment-threshold", "warning", path + ("category",),
-                f"unit cost {item.unit_cost_jpy:,} JPY reaches the equipment threshold {threshold:,} JPY "
-                f"({rules.id} · {_sourced(money.equipment_threshold_jpy)}): use category: equipment, unless it wears "
-                "out within about 2 years."))
+                _("unit cost {cost:,} JPY reaches the equipment threshold {threshold:,} JPY ({call} · {source}): use "
+                  "category: equipment, unless it wears out within about 2 years.").format(
+                    cost=item.unit_cost_jpy, threshold=threshold, call=rules.id,
+                    source=_sourced(money.equipment_threshold_jpy))))
         if item.amount == 0:
-            findings.append(source.finding("zero-amount", "warning", path, "amounts to 0 JPY: give unit_cost_jpy and "
-                                           "quantity, or remove the line."))
+            findings.append(source.finding("zero-amount", "warning", path, _(
+                "amounts to 0 JPY: give unit_cost_jpy and quantity, or remove the line.")))
     return findings
 
 
@@ -263,22 +281,25 @@ def check_period(loaded: LoadedProject) -> list[Finding]:
     limits = rules.period
     if info.phase is not None and info.phase > limits.max_phases.value:
         findings.append(source.finding("phase-out-of-range", "error", ("project", "phase"),
-                                       f"phase {info.phase}: the call allows {limits.max_phases.value} "
-                                       f"({limits.max_phases.source})."))
+                                       _("phase {phase}: the call allows {allowed} ({source}).").format(
+                                           phase=info.phase, allowed=limits.max_phases.value,
+                                           source=cite(limits.max_phases.source))))
     if info.period and info.period.start and info.period.end:
         years = (info.period.end - info.period.start).days / 365.25
         phases = info.phase or 1
         if years > limits.max_years_per_phase.value * phases + 0.01:
             findings.append(source.finding(
                 "period-too-long", "error", ("project", "period"),
-                f"{years:.1f} years exceeds {limits.max_years_per_phase.value} years a phase "
-                f"({limits.max_years_per_phase.source}) for phase {phases}: move `end` earlier."))
+                _("{years:.1f} years exceeds {allowed} years a phase ({source}) for phase {phase}: move `end` "
+                  "earlier.").format(years=years, allowed=limits.max_years_per_phase.value,
+                                     source=cite(limits.max_years_per_phase.source), phase=phases)))
         for index, activity in enumerate(project.activities):
             if activity.status != "cancelled" and not (info.period.start.replace(day=1) <= activity.first_day <= info.period.end):
                 findings.append(source.finding("activity-outside-period", "warning", ("activities", index),
-                                               f"{activity.month_key} is outside the project period "
-                                               f"{info.period.start} – {info.period.end}: correct its month or "
-                                               "the period, or set status: cancelled."))
+                                               _("{month} is outside the project period {start} – {end}: correct its "
+                                                 "month or the period, or set status: cancelled.").format(
+                                                   month=activity.month_key, start=info.period.start,
+                                                   end=info.period.end)))
     return findings
 
 
@@ -316,7 +337,12 @@ def _year_ranges(years: list[int]) -> str:
             runs[-1].append(year)
         else:
             runs.append([year])
-    return ", ".join(f"FY{run[0]}" if len(run) == 1 else f"FY{run[0]}–FY{run[-1]}" for run in runs)
+    return ", ".join(_fy(run[0]) if len(run) == 1 else f"{_fy(run[0])}–{_fy(run[-1])}" for run in runs)
+
+
+def _fy(year: int) -> str:
+    """`FY2026` (`2026年度`)."""
+    return _("FY{year}").format(year=year)
 
 
 def check_pair_years(loaded: LoadedProject) -> list[Finding]:
@@ -333,18 +359,21 @@ def check_pair_years(loaded: LoadedProject) -> list[Finding]:
     if len(counted) <= limit.value:
         return []
     dropped = sorted((past | planned) - set(counted))
-    earlier = (f" Years before an interruption of {after.value} fiscal years or more do not count "
-               f"({_year_ranges(dropped)} left out; {after.cited()})." if after and dropped else
-               f" Only an interruption of {after.value} fiscal years or more lets the pair apply as new "
-               f"({after.cited()})." if after else "")
+    earlier = (_("Years before an interruption of {years} fiscal years or more do not count ({dropped} left out; "
+                 "{source}).").format(years=after.value, dropped=_year_ranges(dropped), source=after.cited())
+               if after and dropped else
+               _("Only an interruption of {years} fiscal years or more lets the pair apply as new ({source}).").format(
+                   years=after.value, source=after.cited()) if after else "")
     path = ("project", "period") if ("project", "period") in loaded.source.positions else ("history",)
-    return [loaded.source.finding(
-        "pair-years-exceeded", "error", path,
-        f"{pick(project.japanese_city.name, 'en')}–{pick(project.partner_city.name, 'en')} would have C3P in "
-        f"{len(counted)} fiscal years ({_year_ranges(counted)}: C3P entries of `history` and the project period), "
-        f"more than the {limit.value} one city pair may have in total, interruptions included ({rules.id} · "
-        f"{limit.cited()}).{earlier} The period may run to FY{counted[limit.value - 1]} at most: "
-        "move `end` earlier, or correct `history`.")]
+    message = _("{pair} would have C3P in {count} fiscal years ({years}: C3P entries of `history` and the project "
+                "period), more than the {limit} one city pair may have in total, interruptions included ({call} · "
+                "{source}).").format(
+        pair=f"{pick(project.japanese_city.name, language())}–{pick(project.partner_city.name, language())}",
+        count=len(counted), years=_year_ranges(counted), limit=limit.value, call=rules.id, source=limit.cited())
+    last = _("The period may run to {year} at most: move `end` earlier, or correct `history`.").format(
+        year=_fy(counted[limit.value - 1]))
+    return [loaded.source.finding("pair-years-exceeded", "error", path,
+                                  sentences(message, earlier, last))]
 
 
 def check_energy_co2(loaded: LoadedProject) -> list[Finding]:
@@ -353,14 +382,17 @@ def check_energy_co2(loaded: LoadedProject) -> list[Finding]:
     if rules.energy_co2 is None or not energy_sectors_missing(project, rules):
         return []
     energy = rules.energy_co2.sectors
-    scored = [item.name.en or item.id for item in rules.scoring if item.energy_co2_only]
-    points = f"; {' and '.join(scored)} score only projects whose reduction includes it" if scored else ""
+    scored = [pick(item.name, language()) or item.id for item in rules.scoring if item.energy_co2_only]
+    message = _("none of {sectors} cuts energy-origin CO2, which the call's scope requires ({call} · "
+                "{source}).").format(sectors=", ".join(project.project.sectors), call=rules.id, source=energy.cited())
+    if scored:
+        message = _("{message} {criteria} score only projects whose reduction includes it.").format(
+            message=message, criteria=_and(scored))
     return [loaded.source.finding(
         "no-energy-co2", "warning", ("project", "sectors"),
-        f"none of {', '.join(project.project.sectors)} cuts energy-origin CO2, which the call's scope requires "
-        f"({rules.id} · {energy.cited()}){points}. Add the sector of the JCM project that cuts fuel or power use "
-        f"({_either(list(energy.value))}; waste-to-energy power is renewable_energy), or reviewers may find the "
-        "project out of scope.")]
+        _("{message} Add the sector of the JCM project that cuts fuel or power use ({sectors}; waste-to-energy power "
+          "is renewable_energy), or reviewers may find the project out of scope.").format(
+            message=message, sectors=_either(list(energy.value))))]
 
 
 def check_plan_coverage(loaded: LoadedProject) -> list[Finding]:
@@ -374,12 +406,16 @@ def check_plan_coverage(loaded: LoadedProject) -> list[Finding]:
     missing = [year for year in needed if year not in planned]
     if not missing:
         return []
-    listed = ", ".join(f"FY{year}" for year in missing)
+    listed = ", ".join(_fy(year) for year in missing)
     return [loaded.source.finding(
         "plan-incomplete", "warning", ("plan",),
-        f"no entry for {listed}: the multi-year plan covers every remaining year of the project period, "
-        f"FY{needed[0]}–FY{needed[-1]} ({rules.id} · {rule.cited()}); the plan shows a placeholder for "
-        f"{'it' if len(missing) == 1 else 'them'}. Add {{fiscal_year: {missing[0]}, goals, activities, outputs}}.")]
+        (_("no entry for {years}: the multi-year plan covers every remaining year of the project period, "
+           "{first}–{last} ({call} · {source}); the plan shows a placeholder for it. Add {entry}.")
+         if len(missing) == 1 else
+         _("no entry for {years}: the multi-year plan covers every remaining year of the project period, "
+           "{first}–{last} ({call} · {source}); the plan shows a placeholder for them. Add {entry}.")).format(
+            years=listed, first=_fy(needed[0]), last=_fy(needed[-1]), call=rules.id, source=rule.cited(),
+            entry=f"{{fiscal_year: {missing[0]}, goals, activities, outputs}}"))]
 
 
 def check_activities(loaded: LoadedProject) -> list[Finding]:
@@ -391,25 +427,35 @@ def check_activities(loaded: LoadedProject) -> list[Finding]:
     for rule in rules.activities:
         have = len(counted_activities(rule, this_year))
         if have < rule.min_per_year:
-            apart = (f" (a {_either(rule.kinds_when_apart)} held during one of them is part of that trip, "
-                     f"{cite(rule.source, rule.assumed)})") if rule.kinds_when_apart else ""
-            findings.append(source.finding(
-                "activities-short", "warning", ("activities",),
-                f"fiscal {rules.fiscal_year} ({start} – {end}) has {have} of the "
-                f"{activity_rule_name(rule, rules, project, 'en', strings('en'))} the call expects "
-                f"({rule.source}); add {rule.min_per_year - have} more with kind: "
-                f"{_either(rule.kinds + rule.kinds_when_apart)}{apart}."))
+            message = _("fiscal {year} ({start} – {end}) has {have} of the {activities} the call expects ({source}); "
+                        "add {more} more with kind: {kinds}.").format(
+                year=rules.fiscal_year, start=start, end=end, have=have,
+                activities=activity_rule_name(rule, rules, project, language(), strings(language())),
+                source=cite(rule.source), more=rule.min_per_year - have, kinds=_either(rule.kinds + rule.kinds_when_apart))
+            if rule.kinds_when_apart:
+                message = sentences(message, _("A {kinds} held during one of them is part of that trip ({source}).").format(
+                    kinds=_either(rule.kinds_when_apart), source=cite(rule.source, rule.assumed)))
+            findings.append(source.finding("activities-short", "warning", ("activities",), message))
     for index, activity in enumerate(project.activities):
         if activity.status == "done" and activity.first_day > _today():
             findings.append(source.finding("activity-status", "warning", ("activities", index, "status"),
-                                           f"marked done but {activity.month_key} is in the future: set status: "
-                                           "planned, or correct its month or date."))
+                                           _("marked done but {month} is in the future: set status: planned, or "
+                                             "correct its month or date.").format(month=activity.month_key)))
     return findings + status_findings(loaded) + consultation_findings(loaded)
 
 
 def _either(words: list[str]) -> str:
-    """`a`, `a or b`, `a, b or c`."""
-    return " or ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+    """`a`, `a or b`, `a, b or c` (in the message language)."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("{some} or {last}").format(some=", ".join(words[:-1]), last=words[-1])
+
+
+def _and(words: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c` (in the message language)."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("{some} and {last}").format(some=", ".join(words[:-1]), last=words[-1])
 
 
 def _today():
@@ -424,20 +470,22 @@ def check_country(loaded: LoadedProject) -> list[Finding]:
     path = ("partner_city", "country")
     if country_code(country) is None:
         close = closest_country(country)
-        hint = f" Did you mean {close!r}?" if close else ""
-        return [source.finding("unknown-country", "error", path,
-                               f"{country!r} is not a country name we know.{hint} Write it in English as "
-                               "the ministry does (e.g. Indonesia, Vietnam, Lao PDR).")]
+        message = _("{country} is not a country name we know.").format(country=repr(country))
+        if close:
+            message = sentences(message, _("Did you mean {country}?").format(country=repr(close)))
+        return [source.finding("unknown-country", "error", path, sentences(message, _(
+            "Write it in English as the ministry does (e.g. Indonesia, Vietnam, Lao PDR).")))]
     if any(same_country(country, c) for c in rules.priority_countries.value):
         return []
     if any(same_country(country, c) for c in rules.candidate_countries.value):
         return [source.finding("candidate-country", "info", path,
-                               f"{country} is a JCM candidate country, a priority of {rules.id} "
-                               f"({rules.candidate_countries.source}).")]
+                               _("{country} is a JCM candidate country, a priority of {call} ({source}).").format(
+                                   country=country, call=rules.id, source=cite(rules.candidate_countries.source)))]
     return [source.finding("non-priority-country", "warning", path,
-                           f"{country} is not a JCM partner or candidate country of {rules.id} "
-                           f"({rules.priority_countries.source}); reviewers assess its potential to become a partner, "
-                           "so make the case for it in your narrative.")]
+                           _("{country} is not a JCM partner or candidate country of {call} ({source}); reviewers "
+                             "assess its potential to become a partner, so make the case for it in your "
+                             "narrative.").format(country=country, call=rules.id,
+                                                  source=cite(rules.priority_countries.source)))]
 
 
 def check_eligibility(loaded: LoadedProject) -> list[Finding]:
@@ -445,23 +493,24 @@ def check_eligibility(loaded: LoadedProject) -> list[Finding]:
     findings = []
     if project.agreement and project.agreement.kind == "intended":
         findings.append(source.finding("agreement-intended", "info", ("agreement", "kind"),
-                                       "no agreement yet: state in the application that the cities intend to "
-                                       "conclude one."))
+                                       _("no agreement yet: state in the application that the cities intend to "
+                                         "conclude one.")))
     if project.project.status == "ongoing" and not project.project.year:
         findings.append(source.finding("incomplete", "warning", ("project", "year"),
-                                       "an ongoing project needs its year within the phase."))
+                                       _("an ongoing project needs its year within the phase.")))
     if project.project.status == "new" and (project.project.year or 1) > 1:
         findings.append(source.finding("status-year", "warning", ("project", "status"),
-                                       f"status new but year {project.project.year}: a continuing project is "
-                                       "`ongoing`; change the status, or set year: 1."))
+                                       _("status new but year {year}: a continuing project is `ongoing`; change the "
+                                         "status, or set year: 1.").format(year=project.project.year)))
     for kind, form in project.forms.items():
         target = loaded.path.parent / form
         if not target.is_file():
             findings.append(source.finding("form-missing", "error", ("forms", kind),
-                                           f"{target}: no such file; fix the path (relative to the project file)."))
+                                           _("{file}: no such file; fix the path (relative to the project "
+                                             "file).").format(file=target)))
         elif target.suffix.lower() not in (".docx", ".pptx"):
             findings.append(source.finding("form-missing", "error", ("forms", kind),
-                                           f"{target}: forms must be .docx or .pptx."))
+                                           _("{file}: forms must be .docx or .pptx.").format(file=target)))
     return findings
 
 
@@ -487,22 +536,26 @@ def check_attachments(loaded: LoadedProject) -> list[Finding]:
         if status.reason_code != "condition_met" or rule.when is None:
             continue
         if rule.kind:
-            todo = "`c3p-docs build` makes it from the project file."
+            todo = _("`c3p-docs build` makes it from the project file.")
         else:
             example = attachment_file_name(rule, None, EXTENSIONS[rule.formats[0]])
-            todo = f"Supply it yourself: put it in the submission folder as {example} (the name starts with {rule.label})."
-        beside = [f"{companion.name.en} ({companion.source}) as {name}" for companion, name
-                  in companions_due(rule, loaded.project)]
+            todo = _("Supply it yourself: put it in the submission folder as {file} (the name starts with "
+                     "{label}).").format(file=example, label=rule.label)
+        beside = [_("{name} ({source}) as {file}").format(name=pick(companion.name, language()),
+                                                          source=cite(companion.source), file=name)
+                  for companion, name in companions_due(rule, loaded.project)]
         if beside:
-            todo += f" Beside it: {'; '.join(beside)}."
+            todo = sentences(todo, _("Beside it: {companions}.").format(companions=_("; ").join(beside)))
         findings.append(loaded.source.finding(
             "attachment-required", "info", _condition_path(rule.when, loaded.project),
-            f"makes {rule.label} {rule.name.en} required ({rule.source}). {todo}", attachment=rule.label))
+            _("makes {attachment} required ({source}). {todo}").format(
+                attachment=f"{rule.label} {pick(rule.name, language())}", source=cite(rule.source), todo=todo),
+            attachment=rule.label))
     if loaded.project.applicant.wage_increase_pledge and not uses_wage_pledge(loaded.rules):
         findings.append(loaded.source.finding(
             "wage-pledge-unused", "info", ("applicant", "wage_increase_pledge"),
-            f"{loaded.rules.id} neither asks for a wage-increase pledge nor scores one (none in its attachments or "
-            "scoring sheet): no document shows it and nothing is to be attached."))
+            _("{call} neither asks for a wage-increase pledge nor scores one (none in its attachments or scoring "
+              "sheet): no document shows it and nothing is to be attached.").format(call=loaded.rules.id)))
     return findings
 
 
@@ -510,7 +563,7 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
     """Narrative keys are the call's criterion ids; each criterion the reviewers judge needs its text."""
     project, rules, source = loaded.project, loaded.rules, loaded.source
     status = project.project.status or "new"
-    listing = f"`c3p-docs calls {project.call} --criteria` lists them"
+    listing = _("`c3p-docs calls {call} --criteria` lists them.").format(call=project.call)
     ids = [item.id for item in rules.scoring]
     findings = []
     for key in project.narrative:
@@ -518,31 +571,38 @@ def check_narrative(loaded: LoadedProject) -> list[Finding]:
         path = ("narrative", key)
         if item is None:
             close = difflib.get_close_matches(key, ids, n=1, cutoff=0.5) or [i for i in ids if key in i or i in key][:1]
-            hint = f"Did you mean {close[0]!r}? " if close else f"Its ids: {', '.join(ids)}. "
-            findings.append(source.finding("unknown-criterion", "error", path,
-                                           f"{key!r} is not an evaluation criterion of {rules.id}. {hint}{listing}."))
+            hint = (_("Did you mean {key}?").format(key=repr(close[0])) if close
+                    else _("Its ids: {ids}.").format(ids=", ".join(ids)))
+            findings.append(source.finding("unknown-criterion", "error", path, sentences(
+                _("{key} is not an evaluation criterion of {call}.").format(key=repr(key), call=rules.id), hint,
+                listing)))
         elif not item.scored_for(status):
             findings.append(source.finding("narrative-not-scored", "warning", path,
-                                           f"{item.name.en} is not scored for {status} projects ({item.source}); "
-                                           "the summary leaves it out. Remove it, or correct project.status."))
+                                           _("{criterion} is not scored for {status} projects ({source}); the summary "
+                                             "leaves it out. Remove it, or correct project.status.").format(
+                                               criterion=pick(item.name, language()), status=status,
+                                               source=cite(item.source))))
     for item in rules.scoring:
         text = project.narrative.get(item.id)
         if item.judged and item.scored_for(status) and not (text and (text.ja or text.en)):
             maximum = item.max_for(status)
-            points = f", {maximum} points" if maximum else ""
+            judged = (_("reviewers judge it, {points} points").format(points=maximum) if maximum
+                      else _("reviewers judge it"))
             add = where_to_add(loaded, ("narrative", item.id), "{ja: …, en: …}")
-            write = f"To write it, {add}" if add else "Write it in `ja:` and `en:`"
+            write = _("To write it, {add}").format(add=add) if add else _("Write it in `ja:` and `en:`")
             findings.append(source.finding(
                 "missing-narrative", "warning", ("narrative", item.id),
-                f"no text yet for {item.name.en!r} (reviewers judge it{points}); the summary shows it as not "
-                f"filled in. {write}; `c3p-docs calls {project.call} --criteria` says what reviewers look for."))
+                _("no text yet for {criterion} ({judged}); the summary shows it as not filled in. {write}; `c3p-docs "
+                  "calls {call} --criteria` says what reviewers look for.").format(
+                    criterion=repr(pick(item.name, language())), judged=judged, write=write, call=project.call)))
     seen: dict[tuple[str | None, str | None], str] = {}
     for key, text in project.narrative.items():
         signature = (text.ja, text.en)
         if any(signature) and signature in seen:
             findings.append(source.finding("duplicate-narrative", "warning", ("narrative", key),
-                                           f"the same text as narrative.{seen[signature]}; reviewers read one "
-                                           "text per criterion, so say what this criterion asks."))
+                                           _("the same text as narrative.{other}; reviewers read one text per "
+                                             "criterion, so say what this criterion asks.").format(
+                                               other=seen[signature])))
         seen.setdefault(signature, key)
     return findings
 
@@ -557,8 +617,8 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
     if jcm.adoptions and jcm.adoptions_last_3_years is not None and listed != jcm.adoptions_last_3_years:
         findings.append(loaded.source.finding(
             "adoptions-disagree", "warning", ("jcm", "adoptions_last_3_years"),
-            f"says {jcm.adoptions_last_3_years} but jcm.adoptions lists {listed} under this city pair; the documents "
-            "and the score use the list. Correct the count or drop it."))
+            _("says {count} but jcm.adoptions lists {listed} under this city pair; the documents and the score use the "
+              "list. Correct the count or drop it.").format(count=jcm.adoptions_last_3_years, listed=listed)))
     scope = rules.adoptions.scope if rules.adoptions else None
     if scope is not None and scope.value == "city_pair":
         country = project.partner_city.country
@@ -566,10 +626,11 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
             if membership(adoption, project) == "other_country":
                 findings.append(loaded.source.finding(
                     "adoption-other-country", "warning", ("jcm", "adoptions", index, "country"),
-                    f"{adoption.country} is not the partner city's country ({country}): only adoptions under this "
-                    f"city pair count ({rules.id} · {scope.cited()}), so `score` does not count it and the documents "
-                    "list it apart, never as this pair's. Correct the country, or remove the entry if it is not "
-                    "meant for reference."))
+                    _("{country} is not the partner city's country ({partner}): only adoptions under this city pair "
+                      "count ({call} · {source}), so `score` does not count it and the documents list it apart, never "
+                      "as this pair's. Correct the country, or remove the entry if it is not meant for "
+                      "reference.").format(country=adoption.country, partner=country, call=rules.id,
+                                           source=scope.cited())))
     for item in rules.scoring:
         window = item.window(rules.fiscal_year) if item.metric == "jcm_adoptions" else None
         if window is None or item.window_years is None:
@@ -579,10 +640,11 @@ def check_adoptions(loaded: LoadedProject) -> list[Finding]:
                 years = item.window_years.value
                 findings.append(loaded.source.finding(
                     "adoption-outside-window", "warning", ("jcm", "adoptions", index, "fiscal_year"),
-                    f"fiscal {adoption.fiscal_year} is outside the call's {years}-year window, read as "
-                    f"FY{window[0]}–FY{window[-1]} ({rules.id} · {item.window_years.cited()}): `score` does not count "
-                    f"it, but the documents still list it among the last {years} years' adoptions. Remove it, or "
-                    "correct the year."))
+                    _("fiscal {year} is outside the call's {years}-year window, read as {first}–{last} ({call} · "
+                      "{source}): `score` does not count it, but the documents still list it among the last {years} "
+                      "years' adoptions. Remove it, or correct the year.").format(
+                        year=adoption.fiscal_year, years=years, first=_fy(window[0]), last=_fy(window[-1]),
+                        call=rules.id, source=item.window_years.cited())))
     return findings
 
 

@@ -11,11 +11,88 @@ from typing import Annotated, Optional
 import typer
 import typer.core
 
-from c3p_docs import console
-from c3p_docs.errors import EX_IOERR, EX_SOFTWARE, REPORT_HINT, C3pError, UsageError
+from c3p_docs import console, i18n
+from c3p_docs.errors import EX_IOERR, EX_SOFTWARE, C3pError, UsageError, internal_error
+from c3p_docs.i18n import N_, _
+
+TYPER_WORDS = (N_("Options"), N_("Arguments"), N_("Commands"), N_("default: {default}"), N_("required"),
+               N_("(dynamic)"), N_("env var: {var}"), N_("Aborted!"), N_("Missing command."),
+               N_("No such command {name!r}."))
+"""What typer prints in its own words through gettext's default domain (i18n answers it from our catalog)."""
+COMPLETION_HELP = (N_("Install completion for the current shell."),
+                   N_("Show completion for the current shell, to copy it or customize the installation."))
+"""typer's help for its completion options, translated when the help is shown."""
 
 
-class _ClickUsage(typer.core.TyperCommand):
+class _Formatter(typer.Context.formatter_class):  # type: ignore[name-defined,misc,valid-type]
+    """click's help formatter, wrapping Japanese by the columns it takes (two a character), between characters."""
+
+    def write_text(self, text: str) -> None:
+        self.write(self._wrapped(text, self.width, " " * self.current_indent) + "\n")
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        from c3p_docs.columns import display_width
+
+        rows = list(rows)
+        first_col = min(max(display_width(first) for first, _second in rows), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = self._wrapped(second, max(self.width - first_col - 2, 10), "").splitlines() or [""]
+            self.write(lines[0] + "\n")
+            self.write("".join(f"{'':>{first_col + self.current_indent}}{line}\n" for line in lines[1:]))
+
+    @staticmethod
+    def _wrapped(text: str, width: int, indent: str) -> str:
+        """Paragraphs wrapped to `width` columns; one that starts with a `\b` line is kept as written."""
+        from c3p_docs.columns import wrap_columns
+
+        paragraphs = []
+        for paragraph in text.expandtabs().split("\n\n"):
+            lines = paragraph.splitlines()
+            if lines and lines[0].strip() == "\b":
+                paragraphs.append("\n".join(indent + line for line in lines[1:]))
+            elif lines:
+                words = " ".join(line.strip() for line in lines)
+                paragraphs.append("\n".join(indent + line for line in wrap_columns(words, width - len(indent))))
+        return "\n\n".join(paragraphs)
+
+
+class _Context(typer.Context):
+    formatter_class = _Formatter
+
+
+class _Translated:
+    """Help in the message language for the words click and typer write themselves: "Usage:", the help
+    option's "Show this message and exit.", typer's completion options."""
+
+    context_class: "type[typer._click.core.Context]" = _Context  # as click annotates it (a string: not evaluated)
+
+    def format_usage(self, ctx, formatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]  # a mixin of click's Command
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "help", None) in COMPLETION_HELP:
+                param.help = _(param.help)
+        return params
+
+
+class _ClickUsage(_Translated, typer.core.TyperCommand):
     """Usage lines as click writes them: `PROJECT.yaml` required, `[CALL]` optional, `PROJECT.yaml...` repeated
     (typer's own read `{PROJECT.yaml}`)."""
 
@@ -31,28 +108,35 @@ class _ClickUsage(typer.core.TyperCommand):
         return pieces
 
 
+class _Group(_Translated, typer.core.TyperGroup):
+    """A group of commands (`subject`, `trip`) with its help in the message language."""
+
+
 def _summary(doc: str | None) -> str | None:
-    """The first sentence of a docstring, whole: what the command list shows when a command sets no short_help."""
+    """The first sentence of a help text, whole: what the command list shows when a command sets no short_help."""
     first = " ".join((doc or "").strip().split("\n\n")[0].split())
-    sentence, stop, _ = first.partition(". ")
-    return sentence + "." if stop else first or None
+    sentence, stop, _rest = first.partition(". ")
+    if not stop:
+        sentence, stop, _rest = first.partition("。")
+        return sentence + stop if stop else first or None
+    return sentence + "."
 
 
 class _Typer(typer.Typer):
     """typer.Typer whose commands print click's usage line and list a complete summary, never one cut with "…"."""
 
-    def __init__(self, *, help=None, short_help=None, **settings):
-        super().__init__(help=help, short_help=short_help or _summary(help), **settings)
+    def __init__(self, *, help=None, short_help=None, cls=None, **settings):
+        super().__init__(help=help, short_help=short_help or _summary(help), cls=cls or _Group, **settings)
 
     def command(self, name=None, *, cls=None, short_help=None, **settings):
         def register(function):
-            summary = short_help or _summary(function.__doc__)
+            summary = short_help or _summary(settings.get("help") or function.__doc__)
             return super(_Typer, self).command(name, cls=cls or _ClickUsage, short_help=summary, **settings)(function)
 
         return register
 
 
-class _WorkflowOrder(typer.core.TyperGroup):
+class _WorkflowOrder(_Group):
     """List commands in the order an applicant uses them, not the order they are defined."""
 
     ORDER = ("init", "validate", "score", "inquiry", "build", "subject", "check-package", "monthly", "calendar", "plan",
@@ -63,27 +147,37 @@ class _WorkflowOrder(typer.core.TyperGroup):
         return sorted(names, key=lambda name: self.ORDER.index(name) if name in self.ORDER else len(self.ORDER))
 
 
+def _examples(*lines: str, heading: str | None = None) -> str:
+    """Command lines to end a help text with, kept as written (click's `\b`)."""
+    return "\n\n\b\n" + (heading or _("Example:")) + "\n" + "\n".join(f"  {line}" for line in lines)
+
+
 app = _Typer(
     cls=_WorkflowOrder,
     name="c3p-docs",
-    help="Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P).\n\n"
-         "One project YAML → every document of the call, in Japanese and English.\n\n"
-         "Start with `c3p-docs init`, check with `c3p-docs validate project.yaml`, then "
-         "`c3p-docs build project.yaml -o out`.\n\n"
-         "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input, "
-         "70 internal error (a bug: please report it).",
+    help=_("Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P).\n\n"
+           "One project YAML → every document of the call, in Japanese and English.\n\n"
+           "Start with `c3p-docs init`, check with `c3p-docs validate project.yaml`, then "
+           "`c3p-docs build project.yaml -o out`.\n\n"
+           "Messages and this help are in Japanese or English: --lang on a command, else C3P_LANG, else the "
+           "locale (LANG=ja_JP.UTF-8 → Japanese).\n\n"
+           "Exit codes: 0 success (warnings allowed), 1 the input breaks rules, 2 usage error or unreadable input, "
+           "70 internal error (a bug: please report it)."),
+    short_help=_("Proposal documents for Japan's City-to-City Collaboration for Zero Carbon Society (C3P)."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-subject_app = _Typer(help="Make or check the e-mail subject of the application.", no_args_is_help=True)
+subject_app = _Typer(help=_("Make or check the e-mail subject of the application."), no_args_is_help=True,
+                     rich_markup_mode=None)
 app.add_typer(subject_app, name="subject")
-trip_app = _Typer(help="The plan sent to the ministry before a field survey or invitation, and the report after it.\n\n"
-                       "Examples:\n\n\b\n  c3p-docs trip plan project.yaml survey-1 -o out\n"
-                       "  c3p-docs trip report project.yaml 2026-07-13 -o out --lang en", no_args_is_help=True,
-                  short_help="A trip's advance plan, or its report after it.")
+trip_app = _Typer(help=_("The plan sent to the ministry before a field survey or invitation, and the report after "
+                         "it.") + _examples("c3p-docs trip plan project.yaml survey-1 -o out",
+                                            "c3p-docs trip report project.yaml 2026-07-13 -o out --lang en"),
+                  no_args_is_help=True, rich_markup_mode=None,
+                  short_help=_("A trip's advance plan, or its report after it."))
 app.add_typer(trip_app, name="trip")
 
 
@@ -92,25 +186,39 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-class Lang(str, Enum):
-    ja = "ja"
-    en = "en"
-
-
 class PdfMode(str, Enum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
-def _languages(value: str) -> str:
-    """`ja`, `en` or a comma list such as `ja,en`, each language once in the order given."""
+def _languages(value: str | None) -> str | None:
+    """`ja`, `en` or a comma list such as `ja,en`, each language once in the order given; the first is the
+    message language from here on. Without --lang, messages follow C3P_LANG or the locale."""
+    if value is None:
+        i18n.use(i18n.from_environment())
+        return None
     given = [part.strip() for part in value.split(",") if part.strip()]
-    unknown = [part for part in given if part not in Lang.__members__]
+    unknown = [part for part in given if part not in i18n.LANGUAGES]
     if not given or unknown:
-        what = f"{', '.join(unknown)} is not a language c3p-docs writes; " if unknown else ""
-        raise typer.BadParameter(f"{value!r}: {what}use ja, en or ja,en.")
+        if unknown:
+            raise typer.BadParameter(_("{value}: {unknown} is not a language c3p-docs writes; use ja, en or "
+                                       "ja,en.").format(value=repr(value), unknown=", ".join(unknown)))
+        raise typer.BadParameter(_("{value}: use ja, en or ja,en.").format(value=repr(value)))
+    i18n.use(given[0])
     return ",".join(dict.fromkeys(given))
+
+
+def _documents(lang: str | None) -> list[str]:
+    """The languages a command writes its documents in: those --lang names, else every language (a kind that
+    exists in one language only is written in that one)."""
+    return lang.split(",") if lang else list(i18n.LANGUAGES)
+
+
+def _reading(lang: str | None) -> str:
+    """The language of what a command prints or writes for you to read (a table, comments, a calendar): the first
+    of --lang, else the message language."""
+    return lang.split(",")[0] if lang else i18n.language()
 
 
 def _complete_call(incomplete: str) -> list[str]:
@@ -119,7 +227,7 @@ def _complete_call(incomplete: str) -> list[str]:
 
     names = [name for name in bundled_profiles() if name.startswith(incomplete)]
     if "/" in incomplete or "\\" in incomplete or incomplete.startswith("."):
-        folder, _, stem = incomplete.replace("\\", "/").rpartition("/")
+        folder, _slash, stem = incomplete.replace("\\", "/").rpartition("/")
         try:
             names += sorted(str(path) for path in Path(folder or ".").glob(f"{stem}*.y*ml") if path.is_file())
         except (OSError, ValueError):
@@ -137,14 +245,15 @@ def _complete_activity(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
     try:
         from c3p_docs.loading import load_yaml_file
 
-        activities = load_yaml_file(Path(ctx.params["project"]), "project file").data.get("activities") or []
+        activities = load_yaml_file(Path(ctx.params["project"]), N_("project file")).data.get("activities") or []
         offered = []
         for activity in activities:
             if not isinstance(activity, dict):
                 continue
             key = activity.get("id") or activity.get("date")
             title = activity.get("title")
-            title = (title.get("ja") or title.get("en")) if isinstance(title, dict) else title
+            title = (title.get(i18n.language()) or title.get("ja") or title.get("en")) if isinstance(title, dict) \
+                else title
             if key is not None and str(key).startswith(incomplete):
                 offered.append((str(key), str(title or activity.get("kind") or "")))
         return offered
@@ -153,17 +262,16 @@ def _complete_activity(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
 
 
 FORM_KINDS = ("application_form", "overview_ja", "overview_en", "summary_ja", "summary_en", "pledge", "cover")
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text for people (on stderr), json for tools "
-                                                                     "(one object on stdout).")]
-ProjectArg = Annotated[Path, typer.Argument(help="The project YAML.", metavar="PROJECT.yaml")]
-PdfOption = Annotated[PdfMode, typer.Option(help="auto: convert with LibreOffice when installed; always: fail "
-                                                 "without it; never.")]
-
-
-def languages_option(help_text: str):
-    """--lang for commands that write several languages at once: `ja`, `en` or `ja,en`."""
-    return typer.Option("--lang", help=help_text, metavar="ja|en|ja,en", callback=_languages,
-                        autocompletion=lambda: ["ja", "en", "ja,en"])
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help=_("text for people (on stderr), json for tools "
+                                                                       "(one object on stdout)."))]
+ProjectArg = Annotated[Path, typer.Argument(help=_("The project YAML."), metavar="PROJECT.yaml")]
+PdfOption = Annotated[PdfMode, typer.Option(help=_("auto: convert with LibreOffice when installed; always: fail "
+                                                   "without it; never."))]
+LangOption = Annotated[Optional[str], typer.Option(
+    "--lang", metavar="ja|en|ja,en", callback=_languages, autocompletion=lambda: ["ja", "en", "ja,en"],
+    help=_("The language you work in: ja, en or ja,en. Messages are in the first; documents are written in each. "
+           "Without it, messages follow C3P_LANG, else the locale (LANG=ja_JP.UTF-8: Japanese), and documents are "
+           "written in every language they exist in."))]
 
 
 def _fail(error: C3pError, output_format: str = "text") -> None:
@@ -206,17 +314,16 @@ def _print_where(value: bool) -> None:
 
 @app.callback()
 def _options(version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True,
-                                                   help="Print the version and exit.")] = False,
+                                                   help=_("Print the version and exit."))] = False,
              where: Annotated[bool, typer.Option("--where", callback=_print_where, is_eager=True,
-                                                 help="Print the full command that runs this c3p-docs without PATH, "
-                                                      "to write in cron, systemd or Task Scheduler, and exit.")] = False
+                                                 help=_("Print the full command that runs this c3p-docs without PATH, "
+                                                        "to write in cron, systemd or Task Scheduler, and exit."))] = False
              ) -> None:
     pass
 
 
-@app.command("version", hidden=True)
+@app.command("version", hidden=True, help=_("Print the version (as -V and --version do)."))
 def version_command() -> None:
-    """Print the version (as -V and --version do)."""
     _print_version(True)
 
 
@@ -253,9 +360,9 @@ def handled(function):
         except OSError as error:  # the disk, not our input: say which file and why
             import errno
 
-            hint = ("The disk is full: free some space and run again; files already written are complete."
+            hint = (_("The disk is full: free some space and run again; files already written are complete.")
                     if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
-                    else "Check the path and that you can write there.")
+                    else _("Check the path and that you can write there."))
             where = f"{error.filename}: " if error.filename else ""
             message = f"{where}{error.strerror or error}. {hint}"
             _json_failure("os-error", message, output_format)
@@ -269,7 +376,7 @@ def handled(function):
 
             if os.environ.get("C3P_DEBUG"):
                 traceback.print_exc()
-            message = f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}"
+            message = internal_error(error)
             _json_failure("internal-error", message, output_format)
             _stderr(f"c3p-docs: {message}", colour="\033[31m")
             raise typer.Exit(EX_SOFTWARE) from None
@@ -277,14 +384,12 @@ def handled(function):
     return wrapper
 
 
-@app.command(short_help="Check PROJECT.yaml against the schema and the call's rules.")
+@app.command(short_help=_("Check PROJECT.yaml against the schema and the call's rules."),
+             help=_("Check PROJECT.yaml against the schema and the call's rules; writes nothing.\n\n"
+                    "Every problem is reported at once as FILE:LINE:COL field.path: message. Warnings (fields a "
+                    "complete application still needs) do not fail; errors exit 1."))
 @handled
-def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
-    """Check PROJECT.yaml against the schema and the call's rules; writes nothing.
-
-    Every problem is reported at once as FILE:LINE:COL field.path: message. Warnings (fields a complete
-    application still needs) do not fail; errors exit 1.
-    """
+def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.checks import validate_project
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.project import load_project_leniently
@@ -301,37 +406,34 @@ def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.tex
     warnings = sum(f.severity == "warning" for f in findings)
     call = loaded.rules.id if loaded else None
     examples = sum(f.code == "placeholder" for f in findings)
-    verdict = ("" if errors else f" It builds, but {examples} value(s) are still the starter's examples." if examples
-               else " Ready to build.")
-    summary = (f"{project}: {errors} error(s), {warnings} warning(s)" + (f" against {call}." if call else ".")
-               + verdict)
+    counts = {"file": project, "errors": errors, "warnings": warnings, "call": call}
+    summary = (_("{file}: {errors} error(s), {warnings} warning(s) against {call}.").format(**counts) if call
+               else _("{file}: {errors} error(s), {warnings} warning(s).").format(**counts))
+    if not errors:
+        summary += " " + (_("It builds, but {count} value(s) are still the starter's examples.").format(count=examples)
+                          if examples else _("Ready to build."))
     print_findings(findings, output_format.value, extra={"call": call}, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-@app.command(short_help="Self-assess the scoring items the data decides.")
+@app.command(short_help=_("Self-assess the scoring items the data decides."),
+             help=_("Self-assess the scoring items the data decides (cost-effectiveness, GHG reduction, "
+                    "certifications…).\n\n"
+                    "Items the reviewers judge are listed with no points. The basis of each figure is shown, item "
+                    "names in the language of --lang."))
 @handled
-def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
-          lang: Annotated[Lang, typer.Option(help="Language of item names.")] = Lang.en) -> None:
-    """Self-assess the scoring items the data decides (cost-effectiveness, GHG reduction, certifications…).
-
-    Items the reviewers judge are listed with no points. The basis of each figure is shown.
-    """
+def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
+    from c3p_docs.columns import display_width
     from c3p_docs.findings import print_findings
     from c3p_docs.project import load_project
     from c3p_docs.scoring import score_project, score_totals
 
     loaded = load_project(project)
-    scores = score_project(loaded.project, loaded.rules, lang.value)
+    scores = score_project(loaded.project, loaded.rules, _reading(lang))
     totals = score_totals(scores, loaded.rules, loaded.project)
     if output_format == OutputFormat.json:
         print_findings([], "json", extra={"call": loaded.rules.id, "items": [s.as_json() for s in scores], **totals})
         return
-    import unicodedata
-
-    def display_width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
     width = max(display_width(s.name) for s in scores)
     for item in scores:
         points = "—" if item.points is None else str(item.points)
@@ -339,62 +441,60 @@ def score(project: ProjectArg, output_format: FormatOption = OutputFormat.text,
         padding = " " * (width - display_width(item.name))
         mark = "*" if item.assumed else " "
         sys.stdout.write(f"{item.name}{padding}  {points:>3}{maximum:<4}{mark} {item.basis}\n")
-    sheet = f" (whole sheet: {totals['sheet_max']})" if totals["sheet_max"] else ""
-    sys.stdout.write(f"\nPoints the data decides: {totals['total']} of {totals['max']}{sheet}.\n")
+    decided = (_("Points the data decides: {total} of {max} (whole sheet: {sheet_max}).") if totals["sheet_max"]
+               else _("Points the data decides: {total} of {max}.")).format(**totals)
+    sys.stdout.write(f"\n{decided}\n")
     assumed = [item for item in scores if item.assumed]
     if assumed:
-        sys.stdout.write("\n* Assumed where the call is silent (the profile's reading; `c3p-docs calls "
-                         f"{loaded.rules.id} --rules` lists every rule):\n")
+        sys.stdout.write("\n" + _("* Assumed where the call is silent (the profile's reading; `c3p-docs calls {call} "
+                                  "--rules` lists every rule):").format(call=loaded.rules.id) + "\n")
         for item in assumed:
-            sys.stdout.write(f"  {item.name}: {item.note or 'assumed'}\n")
+            sys.stdout.write(f"  {item.name}: {item.note or _('assumed')}\n")
 
 
-@app.command(short_help="List the bundled call profiles, or one call's details.")
+@app.command(short_help=_("List the bundled call profiles, or one call's details."),
+             help=_("List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its "
+                    "criteria; with CALL --rules, its rules.")
+             + _examples("c3p-docs calls fy2024-2 --rules --lang ja", "c3p-docs calls fy2026-1 --rules --format json"))
 @handled
-def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call name or a profile path.",
+def calls(call: Annotated[Optional[str], typer.Argument(help=_("A bundled call name or a profile path."),
                                                         metavar="CALL", autocompletion=_complete_call)] = None,
-          criteria: Annotated[bool, typer.Option("--criteria", help="List the call's evaluation criteria: "
-                                                 "the ids `narrative:` takes, points, what reviewers look for.")] = False,
-          rules_listing: Annotated[bool, typer.Option("--rules", help="List the call's rules on one page: money and "
+          criteria: Annotated[bool, typer.Option("--criteria", help=_("List the call's evaluation criteria: the ids "
+                                                 "`narrative:` takes, points, what reviewers look for."))] = False,
+          rules_listing: Annotated[bool, typer.Option("--rules", help=_("List the call's rules on one page: money and "
                                                       "categories, mail, files, pages, periods, dates, activities, "
                                                       "adoptions, sectors, contract paperwork, each with its source "
-                                                      "and whether it is assumed.")] = False,
-          lang: Annotated[Lang, typer.Option(help="Language of names and criteria.")] = Lang.en,
+                                                      "and whether it is assumed."))] = False,
+          lang: LangOption = None,
           output_format: FormatOption = OutputFormat.text) -> None:
-    """List the bundled call profiles (use their names in `call:` or --call); with CALL --criteria, its criteria;
-    with CALL --rules, its rules.
-
-    \b
-    Example:
-      c3p-docs calls fy2024-2 --rules --lang ja
-      c3p-docs calls fy2026-1 --rules --format json
-    """
     from c3p_docs.calls import bundled_profiles, load_call
     from c3p_docs.findings import print_findings
 
+    reading = _reading(lang)
     if criteria and rules_listing:
-        raise UsageError("give --criteria or --rules, not both.")
+        raise UsageError(_("give --criteria or --rules, not both."))
     if rules_listing:
         if call is None:
-            raise UsageError("--rules lists one call's rules: name it, e.g. `c3p-docs calls fy2026-1 --rules`.")
+            raise UsageError(_("--rules lists one call's rules: name it, e.g. `c3p-docs calls fy2026-1 --rules`."))
         from c3p_docs.call_rules import format_rules, rule_rows
 
         rules = load_call(call, base_dir=Path.cwd())
         if output_format == OutputFormat.json:
             print_findings([], "json", extra={"call": rules.id, "rules": rule_rows(rules)})
         else:
-            sys.stdout.write(format_rules(rules, lang.value))
+            sys.stdout.write(format_rules(rules, reading))
         return
     if criteria:
         if call is None:
-            raise UsageError("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 --criteria`.")
+            raise UsageError(_("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 "
+                               "--criteria`."))
         from c3p_docs.criteria import criteria_rows, format_criteria
 
         rules = load_call(call, base_dir=Path.cwd())
         if output_format == OutputFormat.json:
             print_findings([], "json", extra={"call": rules.id, "criteria": criteria_rows(rules)})
         else:
-            sys.stdout.write(format_criteria(rules, lang.value))
+            sys.stdout.write(format_criteria(rules, reading))
         return
     profiles = [load_call(call, base_dir=Path.cwd())] if call else [load_call(name) for name in bundled_profiles()]
     if output_format == OutputFormat.json:
@@ -402,42 +502,42 @@ def calls(call: Annotated[Optional[str], typer.Argument(help="A bundled call nam
                                                      "name": p.name.model_dump()} for p in profiles]})
         return
     for profile in profiles:
-        sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.get(lang.value) or profile.name.en}\n")
-    sys.stdout.write("\nA profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n"
-                     "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n"
-                     "Its rules (money, mail, files, pages, dates …, with sources): c3p-docs calls CALL --rules\n")
+        sys.stdout.write(f"{profile.id:<10} FY{profile.fiscal_year}  {profile.name.get(reading) or profile.name.en}\n")
+    sys.stdout.write("\n" + _("A profile of your own: `call: path/to/profile.yaml` in the project, or --call PATH.\n"
+                              "Its evaluation criteria (the ids of `narrative:`): c3p-docs calls CALL --criteria\n"
+                              "Its rules (money, mail, files, pages, dates …, with sources): c3p-docs calls CALL "
+                              "--rules") + "\n")
 
 
-@app.command(short_help="Print the JSON Schema of PROJECT.yaml, for editors.")
+@app.command(short_help=_("Print the JSON Schema of PROJECT.yaml, for editors."),
+             help=_("Print the JSON Schema of PROJECT.yaml, for completion and checking in editors "
+                    "(yaml-language-server).\n\n"
+                    "`narrative` lists the criterion ids of the project's call and flags any other key. `init` writes "
+                    "it beside project.yaml as project.schema.json."))
 @handled
-def schema(call: Annotated[Optional[str], typer.Option("--call", help="Only this call's narrative keys (a bundled "
-                                                     "call or a profile path); without it, every bundled call's.",
-                                                     metavar="CALL", autocompletion=_complete_call)] = None) -> None:
-    """Print the JSON Schema of PROJECT.yaml, for completion and checking in editors (yaml-language-server).
-
-    `narrative` lists the criterion ids of the project's call and flags any other key. `init` writes it beside
-    project.yaml as project.schema.json.
-    """
+def schema(call: Annotated[Optional[str], typer.Option("--call", help=_("Only this call's narrative keys (a bundled "
+                                                       "call or a profile path); without it, every bundled call's."),
+                                                       metavar="CALL", autocompletion=_complete_call)] = None,
+           lang: LangOption = None) -> None:
     from c3p_docs.calls import load_call
     from c3p_docs.schema import project_json_schema
 
     sys.stdout.write(project_json_schema(load_call(call, base_dir=Path.cwd()) if call else None) + "\n")
 
 
-@app.command(short_help="Start a project: a commented project.yaml and its schema.")
+@app.command(short_help=_("Start a project: a commented project.yaml and its schema."),
+             help=_("Write a commented project.yaml to start from, with every field a complete application needs; "
+                    "it validates as it is, and build writes every document from it (exit 1, placeholder-left, "
+                    "until its placeholders are filled). The comments are in the language of --lang.\n\n"
+                    "Beside it goes project.schema.json, so editors with yaml-language-server (VS Code's YAML "
+                    "extension) complete and check fields; a project.schema.json already there is never replaced."))
 @handled
-def init(directory: Annotated[Path, typer.Argument(help="Folder to write project.yaml and project.schema.json into.",
-                                                   metavar="DIR")] = Path("."),
-         call: Annotated[str, typer.Option("--call", help="Call profile name or path.", metavar="CALL",
+def init(directory: Annotated[Path, typer.Argument(help=_("Folder to write project.yaml and project.schema.json "
+                                                          "into."), metavar="DIR")] = Path("."),
+         call: Annotated[str, typer.Option("--call", help=_("Call profile name or path."), metavar="CALL",
                                            autocompletion=_complete_call)] = "fy2026-1",
-         lang: Annotated[Lang, typer.Option(help="Language of the comments.")] = Lang.ja,
-         force: Annotated[bool, typer.Option(help="Replace an existing project.yaml.")] = False) -> None:
-    """Write a commented project.yaml to start from, with every field a complete application needs; it validates
-    as it is, and build writes every document from it (exit 1, placeholder-left, until its placeholders are filled).
-
-    Beside it goes project.schema.json, so editors with yaml-language-server (VS Code's YAML extension) complete
-    and check fields; a project.schema.json already there is never replaced.
-    """
+         lang: LangOption = None,
+         force: Annotated[bool, typer.Option(help=_("Replace an existing project.yaml."))] = False) -> None:
     from c3p_docs.calls import load_call
     from c3p_docs.init_file import SCHEMA_FILE, starter_yaml, write_schema
     from c3p_docs.output import write_atomic
@@ -445,21 +545,24 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder to write project
     rules = load_call(call)
     target = directory / "project.yaml"
     if target.exists() and not force:
-        raise UsageError(f"{target} exists; nothing was changed. Use --force to replace it, or another folder.")
+        raise UsageError(_("{file} exists; nothing was changed. Use --force to replace it, or another "
+                           "folder.").format(file=target))
     directory.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, starter_yaml(rules, call, lang.value).encode("utf-8"))
+    write_atomic(target, starter_yaml(rules, call, _reading(lang)).encode("utf-8"))
     schema_file = directory / SCHEMA_FILE
     if write_schema(schema_file, rules, call):
-        _stderr(f"wrote {target} and {schema_file} for {rules.id}. Next: c3p-docs validate {target}")
+        _stderr(_("wrote {file} and {schema} for {call}. Next: c3p-docs validate {file}").format(
+            file=target, schema=schema_file, call=rules.id))
     else:
-        _stderr(f"wrote {target} for {rules.id}; kept {schema_file}, which differs from this version's schema "
-                f"(`c3p-docs schema > {schema_file}` replaces it). Next: c3p-docs validate {target}")
+        _stderr(_("wrote {file} for {call}; kept {schema}, which differs from this version's schema (`c3p-docs "
+                  "schema > {schema}` replaces it). Next: c3p-docs validate {file}").format(
+            file=target, schema=schema_file, call=rules.id))
 
 
-@subject_app.command("make", short_help="Print the exact e-mail subject for PROJECT.yaml.")
+@subject_app.command("make", short_help=_("Print the exact e-mail subject for PROJECT.yaml."),
+                     help=_("Print the exact e-mail subject the call requires for this project."))
 @handled
-def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat.text) -> None:
-    """Print the exact e-mail subject the call requires for this project."""
+def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.findings import print_findings
     from c3p_docs.project import load_project
     from c3p_docs.subject import make_subject
@@ -473,18 +576,21 @@ def subject_make(project: ProjectArg, output_format: FormatOption = OutputFormat
         return
     sys.stdout.write(subject + "\n")
     if rule.assumed:
-        _stderr(f"note: {loaded.rules.id} prints no subject; the pattern is {rule.cited()}.")
+        _stderr(_("note: {call} prints no subject; the pattern is {source}.").format(call=loaded.rules.id,
+                                                                                   source=rule.cited()))
 
 
-@subject_app.command("check", short_help="Check a typed subject against the call and the project.")
+@subject_app.command("check", short_help=_("Check a typed subject against the call and the project."),
+                     help=_("Find every deviation of TEXT from the call's subject: characters, fiscal year, names, "
+                            "fixed text; with --project, the first difference from the subject `subject make` "
+                            "prints."))
 @handled
-def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed.", metavar="TEXT")],
-                  project: Annotated[Optional[Path], typer.Option(help="Project YAML (checks the names too).",
+def subject_check(text: Annotated[str, typer.Argument(help=_("The subject as typed."), metavar="TEXT")],
+                  project: Annotated[Optional[Path], typer.Option(help=_("Project YAML (checks the names too)."),
                                                                   metavar="PROJECT.yaml")] = None,
-                  call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.",
+                  call: Annotated[Optional[str], typer.Option(help=_("Call profile, when no project is given."),
                                                               metavar="CALL", autocompletion=_complete_call)] = None,
-                  output_format: FormatOption = OutputFormat.text) -> None:
-    """Find every deviation of TEXT from the call's subject: characters, fiscal year, names, fixed text."""
+                  output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.subject import check_subject, make_subject
 
@@ -492,11 +598,11 @@ def subject_check(text: Annotated[str, typer.Argument(help="The subject as typed
     findings = check_subject(text, rules, loaded_project)
     extra = {"expected": make_subject(loaded_project, rules)} if loaded_project else {}
     if findings:
-        summary = f"{len(findings)} problem(s) in the subject"
+        summary = _("{count} problem(s) in the subject").format(count=len(findings))
     elif loaded_project is None:
-        summary = "subject OK for the call's pattern; give --project PROJECT.yaml to check the names too"
+        summary = _("subject OK for the call's pattern; give --project PROJECT.yaml to check the names too")
     else:
-        summary = "subject OK"
+        summary = _("subject OK")
     print_findings(findings, output_format.value, extra=extra, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
@@ -512,45 +618,44 @@ def _loaded_or_call(project: Path | None, call: str | None):
     from c3p_docs.project import load_project
 
     if project is not None and call is not None:
-        raise UsageError("give --project or --call, not both.")
+        raise UsageError(_("give --project or --call, not both."))
     if project is not None:
         loaded = load_project(project)
         return loaded, loaded.rules
     if call is None:
-        raise UsageError("give --project PROJECT.yaml or --call CALL.")
+        raise UsageError(_("give --project PROJECT.yaml or --call CALL."))
     return None, load_call(call)
 
 
-@app.command(short_help="Render every document of the call into OUT.")
+@app.command(short_help=_("Render every document of the call into OUT."),
+             help=_("Render every document of the call from PROJECT.yaml into OUT, with OUT/manifest.json.\n\n"
+                    "Rebuilding unchanged input rewrites nothing; a file you edited in OUT is kept and the new "
+                    "rendition is written to OUT/drafts/ as NAME.new.EXT. The package is then checked as "
+                    "check-package does, and mail drafts are written only when nothing breaks a rule (or with "
+                    "--drafts-anyway). Without --lang, every document in each language the call has it in."))
 @handled
 def build(project: ProjectArg,
-          out: Annotated[Path, typer.Option("-o", "--out", help="Output folder (attachments go to OUT/submission/).")] = Path("out"),
-          only: Annotated[Optional[str], typer.Option(help="Comma-separated kinds: cover, application_form, overview, "
-                                                           "summary, pledge, track_record, multi_year_plan, "
-                                                           "organisation_overview, jcm_adoptions, project_idea_note, "
-                                                           "checklist, final_report_outline, final_summary, "
-                                                           "email_draft.")] = None,
-          lang: Annotated[str, languages_option("Languages to render: ja, en or ja,en.")] = "ja,en",
+          out: Annotated[Path, typer.Option("-o", "--out", help=_("Output folder (attachments go to "
+                                                                  "OUT/submission/)."))] = Path("out"),
+          only: Annotated[Optional[str], typer.Option(help=_("Comma-separated kinds: {kinds}.").format(kinds=(
+              "cover, application_form, overview, summary, pledge, track_record, multi_year_plan, "
+              "organisation_overview, jcm_adoptions, project_idea_note, checklist, final_report_outline, "
+              "final_summary, email_draft")))] = None,
+          lang: LangOption = None,
           pdf: PdfOption = PdfMode.auto,
-          templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates; a file there "
-                                                                 "replaces the built-in one of the same name.")] = None,
-          form: Annotated[Optional[list[str]], typer.Option(help="KIND=PATH: fill this tagged official form instead "
-                                                                 "of the built-in rendition (kinds: application_form, "
-                                                                 "overview_ja, overview_en, summary_ja, summary_en, "
-                                                                 "pledge, cover). Repeatable.")] = None,
-          force: Annotated[bool, typer.Option(help="Replace files you edited in OUT (mail drafts included) instead "
-                                                   "of keeping them.")] = False,
-          drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help="Write the mail drafts even while the "
-                                                      "project or the package breaks a rule; their file names then "
-                                                      "start with DRAFT_.")] = False,
+          templates: Annotated[Optional[Path], typer.Option(help=_("Folder of your own templates; a file there "
+                                                                   "replaces the built-in one of the same "
+                                                                   "name."))] = None,
+          form: Annotated[Optional[list[str]], typer.Option(help=_("KIND=PATH: fill this tagged official form instead "
+                                                                   "of the built-in rendition (kinds: {kinds}). "
+                                                                   "Repeatable.").format(kinds=", ".join(FORM_KINDS)))
+                          ] = None,
+          force: Annotated[bool, typer.Option(help=_("Replace files you edited in OUT (mail drafts included) instead "
+                                                     "of keeping them."))] = False,
+          drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help=_("Write the mail drafts even while "
+                                                      "the project or the package breaks a rule; their file names "
+                                                      "then start with DRAFT_."))] = False,
           output_format: FormatOption = OutputFormat.text) -> None:
-    """Render every document of the call from PROJECT.yaml into OUT, with OUT/manifest.json.
-
-    Rebuilding unchanged input rewrites nothing; a file you edited in OUT is kept and the new rendition is
-    written to OUT/drafts/ as NAME.new.EXT. The package is then checked as check-package does, and mail drafts
-    are written only when nothing breaks a rule (or with --drafts-anyway).
-    """
-
     from c3p_docs.build import run_build, still_to_supply
     from c3p_docs.documents.kinds import build_kinds
     from c3p_docs.findings import has_errors, print_findings
@@ -562,61 +667,68 @@ def build(project: ProjectArg,
         kinds = {k.strip() for k in only.split(",") if k.strip()}
         unknown = kinds - set(known)
         if unknown:
-            raise UsageError(f"--only: unknown kind(s) {', '.join(sorted(unknown))}; known: {', '.join(known)}.")
+            raise UsageError(_("--only: unknown kind(s) {unknown}; known: {known}.").format(
+                unknown=", ".join(sorted(unknown)), known=", ".join(known)))
     if templates is not None and not templates.is_dir():
-        raise UsageError(f"--templates {templates}: no such folder.")
+        raise UsageError(_("--templates {folder}: no such folder.").format(folder=templates))
     form_overrides = {}
     for value in form or []:
-        kind, _, path = value.partition("=")
+        kind, _equals, path = value.partition("=")
         if kind not in FORM_KINDS or not path:
-            raise UsageError(f"--form {value!r}: use KIND=PATH with KIND one of {', '.join(FORM_KINDS)}.")
+            raise UsageError(_("--form {value}: use KIND=PATH with KIND one of {kinds}.").format(
+                value=repr(value), kinds=", ".join(FORM_KINDS)))
         form_overrides[kind] = Path(path)
     loaded = load_project(project)
     progress = sys.stderr.isatty() and output_format == OutputFormat.text
-    result, manifest = run_build(loaded, out, kinds, lang.split(","), pdf.value, str(templates) if templates else None,
+    result, manifest = run_build(loaded, out, kinds, _documents(lang), pdf.value, str(templates) if templates else None,
                                  progress, form_overrides, force=force, drafts_anyway=drafts_anyway)
     # The documents are written either way (a draft is worth reading); rule errors still fail the command.
     findings = result.findings
     if result.rule_warnings and output_format == OutputFormat.text:
-        _stderr(f"{project}: {result.rule_warnings} warning(s) about a complete application; see "
-                f"`c3p-docs validate {project}`.")
-    summary = (f"{out}: {len(result.written)} file(s) written, {result.unchanged} unchanged"
-               + (f", {len(result.kept)} edited file(s) kept (new renditions in {out / 'drafts'})" if result.kept
-                  else "") + ".")
+        _stderr(_("{file}: {count} warning(s) about a complete application; see `c3p-docs validate {file}`.").format(
+            file=project, count=result.rule_warnings))
+    summary = (_("{out}: {written} file(s) written, {unchanged} unchanged, {kept} edited file(s) kept (new renditions "
+                 "in {drafts}).") if result.kept else _("{out}: {written} file(s) written, {unchanged} unchanged.")
+               ).format(out=out, written=len(result.written), unchanged=result.unchanged, kept=len(result.kept),
+                        drafts=out / "drafts")
     to_supply = still_to_supply(loaded, out)
     print_findings(findings, output_format.value, extra={"out": str(out), "files": manifest, "to_supply": to_supply},
                    summary=summary)
     if output_format == OutputFormat.text:
+        name = i18n.language()
         if to_supply:
-            _stderr(f"Still to be supplied in {out / 'submission'}: "
-                    + "; ".join(f"{item['label']} {item['name']['en']}" for item in to_supply) + ".")
+            _stderr(_("Still to be supplied in {folder}: {attachments}.").format(
+                # Translators: between the attachments still to be supplied.
+                folder=out / "submission", attachments=_("; ").join(
+                    f"{item['label']} {item['name'][name] or item['name']['en']}" for item in to_supply)))
         else:
-            _stderr(f"Nothing left to supply: {out / 'submission'} has every required attachment.")
+            _stderr(_("Nothing left to supply: {folder} has every required attachment.").format(
+                folder=out / "submission"))
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-@app.command("check-package", short_help="Check a submission folder before you mail it.")
+@app.command("check-package", short_help=_("Check a submission folder before you mail it."),
+             help=_("Check a submission folder before mailing: attachments, formats, macros, archives, names, "
+                    "placeholders, stale PDFs, drafts left in the folder, the 8MB plan; with --project, the project's "
+                    "own rule errors too.\n\n"
+                    "Files are recognised by content, not extension; nothing is extracted, links are never followed."))
 @handled
 def check_package_command(
-        folder: Annotated[Path, typer.Argument(help="The folder of files you will mail.", metavar="DIR")],
-        project: Annotated[Optional[Path], typer.Option(help="Project YAML: decides conditional attachments and names.",
-                                                        metavar="PROJECT.yaml")] = None,
-        call: Annotated[Optional[str], typer.Option(help="Call profile, when no project is given.", metavar="CALL",
+        folder: Annotated[Path, typer.Argument(help=_("The folder of files you will mail."), metavar="DIR")],
+        project: Annotated[Optional[Path], typer.Option(help=_("Project YAML: decides conditional attachments and "
+                                                               "names."), metavar="PROJECT.yaml")] = None,
+        call: Annotated[Optional[str], typer.Option(help=_("Call profile, when no project is given."), metavar="CALL",
                                                     autocompletion=_complete_call)] = None,
-        subject: Annotated[Optional[str], typer.Option(help="The subject you will use; checked too.")] = None,
-        fix_names: Annotated[bool, typer.Option("--fix-names", help="Rename Mac-decomposed (NFD) names to NFC, "
+        subject: Annotated[Optional[str], typer.Option(help=_("The subject you will use; checked too."))] = None,
+        fix_names: Annotated[bool, typer.Option("--fix-names", help=_("Rename Mac-decomposed (NFD) names to NFC, "
                                                 "Shift_JIS names (Windows zips) to Unicode, and drop invisible "
-                                                "characters from names; never over another file.")] = False,
-        write_mail: Annotated[Optional[Path], typer.Option(help="Write the planned mails as .eml drafts here "
-                                                                "(only when nothing is an error).")] = None,
-        drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help="With --write-mail: write the drafts even "
-                                                    "with errors, named DRAFT_… (the subject stays exact).")] = False,
-        output_format: FormatOption = OutputFormat.text) -> None:
-    """Check a submission folder before mailing: attachments, formats, macros, archives, names, placeholders,
-    stale PDFs, drafts left in the folder, the 8MB plan; with --project, the project's own rule errors too.
-
-    Files are recognised by content, not extension; nothing is extracted, links are never followed.
-    """
+                                                "characters from names; never over another file."))] = False,
+        write_mail: Annotated[Optional[Path], typer.Option(help=_("Write the planned mails as .eml drafts here "
+                                                                  "(only when nothing is an error)."))] = None,
+        drafts_anyway: Annotated[bool, typer.Option("--drafts-anyway", help=_("With --write-mail: write the drafts "
+                                                    "even with errors, named DRAFT_… (the subject stays "
+                                                    "exact)."))] = False,
+        output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.package_check.checker import check_package
     from c3p_docs.subject import check_subject, make_subject
@@ -626,7 +738,8 @@ def check_package_command(
     report = check_package(folder, rules, loaded_project, fix_names=fix_names)
     findings = report.findings
     for old, new in report.renamed:
-        findings.append(_info("renamed", f"renamed {old!r} to {new!r}.", str(folder / new)))
+        findings.append(_info("renamed", _("renamed {old} to {new}.").format(old=repr(old), new=repr(new)),
+                              str(folder / new)))
     if loaded is not None:
         from c3p_docs.checks import validate_project
 
@@ -637,13 +750,15 @@ def check_package_command(
     if write_mail is not None:
         mail_subject = subject or (make_subject(loaded_project, rules) if loaded_project else None)
         if mail_subject is None:
-            raise UsageError("--write-mail needs --project (for the subject) or --subject.")
+            raise UsageError(_("--write-mail needs --project (for the subject) or --subject."))
         findings += _write_mail_drafts(folder, report.plan, rules, loaded_project, mail_subject, write_mail,
                                        has_errors(findings), drafts_anyway)
     errors = sum(f.severity == "error" for f in findings)
     plan = report.plan
-    summary = (f"{folder}: {len(report.entries)} file(s), {errors} error(s); {len(plan.mails)} mail(s) needed"
-               + (f", {len(plan.too_large)} file(s) need the ministry's transfer service" if plan.too_large else "") + ".")
+    summary = (_("{folder}: {files} file(s), {errors} error(s); {mails} mail(s) needed, {too_large} file(s) need the "
+                 "ministry's transfer service.") if plan.too_large
+               else _("{folder}: {files} file(s), {errors} error(s); {mails} mail(s) needed.")).format(
+        folder=folder, files=len(report.entries), errors=errors, mails=len(plan.mails), too_large=len(plan.too_large))
     print_findings(findings, output_format.value, extra=report.extra_json(), summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
@@ -656,9 +771,10 @@ def _write_mail_drafts(folder: Path, plan, rules, project, subject: str, out: Pa
     from c3p_docs.mail_drafts import HeaderRefused, body_context, draft_date, draft_messages, sender_address, write_drafts
 
     if errors and not anyway:
-        return [Finding("drafts-not-written", "info", f"no mail drafts were written to {out}: the errors must be fixed "
-                        "first (drafts an earlier run left there are not up to date). To look at drafts anyway, add "
-                        "--drafts-anyway: they are named DRAFT_….")]
+        return [Finding("drafts-not-written", "info", _("no mail drafts were written to {folder}: the errors must be "
+                                                        "fixed first (drafts an earlier run left there are not up to "
+                                                        "date). To look at drafts anyway, add --drafts-anyway: they "
+                                                        "are named DRAFT_….").format(folder=out))]
     try:
         drafts = draft_messages(folder, plan, rules, subject, sender_address(project), body_context(project, rules),
                                 draft_date(project, rules))
@@ -666,8 +782,8 @@ def _write_mail_drafts(folder: Path, plan, rules, project, subject: str, out: Pa
         code = "subject-characters" if error.header == "subject" else "filename-windows"
         return [Finding(code, "error", error.message, path="subject" if error.header == "subject" else None)]
     written, problems = write_drafts(out, drafts, rules.mail.limit_bytes.value, draft=errors)
-    _stderr(f"wrote {len(written)} draft(s) to {out}" + (" named DRAFT_…: the errors above are not fixed." if errors
-                                                           else "."))
+    _stderr((_("wrote {count} draft(s) to {folder} named DRAFT_…: the errors above are not fixed.") if errors
+             else _("wrote {count} draft(s) to {folder}.")).format(count=len(written), folder=out))
     return problems
 
 
@@ -677,32 +793,33 @@ def _info(code: str, message: str, file: str):
     return Finding(code, "info", message, file=file)
 
 
-@app.command(short_help="Write each project's monthly one-page report (cron-safe).")
+@app.command(short_help=_("Write each project's monthly one-page report (cron-safe)."),
+             help=_("Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.\n\n"
+                    "Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites "
+                    "nothing, a report someone edited is kept and its PDF made from the edit (the new one goes to "
+                    "drafts/ in the project's folder), and overlapping runs take turns. Reports go to OUT/<file "
+                    "name>/, or OUT/<folder>/ for a file named project.yaml (projects/*/project.yaml: one folder "
+                    "each). Exit 1 if any project failed (a month outside its period is refused); the others are "
+                    "still written. With --strict, a warning exits 1 as well: month-empty says the project has no "
+                    "entry for the month.")
+             + _examples("c3p-docs monthly projects/*/project.yaml -o reports --lang ja,en --strict",
+                         heading=_("Example (cron, with the full path `c3p-docs --where` prints):")))
 @handled
-def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more project YAMLs.", metavar="PROJECT.yaml")],
-            month: Annotated[str, typer.Option(help="YYYY-MM, or `previous` (the month before today: cron on the 1st).")] = "previous",
-            out: Annotated[Path, typer.Option("-o", "--out", help="Output folder; one subfolder per project.")] = Path("monthly"),
-            lang: Annotated[str, languages_option("Languages: ja, en or ja,en.")] = "ja",
+def monthly(projects: Annotated[list[Path], typer.Argument(help=_("One or more project YAMLs."),
+                                                           metavar="PROJECT.yaml")],
+            month: Annotated[str, typer.Option(help=_("YYYY-MM, or `previous` (the month before today: cron on the "
+                                                      "1st)."))] = "previous",
+            out: Annotated[Path, typer.Option("-o", "--out", help=_("Output folder; one subfolder per "
+                                                                    "project."))] = Path("monthly"),
+            lang: LangOption = None,
             pdf: PdfOption = PdfMode.auto,
-            force: Annotated[bool, typer.Option(help="Replace reports a person edited since they were generated.")] = False,
-            templates: Annotated[Optional[Path], typer.Option(help="Folder of your own templates.")] = None,
-            strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too (a month with no entry, a "
+            force: Annotated[bool, typer.Option(help=_("Replace reports a person edited since they were "
+                                                       "generated."))] = False,
+            templates: Annotated[Optional[Path], typer.Option(help=_("Folder of your own templates."))] = None,
+            strict: Annotated[bool, typer.Option("--strict", help=_("Exit 1 on warnings too (a month with no entry, a "
                                                  "starter example left, a plan not sent), so cron mails an alarm; "
-                                                 "the reports are still written.")] = False,
+                                                 "the reports are still written."))] = False,
             output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the monthly one-page report (Word, and PDF with LibreOffice) for each project.
-
-    Safe from cron: no prompts, no colour off a terminal, a rerun with unchanged input rewrites nothing,
-    a report someone edited is kept and its PDF made from the edit (the new one goes to drafts/ in the
-    project's folder), and overlapping runs take turns. Reports go to OUT/<file name>/, or OUT/<folder>/ for
-    a file named project.yaml (projects/*/project.yaml: one folder each).
-    Exit 1 if any project failed (a month outside its period is refused); the others are still written.
-    With --strict, a warning exits 1 as well: month-empty says the project has no entry for the month.
-
-    \b
-    Example (cron, with the full path `c3p-docs --where` prints):
-      c3p-docs monthly projects/*/project.yaml -o reports --lang ja,en --strict
-    """
     import datetime as dt
     import re
 
@@ -712,8 +829,9 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
     if month == "previous":
         month = previous_month(dt.date.today())
     elif not re.fullmatch(r"(19[89]\d|20\d\d|2100)-(0[1-9]|1[0-2])", month):
-        raise UsageError(f"--month {month!r}: use YYYY-MM (1980–2100) or previous.")
-    outcomes = run_monthly(projects, month, out, lang.split(","), pdf.value, force, str(templates) if templates else None)
+        raise UsageError(_("--month {month}: use YYYY-MM (1980–2100) or previous.").format(month=repr(month)))
+    outcomes = run_monthly(projects, month, out, _documents(lang), pdf.value, force,
+                           str(templates) if templates else None)
     failed = sum(not outcome.ok for outcome in outcomes)
     warned = strict and any(f.severity != "info" for outcome in outcomes for f in outcome.findings)
     # A project's bug is reported with it (the others are still written) but exits as a bug does.
@@ -732,21 +850,23 @@ def monthly(projects: Annotated[list[Path], typer.Argument(help="One or more pro
         if not outcome.ok:
             sys.stdout.write(f"FAILED {outcome.path}: {outcome.message}\n")
         else:
-            changed = f"{len(outcome.files)} file(s) written" if outcome.files else "unchanged"
+            changed = (_("{count} file(s) written").format(count=len(outcome.files)) if outcome.files
+                       else _("unchanged"))
             sys.stdout.write(f"ok     {outcome.path}: {month}, {changed}\n")
     if warned and not failed:
-        _stderr("c3p-docs: exit 1 because of the warnings above (--strict); the reports were written.")
+        _stderr("c3p-docs: " + _("exit 1 because of the warnings above (--strict); the reports were written."))
     raise typer.Exit(code)
 
 
-@app.command(short_help="Write every deadline of the project as iCalendar (.ics).")
+@app.command(short_help=_("Write every deadline of the project as iCalendar (.ics)."),
+             help=_("Every deadline of the project as iCalendar: monthly reports, report sessions, surveys and their "
+                    "advance plans, the seminar, contract end, deliverables. Re-importing updates instead of "
+                    "duplicating. The event titles are in the language of --lang."))
 @handled
 def calendar(project: ProjectArg,
-             out: Annotated[Path, typer.Option("-o", "--out", help="The .ics file to write.")] = Path("deadlines.ics"),
-             lang: Annotated[Lang, typer.Option(help="Language of the event titles.")] = Lang.ja,
+             out: Annotated[Path, typer.Option("-o", "--out", help=_("The .ics file to write."))] = Path("deadlines.ics"),
+             lang: LangOption = None,
              output_format: FormatOption = OutputFormat.text) -> None:
-    """Every deadline of the project as iCalendar: monthly reports, report sessions, surveys and their
-    advance plans, the seminar, contract end, deliverables. Re-importing updates instead of duplicating."""
     from c3p_docs.calendar_ics import project_calendar
     from c3p_docs.findings import print_findings
     from c3p_docs.output import check_target, regular_bytes, write_atomic
@@ -754,36 +874,38 @@ def calendar(project: ProjectArg,
 
     check_target(out)
     loaded = load_project(project)
-    data, events = project_calendar(loaded.project, loaded.rules, lang.value)
+    titles = _reading(lang)
+    data, events = project_calendar(loaded.project, loaded.rules, titles)
     changed = regular_bytes(out, len(data)) != data
     if changed:
         write_atomic(out, data)
-    summary = f"wrote {out}: {len(events)} events." if changed else f"{out}: unchanged ({len(events)} events)."
+    summary = (_("wrote {file}: {count} events.") if changed else _("{file}: unchanged ({count} events).")).format(
+        file=out, count=len(events))
     print_findings([], output_format.value, summary=summary,
-                   extra={"out": str(out), "lang": lang.value, "changed": changed, "events": events})
+                   extra={"out": str(out), "lang": titles, "changed": changed, "events": events})
 
 
-@app.command(short_help="List every variable and filter a tagged form may use.")
+@app.command(short_help=_("List every variable and filter a tagged form may use."),
+             help=_("Every variable and filter a tagged official form may use, with its type and an example value "
+                    "(descriptions in the language of --lang).\n\n"
+                    "Tag a form in Word or PowerPoint with {{ project.title.ja }}, {{ budget.total | yen }}, and rows "
+                    "with {%tr for item in budget.items %} … {%tr endfor %} (Word tables)."))
 @handled
-def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions.")] = Lang.en,
-           output_format: FormatOption = OutputFormat.text) -> None:
-    """Every variable and filter a tagged official form may use, with its type and an example value.
-
-    Tag a form in Word or PowerPoint with {{ project.title.ja }}, {{ budget.total | yen }}, and rows with
-    {%tr for item in budget.items %} … {%tr endfor %} (Word tables).
-    """
+def fields(lang: LangOption = None, output_format: FormatOption = OutputFormat.text) -> None:
     from c3p_docs.bilingual import Figure, raw
     from c3p_docs.form_check import known_paths  # noqa: F401 - loads the sample once
     from c3p_docs.form_fields import FILTERS, flatten, form_context
     from c3p_docs.init_file import field_descriptions
     from c3p_docs.project import load_project
 
+    reading = _reading(lang)
     loaded = load_project(Path(__file__).parent / "data" / "fields_sample.yaml")
-    rows = flatten(form_context(loaded.project, loaded.rules, lang.value))
-    descriptions = dict(field_descriptions(lang.value))
+    rows = flatten(form_context(loaded.project, loaded.rules, reading))
+    descriptions = dict(field_descriptions(reading))
     for item in loaded.rules.scoring:  # narrative keys are the criterion ids of the project's call
-        descriptions[f"narrative.{item.id}"] = (f"{item.name.get(lang.value) or item.name.en} ({loaded.rules.id}; "
-                                                "other calls: `c3p-docs calls CALL --criteria`)")
+        descriptions[f"narrative.{item.id}"] = _("{name} ({call}; other calls: `c3p-docs calls CALL "
+                                                 "--criteria`)").format(name=item.name.get(reading) or item.name.en,
+                                                                        call=loaded.rules.id)
 
     def json_example(value):
         value = raw(value)
@@ -794,23 +916,24 @@ def fields(lang: Annotated[Lang, typer.Option(help="Language of the descriptions
                    "fields": [{"path": p, "type": t, "example": json_example(e),
                                "description": _describe(descriptions, p),
                                **({"prints": str(e)} if isinstance(e, Figure) else {})} for p, t, e in rows],
-                   "filters": {name: text for name, (_, text) in FILTERS.items()}}
+                   "filters": {name: text for name, (_filter, text) in FILTERS.items()}}
         console.write_json(payload)
         return
-    sys.stdout.write("Text prints in the form's language (.ja / .en pick one); figures print formatted "
-                     "(.value is the number or date).\n\n")
+    sys.stdout.write(_("Text prints in the form's language (.ja / .en pick one); figures print formatted "
+                       "(.value is the number or date).") + "\n\n")
     for path, kind, example in rows:
         shown = str(example)
         shown = shown if len(shown) <= 50 else shown[:47] + "…"
         description = _describe(descriptions, path)
         sys.stdout.write(f"{path:<52} {kind:<8} {shown:<50} {description}\n")
-    sys.stdout.write("\nFilters:\n")
-    for name, (_, text) in FILTERS.items():
+    sys.stdout.write("\n" + _("Filters:") + "\n")
+    for name, (_filter, text) in FILTERS.items():
         sys.stdout.write(f"  | {name:<10} {text}\n")
     from c3p_docs.strings import strings
 
     placeholders = " / ".join(strings(language)["placeholder"] for language in ("ja", "en"))
-    sys.stdout.write(f"  | ph         the value, or {placeholders} when it is missing\n")
+    sys.stdout.write("  | ph         " + _("the value, or {placeholders} when it is missing").format(
+        placeholders=placeholders) + "\n")
 
 
 def _describe(descriptions: dict[str, str], path: str) -> str:
@@ -819,34 +942,35 @@ def _describe(descriptions: dict[str, str], path: str) -> str:
     return describe(descriptions, path)
 
 
-@app.command("check-form", short_help="Lint a tagged official form (.docx or .pptx).")
+@app.command("check-form", short_help=_("Lint a tagged official form (.docx or .pptx)."),
+             help=_("Lint a tagged official form: syntax errors, unknown variables and filters, each with its place."))
 @handled
-def check_form_command(form: Annotated[Path, typer.Argument(help="A tagged .docx or .pptx.", metavar="FORM")],
-                       kind: Annotated[Optional[str], typer.Option(help="What the form is for (application_form, "
-                                                                         "overview_ja, …): also checks required fields.")] = None,
-                       output_format: FormatOption = OutputFormat.text) -> None:
-    """Lint a tagged official form: syntax errors, unknown variables and filters, each with its place."""
+def check_form_command(form: Annotated[Path, typer.Argument(help=_("A tagged .docx or .pptx."), metavar="FORM")],
+                       kind: Annotated[Optional[str], typer.Option(help=_("What the form is for (application_form, "
+                                                                           "overview_ja, …): also checks required "
+                                                                           "fields."))] = None,
+                       output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.findings import has_errors, print_findings
     from c3p_docs.form_check import check_form
 
     if kind is not None and kind not in FORM_KINDS:
-        raise UsageError(f"--kind {kind!r}: one of {', '.join(FORM_KINDS)}.")
+        raise UsageError(_("--kind {kind}: one of {kinds}.").format(kind=repr(kind), kinds=", ".join(FORM_KINDS)))
     findings = check_form(form, kind)
     errors = sum(f.severity == "error" for f in findings)
-    print_findings(findings, output_format.value, summary=f"{form}: {errors} error(s), "
-                   f"{sum(f.severity == 'warning' for f in findings)} warning(s).")
+    print_findings(findings, output_format.value, summary=_("{file}: {errors} error(s), {warnings} warning(s).").format(
+        file=form, errors=errors, warnings=sum(f.severity == "warning" for f in findings)))
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-OutOption = Annotated[Path, typer.Option("-o", "--out", help="Output folder; OUT/manifest.json lists what is in it.")]
-LangOption = Annotated[str, languages_option("Language of the document: ja or en (ja,en for both).")]
-TemplatesOption = Annotated[Optional[Path], typer.Option(help="Folder of your own templates (see build).")]
-ForceOption = Annotated[bool, typer.Option(help="Replace files a person edited since they were generated.")]
+OutOption = Annotated[Path, typer.Option("-o", "--out", help=_("Output folder; OUT/manifest.json lists what is in "
+                                                                "it."))]
+TemplatesOption = Annotated[Optional[Path], typer.Option(help=_("Folder of your own templates (see build)."))]
+ForceOption = Annotated[bool, typer.Option(help=_("Replace files a person edited since they were generated."))]
 
 
 def _templates(templates: Path | None) -> str | None:
     if templates is not None and not templates.is_dir():
-        raise UsageError(f"--templates {templates}: no such folder.")
+        raise UsageError(_("--templates {folder}: no such folder.").format(folder=templates))
     return str(templates) if templates else None
 
 
@@ -860,139 +984,118 @@ def _finish(outcome, out: Path, output_format: OutputFormat) -> None:
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
-def _trip(which: str, project: Path, activity: str, out: Path, lang: str, pdf: PdfMode, templates: Path | None,
-          force: bool, output_format: OutputFormat) -> None:
+def _trip(which: str, project: Path, activity: str, out: Path, lang: str | None, pdf: PdfMode,
+          templates: Path | None, force: bool, output_format: OutputFormat) -> None:
     from c3p_docs.contract import run_trip
     from c3p_docs.project import load_project
 
-    languages, template_dir = lang.split(","), _templates(templates)
+    languages, template_dir = _documents(lang), _templates(templates)
     loaded = load_project(project)
     _finish(run_trip(loaded, which, activity, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
-ActivityArg = Annotated[str, typer.Argument(help="The activity's `id`, or its date (YYYY-MM-DD) when only one "
-                                                 "activity has it.", metavar="ACTIVITY",
+ActivityArg = Annotated[str, typer.Argument(help=_("The activity's `id`, or its date (YYYY-MM-DD) when only one "
+                                                   "activity has it."), metavar="ACTIVITY",
                                             autocompletion=_complete_activity)]
 
 
-@trip_app.command("plan", short_help="Write the advance plan of a field survey or invitation.")
+@trip_app.command("plan", short_help=_("Write the advance plan of a field survey or invitation."),
+                  help=_("Write the advance plan of a field survey or invitation (Word, A4): purpose, dates, "
+                         "day-by-day itinerary, places and counterparts, participants, the workshop programme, and "
+                         "what the ministry should know.\n\n"
+                         "Set `plan_submitted: YYYY-MM-DD` on the activity once it is sent: `monthly` and `calendar` "
+                         "then stop reminding. An unknown ACTIVITY lists the project's activities.")
+                  + _examples("c3p-docs trip plan project.yaml survey-1 -o out",
+                              "c3p-docs trip plan project.yaml 2026-07-13 -o out --lang en --pdf never"))
 @handled
-def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+def trip_plan(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = None,
               pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
               output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the advance plan of a field survey or invitation (Word, A4): purpose, dates, day-by-day itinerary,
-    places and counterparts, participants, the workshop programme, and what the ministry should know.
-
-    Set `plan_submitted: YYYY-MM-DD` on the activity once it is sent: `monthly` and `calendar` then stop
-    reminding. An unknown ACTIVITY lists the project's activities.
-
-    \b
-    Example:
-      c3p-docs trip plan project.yaml survey-1 -o out
-      c3p-docs trip plan project.yaml 2026-07-13 -o out --lang en --pdf never
-    """
     _trip("plan", project, activity, out, lang, pdf, templates, force, output_format)
 
 
-@trip_app.command("report", short_help="Write the report after a field survey or invitation.")
+@trip_app.command("report", short_help=_("Write the report after a field survey or invitation."),
+                  help=_("Write the report after a field survey or invitation (Word, A4): what was done each day, the "
+                         "workshops with their attendees and outcomes, results, next steps, and the photos you name "
+                         "under `photos:`.\n\n"
+                         "Set `report_submitted: YYYY-MM-DD` on the activity once it is sent.")
+                  + _examples("c3p-docs trip report project.yaml survey-1 -o out"))
 @handled
-def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+def trip_report(project: ProjectArg, activity: ActivityArg, out: OutOption = Path("out"), lang: LangOption = None,
                 pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
                 output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the report after a field survey or invitation (Word, A4): what was done each day, the workshops with
-    their attendees and outcomes, results, next steps, and the photos you name under `photos:`.
-
-    Set `report_submitted: YYYY-MM-DD` on the activity once it is sent.
-
-    \b
-    Example:
-      c3p-docs trip report project.yaml survey-1 -o out
-    """
     _trip("report", project, activity, out, lang, pdf, templates, force, output_format)
 
 
-@app.command("plan", short_help="Write the year's implementation plan (実施計画書).")
+@app.command("plan", short_help=_("Write the year's implementation plan (実施計画書)."),
+             help=_("Write the year's implementation plan (実施計画書, Word) for the contract: overview, methods and "
+                    "content of each activity, structure (organisations and roles), a month-by-month schedule of the "
+                    "fiscal year, and the budget by category.\n\n"
+                    "The fiscal year is the call's (`call:`); `plan:` entries for that year give its goals and "
+                    "outputs.")
+             + _examples("c3p-docs plan project.yaml -o out", "c3p-docs plan project.yaml -o out --lang ja,en --pdf always"))
 @handled
-def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang: LangOption = "ja",
+def implementation_plan(project: ProjectArg, out: OutOption = Path("out"), lang: LangOption = None,
                         pdf: PdfOption = PdfMode.auto, templates: TemplatesOption = None, force: ForceOption = False,
                         output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the year's implementation plan (実施計画書, Word) for the contract: overview, methods and content
-    of each activity, structure (organisations and roles), a month-by-month schedule of the fiscal year, and the
-    budget by category.
-
-    The fiscal year is the call's (`call:`); `plan:` entries for that year give its goals and outputs.
-
-    \b
-    Example:
-      c3p-docs plan project.yaml -o out
-      c3p-docs plan project.yaml -o out --lang ja,en --pdf always
-    """
     from c3p_docs.contract import run_plan
     from c3p_docs.project import load_project
 
-    languages, template_dir = lang.split(","), _templates(templates)
+    languages, template_dir = _documents(lang), _templates(templates)
     loaded = load_project(project)
     _finish(run_plan(loaded, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
-@app.command(short_help="Write the slides for a report session with the ministry.")
+@app.command(short_help=_("Write the slides for a report session with the ministry."),
+             help=_("Write the slides for a report session with the ministry (PowerPoint, A4 landscape): the project "
+                    "at a glance, what was done since the last session (done activities and `monthly` progress), "
+                    "results against the year's `plan`, issues, what comes next until the fiscal year ends, and the "
+                    "JCM pipeline with reductions.\n\n"
+                    "The session's date is that of the project's `report_session` activity in the session's months; "
+                    "long lists continue on further slides, so nothing is cut.")
+             + _examples("c3p-docs session project.yaml interim -o out",
+                         "c3p-docs session project.yaml final -o out --lang en --pdf never"))
 @handled
 def session(project: ProjectArg,
-            which: Annotated[str, typer.Argument(help="kickoff, interim or final (the call's report sessions).",
+            which: Annotated[str, typer.Argument(help=_("kickoff, interim or final (the call's report sessions)."),
                                                  metavar="kickoff|interim|final", autocompletion=_complete_session)],
-            out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = PdfMode.auto,
+            out: OutOption = Path("out"), lang: LangOption = None, pdf: PdfOption = PdfMode.auto,
             templates: TemplatesOption = None, force: ForceOption = False,
             output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the slides for a report session with the ministry (PowerPoint, A4 landscape): the project at a
-    glance, what was done since the last session (done activities and `monthly` progress), results against the
-    year's `plan`, issues, what comes next until the fiscal year ends, and the JCM pipeline with reductions.
-
-    The session's date is that of the project's `report_session` activity in the session's months; long lists
-    continue on further slides, so nothing is cut.
-
-    \b
-    Example:
-      c3p-docs session project.yaml interim -o out
-      c3p-docs session project.yaml final -o out --lang en --pdf never
-    """
     from c3p_docs.contract import run_session
     from c3p_docs.project import load_project
 
-    languages, template_dir = lang.split(","), _templates(templates)
+    languages, template_dir = _documents(lang), _templates(templates)
     loaded = load_project(project)
     _finish(run_session(loaded, which, out, languages, pdf.value, template_dir, force), out, output_format)
 
 
-@app.command(short_help="Sum the actual costs against the budget, for the settlement.")
+@app.command(short_help=_("Sum the actual costs against the budget, for the settlement."),
+             help=_("Sum the actual costs (`actuals:` in the project and/or --ledger) by the budget's categories beside "
+                    "the plan, recompute general and administrative costs and consumption tax on them as the budget "
+                    "does, and give the payable amount (the lower of the contract amount and the actual cost). Writes "
+                    "an Excel workbook (by category, ledger lines, findings) and a one-page Word summary for the "
+                    "settlement report (委託業務精算報告書).\n\n"
+                    "Amounts are in yen before consumption tax. Categories are the budget's ids (overseas_travel) or "
+                    "their names in Japanese or English (外国旅費, Overseas travel). Dates: YYYY-MM-DD or YYYY/MM/DD. "
+                    "A malformed ledger line is reported as FILE:LINE:COLUMN and nothing is written (exit 1). Costs in "
+                    "no known category or outside the fiscal year are left out of the totals and reported (exit 1); "
+                    "a category over plan and unplanned equipment are warnings.")
+             + _examples("c3p-docs settle project.yaml --ledger ledger.csv -o out",
+                         "c3p-docs settle project.yaml -o out --lang ja,en"))
 @handled
 def settle(project: ProjectArg,
-           ledger: Annotated[Optional[Path], typer.Option(help="CSV ledger of actual costs: columns date, category, "
-                                                              "description, amount_jpy (UTF-8, UTF-8 with BOM or "
-                                                              "Shift_JIS).", metavar="FILE.csv")] = None,
-           out: OutOption = Path("out"), lang: LangOption = "ja", pdf: PdfOption = PdfMode.auto,
+           ledger: Annotated[Optional[Path], typer.Option(help=_("CSV ledger of actual costs: columns date, category, "
+                                                                "description, amount_jpy (UTF-8, UTF-8 with BOM or "
+                                                                "Shift_JIS)."), metavar="FILE.csv")] = None,
+           out: OutOption = Path("out"), lang: LangOption = None, pdf: PdfOption = PdfMode.auto,
            templates: TemplatesOption = None, force: ForceOption = False,
            output_format: FormatOption = OutputFormat.text) -> None:
-    """Sum the actual costs (`actuals:` in the project and/or --ledger) by the budget's categories beside the plan,
-    recompute general and administrative costs and consumption tax on them as the budget does, and give the
-    payable amount (the lower of the contract amount and the actual cost). Writes an Excel workbook (by category,
-    ledger lines, findings) and a one-page Word summary for the settlement report (委託業務精算報告書).
-
-    Amounts are in yen before consumption tax. Categories are the budget's ids (overseas_travel) or their names
-    in Japanese or English (外国旅費, Overseas travel). Dates: YYYY-MM-DD or YYYY/MM/DD. A malformed ledger line is
-    reported as FILE:LINE:COLUMN and nothing is written (exit 1). Costs in no known category or outside the fiscal
-    year are left out of the totals and reported (exit 1); a category over plan and unplanned equipment are
-    warnings.
-
-    \b
-    Example:
-      c3p-docs settle project.yaml --ledger ledger.csv -o out
-      c3p-docs settle project.yaml -o out --lang ja,en
-    """
     from c3p_docs.contract import run_settle
     from c3p_docs.ledger import LedgerError
     from c3p_docs.project import load_project
 
-    languages, template_dir = lang.split(","), _templates(templates)
+    languages, template_dir = _documents(lang), _templates(templates)
     loaded = load_project(project)
     try:
         outcome = run_settle(loaded, ledger, out, languages, pdf.value, template_dir, force)
@@ -1001,24 +1104,19 @@ def settle(project: ProjectArg,
     _finish(outcome, out, output_format)
 
 
-@app.command()
+@app.command(short_help=_("Write the question mail to the ministry (.eml draft)."),
+             help=_("Write the question mail to the ministry (.eml draft to open and send): the call's address and "
+                    "inquiry subject, the question from FILE, and [1] organisation [2] department/title [3] person "
+                    "[4] phone [5] e-mail from `applicant` and `contact` (R6-2 §9).\n\n"
+                    "An item the project does not give is a warning and shows 「（未記入）」 in the mail. The draft is "
+                    "OUT/inquiry_YYYYMMDD_XXXXXX.eml (today's date, a short hash of the question).")
+             + _examples("c3p-docs inquiry project.yaml --question question.txt -o out"))
 @handled
 def inquiry(project: ProjectArg,
-            question: Annotated[Path, typer.Option("--question", help="Plain-text file with the question (UTF-8 or "
-                                                   "Shift_JIS).", metavar="FILE")],
+            question: Annotated[Path, typer.Option("--question", help=_("Plain-text file with the question (UTF-8 or "
+                                                   "Shift_JIS)."), metavar="FILE")],
             out: OutOption = Path("out"), templates: TemplatesOption = None, force: ForceOption = False,
-            output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the question mail to the ministry (.eml draft to open and send): the call's address and inquiry
-    subject, the question from FILE, and [1] organisation [2] department/title [3] person [4] phone [5] e-mail
-    from `applicant` and `contact` (R6-2 §9).
-
-    An item the project does not give is a warning and shows 「（未記入）」 in the mail. The draft is
-    OUT/inquiry_YYYYMMDD_XXXXXX.eml (today's date, a short hash of the question).
-
-    \b
-    Example:
-      c3p-docs inquiry project.yaml --question question.txt -o out
-    """
+            output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     import datetime as dt
 
     from c3p_docs.inquiry import inquiry as make_inquiry
@@ -1034,9 +1132,10 @@ def inquiry(project: ProjectArg,
     findings = draft.findings + published.findings
     from c3p_docs.findings import has_errors, print_findings
 
+    summary = (_("wrote {file}: open it in your mail program, check it and send it.")
+               if draft.relative in published.written else _("{file}: unchanged.")).format(file=out / draft.relative)
     print_findings(findings, output_format.value, extra={"out": str(out), "files": published.files},
-                   summary=f"wrote {out / draft.relative}: open it in your mail program, check it and send it."
-                   if draft.relative in published.written else f"{out / draft.relative}: unchanged.")
+                   summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
 
@@ -1054,30 +1153,27 @@ def _ledger_failure(error, out: Path, output_format: OutputFormat) -> None:
     raise typer.Exit(1) from None
 
 
-@app.command()
+@app.command(short_help=_("Write the month's personnel time records (業務日誌, Excel)."),
+             help=_("Write the month's personnel time records (業務日誌, Excel, one sheet per person): the hours each "
+                    "person worked on the project day by day, which R6-2 §11(2)① asks for to prove personnel "
+                    "costs.\n\n"
+                    "With --hours, from a CSV of date,person,hours,activity (header in English; hours as 7.5 or 7:30); "
+                    "the fiscal year's person-days so far are checked against the budget's personnel lines (in 人日) "
+                    "and each person's `staff[].planned_days` (over the plan: warning). Without it, a blank form for "
+                    "every person with the month's activities on their days. People are `staff:` ({name, role, "
+                    "organisation, planned_days}), else the project manager and the contact. A malformed CSV line is "
+                    "reported as FILE:LINE:COLUMN and nothing is written (exit 1). One person-day is the profile's "
+                    "hours (`calls CALL --rules`).")
+             + _examples("c3p-docs timesheet project.yaml --month 2026-07 --hours hours.csv -o contract",
+                         "c3p-docs timesheet project.yaml --month 2026-08 -o contract"))
 @handled
 def timesheet(project: ProjectArg,
-              month: Annotated[str, typer.Option(help="The month, YYYY-MM.", metavar="YYYY-MM")],
-              hours: Annotated[Optional[Path], typer.Option(help="CSV of hours: columns date, person, hours, activity "
-                                                                 "(UTF-8, UTF-8 with BOM or Shift_JIS).",
+              month: Annotated[str, typer.Option(help=_("The month, YYYY-MM."), metavar="YYYY-MM")],
+              hours: Annotated[Optional[Path], typer.Option(help=_("CSV of hours: columns date, person, hours, "
+                                                                   "activity (UTF-8, UTF-8 with BOM or Shift_JIS)."),
                                                             metavar="FILE.csv")] = None,
               out: OutOption = Path("out"), templates: TemplatesOption = None, force: ForceOption = False,
-              output_format: FormatOption = OutputFormat.text) -> None:
-    """Write the month's personnel time records (業務日誌, Excel, one sheet per person): the hours each person
-    worked on the project day by day, which R6-2 §11(2)① asks for to prove personnel costs.
-
-    With --hours, from a CSV of date,person,hours,activity (header in English; hours as 7.5 or 7:30); the
-    fiscal year's person-days so far are checked against the budget's personnel lines (in 人日) and each
-    person's `staff[].planned_days` (over the plan: warning). Without it, a blank form for every person with the
-    month's activities on their days. People are `staff:` ({name, role, organisation, planned_days}), else the
-    project manager and the contact. A malformed CSV line is reported as FILE:LINE:COLUMN and nothing is
-    written (exit 1). One person-day is the profile's hours (`calls CALL --rules`).
-
-    \b
-    Example:
-      c3p-docs timesheet project.yaml --month 2026-07 --hours hours.csv -o contract
-      c3p-docs timesheet project.yaml --month 2026-08 -o contract
-    """
+              output_format: FormatOption = OutputFormat.text, lang: LangOption = None) -> None:
     from c3p_docs.ledger import LedgerError
     from c3p_docs.project import load_project
     from c3p_docs.timesheet import parse_month, run_timesheet
@@ -1136,18 +1232,61 @@ def main() -> None:
 _CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+CLICK_MESSAGES = (
+    (r"Missing argument (?P<name>.+)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>.+?)\.(?: Choose from:(?P<choices>[\s\S]*))?", N_("Missing option {name}.")),
+    (r"No such option: (?P<option>\S+) \(Possible options: (?P<possible>.+)\)",
+     N_("No such option: {option} (possible options: {possible}).")),
+    (r"No such option: (?P<option>\S+)", N_("No such option: {option}.")),
+    (r"Got unexpected extra argument\(s\) \((?P<arguments>.*)\)", N_("Got unexpected extra argument(s) ({arguments}).")),
+    (r"Option (?P<option>'.+') requires an argument\.", N_("Option {option} requires an argument.")),
+    (r"Option (?P<option>'.+') requires (?P<count>\d+) arguments\.", N_("Option {option} requires {count} arguments.")),
+    (r"Option (?P<option>'.+') does not take a value\.", N_("Option {option} does not take a value.")),
+    (r"Argument (?P<argument>'.+') takes (?P<count>\d+) values\.", N_("Argument {argument} takes {count} values.")),
+    (r"Invalid value for (?P<option>.+?): (?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.+)\.",
+     N_("Invalid value for {option}: {value} is not one of {choices}.")),
+    (r"Invalid value for (?P<option>.+?): (?P<message>[\s\S]*)", N_("Invalid value for {option}: {message}")),
+    (r"(?P<message>[\s\S]*?)\.? Did you mean (?P<suggestions>.+)\?", N_("{message} Did you mean {suggestions}?")),
+)
+"""click's own English (typer's copy of click writes it without gettext), matched to say it in the message
+language: pattern → our message with the same named fields."""
+
+
+def _click_message(error) -> str:
+    """The message of a command line click refused, in the message language."""
+    import re
+
+    text = error.format_message()
+    for pattern, message in CLICK_MESSAGES:
+        match = re.fullmatch(pattern, text)
+        if match:
+            fields = {name: value or "" for name, value in match.groupdict().items()}
+            if "choices" in fields and "choices" not in message:
+                continue
+            if message.startswith("{message} Did you mean"):
+                fields["message"] += "" if fields["message"].endswith(("。", ".")) else "."
+            return _(message).format(**fields)
+    return text
+
+
 def _usage_failure(error, arguments: list[str]) -> int:
-    """A command line click refuses: its usual text on stderr and, when --format json is on the line, the one
-    JSON object on stdout (a bad --format value itself gets the text only: which format was meant is unknown)."""
-    error.show()
+    """A command line click refuses: the usage line, where to find help and what is wrong on stderr and, when
+    --format json is on the line, the one JSON object on stdout (a bad --format value itself gets the text only:
+    which format was meant is unknown)."""
+    if type(error).__name__ == "NoArgsIsHelpError":  # the command's help, as click shows it
+        error.show()
+        return error.exit_code
+    context = getattr(error, "ctx", None)
+    message = _click_message(error)
+    hint = _("Try '{command} -h' for help.").format(command=context.command_path) if context is not None else ""
+    if context is not None:
+        sys.stderr.write(f"{context.get_usage()}\n{hint}\n\n")
+    _stderr(_("Error: {message}").format(message=message))
     if console.json_requested(arguments):
         from c3p_docs.findings import Finding, print_findings
 
-        message = error.format_message().rstrip(".") + "."
-        context = getattr(error, "ctx", None)
-        hint = f" Try '{context.command_path} -h' for help." if context is not None else ""
         try:
-            print_findings([Finding("usage", "error", message + hint)], "json")
+            print_findings([Finding("usage", "error", f"{message} {hint}".strip())], "json")
         except console.OutputLost as lost:
             _stderr(f"c3p-docs: {lost.message}", colour="\033[31m")
             return EX_IOERR

@@ -8,6 +8,7 @@ import signal
 import sys
 
 from c3p_docs.errors import Terminated
+from c3p_docs.i18n import _
 
 STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 """Each stops a run like Ctrl-C (temporary files go) and exits 128 + its number: 130, 143, 129."""
@@ -18,8 +19,8 @@ class OutputLost(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.message = (f"could not write to standard output ({reason}); what it was given is incomplete. Free "
-                        "some space or redirect it elsewhere, and run again.")
+        self.message = _("could not write to standard output ({reason}); what it was given is incomplete. Free "
+                         "some space or redirect it elsewhere, and run again.").format(reason=reason)
 
 
 class _Run:
@@ -115,8 +116,8 @@ def stop_exit_code(error: BaseException | None = None) -> int:
 
 def stop_message(code: int) -> str:
     names = {128 + getattr(signal, name): name for name in STOP_SIGNALS if hasattr(signal, name)}
-    return (f"stopped by {names.get(code, 'a signal')}; files already written are complete, nothing half-written "
-            "was kept.")
+    return _("stopped by {signal}; files already written are complete, nothing half-written was kept.").format(
+        signal=names.get(code) or _("a signal"))
 
 
 def report_stop(as_json: bool, error: BaseException | None = None) -> int:
@@ -170,7 +171,7 @@ class GuardedStdout:
         if self.failed:
             return len(text)
         if self._stream is None:
-            return self._lose("it is closed")
+            return self._lose(_("it is closed"))
         try:
             buffer = getattr(self._stream, "buffer", None)
             if buffer is None or self._stream.isatty():

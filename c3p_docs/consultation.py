@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from c3p_docs.attachments import condition_holds
-from c3p_docs.calls import ActivityRule, CallRules, ConsultationPartner
+from c3p_docs.bilingual import pick
+from c3p_docs.calls import ActivityRule, CallRules, ConsultationPartner, cite
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, language
 from c3p_docs.model import Project
 from c3p_docs.project import LoadedProject
 
@@ -56,9 +58,10 @@ def consultation_findings(loaded: LoadedProject) -> list[Finding]:
     for partner in rules.consultation.partners:
         field = partner.when.field_true if partner.when else None
         if field == "partner_city.embassy_officer" and project.partner_city.embassy_officer is None:
-            basis = f"assumed from {partner.source}" if partner.assumed else partner.source
             findings.append(loaded.source.finding(
-                "consultation-partner", "info", ("partner_city",), f"the documents name {partner.name.en} among "
-                f"those consulted only where it has named an officer for environmental business ({basis}); set "
-                "`embassy_officer: true` (or false) under partner_city to say whether it has."))
+                "consultation-partner", "info", ("partner_city",), _(
+                    "the documents name {partner} among those consulted only where it has named an officer for "
+                    "environmental business ({source}); set `embassy_officer: true` (or false) under partner_city to "
+                    "say whether it has.").format(partner=pick(partner.name, language()),
+                                                  source=cite(partner.source, partner.assumed))))
     return findings

@@ -16,6 +16,7 @@ from c3p_docs.documents.trip import document_day
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _
 from c3p_docs.ledger import read_ledger
 from c3p_docs.pipeline import Published
 from c3p_docs.project import LoadedProject
@@ -95,8 +96,8 @@ def run_settle(loaded: LoadedProject, ledger_path: Path | None, out: Path, langu
 
     A malformed ledger raises LedgerError before anything is written."""
     if ledger_path is None and not loaded.project.actuals:
-        raise UsageError(f"{loaded.path}: no actual costs to settle. Add `actuals:` to the project or give "
-                         "--ledger FILE.csv (columns date, category, description, amount_jpy).")
+        raise UsageError(_("{file}: no actual costs to settle. Add `actuals:` to the project or give --ledger "
+                           "FILE.csv (columns date, category, description, amount_jpy).").format(file=loaded.path))
     pipeline.check_out_folder(out)
     spends, sources, findings = _spends(loaded, ledger_path, templates)
     rules = loaded.rules
@@ -135,9 +136,9 @@ def _spends(loaded: LoadedProject, ledger_path: Path | None,
                             entry.amount_jpy, str(ledger_path), entry.line, entry.category_column))
     sources.append({"kind": "ledger", "name": file_name(str(ledger_path)), "lines": len(ledger.lines), "encoding": ledger.encoding})
     if ledger.encoding == "cp932":
-        findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
-                                "Japanese Windows saves CSV).", file=str(ledger_path)))
+        findings.append(Finding("ledger-shift-jis", "info", _("not UTF-8; read as Shift_JIS (cp932, as Excel on "
+                                                              "Japanese Windows saves CSV)."), file=str(ledger_path)))
     if ledger.ignored_columns:
-        findings.append(Finding("ledger-columns-ignored", "info", f"columns {', '.join(ledger.ignored_columns)} "
-                                "are not used.", file=str(ledger_path)))
+        findings.append(Finding("ledger-columns-ignored", "info", _("columns {columns} are not used.").format(
+            columns=", ".join(ledger.ignored_columns)), file=str(ledger_path)))
     return spends, sources, findings

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
-import unicodedata
-
 from c3p_docs.calls import CallRules, ScoreItem
+from c3p_docs.columns import display_width, wrap_columns
+from c3p_docs.i18n import N_, _
 
 STATUSES = ("new", "ongoing")
 
@@ -36,46 +34,39 @@ def _points(row: dict, status: str) -> str:
     return "?" if value is None else str(value)
 
 
-def wrap_columns(text: str, width: int) -> list[str]:
-    """Lines of at most `width` columns: English breaks at spaces, Japanese between any characters, and a run of
-    Latin letters or digits inside Japanese text is kept whole where it fits a line."""
-    if not any(unicodedata.east_asian_width(c) in "WF" for c in text):
-        return textwrap.wrap(text, width, break_on_hyphens=False)
-    lines, line, used = [], "", 0
-    for token in re.findall(r"[!-~]+|\s+|[^\s!-~]", text):
-        columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token)
-        if token.isspace():
-            if line and used + columns <= width:
-                line, used = line + token, used + columns
-            continue
-        if used + columns > width and line:
-            lines.append(line.rstrip())
-            line, used = "", 0
-        while columns > width:  # a token longer than a line: cut it
-            lines.append(token[:width])
-            token = token[width:]
-            columns = len(token)
-        line, used = line + token, used + columns
-    return lines + [line.rstrip()] if line.strip() else lines
-
-
 def format_criteria(rules: CallRules, lang: str, width: int = 100) -> str:
     """A table a person reads: id, points for new / ongoing projects, who decides, name, what reviewers look for."""
     rows = criteria_rows(rules)
     id_width = max(len(row["id"]) for row in rows)
+    new, ongoing, decided = _("new"), _("ongoing"), _("decided by")
+    widths = (max(4, display_width(new)), max(7, display_width(ongoing)),
+              max(10, display_width(decided), *(display_width(_(DECIDED_BY[row["decided_by"]])) for row in rows)))
     lines = [f"{rules.id} · {rules.name.get(lang) or rules.name.en}", "",
-             f"{'id':<{id_width}}  {'new':>4} {'ongoing':>7}  {'decided by':<10}  name"]
+             f"{'id':<{id_width}}  {_pad(new, widths[0], True)} {_pad(ongoing, widths[1], True)}  "
+             f"{_pad(decided, widths[2])}  {_('name')}"]
     indent = " " * (id_width + 2)
+    label = _("looks for: ")
     for row in rows:
         name = row["name"].get(lang) or row["name"]["en"] or row["name"]["ja"] or ""
-        lines.append(f"{row['id']:<{id_width}}  {_points(row, 'new'):>4} {_points(row, 'ongoing'):>7}  "
-                     f"{row['decided_by']:<10}  {name}")
+        lines.append(f"{row['id']:<{id_width}}  {_pad(_points(row, 'new'), widths[0], True)} "
+                     f"{_pad(_points(row, 'ongoing'), widths[1], True)}  "
+                     f"{_pad(_(DECIDED_BY[row['decided_by']]), widths[2])}  {name}")
         looks_for = (row["criterion"] or {}).get(lang) or (row["criterion"] or {}).get("en")
         if looks_for:
-            label = "looks for: "
-            wrapped = wrap_columns(looks_for, max(30, width - len(indent) - len(label)))
+            wrapped = wrap_columns(looks_for, max(30, width - len(indent) - display_width(label)))
             lines.append(f"{indent}{label}{wrapped[0]}")
-            lines += [f"{indent}{' ' * len(label)}{part}" for part in wrapped[1:]]
-    lines += ["", "Points: – not scored for that status; ? the call prints no points.",
-              "Write the text reviewers read as `narrative.<id>: {ja: …, en: …}` in the project file."]
+            lines += [f"{indent}{' ' * display_width(label)}{part}" for part in wrapped[1:]]
+    lines += ["", _("Points: – not scored for that status; ? the call prints no points."),
+              _("Write the text reviewers read as {line} in the project file.").format(
+                  line="`narrative.<id>: {ja: …, en: …}`")]
     return "\n".join(lines) + "\n"
+
+
+DECIDED_BY = {"reviewers": N_("reviewers"), "data": N_("data")}
+"""Who decides a criterion, as the text table says it (JSON keeps `reviewers` / `data`)."""
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal columns (a Japanese character takes two)."""
+    space = " " * max(0, width - display_width(text))
+    return space + text if right else text + space

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from c3p_docs.i18n import _
+
 EX_SOFTWARE = 70
 """Exit code of an internal error (a bug), kept apart from 2 (usage or unreadable input); BSD sysexits."""
 EX_IOERR = 74
 """Exit code when standard output could not take what a command printed (a full disk, a closed descriptor)."""
-REPORT_HINT = ("This is a bug in c3p-docs, not a problem with your input: please report it with the command you "
-               "ran and what it printed when run again with C3P_DEBUG=1 set (the details).")
+
+
+def report_hint() -> str:
+    """What to do about an internal error, in the message language."""
+    return _("This is a bug in c3p-docs, not a problem with your input: please report it with the command you ran "
+             "and what it printed when run again with C3P_DEBUG=1 set (the details).")
+
+
+def internal_error(error: BaseException) -> str:
+    """The message of an unexpected exception: what it was, that it is a bug, and how to report it."""
+    return _("internal error ({error}). {hint}").format(error=f"{type(error).__name__}: {error}", hint=report_hint())
 
 
 class C3pError(Exception):

@@ -8,9 +8,12 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from c3p_docs.console import write_json
+from c3p_docs.i18n import N_, _
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+"""How a text line names the severity, in the message language (JSON keeps the code)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Finding:
         subject = f"{self.path}: " if self.path else ""
         if self.attachment and not self.path:
             subject = f"{self.attachment}: "
-        return f"{head}{self.severity}[{self.code}] {subject}{self.message}"
+        return f"{head}{_(SEVERITY_WORDS[self.severity])}[{self.code}] {subject}{self.message}"
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from c3p_docs.findings import Finding
 from c3p_docs.forms import TAG, FormError, _open_check, open_document, pptx_paragraphs
+from c3p_docs.i18n import N_, _, sentences
 
 # docxtpl's paragraph/row/cell/run variants: `{%tr for … %}`, `{{r x }}` — read as plain Jinja here.
 _DOCXTPL_PREFIX = re.compile(r"^({%|{{)(tr|tc|p|r)\s")
@@ -52,8 +53,8 @@ def known_paths() -> frozenset[str]:
             rows += [(f"narrative.{item.id}{suffix}", "text", "") for suffix in ("", ".ja", ".en")]
     paths = set()
     # A loop over a list of plain values (deliverables, applicant.environmental) names its items `list[]`.
-    rows += [(f"{path}[]", "item", "") for path, kind, _ in rows if kind in ("list", "lines")]
-    for path, _, _ in rows:
+    rows += [(f"{path}[]", "item", "") for path, kind, _example in rows if kind in ("list", "lines")]
+    for path, _kind, _example in rows:
         parts = path.split(".")
         for index in range(1, len(parts) + 1):
             paths.add(".".join(parts[:index]))
@@ -77,7 +78,7 @@ def docx_tags(document) -> list[Tag]:
 
     def paragraphs(container, where: str):
         for index, paragraph in enumerate(container.paragraphs, 1):
-            yield f"{where}paragraph {index}", paragraph
+            yield where + _("paragraph {number}").format(number=index), paragraph
         for table_index, table in enumerate(getattr(container, "tables", []), 1):
             for row_index, row in enumerate(table.rows, 1):
                 seen = set()
@@ -85,15 +86,17 @@ def docx_tags(document) -> list[Tag]:
                     if id(cell._tc) in seen:
                         continue
                     seen.add(id(cell._tc))
-                    yield from paragraphs(cell, f"{where}table {table_index} row {row_index} cell {column_index}, ")
+                    yield from paragraphs(cell, where + _("table {table} row {row} cell {cell}, ").format(
+                        table=table_index, row=row_index, cell=column_index))
 
     for where, paragraph in paragraphs(document, ""):
         tags += _tags_in(paragraph.text, where)
     for number, section in enumerate(document.sections, 1):
-        for label, part in (("header", section.header), ("footer", section.footer)):
+        for label, part in ((N_("section {number} header, "), section.header),
+                            (N_("section {number} footer, "), section.footer)):
             if part.is_linked_to_previous and number > 1:
                 continue
-            for where, paragraph in paragraphs(part, f"section {number} {label}, "):
+            for where, paragraph in paragraphs(part, _(label).format(number=number)):
                 tags += _tags_in(paragraph.text, where)
     return tags
 
@@ -102,19 +105,22 @@ def pptx_tags(presentation) -> list[Tag]:
     """Every tag of a python-pptx Presentation, with its slide and shape."""
     tags = []
     for number, where, paragraph in pptx_paragraphs(presentation):
-        tags += _tags_in("".join(run.text for run in paragraph.runs), f"slide {number}, {where}")
+        tags += _tags_in("".join(run.text for run in paragraph.runs),
+                         _("slide {number}, {where}").format(number=number, where=where))
     return tags
 
 
 def check_tag_limits(tags: list[Tag], path: Path) -> None:
     """FormError (exit 2) when a form has more tags, or a longer one, than a form could need."""
     if len(tags) > MAX_FORM_TAGS:
-        raise FormError(f"{path}: {len(tags):,} tags, over the limit of {MAX_FORM_TAGS:,} for one form. Tag the "
-                        "fields the form shows; a list is one {%tr for … %} row, not a tag per item.")
+        raise FormError(_("{file}: {count:,} tags, over the limit of {limit:,} for one form. Tag the fields the form "
+                          "shows; a list is one {loop} row, not a tag per item.").format(
+            file=path, count=len(tags), limit=MAX_FORM_TAGS, loop="{%tr for … %}"))
     longest = max(tags, key=lambda tag: len(tag.text), default=None)
     if longest is not None and len(longest.text) > MAX_TAG_CHARS:
-        raise FormError(f"{path}: {longest.where}: a tag of {len(longest.text):,} characters, over the limit of "
-                        f"{MAX_TAG_CHARS:,}; a tag names a field ({{{{ project.title.ja }}}}) or a loop.")
+        raise FormError(_("{file}: {where}: a tag of {count:,} characters, over the limit of {limit:,}; a tag names a "
+                          "field ({example}) or a loop.").format(file=path, where=longest.where, count=len(longest.text),
+                                                                 limit=MAX_TAG_CHARS, example="{{ project.title.ja }}"))
 
 
 def _plain(tag: str) -> str:
@@ -176,10 +182,12 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
     tags = docx_tags(document) if path.suffix.lower() == ".docx" else pptx_tags(document)
     check_tag_limits(tags, path)
     if not tags:
-        return [Finding("no-tags", "warning", "no {{ … }} placeholders found; nothing would be filled.", file=str(path))]
-    findings = [Finding("form-syntax", "error", f"unterminated tag {tag.text!r}: it has no closing "
-                        f"{'}}' if tag.text.startswith('{{') else '%}'} in the same paragraph.", file=str(path),
-                        path=tag.where) for tag in tags if not TAG.fullmatch(tag.text)]
+        return [Finding("no-tags", "warning", _("no {tags} placeholders found; nothing would be filled.").format(
+            tags="{{ … }}"), file=str(path))]
+    findings = [Finding("form-syntax", "error", _("unterminated tag {tag}: it has no closing {end} in the same "
+                                                  "paragraph.").format(
+        tag=repr(tag.text), end="}}" if tag.text.startswith("{{") else "%}"), file=str(path), path=tag.where)
+        for tag in tags if not TAG.fullmatch(tag.text)]
     tags = [tag for tag in tags if TAG.fullmatch(tag.text)]
     if not tags:
         return findings
@@ -190,10 +198,10 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
         tree = env.parse(source)
     except TemplateSyntaxError as error:
         tag = tags[min(error.lineno, len(tags)) - 1]
-        return findings + [Finding("form-syntax", "error", f"{error.message} in {tag.text!r}.", file=str(path),
-                                   path=tag.where)]
+        return findings + [Finding("form-syntax", "error", _("{error} in {tag}.").format(
+            error=error.message, tag=repr(tag.text)), file=str(path), path=tag.where)]
     except RecursionError:
-        return findings + [Finding("form-syntax", "error", "a tag nests brackets or blocks too deeply to read.",
+        return findings + [Finding("form-syntax", "error", _("a tag nests brackets or blocks too deeply to read."),
                                    file=str(path))]
     known = known_paths()
     used: set[str] = set()
@@ -212,29 +220,34 @@ def check_form(path: Path, kind: str | None = None) -> list[Finding]:
             used.add(prefix)
             continue
         close = difflib.get_close_matches(dotted, sorted(known), n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else " Run `c3p-docs fields` for the list."
-        findings.append(Finding("unknown-variable", "error", f"{dotted!r} is not a field.{hint}", file=str(path),
-                                path=tag.where))
+        hint = (_("Did you mean {name}?").format(name=repr(close[0])) if close
+                else _("Run `c3p-docs fields` for the list."))
+        findings.append(Finding("unknown-variable", "error", sentences(_("{name} is not a field.").format(
+            name=repr(dotted)), hint), file=str(path), path=tag.where))
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-        findings.append(Finding("form-include", "error", "tags cannot include, import or extend other files; put "
-                                "the text in the form itself.", file=str(path), path=tags[node.lineno - 1].where))
+        findings.append(Finding("form-include", "error", _("tags cannot include, import or extend other files; put the "
+                                                           "text in the form itself."), file=str(path),
+                                path=tags[node.lineno - 1].where))
     for node in tree.find_all(nodes.Getattr):
         if node.attr.startswith("_"):
             tag = tags[node.lineno - 1]
-            findings.append(Finding("unsafe-attribute", "error", f"{node.attr!r}: private attributes are refused "
-                                    "when the form is filled.", file=str(path), path=tag.where))
+            findings.append(Finding("unsafe-attribute", "error", _("{name}: private attributes are refused when the "
+                                                                   "form is filled.").format(name=repr(node.attr)),
+                                    file=str(path), path=tag.where))
     for node in tree.find_all(nodes.Filter):
         if node.name not in env.filters:
             tag = tags[node.lineno - 1]
             close = difflib.get_close_matches(node.name, list(env.filters), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            findings.append(Finding("unknown-filter", "error", f"filter {node.name!r} does not exist.{hint}",
-                                    file=str(path), path=tag.where))
+            message = _("filter {name} does not exist.").format(name=repr(node.name))
+            if close:
+                message = sentences(message, _("Did you mean {name}?").format(name=repr(close[0])))
+            findings.append(Finding("unknown-filter", "error", message, file=str(path), path=tag.where))
     if kind:
         for required in REQUIRED.get(kind.removesuffix("_ja").removesuffix("_en"), []):
             if not any(u == required or u.startswith(required + ".") for u in used):
-                findings.append(Finding("untagged-field", "warning", f"{required} is not tagged; {kind} forms "
-                                        "normally show it.", file=str(path)))
+                findings.append(Finding("untagged-field", "warning", _("{field} is not tagged; {kind} forms normally "
+                                                                       "show it.").format(field=required, kind=kind),
+                                        file=str(path)))
     return findings
 
 

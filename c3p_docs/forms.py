@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from c3p_docs.errors import C3pError
+from c3p_docs.i18n import N_, _, sentences
 
 TAG = re.compile(r"({{.*?}}|{%.*?%})", re.S)
 
@@ -57,11 +58,12 @@ def _open_check(path: Path) -> bytes:
     from c3p_docs.loading import read_limited
 
     if not path.exists() and not path.is_symlink():
-        raise FormError(f"{path}: no such form file. Check `forms:` in the project or --form.")
+        raise FormError(_("{file}: no such form file. Check `forms:` in the project or --form.").format(file=path))
     suffix = path.suffix.lower()
     if suffix not in MAIN_PART:
-        raise FormError(f"{path}: forms must be .docx or .pptx (got {suffix or 'no extension'}).")
-    data = read_limited(path, "form", MAX_FORM_BYTES)
+        raise FormError(_("{file}: forms must be .docx or .pptx (got {suffix}).").format(
+            file=path, suffix=suffix or _("no extension")))
+    data = read_limited(path, N_("form"), MAX_FORM_BYTES)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -69,17 +71,18 @@ def _open_check(path: Path) -> bytes:
             xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
             if len(infos) > MAX_FORM_PARTS or sum(i.file_size for i in infos) > MAX_FORM_UNCOMPRESSED \
                     or xml > MAX_FORM_XML:
-                raise FormError(f"{path}: too large or too many parts for a form (a zip bomb?).")
+                raise FormError(_("{file}: too large or too many parts for a form (a zip bomb?).").format(file=path))
             if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise FormError(f"{path}: the form contains macros; save it as a macro-free .docx/.pptx first.")
+                raise FormError(_("{file}: the form contains macros; save it as a macro-free .docx/.pptx "
+                                  "first.").format(file=path))
             if any(info.flag_bits & 0x1 for info in infos):
-                raise FormError(f"{path}: the form is encrypted; save it without a password.")
+                raise FormError(_("{file}: the form is encrypted; save it without a password.").format(file=path))
             if "[Content_Types].xml" not in names or MAIN_PART[suffix] not in names:
-                raise FormError(f"{path}: not a {'Word' if suffix == '.docx' else 'PowerPoint'} file ({MAIN_PART[suffix]} "
-                                "is missing). Open it in Office and save it again as "
-                                f"{suffix}.")
+                raise FormError(_("{file}: not a {program} file ({part} is missing). Open it in Office and save it again "
+                                  "as {suffix}.").format(file=path, program="Word" if suffix == ".docx" else "PowerPoint",
+                                                         part=MAIN_PART[suffix], suffix=suffix))
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise FormError(f"{path}: not a Word or PowerPoint file (not a zip container).") from None
+        raise FormError(_("{file}: not a Word or PowerPoint file (not a zip container).").format(file=path)) from None
     return data
 
 
@@ -95,9 +98,9 @@ def open_document(path: Path, data: bytes):
         return Presentation(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - broken parts, relationships, XML: all mean "save it again"
         detail = str(error).splitlines()[0][:160] if str(error) else ""
-        raise FormError(f"{path}: cannot be opened as a {'Word' if path.suffix.lower() == '.docx' else 'PowerPoint'} "
-                        f"document ({type(error).__name__}{': ' + detail if detail else ''}). Open it in Office and "
-                        "save it again.") from None
+        raise FormError(_("{file}: cannot be opened as a {program} document ({error}). Open it in Office and save it "
+                          "again.").format(file=path, program="Word" if path.suffix.lower() == ".docx" else "PowerPoint",
+                                           error=type(error).__name__ + (": " + detail if detail else ""))) from None
 
 
 def _tag_failure(path: Path, where: str, error: BaseException, hint: str = "") -> FormTagError:
@@ -106,12 +109,13 @@ def _tag_failure(path: Path, where: str, error: BaseException, hint: str = "") -
 
     message = (getattr(error, "message", None) or str(error) or type(error).__name__).rstrip(".")
     if isinstance(error, TemplateNotFound):
-        message = f"tags cannot include or import other files ({error.name!r})"
+        message = _("tags cannot include or import other files ({name})").format(name=repr(error.name))
     elif isinstance(error, RecursionError):
-        message = "a macro calls itself without end"
+        message = _("a macro calls itself without end")
     elif not isinstance(error, TemplateError):  # 1/0, a wrong type: say what Python said
         message = f"{type(error).__name__}: {message}"
-    return FormTagError(f"{path}: {where}: {message}.{hint} Run `c3p-docs check-form {path}` to check the tags.")
+    return FormTagError(sentences(_("{file}: {where}: {message}.").format(file=path, where=where, message=message),
+                                  hint, _("Run `c3p-docs check-form {file}` to check the tags.").format(file=path)))
 
 
 def _loop_places(data: bytes) -> str:
@@ -124,7 +128,9 @@ def _loop_places(data: bytes) -> str:
         loops = [t for t in docx_tags(Document(io.BytesIO(data))) if t.text.startswith("{%") and " for " in t.text]
     except Exception:  # noqa: BLE001 - only a hint
         return ""
-    return (" Loops in the form: " + "; ".join(f"{t.where} {t.text[:60]}" for t in loops[:3]) + ".") if loops else ""
+    if not loops:
+        return ""
+    return _("Loops in the form: {loops}.").format(loops="; ".join(f"{t.where} {t.text[:60]}" for t in loops[:3]))
 
 
 def fill_docx(path: Path, context: dict, placeholder: str) -> bytes:
@@ -146,7 +152,7 @@ def fill_docx(path: Path, context: dict, placeholder: str) -> bytes:
         from c3p_docs.sandbox import LimitExceeded
 
         hint = _loop_places(data) if isinstance(error, LimitExceeded) else ""
-        raise _tag_failure(path, "a tag cannot be rendered", error, hint) from None
+        raise _tag_failure(path, _("a tag cannot be rendered"), error, hint) from None
     return buffer.getvalue()
 
 
@@ -159,7 +165,8 @@ def _text_frames(shapes):
         if getattr(shape, "has_table", False) and shape.has_table:
             for row_index, row in enumerate(shape.table.rows):
                 for column_index, cell in enumerate(row.cells):
-                    yield f"{shape.name} cell ({row_index + 1},{column_index + 1})", cell.text_frame
+                    yield _("{shape} cell ({row},{column})").format(shape=shape.name, row=row_index + 1,
+                                                                    column=column_index + 1), cell.text_frame
         if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             yield shape.name, shape.text_frame
 
@@ -197,7 +204,8 @@ def fill_pptx(path: Path, context: dict, placeholder: str) -> bytes:
                     rendered = env.from_string("\n".join(texts)).render(context)
                     _replace_frame(frame, rendered)
             except Exception as error:  # noqa: BLE001 - sandbox limits, syntax, 1/0: a finding with its place
-                raise _tag_failure(path, f"slide {number}, {where}", error) from None
+                raise _tag_failure(path, _("slide {number}, {where}").format(number=number, where=where),
+                                   error) from None
     buffer = io.BytesIO()
     presentation.save(buffer)
     return buffer.getvalue()
@@ -271,4 +279,5 @@ def fill_form(path: Path, context: dict, placeholder: str) -> bytes:
         return fill_docx(path, context, placeholder)
     if suffix == ".pptx":
         return fill_pptx(path, context, placeholder)
-    raise FormError(f"{path}: forms must be .docx or .pptx (got {suffix or 'no extension'}).")
+    raise FormError(_("{file}: forms must be .docx or .pptx (got {suffix}).").format(
+        file=path, suffix=suffix or _("no extension")))

@@ -13,8 +13,10 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 
 from c3p_docs.bilingual import pick
+from c3p_docs.calls import cite
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _
 from c3p_docs.project import LoadedProject
 
 MAX_QUESTION_BYTES = 200_000
@@ -23,8 +25,8 @@ JST = dt.timezone(dt.timedelta(hours=9))
 # The five items of R6-2 §9 in order, each with the project field it comes from.
 ITEMS = (("organisation", ("applicant", "name")), ("department", ("contact", "department")),
          ("person", ("contact", "name")), ("phone", ("contact", "phone")), ("email", ("contact", "email")))
-ITEM_NAMES = {"organisation": "[1] organisation", "department": "[2] department/title", "person": "[3] person",
-              "phone": "[4] phone number", "email": "[5] e-mail address"}
+ITEM_NAMES = {"organisation": N_("[1] organisation"), "department": N_("[2] department/title"),
+              "person": N_("[3] person"), "phone": N_("[4] phone number"), "email": N_("[5] e-mail address")}
 
 
 @dataclass
@@ -41,22 +43,23 @@ def read_question(path: Path) -> str:
     from c3p_docs.ledger import decode
     from c3p_docs.loading import read_limited
 
-    raw = read_limited(path, "question file", MAX_QUESTION_BYTES)
+    raw = read_limited(path, N_("question file"), MAX_QUESTION_BYTES)
     if len(raw) > MAX_QUESTION_BYTES:
-        raise InputError(f"{path}: more than {MAX_QUESTION_BYTES:,} bytes; a question mail holds a question, not a "
-                         "document. Shorten it, or ask the ministry how to send the document.")
-    text, _ = decode(raw, str(path), "question file")
+        raise InputError(_("{file}: more than {limit:,} bytes; a question mail holds a question, not a document. "
+                           "Shorten it, or ask the ministry how to send the document.").format(
+            file=path, limit=MAX_QUESTION_BYTES))
+    text, _encoding = decode(raw, str(path), N_("question file"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
     bad = re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        raise InputError(f"{path}:{line}:{column}: a control character (U+{ord(bad.group()):04X}) is not text; "
-                         "save the question as plain text.")
+        raise InputError(_("{where}: a control character ({code}) is not text; save the question as plain "
+                           "text.").format(where=f"{path}:{line}:{column}", code=f"U+{ord(bad.group()):04X}"))
     text = "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()
     if not text:
-        raise UsageError(f"{path}: the question file is empty; write the question in it (plain text, UTF-8 or "
-                         "Shift_JIS).")
+        raise UsageError(_("{file}: the question file is empty; write the question in it (plain text, UTF-8 or "
+                           "Shift_JIS).").format(file=path))
     return text
 
 
@@ -80,18 +83,20 @@ def inquiry(loaded: LoadedProject, question: str, day: dt.date, templates: str |
 
     rules = loaded.rules
     if rules.mail.inquiry_subject is None:
-        raise UsageError(f"the call profile {rules.id} has no inquiry subject (mail.inquiry_subject); add it with the "
-                         "call's words and their source.")
+        raise UsageError(_("the call profile {call} has no inquiry subject (mail.inquiry_subject); add it with the "
+                           "call's words and their source.").format(call=rules.id))
     placeholder = strings("ja", templates)["placeholder"]
     items = _items(loaded)
     findings = []
     for name, path in ITEMS:
         if not items[name]:
             add = where_to_add(loaded, path)
-            todo = add or "fill it in"
             findings.append(loaded.source.finding(
-                "incomplete", "warning", path, f"the inquiry's {ITEM_NAMES[name]} (R6-2 §9) is missing, so the mail "
-                f"shows {placeholder}: {todo}, or type it into the mail before sending."))
+                "incomplete", "warning", path, _("the inquiry's {item} ({source}) is missing, so the mail shows "
+                                                 "{placeholder}: {todo}, or type it into the mail before "
+                                                 "sending.").format(
+                    item=_(ITEM_NAMES[name]), source=cite("R6-2 §9"), placeholder=placeholder,
+                    todo=add or _("fill it in"))))
     findings += _deadline_findings(loaded, day)
     body = render_template(environment("ja", templates), "inquiry_body.txt.j2", {
         "office": rules.addressee.office.ja, "call_name": rules.name.ja, "question": question,
@@ -115,5 +120,5 @@ def _deadline_findings(loaded: LoadedProject, day: dt.date) -> list[Finding]:
     if closes is None or day <= closes.date:
         return []
     return [Finding("questions-closed", "warning",
-                    f"the call took questions until {closes.date} ({rules.id} · {closes.source}); a question sent on "
-                    f"{day} may not be answered.")]
+                    _("the call took questions until {date} ({call} · {source}); a question sent on {day} may not be "
+                      "answered.").format(date=closes.date, call=rules.id, source=cite(closes.source), day=day))]

@@ -7,6 +7,8 @@ import sys
 from functools import cache, lru_cache
 from pathlib import Path
 
+from c3p_docs.i18n import N_, _
+
 MAX_TEMPLATE_BYTES = 1024 * 1024
 
 
@@ -28,7 +30,7 @@ def _templates_root() -> Path:
     pyproject = checkout / "pyproject.toml"
     if pyproject.is_file() and 'name = "c3p-docs"' in pyproject.read_text(encoding="utf-8"):
         return checkout / "templates"
-    raise RuntimeError("c3p-docs is installed without its templates (c3p_docs.templates); reinstall it.")
+    raise RuntimeError(_("c3p-docs is installed without its templates (c3p_docs.templates); reinstall it."))
 
 
 def template_dir(lang: str) -> Path:
@@ -53,14 +55,14 @@ def _user_loader(folder: Path):
             if not os.path.lexists(path):
                 raise TemplateNotFound(template)
             if os.path.islink(path) or os.path.commonpath([root, os.path.realpath(path)]) != root:
-                raise TemplateError(f"{path} is a symbolic link; --templates reads only files saved in the folder "
-                                    "itself. Copy the file there instead.")
+                raise TemplateError(_("{file} is a symbolic link; --templates reads only files saved in the folder "
+                                      "itself. Copy the file there instead.").format(file=path))
             try:
-                text = read_limited(Path(path), "template", MAX_TEMPLATE_BYTES).decode("utf-8")
+                text = read_limited(Path(path), N_("template"), MAX_TEMPLATE_BYTES).decode("utf-8")
             except C3pError as error:
                 raise TemplateError(error.message) from None
             except UnicodeDecodeError:
-                raise TemplateError(f"{path}: not UTF-8 text; save it as UTF-8.") from None
+                raise TemplateError(_("{file}: not UTF-8 text; save it as UTF-8.").format(file=path)) from None
             mtime = os.path.getmtime(path)
             return text, path, lambda: os.path.exists(path) and os.path.getmtime(path) == mtime
 
@@ -194,7 +196,7 @@ def _environment_settings(environment, filters: tuple, tests: tuple) -> tuple[st
             sorted(getattr(environment, "intercepted_unops", ())), environment.undefined.__qualname__)
     classes = (type(environment), type(environment).code_generator_class)
     code = [__file__, *(getattr(sys.modules.get(c.__module__), "__file__", None) for c in classes),
-            *(defining_file(function) for _, function in filters + tests)]
+            *(defining_file(function) for _name, function in filters + tests)]
     tail = (sorted(environment.extensions),
             _PassArg.from_obj(environment.finalize) if environment.finalize else None,
             sorted((n, str(_PassArg.from_obj(f))) for n, f in filters),

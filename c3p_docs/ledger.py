@@ -12,6 +12,7 @@ from pathlib import Path
 
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _
 from c3p_docs.model import MAX_YEN
 
 COLUMNS = ("date", "category", "description", "amount_jpy")
@@ -59,7 +60,8 @@ class LedgerError(InputError):
     def __init__(self, problems: list[LedgerProblem]) -> None:
         file = problems[0].file
         lines = len({problem.line for problem in problems})
-        super().__init__(f"{file}: {lines} malformed line(s); nothing was written. Fix them and run again.")
+        super().__init__(_("{file}: {lines} malformed line(s); nothing was written. Fix them and run again.").format(
+            file=file, lines=lines))
         self.problems = problems
 
 
@@ -73,7 +75,7 @@ class Ledger:
     """Notes on what was cleaned while reading (control characters), each at its FILE:LINE:COLUMN."""
 
 
-def decode(raw: bytes, file: str, what: str = "ledger") -> tuple[str, str]:
+def decode(raw: bytes, file: str, what: str = N_("ledger")) -> tuple[str, str]:
     """The text and the encoding it was read in: UTF-16 or UTF-8 by their BOM, UTF-8, else Shift_JIS (cp932)."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
@@ -94,8 +96,8 @@ def decode(raw: bytes, file: str, what: str = "ledger") -> tuple[str, str]:
 def _undecodable(raw: bytes, offset: int, file: str, what: str) -> InputError:
     line = raw.count(b"\n", 0, offset) + 1
     column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return InputError(f"{file}:{line}:{column}: the {what} is neither UTF-8 nor Shift_JIS text. Save it as UTF-8 (in "
-                      "Excel: \"CSV UTF-8 (comma delimited)\").")
+    return InputError(_("{where}: the {what} is neither UTF-8 nor Shift_JIS text. Save it as UTF-8 (in Excel: "
+                        "\"CSV UTF-8 (comma delimited)\").").format(where=f"{file}:{line}:{column}", what=_(what)))
 
 
 def split_records(text: str, delimiter: str) -> list[list[tuple[str, int, int]]]:
@@ -199,12 +201,13 @@ class CsvTable:
         width = len(self.header)
         if len(record) > width:
             extra = record[width]
-            return LedgerProblem(self.file, extra[1], extra[2], f"{len(record)} fields but the header has {width}; "
-                                 "quote text that contains commas (\"…\").")
+            return LedgerProblem(self.file, extra[1], extra[2], _(
+                "{count} fields but the header has {width}; quote text that contains commas (\"…\").").format(
+                count=len(record), width=width))
         if len(record) < width:
             last = record[-1]
-            return LedgerProblem(self.file, last[1], last[2] + len(last[0]), f"{len(record)} fields but the header "
-                                 f"has {width}; a column is missing.")
+            return LedgerProblem(self.file, last[1], last[2] + len(last[0]), _(
+                "{count} fields but the header has {width}; a column is missing.").format(count=len(record), width=width))
         return None
 
 
@@ -217,22 +220,22 @@ def read_csv_table(path: Path, what: str, columns: tuple[str, ...], required: tu
 
     file = str(path)
     if not path.exists() and not path.is_symlink():
-        raise UsageError(f"{path}: no such {what} file.")
+        raise UsageError(_("{file}: no such {what} file.").format(file=path, what=_(what)))
     text, encoding = decode(read_limited(path, what, max_bytes), file, what)
     text, cleaned = _without_controls(text, file)
     records = (r for r in iter_records(text, _delimiter(text[:text.find("\n")] if "\n" in text else text))
-               if any(value.strip() for value, _, _ in r))
+               if any(value.strip() for value, _line, _column in r))
     header = next(records, None)
     if header is None:
-        raise LedgerError([LedgerProblem(file, 1, 1, f"the {what} is empty; the first line names the columns "
-                                                     f"{', '.join(columns)}.")])
+        raise LedgerError([LedgerProblem(file, 1, 1, _("the {what} is empty; the first line names the columns "
+                                                       "{columns}.").format(what=_(what), columns=", ".join(columns)))])
     position, problems = _columns(header, file, columns, required)
     if problems:
         raise LedgerError(problems)
-    names = [unicodedata.normalize("NFKC", value).strip().lower() for value, _, _ in header]
-    ignored = [value for value, name in zip((v for v, _, _ in header), names) if name not in columns and name]
+    names = [unicodedata.normalize("NFKC", value).strip().lower() for value, _line, _column in header]
+    ignored = [value for value, name in zip((v for v, _line, _column in header), names) if name not in columns and name]
     if len(ignored) > MAX_IGNORED_SHOWN:  # a header of 100,000 columns is named by its first few
-        ignored = ignored[:MAX_IGNORED_SHOWN] + [f"and {len(ignored) - MAX_IGNORED_SHOWN:,} more"]
+        ignored = ignored[:MAX_IGNORED_SHOWN] + [_("and {count:,} more").format(count=len(ignored) - MAX_IGNORED_SHOWN)]
     return CsvTable(file, encoding, header, position, ignored, records, cleaned)
 
 
@@ -241,14 +244,14 @@ def read_ledger(path: Path, categories: Mapping[str, str] | None = None) -> Ledg
     than MAX_LEDGER_LINES. With `categories` (settlement.category_names), a malformed line also names a category
     the budget does not know, so one run reports everything wrong with it (a well-formed line with an unknown
     category is the settlement's to question)."""
-    table = read_csv_table(path, "CSV ledger", COLUMNS, REQUIRED)
+    table = read_csv_table(path, N_("CSV ledger"), COLUMNS, REQUIRED)
     problems: list[LedgerProblem] = []
     lines: list[LedgerLine] = []
     for count, record in enumerate(table.records, 1):
         if count > MAX_LEDGER_LINES:
-            raise InputError(f"{table.file}:{record[0][1]}: more than {MAX_LEDGER_LINES:,} payment lines, the most one "
-                             "settlement workbook lists (a year has a few thousand at most). Sum small payments into "
-                             "one line per day and category.")
+            raise InputError(_("{where}: more than {count:,} payment lines, the most one settlement workbook lists (a "
+                               "year has a few thousand at most). Sum small payments into one line per day and "
+                               "category.").format(where=f"{table.file}:{record[0][1]}", count=MAX_LEDGER_LINES))
         entry = _entry(record, table, categories, problems)
         if entry is not None and not problems:
             lines.append(entry)
@@ -270,7 +273,8 @@ def _columns(header: list[tuple[str, int, int]], file: str, columns: tuple[str, 
         names.append(name)
         if name in columns:
             if name in position:
-                problems.append(LedgerProblem(file, line, column, f"column {name!r} appears twice."))
+                problems.append(LedgerProblem(file, line, column, _("column {name} appears twice.").format(
+                    name=repr(name))))
             else:
                 position[name] = number
     for wanted in required:
@@ -278,9 +282,11 @@ def _columns(header: list[tuple[str, int, int]], file: str, columns: tuple[str, 
             import difflib
 
             close = difflib.get_close_matches(wanted, dict.fromkeys(n for n in names if n), n=1, cutoff=0.6)
-            hint = f" ({close[0]!r} looks like it)" if close else ""
-            problems.insert(0, LedgerProblem(file, header[0][1], 1, f"no column {wanted!r}{hint}; the first line "
-                                             f"must name the columns {', '.join(columns)} (in English, any order)."))
+            problems.insert(0, LedgerProblem(file, header[0][1], 1, (
+                _("no column {name} ({close} looks like it); the first line must name the columns {columns} (in "
+                  "English, any order).") if close else
+                _("no column {name}; the first line must name the columns {columns} (in English, any order).")).format(
+                name=repr(wanted), close=repr(close[0]) if close else "", columns=", ".join(columns))))
     return position, problems
 
 
@@ -296,26 +302,29 @@ def _entry(record: list[tuple[str, int, int]], table: CsvTable, categories: Mapp
     date_text, date_line, date_column = record[position["date"]]
     day = parse_day(date_text)
     if day is None:
-        problems.append(LedgerProblem(file, date_line, date_column, f"date {date_text.strip()!r} is not a date; "
-                                      "write YYYY-MM-DD (or YYYY/MM/DD)."))
-    category_text, _, category_column = record[position["category"]]
+        problems.append(LedgerProblem(file, date_line, date_column, _(
+            "date {text} is not a date; write YYYY-MM-DD (or YYYY/MM/DD).").format(text=repr(date_text.strip()))))
+    category_text, _line, category_column = record[position["category"]]
     amount_text, amount_line, amount_column = record[position["amount_jpy"]]
     amount = parse_amount(amount_text)
     if amount is None:
-        problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount_text.strip()!r} is not "
-                                      "a whole number of yen (e.g. 12345 or 12,345)."))
+        problems.append(LedgerProblem(file, amount_line, amount_column, _(
+            "amount_jpy {text} is not a whole number of yen (e.g. 12345 or 12,345).").format(
+            text=repr(amount_text.strip()))))
     elif not 0 <= amount <= MAX_YEN:
-        problems.append(LedgerProblem(file, amount_line, amount_column, f"amount_jpy {amount:,} is out of range; "
-                                      "enter payments as positive amounts before consumption tax."))
+        problems.append(LedgerProblem(file, amount_line, amount_column, _(
+            "amount_jpy {amount:,} is out of range; enter payments as positive amounts before consumption tax.").format(
+            amount=amount)))
     if not category_text.strip():
-        problems.append(LedgerProblem(file, line, category_column, "category is empty."))
+        problems.append(LedgerProblem(file, line, category_column, _("category is empty.")))
     elif len(problems) > found and categories is not None:
         from c3p_docs.settlement import classify
 
         if classify(category_text, categories) is None:
             problems.insert(found + (day is None), LedgerProblem(
-                file, line, category_column, f"category {category_text.strip()!r} is none of the budget's categories; "
-                "use an id such as overseas_travel or its name such as 外国旅費 / Overseas travel."))
+                file, line, category_column, _(
+                    "category {text} is none of the budget's categories; use an id such as overseas_travel or its name "
+                    "such as 外国旅費 / Overseas travel.").format(text=repr(category_text.strip()))))
     if len(problems) > found or day is None or amount is None:
         return None
     description = record[position["description"]][0].strip() if "description" in position else ""
@@ -338,7 +347,8 @@ def _without_controls(text: str, file: str) -> tuple[str, list[Finding]]:
         line_start, counted = (newline + 1 if newline >= 0 else line_start), start
         column, codes = found.setdefault(line, (start - line_start + 1, set()))
         codes.add(f"U+{ord(match.group()):04X}")
-    notes = [Finding("ledger-control-characters", "info", f"removed invisible control characters "
-                     f"({', '.join(sorted(codes))}), probably pasted from another program; check the line reads as "
-                     "intended.", file=file, line=line, column=column) for line, (column, codes) in found.items()]
+    notes = [Finding("ledger-control-characters", "info", _(
+        "removed invisible control characters ({codes}), probably pasted from another program; check the line reads "
+        "as intended.").format(codes=", ".join(sorted(codes))), file=file, line=line, column=column)
+        for line, (column, codes) in found.items()]
     return _UNWRITABLE.sub("", text), notes

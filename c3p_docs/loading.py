@@ -13,6 +13,7 @@ import yaml
 
 from c3p_docs.errors import InputError, UsageError
 from c3p_docs.findings import Finding, Severity
+from c3p_docs.i18n import N_, _
 
 # libyaml is ~15x faster; its nodes carry the same marks. PyYAML built without it lacks CSafeLoader.
 _BaseLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -91,17 +92,18 @@ class _Builder:
         self.expanded += 1
         if self.expanded > MAX_EXPANDED_NODES:
             raise InputError(
-                f"{self.result.file}: more than {MAX_EXPANDED_NODES:,} values after expanding aliases "
-                "(an alias bomb?). Write the values out instead of nesting aliases.", file=self.result.file)
+                _("{file}: more than {count:,} values after expanding aliases (an alias bomb?). Write the values out "
+                  "instead of nesting aliases.").format(file=self.result.file, count=MAX_EXPANDED_NODES),
+                file=self.result.file)
         if depth > MAX_DEPTH:
-            raise InputError(f"{self.result.file}:{node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels.",
-                             **self._where(node))
+            raise InputError(_("{where}: nested deeper than {depth} levels.").format(
+                where=f"{self.result.file}:{node.start_mark.line + 1}", depth=MAX_DEPTH), **self._where(node))
         self.result.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _ALLOWED_TAGS:
             raise InputError(
-                f"{self.result.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}: "
-                f"the tag {node.tag!r} is not allowed; project files hold plain data only. Remove the tag.",
-                **self._where(node))
+                _("{where}: the tag {tag} is not allowed; project files hold plain data only. Remove the tag.").format(
+                    where=f"{self.result.file}:{node.start_mark.line + 1}:{node.start_mark.column + 1}",
+                    tag=repr(node.tag)), **self._where(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -136,16 +138,17 @@ class _Builder:
         mapping: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{self.result.file}:{key_node.start_mark.line + 1}: keys must be plain text.",
-                                 **self._where(key_node))
+                raise InputError(_("{where}: keys must be plain text.").format(
+                    where=f"{self.result.file}:{key_node.start_mark.line + 1}"), **self._where(key_node))
             key = key_node.value if key_node.tag == _STR else self.loader.construct_object(key_node)
             key = str(key) if not isinstance(key, str) else unicodedata.normalize("NFC", self._clean(key, key_node, path))
             if key in mapping:
                 line = key_node.start_mark.line + 1
                 self.result.findings.append(Finding(
-                    "duplicate-key", "error", f"the key {key!r} appears twice; YAML would silently keep the "
-                    "second value. Keep one.", file=self.result.file, path=format_path(path + (key,)),
-                    line=line, column=key_node.start_mark.column + 1))
+                    "duplicate-key", "error", _("the key {key} appears twice; YAML would silently keep the second "
+                                                "value. Keep one.").format(key=repr(key)),
+                    file=self.result.file, path=format_path(path + (key,)), line=line,
+                    column=key_node.start_mark.column + 1))
             child = path + (key,)
             self.result.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             mapping[key] = self.build(value_node, child, depth + 1)
@@ -166,17 +169,18 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
-        problem = error.problem or error.context or "invalid YAML"
-        context = ""
+        problem = error.problem or error.context or _("invalid YAML")
         if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
-            context = f" ({error.context} that started at line {error.context_mark.line + 1})"
-        raise InputError(f"{where}: YAML syntax error: {problem}{context}. Check indentation, quotes and "
-                         "colons on that line and the one before it.", file=file, line=mark.line + 1 if mark else None,
+            problem = _("{problem} ({context} that started at line {line})").format(
+                problem=problem, context=error.context, line=error.context_mark.line + 1)
+        raise InputError(_("{where}: YAML syntax error: {problem}. Check indentation, quotes and colons on that line "
+                           "and the one before it.").format(where=where, problem=problem),
+                         file=file, line=mark.line + 1 if mark else None,
                          column=mark.column + 1 if mark else None) from None
     except yaml.YAMLError as error:
-        raise InputError(f"{file}: YAML error: {error}", file=file) from None
+        raise InputError(_("{file}: YAML error: {error}").format(file=file, error=error), file=file) from None
     except RecursionError:
-        raise InputError(f"{file}: the YAML nests too deeply to read.", file=file) from None
+        raise InputError(_("{file}: the YAML nests too deeply to read.").format(file=file), file=file) from None
     finally:
         loader.dispose()
     for line, codes in removed.items():
@@ -186,8 +190,8 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
 
 def _control_finding(codes: set[str], file: str, path: str | None, line: int) -> Finding:
     return Finding("control-characters", "warning",
-                   f"removed invisible control characters ({', '.join(sorted(codes))}), probably pasted from Word "
-                   "or Excel; check the text reads as intended.", file=file, path=path, line=line)
+                   _("removed invisible control characters ({codes}), probably pasted from Word or Excel; check the "
+                     "text reads as intended.").format(codes=", ".join(sorted(codes))), file=file, path=path, line=line)
 
 
 def _strip_controls(text: str) -> tuple[str, dict[int, set[str]]]:
@@ -203,13 +207,14 @@ def _strip_controls(text: str) -> tuple[str, dict[int, set[str]]]:
 
 def _path_on_line(result: LoadedYaml, line: int) -> PathKey:
     """The deepest node that starts on `line`, to name the field a stray character was in."""
-    on_line = [path for path, (node_line, _) in result.positions.items() if node_line == line]
+    on_line = [path for path, (node_line, _column) in result.positions.items() if node_line == line]
     return max(on_line, key=len) if on_line else ()
 
 
-def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(path: Path, what: str = N_("file"), max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most `max_bytes`: a FIFO, a device (/dev/zero) or a folder is refused
-    before anything blocks, and a file that grows while read is cut off at the limit."""
+    before anything blocks, and a file that grows while read is cut off at the limit. `what` names the file in
+    messages (a message of the catalog: `N_("project file")`)."""
     with open_regular(path, what) as stream:
         size = os.fstat(stream.fileno()).st_size
         try:
@@ -219,13 +224,14 @@ def read_limited(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES
             if len(data) > size:
                 data += stream.read(max_bytes + 1 - len(data))
         except OSError as error:
-            raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
+            raise UsageError(_("{file}: cannot read: {reason}.").format(file=path, reason=error.strerror)) from None
     if len(data) > max_bytes:
-        raise InputError(f"{path}: too large for a {what} (over {max_bytes:,} bytes).")
+        raise InputError(_("{file}: too large for a {what} (over {count:,} bytes).").format(
+            file=path, what=_(what), count=max_bytes))
     return data
 
 
-def open_regular(path: Path, what: str = "file") -> BinaryIO:
+def open_regular(path: Path, what: str = N_("file")) -> BinaryIO:
     """A regular file opened for reading, for callers that stream it (read_limited reads it whole): a FIFO,
     a device or a folder is refused before anything blocks."""
     import stat
@@ -233,37 +239,40 @@ def open_regular(path: Path, what: str = "file") -> BinaryIO:
     try:
         handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such {what}. Check the path.") from None
+        raise UsageError(_("{file}: no such {what}. Check the path.").format(file=path, what=_(what))) from None
     except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, expected a {what}.") from None
+        raise UsageError(_("{file}: is a folder, expected a {what}.").format(file=path, what=_(what))) from None
     except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror}.") from None
+        raise UsageError(_("{file}: cannot read: {reason}.").format(file=path, reason=error.strerror)) from None
     mode = os.fstat(handle).st_mode
     if not stat.S_ISREG(mode):
         os.close(handle)
         if stat.S_ISDIR(mode):
-            raise UsageError(f"{path}: is a folder, expected a {what}.")
-        raise InputError(f"{path}: not a regular file (a pipe, device or socket); give a {what} saved on disk.")
+            raise UsageError(_("{file}: is a folder, expected a {what}.").format(file=path, what=_(what)))
+        raise InputError(_("{file}: not a regular file (a pipe, device or socket); give a {what} saved on "
+                           "disk.").format(file=path, what=_(what)))
     return os.fdopen(handle, "rb")
 
 
-def read_text_file(path: Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_text_file(path: Path, what: str = N_("file"), max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a small UTF-8 text file with a clear error for every way that can fail."""
     if not path.exists() and not path.is_symlink():
-        raise UsageError(f"{path}: no such {what}. Check the path (run `c3p-docs init` to start a project).")
+        raise UsageError(_("{file}: no such {what}. Check the path (run `c3p-docs init` to start a project).").format(
+            file=path, what=_(what)))
     raw = read_limited(path, what, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        hint = ""
+        hint = _("Save it as UTF-8.")
         try:
             raw.decode("cp932")
-            hint = " It looks like Shift_JIS (Windows Japanese): save it as UTF-8."
+            hint = _("It looks like Shift_JIS (Windows Japanese): save it as UTF-8.")
         except UnicodeDecodeError:
             pass
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start}).{hint or ' Save it as UTF-8.'}") from None
+        raise InputError(_("{file}: not UTF-8 text (byte {byte}). {hint}").format(file=path, byte=error.start,
+                                                                              hint=hint)) from None
     return text
 
 
-def load_yaml_file(path: Path, what: str = "file") -> LoadedYaml:
+def load_yaml_file(path: Path, what: str = N_("file")) -> LoadedYaml:
     return parse_yaml(read_text_file(path, what), str(path))

@@ -12,6 +12,7 @@ from pathlib import Path
 from c3p_docs.calls import CallRules
 from c3p_docs.errors import RulesBroken
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _
 from c3p_docs.jinja_env import environment
 from c3p_docs.loading import read_limited
 from c3p_docs.mail import MailPlan
@@ -34,9 +35,9 @@ def checked_header(name: str, value: str) -> str:
     """`value` for the header `name`, refused (HeaderRefused) when it holds a line break of any kind."""
     for index, char in enumerate(value):
         if char in LINE_BREAKS:
-            raise HeaderRefused(f"the mail's {name} holds a line break (U+{ord(char):04X}) at character "
-                                f"{index + 1}; a header is one line. No draft was written: remove it from the "
-                                f"{name}.", name)
+            raise HeaderRefused(_("the mail's {header} holds a line break ({code}) at character {at}; a header is one "
+                                  "line. No draft was written: remove it from the {header}.").format(
+                header=_(name), code=f"U+{ord(char):04X}", at=index + 1), name)
     return value
 
 
@@ -60,7 +61,7 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
         message["To"] = checked_header("To", rules.mail.to.value)
         if sender:
             message["From"] = checked_header("From", sender)
-        message["Subject"] = checked_header("subject", subject)
+        message["Subject"] = checked_header(N_("subject"), subject)
         message["Date"] = format_datetime(dt.datetime.combine(date, dt.time(9, 0), dt.timezone(dt.timedelta(hours=9))))
         message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a draft to send
         body = render_template(env, "mail_body.txt.j2", dict(
@@ -70,9 +71,9 @@ def draft_messages(folder: Path, plan: MailPlan, rules: CallRules, subject: str,
         for name in mail.attachments:
             mime = MIME_BY_SUFFIX.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
             maintype, subtype = mime.split("/", 1)
-            data = read_limited(folder / name, "attachment", rules.mail.limit_bytes.value)
+            data = read_limited(folder / name, N_("attachment"), rules.mail.limit_bytes.value)
             message.add_attachment(data, maintype=maintype, subtype=subtype,
-                                   filename=checked_header("attachment's file name", Path(name).name))
+                                   filename=checked_header(N_("attachment's file name"), Path(name).name))
         message.set_boundary(f"c3p-docs-{index}-of-{total}")  # fixed, so drafts rebuild byte-identical
         drafts.append(message.as_bytes())
     return drafts
@@ -85,8 +86,9 @@ def draft_names(count: int, folder: str = "", prefix: str = "") -> list[str]:
 
 def oversized_drafts(drafts: list[bytes], targets: list[Path], limit: int) -> list[Finding]:
     """A draft over the limit means our plan was wrong: say so rather than send it."""
-    return [Finding("mail-over-limit", "error", f"the draft is {len(data):,} bytes, over the {limit:,}-byte limit; "
-                    "report this, and send the files in more mails.", file=str(target))
+    return [Finding("mail-over-limit", "error", _("the draft is {size:,} bytes, over the {limit:,}-byte limit; report "
+                                                  "this, and send the files in more mails.").format(
+        size=len(data), limit=limit), file=str(target))
             for data, target in zip(drafts, targets) if len(data) > limit]
 
 

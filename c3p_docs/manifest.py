@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from c3p_docs.i18n import N_
 from c3p_docs.output import MANIFEST_FILE, json_bytes, read_own_file, regular_bytes, write_atomic
 
 
 def read_entries(folder: Path) -> list[dict]:
     """The entries of `folder`/manifest.json; none when it is absent or damaged (it is rewritten then)."""
-    data = read_own_file(folder / MANIFEST_FILE, "manifest")
+    data = read_own_file(folder / MANIFEST_FILE, N_("manifest"))
     try:
         files = json.loads(data or b"{}").get("files", [])
     except (ValueError, AttributeError):

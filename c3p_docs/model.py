@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from c3p_docs.i18n import _
+
 
 class Strict(BaseModel):
     """Base of every model: unknown keys are errors.
@@ -42,13 +44,13 @@ class Name(Bilingual):
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
         if value and ("\n" in value or "\r" in value):
-            raise ValueError("a name must be on one line; remove the line break")
+            raise ValueError(_("a name must be on one line; remove the line break"))
         return value
 
 
 def _one_line(value: str | None) -> str | None:
     if value and ("\n" in value or "\r" in value):
-        raise ValueError("a name must be on one line; remove the line break")
+        raise ValueError(_("a name must be on one line; remove the line break"))
     return value
 
 
@@ -116,7 +118,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.start and self.end and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(_("end {end} is before start {start}").format(end=self.end, start=self.start))
         return self
 
 
@@ -316,7 +318,8 @@ class Contact(Strict):
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            raise ValueError(f"{value!r} is not an e-mail address; write one address, e.g. name@example.jp")
+            raise ValueError(_("{value} is not an e-mail address; write one address, e.g. name@example.jp").format(
+                value=repr(value)))
         return value
 
 
@@ -458,11 +461,11 @@ class Activity(Strict):
     @model_validator(mode="after")
     def _when(self) -> Activity:
         if not self.month and not self.date:
-            raise ValueError("give `month` (YYYY-MM) or `date` (YYYY-MM-DD)")
+            raise ValueError(_("give `month` (YYYY-MM) or `date` (YYYY-MM-DD)"))
         if self.date and self.month and self.date.strftime("%Y-%m") != self.month:
-            raise ValueError(f"date {self.date} is not in month {self.month}")
+            raise ValueError(_("date {date} is not in month {month}").format(date=self.date, month=self.month))
         if self.end_date and self.date and self.end_date < self.date:
-            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+            raise ValueError(_("end_date {end_date} is before date {date}").format(end_date=self.end_date, date=self.date))
         return self
 
     @property
@@ -643,7 +646,7 @@ class Project(Strict):
         for activity in value:
             if activity.id is not None:
                 if activity.id in seen:
-                    raise ValueError(f"activity id {activity.id!r} is used twice; ids must be unique")
+                    raise ValueError(_("activity id {id} is used twice; ids must be unique").format(id=repr(activity.id)))
                 seen.add(activity.id)
         return value
 
@@ -652,5 +655,5 @@ class Project(Strict):
     def _month_keys(cls, value: dict[str, MonthlyEntry]) -> dict[str, MonthlyEntry]:
         for key in value:
             if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", key):
-                raise ValueError(f"month key {key!r} must be YYYY-MM")
+                raise ValueError(_("month key {key} must be YYYY-MM").format(key=repr(key)))
         return value

@@ -11,8 +11,9 @@ from pathlib import Path
 from c3p_docs import pipeline
 from c3p_docs.documents.kinds import Request
 from c3p_docs.documents.renderer import Renderer, day_stamp
-from c3p_docs.errors import REPORT_HINT, C3pError
+from c3p_docs.errors import C3pError, internal_error
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _
 from c3p_docs.monthly import outside_period
 from c3p_docs.output import output_lock
 from c3p_docs.placeholders import starter_values_left
@@ -77,8 +78,9 @@ def _publications(outcomes: list[ProjectOutcome], year_month: str, out: Path, la
         name = folder_name(outcome.path)
         other = folders.setdefault(name.casefold(), outcome.path)  # one folder on Windows and macOS: A and a
         if other != outcome.path:
-            outcome.fail(f"{other} in the same run also writes to {out / name}; rename one of the files or folders "
-                         "(reports go to OUT/<file name>/, and for a file named project.yaml to OUT/<its folder>/).")
+            outcome.fail(_("{other} in the same run also writes to {folder}; rename one of the files or folders "
+                           "(reports go to OUT/<file name>/, and for a file named project.yaml to OUT/<its "
+                           "folder>/).").format(other=other, folder=out / name))
             continue
         jobs = _isolated(outcome, _jobs, outcome, year_month, out / name, languages, templates, plan)
         if jobs is not None:
@@ -98,11 +100,12 @@ def _jobs(outcome: ProjectOutcome, year_month: str, folder: Path, languages: lis
         span = f"{period.start or '…'} – {period.end or '…'}"
         finding = loaded.source.finding(
             "month-outside-period", "error", ("project", "period"),
-            f"{year_month} is outside the project period {span}, so no report was written for it; give a month "
-            "within the period (--month), or correct the period if the project was extended.")
+            _("{month} is outside the project period {period}, so no report was written for it; give a month within "
+              "the period (--month), or correct the period if the project was extended.").format(
+                month=year_month, period=span))
         outcome.findings.append(finding)
-        outcome.fail(f"{year_month} is outside the project period {span} ({finding.file}:{finding.line}); nothing "
-                     "was written for this project.")
+        outcome.fail(_("{month} is outside the project period {period} ({where}); nothing was written for this "
+                       "project.").format(month=year_month, period=span, where=f"{finding.file}:{finding.line}"))
         return None
     year, month = map(int, year_month.split("-"))
     created = day_stamp(dt.date(year, month, 1))
@@ -124,11 +127,11 @@ def _isolated(outcome: ProjectOutcome, step, *args):
         outcome.findings += error.findings
         outcome.fail(error.message)
     except OSError as error:
-        outcome.fail(f"{error.filename or outcome.path}: {error.strerror or error}.")
+        outcome.fail(_("{file}: {reason}.").format(file=error.filename or outcome.path, reason=error.strerror or error))
     except Exception as error:  # noqa: BLE001 - one project's bug must not stop the others' reports
         if os.environ.get("C3P_DEBUG"):
             traceback.print_exc()
-        outcome.fail(f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}", internal=True)
+        outcome.fail(internal_error(error), internal=True)
     return None
 
 
@@ -141,5 +144,5 @@ def _finish(outcome: ProjectOutcome, publication: pipeline.Publication) -> None:
         outcome.fail(result.failed, result.internal)
     failed_pdfs = [f.file for f in result.findings if f.code == "pdf-failed" and f.severity == "error"]
     if outcome.ok and failed_pdfs:
-        outcome.fail(f"LibreOffice could not convert {', '.join(str(f) for f in failed_pdfs)}; the report's PDF is "
-                     "missing. Run again, or convert it yourself.")
+        outcome.fail(_("LibreOffice could not convert {files}; the report's PDF is missing. Run again, or convert it "
+                       "yourself.").format(files=", ".join(str(f) for f in failed_pdfs)))

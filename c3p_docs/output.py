@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 
 from c3p_docs.errors import C3pError, UsageError
+from c3p_docs.i18n import N_, _
 from c3p_docs.loading import read_limited
 
 STATE_FILE = ".c3p-docs-state.json"
@@ -56,13 +57,14 @@ def _naming(error: OSError, path: Path) -> OSError:
 
 
 def _kind_of(mode: int) -> str:
+    """What a file that is no regular file is, in the message language."""
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
+        return _("a pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a socket or other special file"
+        return _("a device")
+    return _("a socket or other special file")
 
 
 def check_target(path: Path) -> None:
@@ -76,8 +78,8 @@ def check_target(path: Path) -> None:
     except FileNotFoundError:
         return
     if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-        raise UsageError(f"{path}: is {_kind_of(mode)}, not a file c3p-docs can write; give the name of a "
-                         "regular file.")
+        raise UsageError(_("{file}: is {kind}, not a file c3p-docs can write; give the name of a regular "
+                           "file.").format(file=path, kind=_kind_of(mode)))
 
 
 def temporary_prefix(name: str) -> str:
@@ -138,7 +140,7 @@ def regular_bytes(path: Path, max_bytes: int = MAX_OUTPUT_BYTES) -> bytes | None
     if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
         return None
     try:
-        return read_limited(path, "file", max_bytes)
+        return read_limited(path, N_("file"), max_bytes)
     except C3pError:  # replaced or grown meanwhile
         return None
 
@@ -152,23 +154,25 @@ def read_own_file(path: Path, what: str) -> bytes | None:
         return None
     problem = ""
     if not stat.S_ISREG(info.st_mode):
-        problem = "is a link" if stat.S_ISLNK(info.st_mode) else f"is {_kind_of(info.st_mode)}"
+        problem = _("is a link") if stat.S_ISLNK(info.st_mode) else _("is {kind}").format(kind=_kind_of(info.st_mode))
     elif info.st_size > MAX_OWN_FILE_BYTES:
-        problem = f"is {info.st_size:,} bytes"
+        problem = _("is {size:,} bytes").format(size=info.st_size)
     if not problem:
         try:
             return read_limited(path, what, MAX_OWN_FILE_BYTES)
         except C3pError as error:
             problem = error.message
-    raise UsageError(f"{path}: {problem}, not the {what} c3p-docs writes there; delete it and run again.")
+    raise UsageError(_("{file}: {problem}, not the {what} c3p-docs writes there; delete it and run again.").format(
+        file=path, problem=problem, what=_(what)))
 
 
 def safe_relative(relative: str) -> str:
     """`relative` when it names a file inside the output folder: no `.`/`..`/empty part, no backslash, not absolute."""
     parts = relative.split("/")
     if relative.startswith("/") or any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
-        raise UsageError(f"{relative!r} is not a file name c3p-docs can write inside the output folder (an empty, "
-                         "`.` or `..` part, or a separator); check the call profile's file names.")
+        raise UsageError(_("{name} is not a file name c3p-docs can write inside the output folder (an empty, `.` or "
+                           "`..` part, or a separator); check the call profile's file names.").format(
+            name=repr(relative)))
     return relative
 
 
@@ -183,11 +187,12 @@ def check_folders(root: Path, relative: str) -> None:
         except FileNotFoundError:
             return
         if stat.S_ISLNK(mode):
-            raise UsageError(f"{folder}: is a symbolic link; c3p-docs never writes or reads through a link there "
-                             "(files would land outside the output folder). Replace it with a real folder.")
+            raise UsageError(_("{folder}: is a symbolic link; c3p-docs never writes or reads through a link there "
+                               "(files would land outside the output folder). Replace it with a real "
+                               "folder.").format(folder=folder))
         if not stat.S_ISDIR(mode):
-            raise UsageError(f"{folder}: is {_kind_of(mode) if not stat.S_ISREG(mode) else 'a file'} where "
-                             "c3p-docs writes a folder; move it away and run again.")
+            raise UsageError(_("{folder}: is {kind} where c3p-docs writes a folder; move it away and run again.").format(
+                folder=folder, kind=_kind_of(mode) if not stat.S_ISREG(mode) else _("a file")))
 
 
 @contextmanager
@@ -196,18 +201,19 @@ def output_lock(folder: Path):
     from filelock import FileLock, Timeout
 
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is a file; -o needs a folder.")
+        raise UsageError(_("{out} is a file; -o needs a folder.").format(out=folder))
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(folder / LOCK_FILE))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        sys.stderr.write(f"c3p-docs: {folder} is in use by another c3p-docs run; waiting for it to finish.\n")
+        sys.stderr.write("c3p-docs: " + _("{folder} is in use by another c3p-docs run; waiting for it to "
+                                          "finish.").format(folder=folder) + "\n")
         try:
             lock.acquire(timeout=LOCK_WAIT_SECONDS)
         except Timeout:
-            raise UsageError(f"{folder} is locked by another c3p-docs run for over {LOCK_WAIT_SECONDS} s; "
-                             "try again later.") from None
+            raise UsageError(_("{folder} is locked by another c3p-docs run for over {seconds} s; try again "
+                               "later.").format(folder=folder, seconds=LOCK_WAIT_SECONDS)) from None
     try:
         yield
     finally:
@@ -242,7 +248,7 @@ class OutputState:
         self._reclaim_temporary_files()
 
     def _load(self) -> None:
-        data = read_own_file(self.path, "state file")
+        data = read_own_file(self.path, N_("state file"))
         try:
             files = json.loads(data or b"{}").get("files", {})
         except (ValueError, AttributeError):
@@ -251,7 +257,7 @@ class OutputState:
             self.written = {str(k): str(v) for k, v in files.items()}
 
     def _recover(self) -> None:
-        data = read_own_file(self.journal, "journal")
+        data = read_own_file(self.journal, N_("journal"))
         for line in (data or b"").decode("utf-8", "replace").splitlines():
             try:
                 entry = json.loads(line)

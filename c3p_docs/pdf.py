@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from c3p_docs.errors import ToolMissing
+from c3p_docs.i18n import _
 
 FONTCONFIG = Path(__file__).parent / "data" / "fonts.conf"
 TIMEOUT_SECONDS = 300
@@ -40,8 +41,8 @@ def convert_to_pdf(sources: list[Path]) -> dict[Path, bytes]:
     its chunk tried once more alone."""
     soffice = find_soffice()
     if soffice is None:
-        raise ToolMissing("LibreOffice (soffice) is not installed; install libreoffice-writer-nogui and "
-                          "libreoffice-impress-nogui, or use --pdf never.")
+        raise ToolMissing(_("LibreOffice (soffice) is not installed; install libreoffice-writer-nogui and "
+                            "libreoffice-impress-nogui, or use --pdf never."))
     reclaim_work_folders()
     results: dict[Path, bytes] = {}
     for start in range(0, len(sources), CHUNK):

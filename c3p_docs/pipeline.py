@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from c3p_docs import pdf
-from c3p_docs.errors import REPORT_HINT, C3pError, ToolMissing, UsageError
+from c3p_docs.errors import C3pError, ToolMissing, UsageError, internal_error
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, sentences
 from c3p_docs.manifest import merge_manifest, read_entries
 from c3p_docs.output import (
     OutputState,
@@ -98,8 +99,9 @@ class Published:
     """The failure is a bug in c3p-docs."""
 
     def summary(self, out: Path) -> str:
-        return (f"{out}: {len(self.written)} file(s) written, {self.unchanged} unchanged"
-                + (f", {len(self.kept)} edited file(s) kept" if self.kept else "") + ".")
+        return (_("{out}: {written} file(s) written, {unchanged} unchanged, {kept} edited file(s) kept.") if self.kept
+                else _("{out}: {written} file(s) written, {unchanged} unchanged.")).format(
+            out=out, written=len(self.written), unchanged=self.unchanged, kept=len(self.kept))
 
 
 @dataclass(frozen=True)
@@ -111,16 +113,18 @@ class PdfPlan:
 
 
 def pdf_plan(pdf_mode: str, why: str = "") -> PdfPlan:
-    """`always` fails without LibreOffice; `auto` converts when it is there and says so when not; `never`."""
+    """`always` fails without LibreOffice; `auto` converts when it is there and says so when not (a warning, with
+    `why` a PDF is needed, when one is); `never`."""
     if pdf_mode not in ("auto", "always", "never"):
-        raise UsageError("--pdf takes auto, always or never.")
+        raise UsageError(_("--pdf takes auto, always or never."))
     present = pdf.find_soffice() is not None
     if pdf_mode == "always" and not present:
-        raise ToolMissing("--pdf always, but LibreOffice (soffice) is not installed. Install libreoffice-writer-nogui "
-                          "and libreoffice-impress-nogui, or use --pdf auto.")
+        raise ToolMissing(_("--pdf always, but LibreOffice (soffice) is not installed. Install libreoffice-writer-nogui "
+                            "and libreoffice-impress-nogui, or use --pdf auto."))
     if pdf_mode == "auto" and not present:
+        message = _("LibreOffice is not installed, so no PDF was made.")
         return PdfPlan(False, (Finding("no-libreoffice", "warning" if why else "info",
-                                       f"LibreOffice is not installed, so no PDF was made{why}."),))
+                                       sentences(message, why)),))
     return PdfPlan(pdf_mode != "never")
 
 
@@ -180,11 +184,12 @@ def stage(publication: Publication) -> Iterator[None]:
             result.failed = error.message
             result.findings += error.findings
         elif isinstance(error, OSError):
-            result.failed = f"{error.filename or publication.root}: {error.strerror or error}."
+            result.failed = _("{file}: {reason}.").format(file=error.filename or publication.root,
+                                                          reason=error.strerror or error)
         else:
             if os.environ.get("C3P_DEBUG"):
                 traceback.print_exc()
-            result.failed = f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}"
+            result.failed = internal_error(error)
             result.internal = True
 
 
@@ -201,7 +206,7 @@ def _keep_record(publication: Publication) -> None:
 
 def check_out_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file; -o needs a folder.")
+        raise UsageError(_("{out} is a file; -o needs a folder.").format(out=out))
 
 
 def publish(out: Path, documents: list[Document], pdf_mode: str = "never", force: bool = False) -> Published:
@@ -258,8 +263,9 @@ def write_file(publication: Publication, relative: str, data: bytes) -> Written:
     if written.kept and str(root / written.kept) not in result.kept:  # once, though fitting writes it again
         result.kept.append(str(root / written.kept))
         result.findings.append(Finding(
-            "kept-edited-file", "warning", f"{root / written.kept} was changed since c3p-docs wrote it; it is kept "
-            f"and the new rendition is {root / written.relative} (--force replaces your file).",
+            "kept-edited-file", "warning", _("{file} was changed since c3p-docs wrote it; it is kept and the new "
+                                             "rendition is {new} (--force replaces your file).").format(
+                file=root / written.kept, new=root / written.relative),
             file=str(root / written.kept)))
     if written.changed:
         if written.relative not in result.written:  # a page-limited document may be written again, smaller
@@ -299,7 +305,7 @@ def convert(publications: list[Publication], plan: PdfPlan, progress: Progress |
     tasks = [task for publication in live for task in _tasks(publication)]
     while tasks:
         if progress:
-            progress(f"PDF ({len(tasks)} file(s), LibreOffice)")
+            progress(_("PDF ({count} file(s), LibreOffice)").format(count=len(tasks)))
         converted = pdf.convert_to_pdf(list(dict.fromkeys(path for task in tasks for path in task.paths())))
         next_round = []
         for task in tasks:
@@ -339,8 +345,8 @@ def _source_problem(publication: Publication, placed: Placed) -> Finding | None:
         regular = False
     if regular:
         return None
-    return Finding("pdf-failed", "error", f"{path} is not a regular file, so its PDF was not made; replace it with "
-                   "the document itself.", file=str(path))
+    return Finding("pdf-failed", "error", _("{file} is not a regular file, so its PDF was not made; replace it with "
+                                            "the document itself.").format(file=path), file=str(path))
 
 
 def _after_conversion(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
@@ -352,7 +358,8 @@ def _after_conversion(task: _Task, converted: dict[Path, bytes]) -> list[_Task]:
         data = converted.get(counted)
         if data is None and not ours:  # when the PDF itself is ours, its failure is said once, below
             publication.result.findings.append(Finding(
-                "pdf-failed", "warning", f"LibreOffice could not convert {counted}, so its pages were not counted.",
+                "pdf-failed", "warning", _("LibreOffice could not convert {file}, so its pages were not "
+                                           "counted.").format(file=counted),
                 file=str(counted)))
         smaller = _fit(publication, placed, pdf.pdf_page_count(data)) if data is not None else None
         if smaller is not None:
@@ -392,14 +399,17 @@ def _deliver(task: _Task, converted: dict[Path, bytes]) -> None:
     root, source = publication.root, task.source
     data = converted.get(root / source)
     if data is None:
-        publication.result.findings.append(Finding("pdf-failed", "error", f"LibreOffice could not convert "
-                                                   f"{root / source}.", file=str(root / source)))
+        publication.result.findings.append(Finding("pdf-failed", "error", _("LibreOffice could not convert "
+                                                                            "{file}.").format(file=root / source),
+                                                   file=str(root / source)))
         return
     if placed.written.kept:
         publication.result.findings.append(Finding(
-            "pdf-from-edited-file", "warning", f"{root / placed.job.pdf_relative} is converted from your edited "
-            f"{root / source}; what changed in the YAML since is only in {root / placed.written.relative}. Bring "
-            "those changes into your file, or delete it to use the new rendition.", file=str(root / source)))
+            "pdf-from-edited-file", "warning", _(
+                "{pdf} is converted from your edited {source}; what changed in the YAML since is only in {new}. Bring "
+                "those changes into your file, or delete it to use the new rendition.").format(
+                pdf=root / placed.job.pdf_relative, source=root / source, new=root / placed.written.relative),
+            file=str(root / source)))
     written = write_file(publication, placed.job.pdf_relative, data)
     publication.state.record_pdf_source(written.relative, source)
     _list_pdf(publication, placed)
@@ -421,9 +431,11 @@ def _without_pdf(publication: Publication) -> None:
         elif not state.edited_since_written(pdf_relative):
             state.remove(pdf_relative)
             result.findings.append(Finding(
-                "stale-pdf-removed", "warning", f"{publication.root / pdf_relative} was removed: it no longer matched "
-                f"{publication.root / placed.in_place}, and this run makes no PDFs. Build with --pdf auto (LibreOffice "
-                "installed) or export the PDF yourself.", file=str(publication.root / pdf_relative)))
+                "stale-pdf-removed", "warning", _(
+                    "{pdf} was removed: it no longer matched {source}, and this run makes no PDFs. Build with --pdf "
+                    "auto (LibreOffice installed) or export the PDF yourself.").format(
+                    pdf=publication.root / pdf_relative, source=publication.root / placed.in_place),
+                file=str(publication.root / pdf_relative)))
 
 
 def _pages_verified(publication: Publication, relative: str) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _
 from c3p_docs.loading import LoadedYaml, read_limited, safe_load
 from c3p_docs.strings import strings
 
@@ -44,7 +45,7 @@ def starter_examples() -> tuple[StarterExample, ...]:
     ○○, 〇〇, △△, ××, or …; example.jp / example.com (and .org, .net, .co.jp) addresses; the capitalised word
     "Example"; phone numbers with a 0000 group. Plausible starter values (環境事業部, ISO14001, a rate) are
     not examples: a real project may keep them."""
-    data = safe_load(read_limited(STARTER, "starter file").decode("utf-8"))
+    data = safe_load(read_limited(STARTER, N_("starter file")).decode("utf-8"))
     found: list[StarterExample] = []
     for key, value in data.items():
         if key == "examples":
@@ -81,9 +82,10 @@ def starter_values_left(source: LoadedYaml) -> list[Finding]:
                 visit(inner, path + (index,))
         elif isinstance(value, str) and value.strip() in examples:
             findings.append(source.finding(
-                "placeholder", "warning", path, f"{value.strip()!r} is still the example of the file `init` wrote; "
-                "replace it with the project's own value (documents print it as it is, and check-package refuses "
-                "it as placeholder-left)."))
+                "placeholder", "warning", path, _(
+                    "{value} is still the example of the file `init` wrote; replace it with the project's own value "
+                    "(documents print it as it is, and check-package refuses it as placeholder-left).").format(
+                    value=repr(value.strip()))))
 
     visit(source.data, ())
     return findings

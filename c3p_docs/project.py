@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from c3p_docs.calls import CallRules, load_call
 from c3p_docs.errors import C3pError, RulesBroken
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _, sentences
 from c3p_docs.loading import LoadedYaml, format_path, load_yaml_file
 from c3p_docs.model import Project
 
@@ -118,8 +119,9 @@ def _split_by_comma(loc: tuple, source: LoadedYaml) -> str | None:
         return None
     previous = keys[index - 1]
     joined = f"{mapping[previous]}, {loc[-1]}"
-    return (f"stray key {loc[-1]!r} inside {format_path(parent)}: a comma inside {{…}} ends the value unless it is "
-            f"quoted, so the text of {previous} stopped at the comma. Write {previous}: \"{joined}\".")
+    return _("stray key {key} inside {path}: a comma inside {{…}} ends the value unless it is quoted, so the text of "
+             "{previous} stopped at the comma. Write {previous}: \"{joined}\".").format(
+        key=repr(loc[-1]), path=format_path(parent), previous=previous, joined=joined)
 
 
 def _figure(value) -> str:
@@ -130,46 +132,53 @@ def plain_message(problem: Mapping[str, Any], loc: tuple, kinds_here: set[str]) 
     """pydantic's message in the words of a YAML file: what to write instead, then what was given."""
     kind, ctx, field = problem["type"], problem.get("ctx") or {}, str(loc[-1]) if loc else ""
     given = problem.get("input")
-    shown = f" (got {given!r})" if isinstance(given, (str, int, float, bool)) and len(repr(given)) < 80 else ""
+    shown = (_("(got {value})").format(value=repr(given))
+             if isinstance(given, (str, int, float, bool)) and len(repr(given)) < 80 else "")
     if kind == "literal_error":
         allowed = re.findall(r"'([^']*)'", ctx.get("expected", ""))
         close = difflib.get_close_matches(str(given), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        message = sentences(_("must be one of {values}").format(values=", ".join(allowed)), shown)
+        if close:
+            message = _("{message}; did you mean {value}?").format(message=message, value=repr(close[0]))
         if field == "category":
-            hint += "; its Japanese or English name works too (諸謝金, Honoraria; `c3p-docs calls CALL --rules` lists them)"
-        return f"must be one of {', '.join(allowed)}{shown}{hint}"
+            message = _("{message}; its Japanese or English name works too (諸謝金, Honoraria; `c3p-docs calls CALL "
+                        "--rules` lists them)").format(message=message)
+        return message
     if kind == "less_than_equal" and field.endswith("_jpy") and isinstance(given, (int, float)):
-        return f"{given:,} yen is more than any C3P budget holds (at most {_figure(ctx['le'])}); check the digits"
+        return _("{amount:,} yen is more than any C3P budget holds (at most {limit}); check the digits").format(
+            amount=given, limit=_figure(ctx["le"]))
     if kind in LIMITS:
-        return LIMITS[kind].format(*map(_figure, ctx.values())) + shown
+        return sentences(_(LIMITS[kind]).format(limit=_figure(next(iter(ctx.values())))), shown)
     if kind == "string_pattern_mismatch" and field in PATTERNS:
-        return PATTERNS[field] + shown
+        return sentences(_(PATTERNS[field]), shown)
     if {"string_type", "model_type"} <= kinds_here:  # a field that takes text or {ja, en}
-        return "must be text, or {ja: …, en: …} where the languages differ" + shown
+        return sentences(_("must be text, or {example} where the languages differ").format(example="{ja: …, en: …}"),
+                         shown)
     if kind == "model_type":
         bilingual = ctx.get("class_name") in ("Bilingual", "Name", "BilingualList")
-        return ("must be written as {ja: …, en: …}" if bilingual else TYPES["dict_type"]) + shown
+        return sentences(_("must be written as {example}").format(example="{ja: …, en: …}") if bilingual
+                         else _(TYPES["dict_type"]), shown)
     if kind == "value_error":  # our validators' own words, which name the value
         return problem["msg"].removeprefix("Value error, ")
-    return TYPES.get(kind, problem["msg"]) + shown
+    return sentences(_(TYPES[kind]) if kind in TYPES else problem["msg"], shown)
 
 
-LIMITS = {"greater_than_equal": "must be {} or more", "less_than_equal": "must be {} or less",
-          "greater_than": "must be more than {}", "less_than": "must be less than {}"}
-PATTERNS = {"month": "must be a month written YYYY-MM, e.g. 2026-07",
-            "id": "must be letters, digits, - _ or . (at most 64, starting with a letter or digit), e.g. survey-1"}
+LIMITS = {"greater_than_equal": N_("must be {limit} or more"), "less_than_equal": N_("must be {limit} or less"),
+          "greater_than": N_("must be more than {limit}"), "less_than": N_("must be less than {limit}")}
+PATTERNS = {"month": N_("must be a month written YYYY-MM, e.g. 2026-07"),
+            "id": N_("must be letters, digits, - _ or . (at most 64, starting with a letter or digit), e.g. survey-1")}
 TYPES = {
-    "int_parsing": "must be a whole number, written without commas, units or decimals (e.g. 1500000)",
-    "int_from_float": "must be a whole number, without decimals",
-    "int_type": "must be a whole number (e.g. 1500000)",
-    "float_parsing": "must be a number (e.g. 0.45)", "float_type": "must be a number (e.g. 0.45)",
-    "bool_parsing": "must be true or false", "bool_type": "must be true or false",
-    "date_parsing": "must be a real date written YYYY-MM-DD (e.g. 2026-04-01)",
-    "date_from_datetime_parsing": "must be a real date written YYYY-MM-DD (e.g. 2026-04-01)",
-    "date_type": "must be a date written YYYY-MM-DD (e.g. 2026-04-01)",
-    "list_type": "must be a list: [a, b], or one `- item` per line below it",
-    "dict_type": "must be a mapping of keys below it (key: value)",
-    "string_type": "must be text",
+    "int_parsing": N_("must be a whole number, written without commas, units or decimals (e.g. 1500000)"),
+    "int_from_float": N_("must be a whole number, without decimals"),
+    "int_type": N_("must be a whole number (e.g. 1500000)"),
+    "float_parsing": N_("must be a number (e.g. 0.45)"), "float_type": N_("must be a number (e.g. 0.45)"),
+    "bool_parsing": N_("must be true or false"), "bool_type": N_("must be true or false"),
+    "date_parsing": N_("must be a real date written YYYY-MM-DD (e.g. 2026-04-01)"),
+    "date_from_datetime_parsing": N_("must be a real date written YYYY-MM-DD (e.g. 2026-04-01)"),
+    "date_type": N_("must be a date written YYYY-MM-DD (e.g. 2026-04-01)"),
+    "list_type": N_("must be a list: [a, b], or one `- item` per line below it"),
+    "dict_type": N_("must be a mapping of keys below it (key: value)"),
+    "string_type": N_("must be text"),
 }
 
 
@@ -192,15 +201,18 @@ def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]
             model = _model_at(loc)
             known = list(model.model_fields) if model else []
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-            hint = f" Did you mean {close[0]!r}?" if close else (f" Known keys here: {', '.join(known)}." if known else "")
-            findings.append(source.finding("unknown-key", "error", loc, f"unknown key {loc[-1]!r}.{hint}"))
+            hint = (_("Did you mean {key}?").format(key=repr(close[0])) if close
+                    else _("Known keys here: {keys}.").format(keys=", ".join(known)) if known else "")
+            findings.append(source.finding("unknown-key", "error", loc, sentences(
+                _("unknown key {key}.").format(key=repr(loc[-1])), hint)))
         elif kind == "missing":
             findings.append(source.finding("missing-field", "error", loc,
-                                           "required; add it (run `c3p-docs init` for a commented example)."))
+                                           _("required; add it (run `c3p-docs init` for a commented example).")))
         else:
             message = plain_message(problem, loc, kinds_at[loc])
-            findings.append(source.finding("schema", "error", loc, message if message.endswith((".", "?")) else
-                                           f"{message}."))
+            findings.append(source.finding("schema", "error", loc, message if message.endswith((".", "?", "。", "？"))
+                                           # Translators: ends a sentence that has no full stop.
+                                           else message + _(".")))
     # A union of str and Bilingual reports both branches; keep one message per location.
     by_loc: dict[tuple, Finding] = {}
     for finding in findings:
@@ -234,11 +246,11 @@ def load_project_leniently(path: Path) -> tuple[LoadedProject | None, list[Findi
         return load_project(path), []
     except RulesBroken as broken:
         findings = broken.findings
-    source = load_yaml_file(path, "project file")
+    source = load_yaml_file(path, N_("project file"))
     if not isinstance(source.data, dict):
         return None, findings
     data = source.data
-    for _ in range(4):
+    for _attempt in range(4):
         try:
             project = validated(data)
         except ValidationError as error:
@@ -254,23 +266,24 @@ def load_project_leniently(path: Path) -> tuple[LoadedProject | None, list[Findi
 
 def load_project(path: Path) -> LoadedProject:
     """Read and validate; raises RulesBroken with every schema finding, InputError for unreadable YAML."""
-    source = load_yaml_file(path, "project file")
+    source = load_yaml_file(path, N_("project file"))
     findings = list(source.findings)
     if not isinstance(source.data, dict):
-        raise RulesBroken(f"{path}: expected a mapping of fields at the top (call:, project:, …).",
-                          findings + [source.finding("schema", "error", (), "the file is not a mapping of fields.")])
+        raise RulesBroken(_("{file}: expected a mapping of fields at the top (call:, project:, …).").format(file=path),
+                          findings + [source.finding("schema", "error", (), _("the file is not a mapping of fields."))])
     errors = [f for f in findings if f.severity == "error"]
     try:
         project = validated(source.data)
     except ValidationError as error:
         findings += schema_findings(error, source)
-        raise RulesBroken(f"{path}: the project does not match the schema.", findings) from None
+        raise RulesBroken(_("{file}: the project does not match the schema.").format(file=path), findings) from None
     if errors:
-        raise RulesBroken(f"{path}: the project has errors.", findings)
+        raise RulesBroken(_("{file}: the project has errors.").format(file=path), findings)
     try:
         rules = load_call(project.call, base_dir=path.parent)
     except C3pError as error:
         line, column = source.position(("call",))
         finding = Finding("unknown-call", "error", error.message, file=str(path), path="call", line=line, column=column)
-        raise RulesBroken(f"{path}: the call profile cannot be used (see above).", findings + [finding]) from None
+        raise RulesBroken(_("{file}: the call profile cannot be used (see above).").format(file=path),
+                          findings + [finding]) from None
     return LoadedProject(project, rules, source, path, findings)

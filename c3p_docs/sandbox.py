@@ -15,6 +15,8 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
+from c3p_docs.i18n import N_, _
+
 MAX_VALUE = 1_000_000
 """Characters (or items) in one value a template makes; a whole document holds far less."""
 MAX_OUTPUT = 20_000_000
@@ -42,9 +44,10 @@ def _size(value) -> int:
     return len(value) if isinstance(value, (str, bytes, list, tuple, dict)) else 0
 
 
-def _check_size(value, what: str = "a value"):
+def _check_size(value, what: str = N_("a value")):
     if _size(value) > MAX_VALUE:
-        raise LimitExceeded(f"{what} of {_size(value):,} characters or items is over the limit of {MAX_VALUE:,}")
+        raise LimitExceeded(_("{what} of {count:,} characters or items is over the limit of {limit:,}").format(
+            what=_(what), count=_size(value), limit=MAX_VALUE))
     return value
 
 
@@ -52,27 +55,30 @@ def _check_percent_format(text: str, arguments=None) -> None:
     for width, precision in _PERCENT_SPEC.findall(text):
         for number in (width, precision):
             if number == "*" or (number and (len(number) > 7 or int(number) > MAX_VALUE)):
-                raise LimitExceeded(f"a width of {number} in a %-format is over the limit of {MAX_VALUE:,}")
+                raise LimitExceeded(_("a width of {width} in a %-format is over the limit of {limit:,}").format(
+                    width=number, limit=MAX_VALUE))
     # `'%s' * 1000 % ((a_megabyte,) * 1000)`: what the arguments add, before it is built.
     if isinstance(arguments, dict):
         made = len(text) + text.count("%(") * max((_size(value) for value in arguments.values()), default=0)
     else:
         made = len(text) + sum(_size(value) for value in (arguments if isinstance(arguments, tuple) else (arguments,)))
     if made > MAX_VALUE:
-        raise LimitExceeded(f"a %-format would make more than {MAX_VALUE:,} characters")
+        raise LimitExceeded(_("a %-format would make more than {limit:,} characters").format(limit=MAX_VALUE))
 
 
 def _check_format_spec(text: str) -> None:
     for field in _FORMAT_FIELD.findall(text):
         if any(len(number) > 7 or int(number) > MAX_VALUE for number in re.findall(r"\d+", field.partition(":")[2])):
-            raise LimitExceeded(f"the format {field} asks for a width over the limit of {MAX_VALUE:,}")
+            raise LimitExceeded(_("the format {field} asks for a width over the limit of {limit:,}").format(
+                field=field, limit=MAX_VALUE))
 
 
 def _check_resolved_spec(spec: str) -> None:
     """A format spec once its nested fields are filled in (`{:>{w}}` with w=999999999)."""
     for digits in re.findall(r"\d+", spec):
         if len(digits) > 7 or int(digits) > MAX_VALUE:
-            raise LimitExceeded(f"the format spec {spec[:30]!r} asks for a width over the limit of {MAX_VALUE:,}")
+            raise LimitExceeded(_("the format spec {spec} asks for a width over the limit of {limit:,}").format(
+                spec=repr(spec[:30]), limit=MAX_VALUE))
 
 
 class _LimitedFormatter(SandboxedFormatter):
@@ -90,7 +96,8 @@ class _LimitedFormatter(SandboxedFormatter):
         text = super().format_field(value, format_spec)
         self.made += len(text)
         if self.made > MAX_VALUE:
-            raise LimitExceeded(f"format() would make more than {MAX_VALUE:,} characters")
+            raise LimitExceeded(_("{call} would make more than {limit:,} characters").format(
+                call="format()", limit=MAX_VALUE))
         return text
 
 
@@ -102,21 +109,24 @@ def _check_numbers(name: str, arguments, keywords) -> None:
     """Widths, counts and lengths past the limit (`center(999999999)`, `ljust`, `indent`, `batch`)."""
     for argument in list(arguments) + list(keywords.values()):
         if isinstance(argument, int) and not isinstance(argument, bool) and abs(argument) > MAX_VALUE:
-            raise LimitExceeded(f"{name}({argument}) is over the limit of {MAX_VALUE:,}")
+            raise LimitExceeded(_("{call} is over the limit of {limit:,}").format(call=f"{name}({argument})",
+                                                                                  limit=MAX_VALUE))
 
 
 def _check_replace(value, old, new) -> None:
     if isinstance(value, str) and isinstance(old, str) and isinstance(new, str):
         count = value.count(old) if old else len(value) + 1
         if len(value) + count * max(len(new) - len(old), 0) > MAX_VALUE:
-            raise LimitExceeded(f"replace() would make more than {MAX_VALUE:,} characters")
+            raise LimitExceeded(_("{call} would make more than {limit:,} characters").format(
+                call="replace()", limit=MAX_VALUE))
 
 
 def _check_join(separator, items) -> None:
     if isinstance(items, (list, tuple)):
         total = sum(_size(item) for item in items) + len(items) * _size(separator)
         if total > MAX_VALUE:
-            raise LimitExceeded(f"join() of {total:,} characters is over the limit of {MAX_VALUE:,}")
+            raise LimitExceeded(_("join() of {count:,} characters is over the limit of {limit:,}").format(
+                count=total, limit=MAX_VALUE))
 
 
 def _check_widening(name: str, value, width) -> None:
@@ -126,7 +136,8 @@ def _check_widening(name: str, value, width) -> None:
         return
     times = value.count("\t") if name == "expandtabs" else value.count("\n") + 1
     if len(value) + times * max(amount, 0) > MAX_VALUE:
-        raise LimitExceeded(f"{name}({width}) would make more than {MAX_VALUE:,} characters")
+        raise LimitExceeded(_("{call} would make more than {limit:,} characters").format(
+            call=f"{name}({width})", limit=MAX_VALUE))
 
 
 def _check_call(name: str, bound, arguments, keywords) -> None:
@@ -189,12 +200,14 @@ class LimitedEnvironment(SandboxedEnvironment):
 
     def tick(self) -> None:
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise LimitExceeded(f"still running after {TIME_BUDGET_SECONDS:g} s (a loop too large?)")
+            raise LimitExceeded(_("still running after {seconds:g} s (a loop too large?)").format(
+                seconds=TIME_BUDGET_SECONDS))
         self.ticks += 1
         if self.ticks % _MEMORY_EVERY == 0 and self.deadline is not None and self.memory_start is not None:
             peak = _peak_memory()
             if peak is not None and peak - self.memory_start > MAX_RENDER_MEMORY:
-                raise LimitExceeded(f"holding more than {MAX_RENDER_MEMORY // 2**20:,} MB (values piling up in a loop?)")
+                raise LimitExceeded(_("holding more than {megabytes:,} MB (values piling up in a loop?)").format(
+                    megabytes=MAX_RENDER_MEMORY // 2**20))
 
     def limited_iter(self, iterable):
         for item in iterable:
@@ -202,7 +215,7 @@ class LimitedEnvironment(SandboxedEnvironment):
             yield item
 
     def limited_value(self, value):
-        return _check_size(value, "a joined text")
+        return _check_size(value, N_("a joined text"))
 
     def concat(self, pieces) -> str:  # type: ignore[override]
         """`Template.render` joins the output here: count it, and start the clock if nobody did."""
@@ -212,7 +225,8 @@ class LimitedEnvironment(SandboxedEnvironment):
             for piece in pieces:
                 total += len(piece)
                 if total > MAX_OUTPUT:
-                    raise LimitExceeded(f"the output is over the limit of {MAX_OUTPUT:,} characters")
+                    raise LimitExceeded(_("the output is over the limit of {limit:,} characters").format(
+                        limit=MAX_OUTPUT))
                 self.tick()
                 output.append(piece)
             return "".join(output)
@@ -223,19 +237,20 @@ class LimitedEnvironment(SandboxedEnvironment):
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if _size(sequence) and isinstance(count, int) and _size(sequence) * count > MAX_VALUE:
-                    raise LimitExceeded(f"repeating {_size(sequence):,} characters or items {count:,} times is over "
-                                        f"the limit of {MAX_VALUE:,}")
+                    raise LimitExceeded(_("repeating {size:,} characters or items {count:,} times is over the limit of "
+                                          "{limit:,}").format(size=_size(sequence), count=count, limit=MAX_VALUE))
             if isinstance(left, int) and isinstance(right, int) \
                     and left.bit_length() + right.bit_length() > MAX_POWER_BITS:
-                raise LimitExceeded(f"multiplying integers of {left.bit_length():,} and {right.bit_length():,} bits is "
-                                    f"over the limit of {MAX_POWER_BITS:,} bits")
+                raise LimitExceeded(_("multiplying integers of {left:,} and {right:,} bits is over the limit of "
+                                      "{limit:,} bits").format(left=left.bit_length(), right=right.bit_length(),
+                                                               limit=MAX_POWER_BITS))
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and abs(left) > 1 \
                     and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
-                raise LimitExceeded(f"{left} ** {right} is too large a number")
+                raise LimitExceeded(_("{power} is too large a number").format(power=f"{left} ** {right}"))
         elif operator == "+" and _size(left) + _size(right) > MAX_VALUE:
-            raise LimitExceeded(f"joining {_size(left) + _size(right):,} characters or items is over the limit of "
-                                f"{MAX_VALUE:,}")
+            raise LimitExceeded(_("joining {count:,} characters or items is over the limit of {limit:,}").format(
+                count=_size(left) + _size(right), limit=MAX_VALUE))
         elif operator == "%" and isinstance(left, str):
             _check_percent_format(left, right)
         return super().call_binop(context, operator, left, right)
@@ -246,7 +261,8 @@ class LimitedEnvironment(SandboxedEnvironment):
         bound = getattr(__obj, "__self__", None)
         if isinstance(bound, (str, list, tuple, dict)):
             _check_call(name, bound, args, kwargs)
-        return _check_size(super().call(__context, __obj, *args, **kwargs), f"the result of {name or 'a call'}()")
+        return _check_size(super().call(__context, __obj, *args, **kwargs),
+                           _("the result of {call}").format(call=f"{name}()") if name else N_("the result of a call"))
 
     def wrap_str_format(self, value):
         """`'{:>999999999}'.format(x)` is refused when the method is looked up; `'{:>{w}}'.format(x, w=…)` when the
@@ -263,9 +279,9 @@ class LimitedEnvironment(SandboxedEnvironment):
         def formatted(*args, **kwargs) -> str:
             if is_format_map:
                 if kwargs or len(args) != 1:
-                    raise TypeError("format_map() takes exactly one argument")
-                return _check_size(type(text)(formatter.vformat(text, (), args[0])), "a formatted text")
-            return _check_size(type(text)(formatter.vformat(text, args, kwargs)), "a formatted text")
+                    raise TypeError(_("{call} takes exactly one argument").format(call="format_map()"))
+                return _check_size(type(text)(formatter.vformat(text, (), args[0])), N_("a formatted text"))
+            return _check_size(type(text)(formatter.vformat(text, args, kwargs)), N_("a formatted text"))
 
         return wraps(value)(formatted)
 
@@ -292,7 +308,7 @@ def _limited_filter(env: LimitedEnvironment, name: str, function):
             _check_percent_format(value, rest)
         elif name == "indent":
             _check_widening(name, value, rest[0] if rest else kwargs.get("width", 4))
-        return _check_size(function(*args, **kwargs), f"the result of the {name} filter")
+        return _check_size(function(*args, **kwargs), _("the result of the {name} filter").format(name=name))
 
     limited.limited = True  # type: ignore[attr-defined]
     return limited

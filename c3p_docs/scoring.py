@@ -8,6 +8,7 @@ from c3p_docs.adoptions import counted
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, ScoreItem
 from c3p_docs.eras import fiscal_year_label, format_number, format_yen
+from c3p_docs.i18n import _, profile_text
 from c3p_docs.model import Project
 from c3p_docs.strings import phrase, strings
 
@@ -39,7 +40,7 @@ def _cost_effectiveness_parts(project: Project) -> tuple[int, float, int] | None
               if p.subsidy_jpy is not None and p.annual_reduction_t and p.useful_life_years]
     if not usable:
         return None
-    return sum(s for s, _ in usable), sum(life for _, life in usable), len(usable)
+    return sum(s for s, _life in usable), sum(life for _subsidy, life in usable), len(usable)
 
 
 def cost_effectiveness_value(project: Project) -> float | None:
@@ -87,14 +88,14 @@ def _metric(project: Project, metric: str, lang: str, window: range | None = Non
         if credited.surveys:
             basis += phrase(lang, "basis", "adoptions_surveys", count=credited.surveys)
         return credited.count, basis
-    raise ValueError(f"unknown metric {metric!r} in the call profile")
+    raise ValueError(_("unknown metric {metric} in the call profile").format(metric=repr(metric)))
 
 
 def _assumed(item: ScoreItem) -> tuple[bool, str | None]:
     """Whether the item rests on an assumption (its points or formula, or the window of years it counts), and what."""
-    notes = [item.note] if item.assumed and item.note else []
+    notes = [profile_text(item.note) or ""] if item.assumed and item.note else []
     if item.window_years is not None and item.window_years.assumed and item.window_years.note:
-        notes.append(item.window_years.note)
+        notes.append(profile_text(item.window_years.note) or "")
     assumed = item.assumed or bool(item.window_years and item.window_years.assumed)
     return assumed, " ".join(notes) or None
 
@@ -179,7 +180,7 @@ def _score_item(item: ScoreItem, project: Project, lang: str, fiscal_year: int |
         return Score(item.id, name, item.points if index < threshold else 0, maximum,
                      phrase(lang, "basis", "city_scale", index=index, relation=relation, threshold=threshold,
                             kind=words["city_kind"][city.kind]))
-    raise ValueError(f"unknown scoring method {item.method!r}")
+    raise ValueError(_("unknown scoring method {method}").format(method=repr(item.method)))
 
 
 def score_project(project: Project, rules: CallRules, lang: str = "en") -> list[Score]:

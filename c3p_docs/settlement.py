@@ -15,6 +15,7 @@ from c3p_docs.calls import CallRules
 from c3p_docs.categories import name_key, names_of
 from c3p_docs.eras import fiscal_year_bounds
 from c3p_docs.findings import Severity
+from c3p_docs.i18n import _
 from c3p_docs.model import Bilingual, Budget, BudgetItem, Project
 
 
@@ -151,24 +152,27 @@ def settle(project: Project, rules: CallRules, spends: list[Spend]) -> Settlemen
 
 
 def issue_message(issue: Issue) -> str:
-    """The issue in English, for the command line (the documents word it from their templates)."""
+    """The issue in the message language, for the command line (the documents word it from their templates)."""
     spend, figures = issue.spend, issue.figures
-    yen = {key: f"JPY {value:,}" if isinstance(value, int) else value for key, value in figures.items()}
+    yen = {key: _("JPY {amount:,}").format(amount=value) if isinstance(value, int) else value
+           for key, value in figures.items()}
     if issue.code == "unknown-category" and spend:
-        return (f"category {spend.category_text!r} is none of the budget's categories (use an id such as "
-                f"overseas_travel, or its name such as 外国旅費 / Overseas travel); left out of the totals.")
+        return _("category {category} is none of the budget's categories (use an id such as overseas_travel, or its "
+                 "name such as 外国旅費 / Overseas travel); left out of the totals.").format(
+            category=repr(spend.category_text))
     if issue.code == "outside-fiscal-year" and spend:
-        return f"paid on {spend.date}, outside the fiscal year; left out of the totals."
+        return _("paid on {date}, outside the fiscal year; left out of the totals.").format(date=spend.date)
     if issue.code == "over-plan":
-        return f"{issue.category}: spent {yen['actual']}, {yen['excess']} over the plan's {yen['plan']}."
+        return _("{category}: spent {actual}, {excess} over the plan's {plan}.").format(category=issue.category, **yen)
     if issue.code == "over-contract":
-        return (f"the actual total {yen['actual']} is {yen['excess']} over the contract amount {yen['contract']}; "
-                "payment stops at the contract amount.")
+        return _("the actual total {actual} is {excess} over the contract amount {contract}; payment stops at the "
+                 "contract amount.").format(**yen)
     if issue.code == "unplanned-equipment" and spend:
-        return (f"equipment bought for JPY {spend.amount:,} (the call's threshold is {yen['threshold']}) but the plan "
-                "has no equipment line.")
+        return _("equipment bought for {amount} (the call's threshold is {threshold}) but the plan has no equipment "
+                 "line.").format(amount=_("JPY {amount:,}").format(amount=spend.amount), threshold=yen["threshold"])
     if issue.code == "duplicate-line" and spend:
-        return f"same date, category, amount and description as {figures['first'].where}; check it is not counted twice."
+        return _("same date, category, amount and description as {first}; check it is not counted twice.").format(
+            first=figures["first"].where)
     if issue.code == "no-budget":
-        return "the project has no budget.items, so the contract and payable amounts cannot be worked out."
+        return _("the project has no budget.items, so the contract and payable amounts cannot be worked out.")
     return issue.code

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Formatter
 
+from c3p_docs.i18n import N_, _
 from c3p_docs.jinja_env import template_dir
 from c3p_docs.loading import safe_load
 
@@ -36,9 +37,10 @@ def _merged(built_in: dict, path: Path) -> dict:
     from c3p_docs.errors import InputError
     from c3p_docs.loading import format_path, load_yaml_file
 
-    user = load_yaml_file(path, "strings file")
+    user = load_yaml_file(path, N_("strings file"))
     if not isinstance(user.data, dict):
-        raise InputError(f"{path}: expected labels as `key: text` lines (a mapping), as in the built-in strings.yaml.")
+        raise InputError(_("{file}: expected labels as `key: text` lines (a mapping), as in the built-in "
+                           "strings.yaml.").format(file=path))
 
     def merge(base: dict, extra: dict, where: tuple) -> dict:
         merged = dict(base)
@@ -46,16 +48,18 @@ def _merged(built_in: dict, path: Path) -> dict:
             place = where + (key,)
             if key in base and isinstance(base[key], dict):
                 if not isinstance(value, dict):
-                    line, _ = user.position(place)
-                    raise InputError(f"{path}:{line}: {format_path(place)} holds labels by key ("
-                                     f"{', '.join(map(str, list(base[key])[:4]))}, …), not a single value.")
+                    line, _column = user.position(place)
+                    raise InputError(_("{where}: {path} holds labels by key ({keys}, …), not a single value.").format(
+                        where=f"{path}:{line}", path=format_path(place), keys=", ".join(map(str, list(base[key])[:4]))))
                 merged[key] = merge(base[key], value, place)
             elif value is None:
                 continue  # left empty: the built-in label stays
             elif key in base and isinstance(value, (dict, list)) != isinstance(base[key], (dict, list)):
-                line, _ = user.position(place)
-                shape = "a list" if isinstance(base[key], list) else "text"
-                raise InputError(f"{path}:{line}: {format_path(place)} must be {shape}, like the built-in label.")
+                line, _column = user.position(place)
+                raise InputError((_("{where}: {path} must be a list, like the built-in label.")
+                                  if isinstance(base[key], list) else
+                                  _("{where}: {path} must be text, like the built-in label.")).format(
+                    where=f"{path}:{line}", path=format_path(place)))
             else:
                 merged[key] = str(value) if isinstance(base.get(key), str) else value
                 _check_labels(merged[key], base.get(key), f"{path}:{user.position(place)[0]}: {format_path(place)}")
@@ -78,7 +82,7 @@ def _check_labels(value, built_in, where: str) -> None:
 
 
 def _fields(label: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(label) if name is not None}
+    return {name for _text, name, _spec, _conversion in Formatter().parse(label) if name is not None}
 
 
 def label_problem(text: str, allowed: set[str] | None, where: str) -> str | None:
@@ -89,25 +93,29 @@ def label_problem(text: str, allowed: set[str] | None, where: str) -> str | None
     (`{year.__class__}`), indexes, positions, conversions, or widths past MAX_LABEL_WIDTH.
     """
     if len(text) > MAX_LABEL_CHARS:
-        return (f"{where}: the label has {len(text):,} characters, over the limit of {MAX_LABEL_CHARS:,} for one "
-                "label. Shorten it.")
+        return _("{where}: the label has {count:,} characters, over the limit of {limit:,} for one label. Shorten "
+                 "it.").format(where=where, count=len(text), limit=MAX_LABEL_CHARS)
     if allowed is None:
         return None
-    takes = (f"it takes {', '.join('{' + name + '}' for name in sorted(allowed))}" if allowed
-             else "it takes no {fields}")
+    takes = (_("it takes {fields}").format(fields=", ".join("{" + name + "}" for name in sorted(allowed))) if allowed
+             else _("it takes no {fields}").format(fields="{fields}"))
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in Formatter().parse(text) if name is not None]
+        fields = [(name, spec, conversion) for _text, name, spec, conversion in Formatter().parse(text)
+                  if name is not None]
     except ValueError as error:
-        return (f"{where}: the label {text[:60]!r} cannot be filled in ({error}); {takes}, and a brace meant as "
-                "text is written {{ or }}.")
+        return _("{where}: the label {label} cannot be filled in ({error}); {takes}, and a brace meant as text is "
+                 "written {braces}.").format(where=where, label=repr(text[:60]), error=error, takes=takes,
+                                             braces="{{ or }}")
     for name, spec, conversion in fields:
         if name not in allowed:
-            return f"{where}: the label's field {{{name}}} is not one it is given; {takes}, by name only."
+            return _("{where}: the label's field {field} is not one it is given; {takes}, by name only.").format(
+                where=where, field="{" + name + "}", takes=takes)
         width = _LABEL_SPEC.fullmatch(spec or "")
         if conversion or width is None or len(width.group(1)) > 3 or int(width.group(1) or 0) > MAX_LABEL_WIDTH:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            return (f"{where}: the label's field {shown} is not allowed; after the name only an alignment and a "
-                    f"width up to {MAX_LABEL_WIDTH} may follow, as in {{{name}:>4}}.")
+            return _("{where}: the label's field {field} is not allowed; after the name only an alignment and a "
+                     "width up to {limit} may follow, as in {example}.").format(
+                where=where, field=shown, limit=MAX_LABEL_WIDTH, example="{" + name + ":>4}")
     return None
 
 

@@ -10,6 +10,7 @@ from difflib import SequenceMatcher
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import fiscal_year_ja
 from c3p_docs.findings import Finding, Severity
+from c3p_docs.i18n import N_, _, ngettext
 from c3p_docs.model import Project
 
 
@@ -119,7 +120,7 @@ def _spans(rules: CallRules, japanese_city: str, partner_city: str) -> list[tupl
     return spans
 
 
-_ROLE = {"japanese_city": "Japanese city", "partner_city": "partner city"}
+_ROLE = {"japanese_city": N_("Japanese city"), "partner_city": N_("partner city")}
 _PRIORITY = ("japanese_city", "partner_city", "fiscal_year_ja", "separator", "fixed")
 
 
@@ -153,13 +154,13 @@ class _Comparison:
     def findings(self) -> list[SubjectFinding]:
         differences = [op for op in self.opcodes if op[0] != "equal"]
         if len(differences) > 6 or self.similarity < 0.6:
-            _, i1, i2, j1, j2 = differences[0]
+            _tag, i1, i2, j1, j2 = differences[0]
             return [self.finding("subject-format", i1, self.expected[j1:j2], self.typed[i1:i2],
-                                 f"does not follow the call's subject; the first difference is at character "
-                                 f"{i1 + 1}, and the subject is exactly {self.expected!r}.")]
+                                 _("does not follow the call's subject; the first difference is at character {at}, and "
+                                   "the subject is exactly {subject}.").format(at=i1 + 1, subject=repr(self.expected)))]
         found: list[SubjectFinding] = []
         done_parts: set[tuple[str, int, int]] = set()
-        for _, i1, i2, j1, j2 in differences:
+        for _tag, i1, i2, j1, j2 in differences:
             typed, wanted = self.typed[i1:i2], self.expected[j1:j2]
             part = self.part(j1, j2)
             if typed and wanted and _canonical(typed) == _canonical(wanted):
@@ -167,9 +168,9 @@ class _Comparison:
             elif typed and not wanted and all(char in _SPACES for char in typed):
                 found.append(self.spaces(i1, typed))
             elif typed and not wanted and all(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in typed):
-                found.append(self.finding("subject-characters", i1, "", typed,
-                                          f"an invisible character U+{ord(typed[0]):04X} at character {i1 + 1}, "
-                                          "probably pasted with the text; delete it."))
+                found.append(self.finding("subject-characters", i1, "", typed, _(
+                    "an invisible character {code} at character {at}, probably pasted with the text; delete it.").format(
+                    code=f"U+{ord(typed[0]):04X}", at=i1 + 1)))
             elif part[0] in _ROLE:
                 if part not in done_parts:
                     found.append(self.name(part, i1, i2, typed, wanted))
@@ -195,72 +196,81 @@ class _Comparison:
                 continue
             at = i1 + offset
             if right in "（）" and char in "()":
-                message = f"half-width {char!r} at character {at + 1}; use full-width {right!r}."
+                message = _("half-width {char} at character {at}; use full-width {right}.").format(
+                    char=repr(char), at=at + 1, right=repr(right))
             elif part[0] == "separator":
-                message = (f"{_named(char)} at character {at + 1} stands where the call joins the names with "
-                           f"{_named(right)}; write {right!r}.")
+                message = _("{char} at character {at} stands where the call joins the names with {separator}; write "
+                            "{right}.").format(char=_named(char), at=at + 1, separator=_named(right), right=repr(right))
             elif part[0] in _ROLE:
-                role, name = _ROLE[part[0]], self.names[part[0]]
-                message = (f"{_named(char)} at character {at + 1} where the project's {role} {name!r} has "
-                           f"{_named(right)}: it looks the same but is another character.")
+                message = _("{char} at character {at} where the project's {role} {name} has {right}: it looks the same "
+                            "but is another character.").format(char=_named(char), at=at + 1, role=_(_ROLE[part[0]]),
+                                                                name=repr(self.names[part[0]]), right=_named(right))
             else:
-                message = (f"{_named(char)} at character {at + 1} where the call's text has {_named(right)}: "
-                           "it looks the same but is another character.")
+                message = _("{char} at character {at} where the call's text has {right}: it looks the same but is "
+                            "another character.").format(char=_named(char), at=at + 1, right=_named(right))
             found.append(self.finding("subject-characters", at, right, char, message))
         return found
 
     def spaces(self, i1: int, typed: str) -> SubjectFinding:
-        what = f"{len(typed)} spaces" if len(typed) > 1 else "a space"
+        what = ngettext("a space", "{count} spaces", len(typed)).format(count=len(typed))
         name = unicodedata.name(typed[0], repr(typed[0]))
         if i1 + len(typed) == len(self.typed):
-            message = f"{what} ({name}) at the end, at character {i1 + 1}; the subject ends with {self.expected[-2:]!r}."
+            message = _("{spaces} ({name}) at the end, at character {at}; the subject ends with {end}.").format(
+                spaces=what, name=name, at=i1 + 1, end=repr(self.expected[-2:]))
         elif i1 == 0:
-            message = f"{what} ({name}) at the start; the subject starts with {self.expected[:1]!r}."
+            message = _("{spaces} ({name}) at the start; the subject starts with {start}.").format(
+                spaces=what, name=name, start=repr(self.expected[:1]))
         else:
-            message = f"{what} ({name}) at character {i1 + 1}; the subject has no spaces."
+            message = _("{spaces} ({name}) at character {at}; the subject has no spaces.").format(
+                spaces=what, name=name, at=i1 + 1)
         return self.finding("subject-characters", i1, "", typed, message)
 
     def name(self, part: tuple[str, int, int], i1: int, i2: int, typed: str, wanted: str) -> SubjectFinding:
-        role, name, at = _ROLE[part[0]], self.names[part[0]], i1 + 1
         written = self.typed_part(part[1], part[2], i1, i2)
+        fields = {"role": _(_ROLE[part[0]]), "written": repr(written), "name": repr(self.names[part[0]]),
+                  "typed": repr(typed), "wanted": repr(wanted), "at": i1 + 1}
         if typed and wanted:
-            message = (f"the {role} is written {written!r}; the project's is {name!r}: {typed!r} at character {at} "
-                       f"should be {wanted!r}.")
+            message = _("the {role} is written {written}; the project's is {name}: {typed} at character {at} should be "
+                        "{wanted}.").format(**fields)
         elif wanted:
-            message = f"the {role} is written {written!r}; the project's is {name!r}: {wanted!r} is missing at character {at}."
+            message = _("the {role} is written {written}; the project's is {name}: {wanted} is missing at character "
+                        "{at}.").format(**fields)
         else:
-            message = (f"the {role} is written {written!r}; the project's is {name!r}: {typed!r} at character {at} "
-                       "should not be there.")
+            message = _("the {role} is written {written}; the project's is {name}: {typed} at character {at} should not "
+                        "be there.").format(**fields)
         return self.finding("subject-names", i1, wanted, typed, message)
 
     def fiscal_year(self, part: tuple[str, int, int], i1: int, i2: int, typed: str, wanted: str) -> SubjectFinding:
-        era_year, at = self.expected[part[1]:part[2]], i1 + 1
-        written = self.typed_part(part[1], part[2], i1, i2)
+        fields = {"written": repr(self.typed_part(part[1], part[2], i1, i2)),
+                  "year": repr(self.expected[part[1]:part[2]]), "typed": repr(typed), "wanted": repr(wanted), "at": i1 + 1}
         if typed and wanted:
-            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
-                       f"call): {typed!r} at character {at} should be {wanted!r}.")
+            message = _("fiscal year written {written}; the call's is {year} (Japanese era, as printed in the call): "
+                        "{typed} at character {at} should be {wanted}.").format(**fields)
         elif wanted:
-            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
-                       f"call): {wanted!r} is missing at character {at}.")
+            message = _("fiscal year written {written}; the call's is {year} (Japanese era, as printed in the call): "
+                        "{wanted} is missing at character {at}.").format(**fields)
         else:
-            message = (f"fiscal year written {written!r}; the call's is {era_year!r} (Japanese era, as printed in the "
-                       f"call): {typed!r} at character {at} should not be there.")
+            message = _("fiscal year written {written}; the call's is {year} (Japanese era, as printed in the call): "
+                        "{typed} at character {at} should not be there.").format(**fields)
         return self.finding("subject-fiscal-year", i1, wanted, typed, message)
 
     def fixed(self, part: tuple[str, int, int], i1: int, typed: str, wanted: str) -> SubjectFinding:
         at = i1 + 1
         if part[0] == "separator" and typed and wanted:
-            message = (f"{_named(typed)} at character {at} stands where the call joins the names with "
-                       f"{_named(wanted)}; write {wanted!r}.")
+            message = _("{char} at character {at} stands where the call joins the names with {separator}; write "
+                        "{right}.").format(char=_named(typed), at=at, separator=_named(wanted), right=repr(wanted))
         elif part[0] == "separator" and wanted:
-            message = f"nothing joins the names at character {at}: the call joins them with {_named(wanted)}."
+            message = _("nothing joins the names at character {at}: the call joins them with {separator}.").format(
+                at=at, separator=_named(wanted))
         elif typed and wanted:
-            message = f"{typed!r} at character {at} should be {wanted!r}: the call's text is fixed."
+            message = _("{typed} at character {at} should be {wanted}: the call's text is fixed.").format(
+                typed=repr(typed), at=at, wanted=repr(wanted))
         elif wanted:
-            message = (f"{wanted!r} is missing at character {at}: the call's text is fixed "
-                       f"({self.expected[part[1]:part[2]]!r}).")
+            message = _("{wanted} is missing at character {at}: the call's text is fixed ({fixed}).").format(
+                wanted=repr(wanted), at=at, fixed=repr(self.expected[part[1]:part[2]]))
         else:
-            message = f"{typed!r} at character {at} is not in the call's subject; delete it."
+            message = _("{typed} at character {at} is not in the call's subject; delete it.").format(
+                typed=repr(typed), at=at)
         return self.finding("subject-format", i1, wanted, typed, message)
 
 
@@ -275,8 +285,9 @@ def _compare(text: str, project: Project, rules: CallRules) -> list[SubjectFindi
     if japanese_city != partner_city and swapped in text and right not in text:
         at = text.index(swapped)
         findings.append(SubjectFinding(
-            "subject-names", "error", f"the names are swapped at character {at + 1}: the Japanese city "
-            f"{japanese_city!r} comes first, then the partner city {partner_city!r}.", path="subject",
+            "subject-names", "error", _("the names are swapped at character {at}: the Japanese city {japanese} comes "
+                                        "first, then the partner city {partner}.").format(
+                at=at + 1, japanese=repr(japanese_city), partner=repr(partner_city)), path="subject",
             position=at + 1, expected=right, found=swapped, typed=text))
         compared = text[:at] + right + text[at + len(swapped):]  # the same length: later positions stay true
     comparison = _Comparison(compared, make_subject(project, rules), rules, (japanese_city, partner_city))
@@ -287,7 +298,7 @@ def _fixed_parts(rules: CallRules) -> tuple[str, str, str]:
     """(opening, closing-to-fiscal-year, tail) of the pattern, around the two names."""
     pattern = fill_pattern(rules.subject.pattern, {"separator": rules.subject.separator})
     head, rest = pattern.split("{japanese_city}", 1)
-    _, rest = rest.split("{partner_city}", 1)
+    _names, rest = rest.split("{partner_city}", 1)
     closing, tail = rest.split("{fiscal_year_ja}", 1)
     return head, closing, tail
 
@@ -307,16 +318,20 @@ def _check_pattern(text: str, rules: CallRules) -> list[SubjectFinding]:
         between_letters = 0 < index < len(text) - 1 and text[index - 1].isascii() and text[index + 1].isascii() \
             and text[index - 1].isalpha() and text[index + 1].isalpha()
         if char in _SPACES and not (char == " " and between_letters):
-            add("subject-characters", index, "", char, f"a space ({unicodedata.name(char, repr(char))}) at "
-                f"character {index + 1}; the subject has no spaces.")
+            add("subject-characters", index, "", char, _("{spaces} ({name}) at character {at}; the subject has no "
+                                                         "spaces.").format(
+                spaces=ngettext("a space", "{count} spaces", 1).format(count=1),
+                name=unicodedata.name(char, repr(char)), at=index + 1))
         elif char in "()":
             full = "（" if char == "(" else "）"
-            add("subject-characters", index, full, char, f"half-width {char!r} at character {index + 1}; use "
-                f"full-width {full!r}.")
+            add("subject-characters", index, full, char, _("half-width {char} at character {at}; use full-width "
+                                                           "{right}.").format(char=repr(char), at=index + 1,
+                                                                              right=repr(full)))
             kept.append(index)
         elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            add("subject-characters", index, "", char, f"an invisible character U+{ord(char):04X} at character "
-                f"{index + 1}, probably pasted with the text; delete it.")
+            add("subject-characters", index, "", char, _(
+                "an invisible character {code} at character {at}, probably pasted with the text; delete it.").format(
+                code=f"U+{ord(char):04X}", at=index + 1))
         else:
             kept.append(index)
     normalised = "".join(text[i] for i in kept).replace("(", "（").replace(")", "）")
@@ -332,15 +347,18 @@ def _check_pattern(text: str, rules: CallRules) -> list[SubjectFinding]:
     if not match:
         printed = fill_pattern(rules.subject.pattern, {**rules.subject.printed_as, "separator": rules.subject.separator,
                                                        "fiscal_year_ja": era_year})
-        findings.append(SubjectFinding("subject-format", "error", f"does not follow the call's pattern {printed!r}; "
-                                       "`c3p-docs subject make PROJECT.yaml` prints it.", path="subject"))
+        findings.append(SubjectFinding("subject-format", "error", _(
+            "does not follow the call's pattern {pattern}; `c3p-docs subject make PROJECT.yaml` prints it.").format(
+            pattern=repr(printed)), path="subject"))
         return findings
     if match["year"] != era_year:
-        add("subject-fiscal-year", at("year"), era_year, match["year"], f"fiscal year written {match['year']!r} at "
-            f"character {at('year') + 1}; the call's is {era_year!r} (Japanese era, as printed in the call).")
+        add("subject-fiscal-year", at("year"), era_year, match["year"], _(
+            "fiscal year written {written} at character {at}; the call's is {year} (Japanese era, as printed in the "
+            "call).").format(written=repr(match["year"]), at=at("year") + 1, year=repr(era_year)))
     if match["tail"] != tail:
-        add("subject-format", at("tail"), tail, match["tail"], f"the fixed text after the fiscal year is "
-            f"{match['tail']!r}; it must be exactly {tail!r}.")
+        add("subject-format", at("tail"), tail, match["tail"], _(
+            "the fixed text after the fiscal year is {text}; it must be exactly {tail}.").format(
+            text=repr(match["tail"]), tail=repr(tail)))
     names_start = match.start("names")
     _check_separator(match["names"], lambda offset: kept[names_start + offset], rules, add)
     return findings
@@ -354,27 +372,31 @@ def _check_separator(names: str, where, rules: CallRules, add) -> None:
     if count == 1:
         return
     if count > 1:
-        add("subject-names", where(0), None, names, f"the part in parentheses {names!r} holds {count} {separator!r}: "
-            "a name may contain one, so which joins the names is not clear; give --project to check the names.",
-            severity="info")
+        add("subject-names", where(0), None, names, _(
+            "the part in parentheses {names} holds {count} {separator}: a name may contain one, so which joins the "
+            "names is not clear; give --project to check the names.").format(
+            names=repr(names), count=count, separator=repr(separator)), severity="info")
         return
     candidates = [index for index, char in enumerate(names) if char in _DASH_LOOKALIKES and 0 < index < len(names) - 1
                   and not (char in "ーｰ" and _KANA.match(names[index - 1]))]
     if len(candidates) == 1:
         index = where(candidates[0])
-        add("subject-characters", index, separator, names[candidates[0]], f"{_named(names[candidates[0]])} at "
-            f"character {index + 1} stands where the call joins the names with {_named(separator)}; write {separator!r}.")
+        add("subject-characters", index, separator, names[candidates[0]], _(
+            "{char} at character {at} stands where the call joins the names with {separator}; write {right}.").format(
+            char=_named(names[candidates[0]]), at=index + 1, separator=_named(separator), right=repr(separator)))
     else:
-        add("subject-format", where(0), separator, "", f"no {separator!r} joins the two names in {names!r}: the call "
-            f"writes the Japanese city, {separator!r}, then the partner city.")
+        add("subject-format", where(0), separator, "", _(
+            "no {separator} joins the two names in {names}: the call writes the Japanese city, {separator}, then the "
+            "partner city.").format(separator=repr(separator), names=repr(names)))
 
 
 def _line_breaks(text: str, found: list[SubjectFinding]) -> list[SubjectFinding]:
     """A line break or other control character wherever the alignment put it: a mail header cannot hold one, so it
     is always named as a character of its own, even when it fell inside a name or the fiscal year."""
     named = {f.position for f in found if f.code == "subject-characters"}
-    return [SubjectFinding("subject-characters", "error", f"a line break or control character U+{ord(char):04X} at "
-                           f"character {index + 1}; the subject is one line: delete it.", path="subject",
+    return [SubjectFinding("subject-characters", "error", _(
+        "a line break or control character {code} at character {at}; the subject is one line: delete it.").format(
+        code=f"U+{ord(char):04X}", at=index + 1), path="subject",
                            position=index + 1, expected="", found=char, typed=text)
             for index, char in enumerate(text)
             if unicodedata.category(char) in ("Cc", "Zl", "Zp") and index + 1 not in named]
@@ -390,7 +412,8 @@ def check_subject(text: str, rules: CallRules, project: Project | None = None) -
     findings: list[Finding] = []
     for finding in found:
         if rules.subject.assumed and finding.code != "subject-characters":
-            finding = replace(finding, message=f"{finding.message} ({rules.id} prints no subject: the pattern "
-                                               f"is {rules.subject.cited()})")
+            finding = replace(finding, message=_("{message} ({call} prints no subject: the pattern is "
+                                                 "{source})").format(message=finding.message, call=rules.id,
+                                                                     source=rules.subject.cited()))
         findings.append(finding)
     return findings

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from c3p_docs.bilingual import pick
+from c3p_docs.calls import cite
 from c3p_docs.categories import name_key
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _, sentences
 from c3p_docs.ledger import MAX_PROBLEMS, LedgerError, LedgerProblem, parse_day, read_csv_table
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
@@ -101,7 +103,7 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
     """First and last day of `YYYY-MM`; UsageError otherwise."""
     match = re.fullmatch(r"(19[89]\d|20\d\d|2100)-(0[1-9]|1[0-2])", text)
     if not match:
-        raise UsageError(f"--month {text!r}: use YYYY-MM, e.g. 2026-07.")
+        raise UsageError(_("--month {month}: use YYYY-MM, e.g. 2026-07.").format(month=repr(text)))
     year, month = int(match.group(1)), int(match.group(2))
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -123,7 +125,7 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
     hours."""
     first, last = parse_month(month)
     year_start = fiscal_year_bounds(fiscal_year_of(first))[0]
-    table = read_csv_table(path, "hours CSV", COLUMNS, REQUIRED, MAX_HOURS_CSV_BYTES)
+    table = read_csv_table(path, N_("hours CSV"), COLUMNS, REQUIRED, MAX_HOURS_CSV_BYTES)
     file, position = table.file, table.position
     known = list(people)
     problems: list[LedgerProblem] = []
@@ -141,13 +143,14 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
         date_text, date_line, date_column = record[position["date"]]
         day = parse_day(date_text)
         if day is None:
-            problems.append(LedgerProblem(file, date_line, date_column, f"date {date_text.strip()!r} is not a date; "
-                                          "write YYYY-MM-DD (or YYYY/MM/DD)."))
+            problems.append(LedgerProblem(file, date_line, date_column, _(
+                "date {text} is not a date; write YYYY-MM-DD (or YYYY/MM/DD).").format(text=repr(date_text.strip()))))
         hours_text, hours_line, hours_column = record[position["hours"]]
         hours = parse_hours(hours_text)
         if hours is None or not 0 < hours <= 24:
-            problems.append(LedgerProblem(file, hours_line, hours_column, f"hours {hours_text.strip()!r} is not a "
-                                          "number of hours above 0 and at most 24 (e.g. 7.5 or 7:30)."))
+            problems.append(LedgerProblem(file, hours_line, hours_column, _(
+                "hours {text} is not a number of hours above 0 and at most 24 (e.g. 7.5 or 7:30).").format(
+                text=repr(hours_text.strip()))))
         name_text, name_line, name_column = record[position["person"]]
         person = _person(name_text, known, listed)
         if person is None:
@@ -158,8 +161,9 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
             continue  # another fiscal year, or a later month: not part of this sheet or its year so far
         total = per_day[(person.name, day)] = per_day.get((person.name, day), 0) + hours
         if total > 24:
-            problems.append(LedgerProblem(file, hours_line, hours_column, f"{person.name} has {total:g} hours on "
-                                          f"{day} in all; a day has 24."))
+            problems.append(LedgerProblem(file, hours_line, hours_column, _(
+                "{person} has {hours:g} hours on {day} in all; a day has 24.").format(
+                person=person.name, hours=total, day=day)))
             continue
         activity = record[position["activity"]][0].strip() if "activity" in position else ""
         entry = Hours(day, person, hours, activity, line)
@@ -170,11 +174,11 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
         raise LedgerError(problems)
     findings = list(table.findings)
     if table.encoding == "cp932":
-        findings.append(Finding("ledger-shift-jis", "info", "not UTF-8; read as Shift_JIS (cp932, as Excel on "
-                                "Japanese Windows saves CSV).", file=file))
+        findings.append(Finding("ledger-shift-jis", "info", _("not UTF-8; read as Shift_JIS (cp932, as Excel on "
+                                                              "Japanese Windows saves CSV)."), file=file))
     if table.ignored:
-        findings.append(Finding("ledger-columns-ignored", "info", f"columns {', '.join(table.ignored)} are not used.",
-                                file=file))
+        findings.append(Finding("ledger-columns-ignored", "info", _("columns {columns} are not used.").format(
+            columns=", ".join(table.ignored)), file=file))
     return Records(month, known, this_month, year_to_date, findings)
 
 
@@ -192,12 +196,14 @@ def _person(text: str, known: list[Person], listed: bool) -> Person | None:
 
 def _unknown_person(text: str, known: list[Person]) -> str:
     if not text.strip():
-        return "person is empty."
+        return _("person is empty.")
     names = [person.name for person in known]
     close = difflib.get_close_matches(text.strip(), names, n=1, cutoff=0.5)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return (f"{text.strip()!r} is not among the project's staff ({', '.join(names)}).{hint} Correct the name, or add "
-            "the person to `staff:` in the project file.")
+    message = _("{name} is not among the project's staff ({staff}).").format(name=repr(text.strip()),
+                                                                             staff=", ".join(names))
+    if close:
+        message = sentences(message, _("Did you mean {name}?").format(name=repr(close[0])))
+    return sentences(message, _("Correct the name, or add the person to `staff:` in the project file."))
 
 
 def blank_records(people: list[Person], month: str) -> Records:
@@ -239,15 +245,16 @@ def budget_findings(loaded: LoadedProject, records: Records, hours_per_day: floa
     """Person-days of the fiscal year so far against the plan: per person where `staff[].planned_days` says, and for
     everyone against the budget's personnel lines counted in days. Over the plan is a warning."""
     project, rules = loaded.project, loaded.rules
-    first, _ = parse_month(records.month)
+    first, _last = parse_month(records.month)
     fiscal_year = fiscal_year_of(first)
     findings: list[Finding] = []
     if not records.year_to_date:
         return findings
     if fiscal_year != rules.fiscal_year:
-        findings.append(Finding("personnel-not-compared", "info", f"{records.month} is in FY{fiscal_year}; the "
-                                f"budget is for FY{rules.fiscal_year} ({rules.id}), so the hours are not compared "
-                                "with it."))
+        findings.append(Finding("personnel-not-compared", "info", _(
+            "{month} is in {year}; the budget is for {budget_year} ({call}), so the hours are not compared with "
+            "it.").format(month=records.month, year=_("FY{year}").format(year=fiscal_year),
+                          budget_year=_("FY{year}").format(year=rules.fiscal_year), call=rules.id)))
         return findings
     by_person: dict[str, float] = {}
     for entry in records.year_to_date:
@@ -257,18 +264,21 @@ def budget_findings(loaded: LoadedProject, records: Records, hours_per_day: floa
         if person.planned_days is not None and done > person.planned_days:
             findings.append(loaded.source.finding(
                 "personnel-over-plan", "warning", person.path + ("planned_days",),
-                f"{person.name} has worked {done:.1f} person-days in FY{fiscal_year} up to {records.month} "
-                f"({hours_per_day:g} hours a day, {basis}), more than the {person.planned_days:g} planned. Check the "
-                "hours, or change the plan with the ministry (R6-2 §7(2))."))
+                _("{person} has worked {days:.1f} person-days in {year} up to {month} ({hours:g} hours a day, "
+                  "{basis}), more than the {planned:g} planned. Check the hours, or change the plan with the ministry "
+                  "({source}).").format(person=person.name, days=done, year=_("FY{year}").format(year=fiscal_year),
+                                        month=records.month, hours=hours_per_day, basis=basis,
+                                        planned=person.planned_days, source=cite("R6-2 §7(2)"))))
     planned = planned_person_days(project)
     total = sum(by_person.values()) / hours_per_day
     if planned is not None and total > planned:
         findings.append(loaded.source.finding(
             "personnel-over-plan", "warning", ("budget", "items"),
-            f"the staff have worked {total:.1f} person-days in FY{fiscal_year} up to {records.month} "
-            f"({hours_per_day:g} hours a day, {basis}), more than the {planned:g} the budget's personnel lines plan. "
-            "Personnel costs beyond the plan may not be paid: check the hours, or change the plan with the ministry "
-            "(R6-2 §7(2))."))
+            _("the staff have worked {days:.1f} person-days in {year} up to {month} ({hours:g} hours a day, "
+              "{basis}), more than the {planned:g} the budget's personnel lines plan. Personnel costs beyond the plan "
+              "may not be paid: check the hours, or change the plan with the ministry ({source}).").format(
+                days=total, year=_("FY{year}").format(year=fiscal_year), month=records.month, hours=hours_per_day,
+                basis=basis, planned=planned, source=cite("R6-2 §7(2)"))))
     return findings
 
 
@@ -279,8 +289,8 @@ def period_findings(loaded: LoadedProject, month: str) -> list[Finding]:
         return []
     if last < period.start or first > period.end:
         return [loaded.source.finding("month-outside-period", "warning", ("project", "period"),
-                                      f"{month} is outside the project period {period.start} – {period.end}; check "
-                                      "--month.")]
+                                      _("{month} is outside the project period {start} – {end}; check "
+                                        "--month.").format(month=month, start=period.start, end=period.end))]
     return []
 
 
@@ -304,7 +314,7 @@ def sheets_context(loaded: LoadedProject, records: Records, hours_per_day: float
     from c3p_docs.eras import babel_locale
 
     first, last = parse_month(records.month)
-    by_day, _ = month_activities(loaded.project, records.month)
+    by_day, _undated = month_activities(loaded.project, records.month)
     sheets = []
     for person, sheet in zip(records.people, sheet_names(records.people)):
         rows = []
@@ -341,19 +351,21 @@ def run_timesheet(loaded: LoadedProject, month: str, hours_path: Path | None, ou
     else:
         records = blank_records(people, month)
     if not records.people:
-        raise UsageError(f"{loaded.path}: no one to keep time records for. List the people under `staff:` "
-                         "({name, role, organisation}), give project_manager.name or contact.name, or give --hours.")
+        raise UsageError(_("{file}: no one to keep time records for. List the people under `staff:` ({fields}), give "
+                           "project_manager.name or contact.name, or give --hours.").format(
+            file=loaded.path, fields="{name, role, organisation}"))
     contract = rules.contract
     hours_per_day = contract.hours_per_day.value if contract else 8.0
-    basis = f"{rules.id} · {contract.hours_per_day.cited()}" if contract else "assumed"
+    basis = f"{rules.id} · {contract.hours_per_day.cited()}" if contract else _("assumed")
     findings = list(records.findings) + period_findings(loaded, month)
     if hours_path is not None:
         findings += budget_findings(loaded, records, hours_per_day, basis)
     if not listed:
-        findings.append(Finding("staff-not-listed", "info", "the project lists no `staff:`; the sheets are for "
-                                + ", ".join(p.name for p in records.people) + ". Add `staff:` ({name, role, "
-                                "organisation, planned_days}) to name everyone and check each person's days."))
-    first, _ = parse_month(month)
+        findings.append(Finding("staff-not-listed", "info", _(
+            "the project lists no `staff:`; the sheets are for {people}. Add `staff:` ({fields}) to name everyone and "
+            "check each person's days.").format(people=", ".join(p.name for p in records.people),
+                                                fields="{name, role, organisation, planned_days}")))
+    first, _last = parse_month(month)
     params = {"month": month, "records": records, "hours_per_day": hours_per_day, "filled": hours_path is not None}
     request = Request("timesheet", "ja", f"timesheet_{month}_ja.xlsx", day_stamp(first), params=params,
                       extra={"month": month})
@@ -367,7 +379,7 @@ def timesheet_context(loaded: LoadedProject, params: dict) -> dict:
 
     month, records, hours_per_day = params["month"], params["records"], params["hours_per_day"]
     contract = loaded.rules.contract
-    _, undated = month_activities(loaded.project, month)
+    _dated, undated = month_activities(loaded.project, month)
     return {"month_label": printed_month(month, "ja"), "people": sheets_context(loaded, records, hours_per_day),
             "hours_per_day": f"{hours_per_day:g}",
             "hours_source": cite(contract.hours_per_day.source, "ja") if contract else None,

@@ -8,6 +8,7 @@ import datetime as dt
 from c3p_docs.calls import ActivityRule, CallRules
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, language, sentences
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
 
@@ -38,13 +39,15 @@ def itinerary_contradiction(activity: Activity) -> str | None:
     first, last = activity.first_day, last_day(activity)
     span = f"{first}" if first == last else f"{first} – {last}"
     if activity.date and (activity.date != first or (activity.end_date or activity.date) != last):
-        given = f"{activity.date}" + (f" – {activity.end_date}" if activity.end_date else " (one day)")
-        fix = f"`date: {first}`" + (f" and `end_date: {last}`" if last != first else " and no end_date")
-        return f"says {given} but its itinerary runs {span}; the documents use the itinerary. Set {fix}, or correct " \
-               "the itinerary."
+        given = (f"{activity.date} – {activity.end_date}" if activity.end_date
+                 else _("{date} (one day)").format(date=activity.date))
+        fix = (_("{date} and {end}").format(date=f"`date: {first}`", end=f"`end_date: {last}`") if last != first
+               else _("{date} and no end_date").format(date=f"`date: {first}`"))
+        return _("says {given} but its itinerary runs {span}; the documents use the itinerary. Set {fix}, or correct "
+                 "the itinerary.").format(given=given, span=span, fix=fix)
     if not activity.date and activity.month and activity.month != first.strftime("%Y-%m"):
-        return f"says month {activity.month} but its itinerary starts {first}; the documents use the itinerary. " \
-               f"Set `month: {first:%Y-%m}`, or correct the itinerary."
+        return _("says month {month} but its itinerary starts {first}; the documents use the itinerary. Set {fix}, or "
+                 "correct the itinerary.").format(month=activity.month, first=first, fix=f"`month: {first:%Y-%m}`")
     return None
 
 
@@ -55,8 +58,9 @@ def status_findings(loaded: LoadedProject) -> list[Finding]:
         where = ("activities", index)
         if activity.status == "planned" and (activity.results.ja or activity.results.en):
             findings.append(loaded.source.finding(
-                "activity-status", "warning", where + ("results",), "has results but is still planned, so every "
-                "document treats it as not done yet: set `status: done` once it has taken place."))
+                "activity-status", "warning", where + ("results",), _(
+                    "has results but is still planned, so every document treats it as not done yet: set `status: "
+                    "done` once it has taken place.")))
         contradiction = itinerary_contradiction(activity)
         if contradiction:
             field = "date" if activity.date else "month"
@@ -112,8 +116,8 @@ def report_due(activity: Activity, rules: CallRules) -> dt.date | None:
 def describe_for_listing(index: int, activity: Activity) -> str:
     """One line naming an activity the way ACTIVITY can refer to it."""
     when = activity.date.isoformat() if activity.date else activity.month
-    title = (activity.title.en or activity.title.ja) if activity.title else ""
-    handle = activity.id or f"(no id; activities[{index}])"
+    title = (activity.title.get(language()) or activity.title.ja or activity.title.en) if activity.title else ""
+    handle = activity.id or _("(no id; {path})").format(path=f"activities[{index}]")
     return f"  {handle:<24} {when:<10}  {activity.kind:<17} {title}".rstrip()
 
 
@@ -133,14 +137,18 @@ def find_activity(project: Project, key: str) -> tuple[int, Activity]:
             matches = [(i, a) for i, a in enumerate(activities) if a.date == day]
             if len(matches) > 1:
                 listing = "\n".join(describe_for_listing(i, a) for i, a in matches)
-                raise UsageError(f"{len(matches)} activities start on {key}; name one by its id:\n{listing}\n"
-                                 "Give each an `id:` in the project (letters, digits, - _ .) to tell them apart.")
+                raise UsageError(_("{count} activities start on {day}; name one by its id:").format(
+                    count=len(matches), day=key) + f"\n{listing}\n" + _(
+                    "Give each an `id:` in the project (letters, digits, - _ .) to tell them apart."))
     if len(matches) == 1:
         return matches[0]
     import difflib
 
     ids = [a.id for a in activities if a.id]
     close = difflib.get_close_matches(key, ids, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    listing = "\n".join(describe_for_listing(i, a) for i, a in enumerate(activities)) or "  (the project has no activities)"
-    raise UsageError(f"no activity {key!r} in the project.{hint} Known activities (id or date):\n{listing}")
+    message = _("no activity {key} in the project.").format(key=repr(key))
+    if close:
+        message = sentences(message, _("Did you mean {key}?").format(key=repr(close[0])))
+    listing = ("\n".join(describe_for_listing(i, a) for i, a in enumerate(activities))
+               or "  " + _("(the project has no activities)"))
+    raise UsageError(sentences(message, _("Known activities (id or date):")) + "\n" + listing)

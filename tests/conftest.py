@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The tests read English messages whatever the machine's locale; tests of the message language set their own.
+os.environ["C3P_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FY2026 = SAMPLES / "kitakyushu-davao-fy2026.yaml"

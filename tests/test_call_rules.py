@@ -321,7 +321,7 @@ def test_the_calendar_has_the_application_stage_with_the_deadlines_hour(tmp_path
     from icalendar import Calendar
 
     target = tmp_path / "r6.ics"
-    result = run_cli("calendar", FY2024, "-o", target)
+    result = run_cli("calendar", FY2024, "-o", target, "--lang", "ja")
     assert result.returncode == 0, result.stderr
     events = {str(e["summary"]): e for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")}
     close = events["応募締切（16:00・日本時間）"]

@@ -141,11 +141,12 @@ def test_shell_completion_is_offered():
 def test_languages_and_pdf_modes_are_choices_with_clear_errors(tmp_path):
     result = run_cli("build", FY2026, "-o", tmp_path, "--lang", "ja,fr")
     assert_no_traceback(result)
-    assert result.returncode == 2 and "fr is not a language" in result.stderr and "ja,en" in result.stderr
+    # the message is in the first language of --lang
+    assert result.returncode == 2 and "fr は c3p-docs が扱う言語ではありません" in result.stderr and "ja,en" in result.stderr
     result = run_cli("monthly", FY2026, "-o", tmp_path, "--pdf", "sometimes")
     assert result.returncode == 2 and "'auto', 'always', 'never'" in result.stderr
     result = run_cli("score", FY2026, "--lang", "de")
-    assert result.returncode == 2 and "'ja', 'en'" in result.stderr
+    assert result.returncode == 2 and "de is not a language c3p-docs writes; use ja, en or ja,en" in result.stderr
     assert not any(tmp_path.iterdir())
 
 
@@ -154,7 +155,7 @@ def test_subject_make_and_calendar_speak_json(tmp_path):
     assert made["ok"] is True and made["findings"] == [] and made["subject"].startswith("（北九州市-ダバオ市）令和8年度")
     assert made["call"] == "fy2026-1" and made["assumed"] in (True, False)
     target = tmp_path / "deadlines.ics"
-    first = run_cli("calendar", FY2026, "-o", target, "--format", "json")
+    first = run_cli("calendar", FY2026, "-o", target, "--format", "json", "--lang", "ja")
     assert first.returncode == 0, first.stderr
     payload = json.loads(first.stdout)
     assert payload["ok"] is True and payload["changed"] is True and payload["out"] == str(target)
@@ -162,7 +163,7 @@ def test_subject_make_and_calendar_speak_json(tmp_path):
     survey = next(e for e in payload["events"] if e["summary"] == "第1回現地調査（工場省エネ診断）")
     assert (survey["start"], survey["end"]) == ("2026-07-13", "2026-07-17")
     assert survey["uid"] in target.read_text(encoding="utf-8")
-    again = json.loads(run_cli("calendar", FY2026, "-o", target, "--format", "json").stdout)
+    again = json.loads(run_cli("calendar", FY2026, "-o", target, "--format", "json", "--lang", "ja").stdout)
     assert again["changed"] is False and again["events"] == payload["events"]
 
 

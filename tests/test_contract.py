@@ -217,10 +217,11 @@ def test_settle_totals_a_ledger_to_the_yen_and_flags_what_is_over_plan(tmp_path)
     summary = docx_text(tmp_path / "out" / "settlement_fy2024_ja.docx")
     assert f"{actual_total:,}円" in summary and "人件費：実績額5,400,000円が計画額5,000,000円を400,000円上回っています" in summary
     kinds = {(f["kind"], f["path"]) for f in manifest(tmp_path / "out")}
-    assert kinds == {("settlement", "settlement_fy2024_ja.xlsx"), ("settlement", "settlement_fy2024_ja.docx")}
+    assert kinds == {("settlement", f"settlement_fy2024_{lang}.{suffix}")  # without --lang: both languages
+                     for lang in ("ja", "en") for suffix in ("xlsx", "docx")}
     first = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.suffix in (".xlsx", ".docx")}
     again = run_cli("settle", SAPPORO, "--ledger", ledger, "-o", tmp_path / "out", "--pdf", "never")
-    assert "0 file(s) written, 2 unchanged" in again.stderr
+    assert "0 file(s) written, 4 unchanged" in again.stderr
     assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir() if p.suffix in (".xlsx", ".docx")} == first
 
 

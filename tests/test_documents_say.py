@@ -84,7 +84,7 @@ def test_a_kickoff_held_in_june_is_the_kickoff_and_the_interim_counts_from_it(tm
     assert f"（令和{era}年6月12日～）" in since and "工場再訪" in since
     assert "第1回現地調査" not in since  # results without `status: done` are not counted as done …
     warning = next(line for line in kickoff.stderr.splitlines() if "session-outside-window" in line)
-    assert "project.yaml:" in warning and "April, May" in warning
+    assert "project.yaml:" in warning and "（4月、5月。" in warning  # --lang ja,en: messages in Japanese
     status = next(line for line in interim.stderr.splitlines() if "activity-status" in line)
     assert "activities[1].results" in status and "status: done" in status  # … and the user is told what to set
 

@@ -120,7 +120,7 @@ def test_a_link_where_a_projects_report_folder_goes_is_refused_and_nothing_writt
 
 
 def test_monthly_force_leaves_no_stale_rendition_in_the_manifest(tmp_path):
-    args = ("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never")
+    args = ("monthly", FY2026, "--month", "2026-07", "-o", tmp_path, "--pdf", "never", "--lang", "ja")
     run_cli(*args)
     folder = tmp_path / FY2026.stem
     report = folder / "monthly_2026-07_ja.docx"
@@ -491,44 +491,44 @@ def build_with_template(tmp_path, name: str, text: str, only: str, project=FY202
 
 @pytest.mark.parametrize("name, text, only, says", [
     ("cover.xml.j2", '<doc><table><tr><td span="100000000">x</td></tr></table></doc>', "cover",
-     'span must be a whole number from 1 to 63'),
+     'span は 1〜63 の整数にしてください'),
     ("cover.xml.j2", '<doc><table><tr><td rowspan="100000000">x</td></tr><tr><td>y</td></tr></table></doc>',
-     "cover", "rowspan must be a whole number from 1 to 2"),
+     "cover", "rowspan は 1〜2 の整数にしてください"),
     ("overview.xml.j2", '<slides><slide><box x="10" y="10" w="0" h="20">x</box></slide></slides>', "overview",
-     'w must be a number more than 0 and at most 298'),
+     'w は 0 より大きく 298 以下の数値にしてください'),
     ("overview.xml.j2", '<slides><slide><table x="10" y="10" w="100" h="50"><tr><td rowspan="100000000">x</td>'
-                        '</tr></table></slide></slides>', "overview", "rowspan must be a whole number from 1 to 1"),
+                        '</tr></table></slide></slides>', "overview", "rowspan は 1〜1 の整数にしてください"),
     ("overview.xml.j2", '<slides>{% for i in range(5000) %}<slide><box x="10" y="10" w="50" h="20">{{ i }}</box>'
-                        '</slide>{% endfor %}</slides>', "overview", "5,000 slides, over the limit of 100"),
+                        '</slide>{% endfor %}</slides>', "overview", "5,000 枚あり、1 つのスライド資料の上限 100 枚を超え"),
     ("overview.xml.j2", '<slides><slide><box x="10" y="10" w="50" h="20" field="title">{{ "x" * 100001 }}</box>'
-                        '</slide></slides>', "overview", "holds 100,001 characters, over the 100,000 a slide box "
-                                                         "can be given; shorten title."),
+                        '</slide></slides>', "overview", "の文字数が 100,001 字で、スライドの枠に入れられる上限 "
+                                                         "100,000 字を超えています。title を短くしてください。"),
 ])
 def test_template_sizes_past_the_limits_are_usage_errors_naming_template_and_element(tmp_path, name, text, only, says):
     result = build_with_template(tmp_path, name, text, only)
     assert_no_traceback(result)
     assert result.returncode == 2, result.stderr
-    assert f"template {name}" in result.stderr and says in result.stderr
+    assert f"テンプレート {name}" in result.stderr and says in result.stderr  # --lang ja: messages in Japanese
 
 
 @pytest.mark.parametrize("label, says", [
-    ("{year.__class__.__mro__[1].__subclasses__}", "field {year.__class__.__mro__[1].__subclasses__} is not one"),
-    ("{count:>1500000000}", "field {count:>1500000000} is not allowed"),
-    ("{count", "cannot be filled in (expected '}' before end of string)"),
-    ("{cnt}名", "field {cnt} is not one it is given; it takes {count}"),
+    ("{year.__class__.__mro__[1].__subclasses__}", "差し込み項目 {year.__class__.__mro__[1].__subclasses__} は渡されない"),
+    ("{count:>1500000000}", "差し込み項目 {count:>1500000000} は使えません"),
+    ("{count", "に値を差し込めません（expected '}' before end of string）"),
+    ("{cnt}名", "差し込み項目 {cnt} は渡されない項目です。使える差し込み項目は {count} です"),
 ])
 def test_a_label_may_fill_in_only_its_own_fields_by_name(tmp_path, label, says):
     result = build_with_template(tmp_path, "strings.yaml", f'placeholder: 未記入\nrecords:\n  employees: "{label}"\n',
                                  "organisation_overview", FY2024)
     assert_no_traceback(result)
     assert result.returncode == 2
-    assert "strings.yaml:3: records.employees: the label" in result.stderr and says in result.stderr
+    assert "strings.yaml:3: records.employees：文言" in result.stderr and says in result.stderr  # --lang ja
     assert not (tmp_path / "out" / "submission").exists()
 
 
 def test_a_label_of_megabytes_is_refused_by_its_length(tmp_path):
     result = build_with_template(tmp_path, "strings.yaml", "placeholder: " + "x" * 5_001 + "\n", "cover")
-    assert result.returncode == 2 and "strings.yaml:1: placeholder: the label has 5,001 characters" in result.stderr
+    assert result.returncode == 2 and "strings.yaml:1: placeholder：文言が 5,001 字あり" in result.stderr  # --lang ja
 
 
 def test_a_sheet_label_excel_refuses_is_written_in_full_width(tmp_path):

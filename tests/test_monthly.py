@@ -121,8 +121,9 @@ def test_monthly_json_is_one_object_with_a_line_per_project(tmp_path):
     payload = json.loads(result.stdout)
     assert payload["ok"] is False and payload["month"] == "2026-07"
     good, broken = payload["projects"]
-    report = tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"
-    assert good == {"project": str(FY2026), "ok": True, "message": None, "files": [str(report)]}
+    report = tmp_path / "kitakyushu-davao-fy2026" / "monthly_2026-07_ja.docx"  # without --lang: both languages
+    assert good == {"project": str(FY2026), "ok": True, "message": None,
+                    "files": [str(report), str(report.with_name("monthly_2026-07_en.docx"))]}
     assert broken["project"] == str(BROKEN) and broken["ok"] is False and broken["message"]
 
 
@@ -162,7 +163,7 @@ def test_the_calendar_parses_back_and_matches_the_yaml(tmp_path):
     from icalendar import Calendar
 
     target = tmp_path / "deadlines.ics"
-    result = run_cli("calendar", FY2026, "-o", target)
+    result = run_cli("calendar", FY2026, "-o", target, "--lang", "ja")
     assert result.returncode == 0, result.stderr
     calendar = Calendar.from_ical(target.read_bytes())
     events = list(calendar.walk("VEVENT"))
@@ -176,7 +177,7 @@ def test_the_calendar_parses_back_and_matches_the_yaml(tmp_path):
     uids = [str(e["uid"]) for e in events]
     assert len(uids) == len(set(uids))
     first = target.read_bytes()
-    run_cli("calendar", FY2026, "-o", target)
+    run_cli("calendar", FY2026, "-o", target, "--lang", "ja")
     assert target.read_bytes() == first
 
 
@@ -358,7 +359,7 @@ def test_two_init_projects_in_the_readme_layout_report_in_one_call(tmp_path):
         "kobe-danang/monthly_2026-07_en.docx", "kobe-danang/monthly_2026-07_ja.docx",
         "osaka-hcmc/monthly_2026-07_en.docx", "osaka-hcmc/monthly_2026-07_ja.docx"]
     # The starter's examples are still there: warnings each month, and cron's alarm under --strict.
-    assert "warning[placeholder] applicant.name.ja: '株式会社○○'" in result.stderr
+    assert "警告[placeholder] applicant.name.ja: '株式会社○○'" in result.stderr  # --lang ja,en: messages in Japanese
     strict = run_cli("monthly", projects / "osaka-hcmc" / "project.yaml", "--month", "2026-07", "-o",
                      tmp_path / "reports", "--pdf", "never", "--strict")
     assert strict.returncode == 1 and "ok " in strict.stdout

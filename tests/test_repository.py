@@ -87,8 +87,9 @@ def test_a_plain_install_imports_every_module_and_finds_its_templates(tmp_path):
 
     source = tmp_path / "src"
     for name in ("c3p_docs", "templates"):
-        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for name in ("pyproject.toml", "README.md"):
+        # no .mo (one compiled by hand in a checkout): the build must make it
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
+    for name in ("pyproject.toml", "README.md", "build_catalogs.py", "babel.cfg", "MANIFEST.in"):
         shutil.copy2(ROOT / name, source / name)
     target = tmp_path / "site"
     pip = subprocess.run(
@@ -119,3 +120,11 @@ def test_a_plain_install_imports_every_module_and_finds_its_templates(tmp_path):
     } - {"c3p_docs"}
     missing = sorted(in_checkout - set(run.stdout.split()))
     assert not missing, f"modules in the checkout that `pip install .` leaves out: {missing}"
+    # The build compiled the Japanese catalog into the package, and the installed copy speaks it.
+    assert (target / "c3p_docs" / "locale" / "ja" / "LC_MESSAGES" / "c3p_docs.mo").is_file()
+    said = subprocess.run(
+        [sys.executable, "-m", "c3p_docs", "validate", "nope.yaml"],
+        cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "LANG": "ja_JP.UTF-8",
+                           "C3P_NO_CACHE": "1"}, capture_output=True, text=True, timeout=300,
+    )
+    assert said.returncode == 2 and "プロジェクトファイルがありません" in said.stderr, said.stderr

@@ -179,7 +179,8 @@ def test_an_overview_still_too_long_at_8_pt_fails_the_build_naming_the_field(tmp
     project.write_text(text.replace("  needs:\n    ja: ", f"  needs:\n    ja: {long}", 1), encoding="utf-8")
     result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "overview", "--lang", "ja")
     assert result.returncode == 1
-    assert "error[text-overflow]" in result.stderr and "project.needs" in result.stderr and "8 pt" in result.stderr
+    assert "エラー[text-overflow]" in result.stderr  # --lang ja: messages in Japanese
+    assert "project.needs" in result.stderr and "8 pt" in result.stderr
 
 
 def test_chart_values_and_key_figures_are_one_line_in_a_box_wide_enough_for_them(toyama):

@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from c3p_docs.errors import InputError, UsageError
+from c3p_docs.i18n import N_, _, language, sentences
 from c3p_docs.loading import format_path
 from c3p_docs.model import Bilingual, Sector
 
@@ -38,9 +39,14 @@ class Sourced(_Data, Generic[T]):
         return cite(self.source, self.assumed)
 
 
-def cite(source: str, assumed: bool) -> str:
-    """How a finding names the basis of a rule: an assumed rule says so and where it is taken from."""
-    return f"assumed from {source}" if assumed else source
+def cite(source: str, assumed: bool = False) -> str:
+    """How a finding names the basis of a rule, in the message language: an assumed rule says so and where it is
+    taken from (`assumed from R6-2 §5`; in Japanese the call's own words: `令和6年度第2回公募 §5に基づく想定`)."""
+    if language() != "en":
+        from c3p_docs.strings import cite as in_words
+
+        source = in_words(source, language())
+    return _("assumed from {source}").format(source=source) if assumed else source
 
 
 class Condition(_Data):
@@ -122,7 +128,9 @@ class AttachmentRule(_Data):
 
     def cited(self) -> str:
         """The source as findings quote it, saying which rules are assumed and from where."""
-        return f"{self.source}; format assumed from {self.assumed_from}" if self.assumed_from else self.source
+        if not self.assumed_from:
+            return cite(self.source)
+        return _("{source}; format assumed from {basis}").format(source=cite(self.source), basis=cite(self.assumed_from))
 
 
 class Bracket(_Data):
@@ -336,14 +344,15 @@ class ContractRules(_Data):
         try:
             dt.datetime.strptime(f"2001-{value.value}", "%Y-%m-%d")
         except ValueError:
-            raise ValueError(f"{value.value!r} is not a day of the year written MM-DD, e.g. 03-14") from None
+            raise ValueError(_("{value} is not a day of the year written MM-DD, e.g. 03-14").format(
+                value=repr(value.value))) from None
         return value
 
     @field_validator("inspection_months")
     @classmethod
     def _months(cls, value: Sourced[list[int]]) -> Sourced[list[int]]:
         if not all(1 <= month <= 12 for month in value.value):
-            raise ValueError("months are 1–12")
+            raise ValueError(_("months are 1–12"))
         return value
 
 
@@ -420,13 +429,13 @@ class SubjectRule(_Data):
         names = re.findall(r"\{([^{}]*)\}", pattern)
         unknown = [name for name in names if name not in SUBJECT_PLACEHOLDERS]
         if unknown or "{" in re.sub(r"\{[^{}]*\}", "", pattern) or "}" in re.sub(r"\{[^{}]*\}", "", pattern):
-            shown = ", ".join("{" + name + "}" for name in unknown) or "a stray brace"
-            raise ValueError(f"{shown} is not a placeholder; the pattern may use only "
-                             + ", ".join("{" + name + "}" for name in SUBJECT_PLACEHOLDERS))
+            shown = ", ".join("{" + name + "}" for name in unknown) or _("a stray brace")
+            raise ValueError(_("{shown} is not a placeholder; the pattern may use only {placeholders}").format(
+                shown=shown, placeholders=", ".join("{" + name + "}" for name in SUBJECT_PLACEHOLDERS)))
         required = [name for name in names if name != "separator"]
         if required != ["japanese_city", "partner_city", "fiscal_year_ja"]:
-            raise ValueError("the pattern needs {japanese_city}, {partner_city} and {fiscal_year_ja}, once each and "
-                             "in this order")
+            raise ValueError(_("the pattern needs {placeholders}, once each and in this order").format(
+                placeholders="{japanese_city}, {partner_city}, {fiscal_year_ja}"))
         return pattern
 
 
@@ -535,13 +544,14 @@ class CallRules(_Data):
         for item in self.scoring:
             for block in item.facts:
                 if block in owner:
-                    raise ValueError(f"fact block {block!r} is listed under both {owner[block]!r} and {item.id!r}; "
-                                     "a block belongs to one criterion, so no paragraph appears twice")
+                    raise ValueError(_("fact block {block} is listed under both {first} and {second}; a block belongs "
+                                       "to one criterion, so no paragraph appears twice").format(
+                        block=repr(block), first=repr(owner[block]), second=repr(item.id)))
                 owner[block] = item.id
         ids = [item.id for item in self.scoring]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise ValueError(f"scoring ids used twice: {', '.join(duplicates)}")
+            raise ValueError(_("scoring ids used twice: {ids}").format(ids=", ".join(duplicates)))
         return self
 
     def criterion(self, criterion_id: str) -> ScoreItem | None:
@@ -589,9 +599,11 @@ def profile_path(name_or_path: str, base_dir: Path | None = None) -> Path:
             import difflib
 
             close = difflib.get_close_matches(name_or_path, list(bundled), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise UsageError(f"unknown call {name_or_path!r}: not a bundled profile ({', '.join(bundled)}) "
-                             f"nor a profile file.{hint} Run `c3p-docs calls` to list them.")
+            message = _("unknown call {call}: not a bundled profile ({bundled}) nor a profile file.").format(
+                call=repr(name_or_path), bundled=", ".join(bundled))
+            if close:
+                message = sentences(message, _("Did you mean {call}?").format(call=repr(close[0])))
+            raise UsageError(sentences(message, _("Run `c3p-docs calls` to list them.")))
     return path
 
 
@@ -605,7 +617,7 @@ def load_call(name_or_path: str, base_dir: Path | None = None) -> CallRules:
     from c3p_docs.loading import read_text_file
 
     # Reading and checking a profile costs ~25 ms; a run reuses the checked result of an identical file.
-    text = read_text_file(path, "call profile")
+    text = read_text_file(path, N_("call profile"))
     rules = cached_pickle("profile", f"{text}\0{_code_stamp()}", lambda: _validated(path, text))
     _cache[key] = rules
     return rules
@@ -626,8 +638,9 @@ def _validated(path: Path, text: str) -> CallRules:
     loaded = parse_yaml(text, str(path))
     # The file may be anything (`call: /etc/shadow`): name it, never quote it.
     if not isinstance(loaded.data, dict) or not {"id", "subject", "attachments"} <= set(loaded.data):
-        raise InputError(f"{path} is not a call profile (a YAML file with id, name, attachments, subject, …, as in "
-                         f"the bundled {', '.join(bundled_profiles())}). Check `call:` or --call.")
+        raise InputError(_("{file} is not a call profile (a YAML file with id, name, attachments, subject, …, as in "
+                           "the bundled {bundled}). Check `call:` or --call.").format(
+            file=path, bundled=", ".join(bundled_profiles())))
     try:
         rules = CallRules.model_validate(loaded.data)
     except ValidationError as error:
@@ -636,7 +649,7 @@ def _validated(path: Path, text: str) -> CallRules:
             loc = tuple(problem["loc"])
             line, column = loaded.position(loc)
             lines.append(f"{path}:{line}:{column}  {format_path(loc)}: {problem['msg'].removeprefix('Value error, ')}")
-        raise InputError("invalid call profile:\n" + "\n".join(lines)) from None
+        raise InputError(_("invalid call profile:") + "\n" + "\n".join(lines)) from None
     return rules
 
 

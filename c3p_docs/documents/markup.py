@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from c3p_docs.documents.markup_limits import check_limits
 from c3p_docs.errors import C3pError
+from c3p_docs.i18n import _
 
 
 class TemplateError(C3pError):
@@ -31,10 +32,12 @@ def render_template(env, template_name: str, context: dict) -> str:
 
         message = getattr(error, "message", None) or str(error) or type(error).__name__
         if isinstance(error, TemplateNotFound):
-            message = f"no template named {error.name!r} (--templates and the built-in folders are searched)"
+            message = _("no template named {name} (--templates and the built-in folders are searched)").format(
+                name=repr(error.name))
         elif isinstance(error, RecursionError):
-            message = "calls itself without end (recursion)"
-        raise TemplateError(f"template {template_place(error, template_name)}: {message}") from None
+            message = _("calls itself without end (recursion)")
+        raise TemplateError(_("template {place}: {message}").format(place=template_place(error, template_name),
+                                                                   message=message)) from None
 
 
 def render_markup(env, template_name: str, context: dict) -> ET.Element:
@@ -44,8 +47,8 @@ def render_markup(env, template_name: str, context: dict) -> ET.Element:
     except ET.ParseError as error:
         line = error.position[0]
         snippet = text.splitlines()[line - 1].strip()[:120] if line <= len(text.splitlines()) else ""
-        raise TemplateError(f"template {template_name} rendered invalid markup at line {line}: {error.msg}: "
-                            f"{snippet}") from None
+        raise TemplateError(_("template {name} rendered invalid markup at line {line}: {error}: {text}").format(
+            name=template_name, line=line, error=error.msg, text=snippet)) from None
 
 
 def number(element: ET.Element, name: str, default: float | None = None) -> float:
@@ -53,12 +56,14 @@ def number(element: ET.Element, name: str, default: float | None = None) -> floa
     value = element.get(name)
     if value is None:
         if default is None:
-            raise TemplateError(f"template markup: <{element.tag}> needs a numeric {name}=\"…\" attribute.")
+            raise TemplateError(_("template markup: {element} needs a numeric {attribute} attribute.").format(
+                element=f"<{element.tag}>", attribute=f'{name}="…"'))
         return default
     try:
         return float(value)
     except ValueError:
-        raise TemplateError(f"template markup: <{element.tag} {name}=\"{value[:20]}\">: {name} must be a number.") from None
+        raise TemplateError(_("template markup: {element}: {name} must be a number.").format(
+            element=f'<{element.tag} {name}="{value[:20]}">', name=name)) from None
 
 
 def number_list(element: ET.Element, name: str) -> list[float] | None:
@@ -69,8 +74,8 @@ def number_list(element: ET.Element, name: str) -> list[float] | None:
     try:
         return [float(part) for part in value.split(",") if part.strip()]
     except ValueError:
-        raise TemplateError(f"template markup: <{element.tag} {name}=\"{value[:30]}\">: {name} must be numbers "
-                            "separated by commas.") from None
+        raise TemplateError(_("template markup: {element}: {name} must be numbers separated by commas.").format(
+            element=f'<{element.tag} {name}="{value[:30]}">', name=name)) from None
 
 
 def text_of(element: ET.Element) -> str:
@@ -112,5 +117,6 @@ def laid_out(template_name: str, override: str | None):
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         if not override:
             raise
-        raise TemplateError(f"template {template_name} (or a file it includes in {override}): the markup cannot be "
-                            f"laid out: {error}. See the built-in template for the elements and attributes.") from None
+        raise TemplateError(_("template {name} (or a file it includes in {folder}): the markup cannot be laid out: "
+                              "{error}. See the built-in template for the elements and attributes.").format(
+            name=template_name, folder=override, error=error)) from None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 
+from c3p_docs.i18n import _
+
 SLIDE_MM = (297.0, 210.0)
 """Slides are A4 landscape (documents/slides.py); a box must lie on the slide."""
 EDGE_MM = 1.0
@@ -58,7 +60,8 @@ def check_limits(root: ET.Element, template_name: str) -> ET.Element:
     except _Violation as violation:
         from c3p_docs.documents.markup import TemplateError
 
-        raise TemplateError(f"template {template_name} (or a template it includes): {violation}") from None
+        raise TemplateError(_("template {name} (or a template it includes): {problem}").format(
+            name=template_name, problem=violation)) from None
     return root
 
 
@@ -70,7 +73,8 @@ def _check(root: ET.Element) -> None:
         element, depth = stack.pop()
         elements += 1
         if depth > MAX_DEPTH:
-            raise _Violation(f"{_describe(element)} is nested {depth} elements deep; at most {MAX_DEPTH} are allowed.")
+            raise _Violation(_("{element} is nested {depth} elements deep; at most {limit} are allowed.").format(
+                element=_describe(element), depth=depth, limit=MAX_DEPTH))
         if element.attrib:
             _check_attributes(element, kind)
         if len(element):
@@ -79,19 +83,22 @@ def _check(root: ET.Element) -> None:
         _check_workbook(root, elements)
         return
     if elements > MAX_ELEMENTS:
-        raise _Violation(f"the markup has {elements:,} elements, over the limit of {MAX_ELEMENTS:,} for one document.")
+        raise _Violation(_("the markup has {count:,} elements, over the limit of {limit:,} for one document.").format(
+            count=elements, limit=MAX_ELEMENTS))
     if kind == "slides":
         slides = root.findall("slide")
         if len(slides) > MAX_SLIDES:
-            raise _Violation(f"{len(slides):,} slides, over the limit of {MAX_SLIDES} for one deck.")
+            raise _Violation(_("{count:,} slides, over the limit of {limit} for one deck.").format(
+                count=len(slides), limit=MAX_SLIDES))
         for number, slide in enumerate(slides, 1):
             for element in slide.iter():
                 if element.tag in ("box", "rect", "td", "th"):
                     length = sum(len(text) for text in element.itertext())
                     if length > MAX_BOX_TEXT:
-                        raise _Violation(f"slide {number}, {_describe(element)} holds {length:,} characters, over the "
-                                         f"{MAX_BOX_TEXT:,} a slide box can be given; shorten "
-                                         f"{element.get('field') or 'the text'}.")
+                        raise _Violation(_("slide {number}, {element} holds {count:,} characters, over the {limit:,} a "
+                                           "slide box can be given; shorten {field}.").format(
+                            number=number, element=_describe(element), count=length, limit=MAX_BOX_TEXT,
+                            field=element.get("field") or _("the text")))
     for table in root.iter("table"):
         _check_table(table, [row for row in table if row.tag == "tr"], MAX_COLUMNS[kind], ("td", "th"))
 
@@ -99,16 +106,18 @@ def _check(root: ET.Element) -> None:
 def _check_workbook(root: ET.Element, elements: int) -> None:
     sheets = root.findall("sheet")
     if len(sheets) > MAX_SHEETS:
-        raise _Violation(f"{len(sheets)} sheets, over the limit of {MAX_SHEETS} for one workbook.")
+        raise _Violation(_("{count} sheets, over the limit of {limit} for one workbook.").format(
+            count=len(sheets), limit=MAX_SHEETS))
     cells = 0
     for sheet in sheets:
         rows = sheet.findall("row")
         if len(rows) > MAX_SHEET_ROWS:
-            raise _Violation(f"{_describe(sheet)} has {len(rows):,} rows, over Excel's limit of {MAX_SHEET_ROWS:,}.")
+            raise _Violation(_("{sheet} has {count:,} rows, over Excel's limit of {limit:,}.").format(
+                sheet=_describe(sheet), count=len(rows), limit=MAX_SHEET_ROWS))
         header = sheet.get("header")
         if header is not None and not (header.isdigit() and int(header) < max(len(rows), 1)):
-            raise _Violation(f"{_describe(sheet)}: header must be the number of one of its rows (0 to "
-                             f"{max(len(rows) - 1, 0)}).")
+            raise _Violation(_("{sheet}: header must be the number of one of its rows (0 to {last}).").format(
+                sheet=_describe(sheet), last=max(len(rows) - 1, 0)))
         _check_table(sheet, rows, MAX_COLUMNS["workbook"], ("c",))
         for row in rows:
             for cell in row:
@@ -116,9 +125,10 @@ def _check_workbook(root: ET.Element, elements: int) -> None:
                 kind = cell.get("t", "text")
                 text = "".join(cell.itertext()).strip()
                 if kind in NUMERIC_CELLS and text and not _is_number(text, integer=kind != "pct"):
-                    raise _Violation(f"{_describe(cell)} is a {kind} cell but holds {text[:40]!r}, not a number.")
+                    raise _Violation(_("{cell} is a {kind} cell but holds {text}, not a number.").format(
+                        cell=_describe(cell), kind=kind, text=repr(text[:40])))
         if cells > MAX_CELLS:
-            raise _Violation(f"the workbook has more than {MAX_CELLS:,} cells.")
+            raise _Violation(_("the workbook has more than {limit:,} cells.").format(limit=MAX_CELLS))
 
 
 def _check_table(table: ET.Element, rows: list[ET.Element], max_columns: int, cell_tags: tuple[str, ...]) -> None:
@@ -141,8 +151,8 @@ def _check_table(table: ET.Element, rows: list[ET.Element], max_columns: int, ce
                 covered[column + offset] = max(covered.get(column + offset, 0), rowspan)
             column += span
         if column > max_columns:
-            raise _Violation(f"{_describe(table)}: row {index + 1} reaches column {column}, over the limit of "
-                             f"{max_columns} columns.")
+            raise _Violation(_("{table}: row {row} reaches column {column}, over the limit of {limit} columns.").format(
+                table=_describe(table), row=index + 1, column=column, limit=max_columns))
         if covered:
             covered = {c: left - 1 for c, left in covered.items() if left > 1}
 
@@ -150,9 +160,10 @@ def _check_table(table: ET.Element, rows: list[ET.Element], max_columns: int, ce
 def _whole(cell: ET.Element, name: str, largest: int) -> int:
     value = cell.get(name, "1").strip()
     if not value.isdigit() or len(value) > 9 or not 1 <= int(value) <= max(largest, 1):
-        what = "columns the table may have" if name == "span" else "rows from here to the end of the table"
-        raise _Violation(f"{_describe(cell)}: {name} must be a whole number from 1 to {max(largest, 1)} (the "
-                         f"{what}).")
+        raise _Violation((_("{cell}: {name} must be a whole number from 1 to {largest} (the columns the table may "
+                            "have).") if name == "span" else
+                          _("{cell}: {name} must be a whole number from 1 to {largest} (the rows from here to the end "
+                            "of the table).")).format(cell=_describe(cell), name=name, largest=max(largest, 1)))
     return int(value)
 
 
@@ -162,20 +173,22 @@ def _check_attributes(element: ET.Element, kind: str) -> None:
             low, high, inclusive = RANGES[name]
             number = _float(value)
             if number is None or not (low <= number <= high) or (number == low and not inclusive):
-                bounds = f"from {low:g} to {high:g}" if inclusive else f"more than {low:g} and at most {high:g}"
-                raise _Violation(f"{_describe(element)}: {name} must be a number {bounds}.")
+                raise _Violation((_("{element}: {name} must be a number from {low:g} to {high:g}.") if inclusive else
+                                  _("{element}: {name} must be a number more than {low:g} and at most {high:g}.")).format(
+                    element=_describe(element), name=name, low=low, high=high))
         elif name == "widths":
             parts = [part for part in value.split(",") if part.strip()]
             numbers = [_float(part) for part in parts]
             if len(parts) > MAX_COLUMNS[kind] or any(n is None or not 0 < n <= WIDTHS[kind] for n in numbers):
-                raise _Violation(f"{_describe(element)}: widths must be at most {MAX_COLUMNS[kind]} numbers, each "
-                                 f"more than 0 and at most {WIDTHS[kind]:g}.")
+                raise _Violation(_("{element}: widths must be at most {count} numbers, each more than 0 and at most "
+                                   "{largest:g}.").format(element=_describe(element), count=MAX_COLUMNS[kind],
+                                                         largest=WIDTHS[kind]))
     if kind == "slides" and element.tag in ("box", "rect", "table", "column") and element.get("x") is not None:
         for start, size, extent in (("x", "w", SLIDE_MM[0]), ("y", "h", SLIDE_MM[1])):
             begin, length = _float(element.get(start, "0")), _float(element.get(size, "0"))
             if begin is not None and length is not None and begin + length > extent + EDGE_MM:
-                raise _Violation(f"{_describe(element)} reaches {begin + length:g} mm, past the slide's edge at "
-                                 f"{extent:g} mm ({start} + {size}).")
+                raise _Violation(_("{element} reaches {end:g} mm, past the slide's edge at {edge:g} mm ({sum}).").format(
+                    element=_describe(element), end=begin + length, edge=extent, sum=f"{start} + {size}"))
 
 
 def _float(text: str) -> float | None:

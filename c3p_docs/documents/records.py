@@ -6,11 +6,12 @@ import datetime as dt
 
 from c3p_docs.adoptions import pair_adoptions, place
 from c3p_docs.bilingual import pick
-from c3p_docs.calls import CallRules
+from c3p_docs.calls import CallRules, cite
 from c3p_docs.countries import country_name
 from c3p_docs.documents.sheets import Group, Sheet
 from c3p_docs.eras import era_year, fiscal_year_label, fiscal_year_of, format_date, format_number, format_yen
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _, language
 from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationProfile, Pin, Project
 
 SHEET_KINDS = ("track_record", "multi_year_plan")
@@ -50,7 +51,7 @@ def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
         rows.append((adoption.fiscal_year, len(PROGRAMME_ORDER), Group([
             fiscal_year_label(adoption.fiscal_year, lang), r["programme"]["jcm_adoption"],
             pick(adoption.title, lang), [r["track_record"]["adopted"].format(country=country)]])))
-    groups = [group for _, _, group in sorted(rows, key=lambda row: row[:2])] or [Group([None, None, None, None])]
+    groups = [group for _year, _order, group in sorted(rows, key=lambda row: row[:2])] or [Group([None, None, None, None])]
     sheet = r["track_record"]
     return Sheet(name=sheet["sheet"], title=sheet["title"], lines=_heading(project, lang, words),
                  columns=sheet["columns"], widths=[13, 24, 36, 60], groups=groups)
@@ -105,7 +106,7 @@ LEGAL_FORM_MARKS = (("一般財団法人", "foundation"), ("公益財団法人",
 """Legal forms written in a Japanese organisation name (before or after it), the longest first."""
 
 
-NO_CAPITAL = {"association": "an association (一般・公益社団法人)", "npo": "an NPO (特定非営利活動法人)"}
+NO_CAPITAL = {"association": N_("an association (一般・公益社団法人)"), "npo": N_("an NPO (特定非営利活動法人)")}
 """Legal forms without capital, as findings name them."""
 
 
@@ -242,20 +243,24 @@ def check_generated_sources(loaded) -> list[Finding]:
         rule, kind = status.rule, status.rule.kind
         if status.status == "not_applicable" or kind not in GENERATED_KINDS:
             continue
-        made = f"{rule.label} {rule.name.en} is made from it"
+        attachment = f"{rule.label} {pick(rule.name, language())}"
         if kind == "track_record" and not project.history and not project.jcm.adoptions:
-            warn(("history",), f"empty; {made} and shows a placeholder until it is filled in. Add one entry per "
-                 "fiscal year and programme: {fiscal_year, programme, title, planned, results}.", rule.label)
+            warn(("history",), _("empty; {attachment} is made from it and shows a placeholder until it is filled in. "
+                                 "Add one entry per fiscal year and programme: {entry}.").format(
+                attachment=attachment, entry="{fiscal_year, programme, title, planned, results}"), rule.label)
         elif kind == "multi_year_plan":
             if not project.plan:
-                warn(("plan",), f"empty; {made} and shows a placeholder until it is filled in. Add one entry per "
-                     "fiscal year of the project: {fiscal_year, goals, activities, outputs}.", rule.label)
+                warn(("plan",), _("empty; {attachment} is made from it and shows a placeholder until it is filled in. "
+                                  "Add one entry per fiscal year of the project: {entry}.").format(
+                    attachment=attachment, entry="{fiscal_year, goals, activities, outputs}"), rule.label)
             last = rules.fiscal_year - 1
             if project.project.status == "ongoing" and not any(
                     h.fiscal_year == last and h.programme == "C3P" and pick_list(h.results, "ja") for h in project.history):
-                warn(("history",), f"no C3P entry with results for fiscal year {last}; {rule.label} of a continuing "
-                     f"project compares last year's plan with its results ({rule.source}). Add "
-                     f"{{fiscal_year: {last}, programme: C3P, planned: …, results: …}}.", rule.label)
+                warn(("history",), _("no C3P entry with results for fiscal year {year}; {label} of a continuing "
+                                     "project compares last year's plan with its results ({source}). Add "
+                                     "{entry}.").format(
+                    year=last, label=rule.label, source=cite(rule.source),
+                    entry=f"{{fiscal_year: {last}, programme: C3P, planned: …, results: …}}"), rule.label)
         elif kind == "organisation_overview":
             for index, (position, org) in enumerate(organisations(project)):
                 base = ("applicant", "profile") if position == "applicant" else ("joint_implementers", index - 1, "profile")
@@ -263,20 +268,25 @@ def check_generated_sources(loaded) -> list[Finding]:
                 if org.profile is not None and org.profile.capital_jpy is not None and form in NO_CAPITAL:
                     findings.append(loaded.source.finding(
                         "capital-not-applicable", "warning", base + ("capital_jpy",),
-                        f"{pick(org.name, 'en')} is {NO_CAPITAL[form]}, which has no capital: {rule.label} leaves the "
-                        "amount out. Remove it, or set `legal_form:` in the profile if the form was read wrongly.",
+                        _("{name} is {form}, which has no capital: {label} leaves the amount out. Remove it, or set "
+                          "`legal_form:` in the profile if the form was read wrongly.").format(
+                            name=pick(org.name, language()), form=_(NO_CAPITAL[form]), label=rule.label),
                         attachment=rule.label))
                 if org.profile is None:
                     path = ("applicant", "profile") if position == "applicant" else ("joint_implementers", index - 1, "profile")
-                    where = "under `applicant:`" if position == "applicant" else f"to joint_implementers[{index - 1}]"
-                    warn(path, f"missing; {rule.label} {rule.name.en} of {pick(org.name, 'en')} is made from it. Add "
-                         f"`profile: {{established, capital_jpy, business, offices, track_record}}` {where}.", rule.label)
+                    line = "`profile: {established, capital_jpy, business, offices, track_record}`"
+                    warn(path, (_("missing; {attachment} of {name} is made from it. Add {line} under `applicant:`.")
+                                if position == "applicant" else
+                                _("missing; {attachment} of {name} is made from it. Add {line} to {path}.")).format(
+                        attachment=attachment, name=pick(org.name, language()), line=line,
+                        path=f"joint_implementers[{index - 1}]"), rule.label)
         elif kind == "jcm_adoptions" and status.status == "required" and not project.jcm.adoptions:
-            warn(("jcm", "adoptions_last_3_years"), f"a count alone cannot make {rule.label} {rule.name.en}: list the "
-                 "adoptions under jcm.adoptions (fiscal_year, title, country), or supply the document yourself.",
-                 rule.label)
+            warn(("jcm", "adoptions_last_3_years"), _(
+                "a count alone cannot make {attachment}: list the adoptions under jcm.adoptions (fiscal_year, title, "
+                "country), or supply the document yourself.").format(attachment=attachment), rule.label)
         elif kind == "project_idea_note" and project.pin is None:
-            warn(("pin",), f"missing; {made} and shows placeholders until it is filled in. Add `pin:` at the top "
-                 "level with location, project_type, participants, baseline, reduction_basis, monitoring, finance, "
-                 "benefits, host_policy and contacts (`c3p-docs init` writes them out).", rule.label)
+            warn(("pin",), _("missing; {attachment} is made from it and shows placeholders until it is filled in. Add "
+                             "`pin:` at the top level with location, project_type, participants, baseline, "
+                             "reduction_basis, monitoring, finance, benefits, host_policy and contacts (`c3p-docs init` "
+                             "writes them out).").format(attachment=attachment), rule.label)
     return findings

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from c3p_docs.errors import UsageError
+from c3p_docs.i18n import N_, _
 from c3p_docs.jinja_env import template_dir
 
 MAX_REFERENCE_BYTES = 50 * 1024 * 1024
@@ -32,13 +33,15 @@ def reference_path(extension: str, lang: str, templates: str | None = None) -> P
         except OSError:
             continue
         if not stat.S_ISREG(mode):  # a link, a pipe or a folder in the user's folder: named, never followed
-            raise UsageError(f"{candidate}: not a regular file (a link, pipe or folder); --templates reads only "
-                             f"files saved in the folder itself. Put a {extension} file there, or remove it.")
+            raise UsageError(_("{file}: not a regular file (a link, pipe or folder); --templates reads only files "
+                               "saved in the folder itself. Put a {suffix} file there, or remove it.").format(
+                file=candidate, suffix=extension))
         return candidate
     for folder in (template_dir(lang), template_dir("common")):
         if (folder / name).is_file():
             return folder / name
-    raise UsageError(f"{name} is missing from c3p-docs' templates ({template_dir('common')}); reinstall c3p-docs.")
+    raise UsageError(_("{name} is missing from c3p-docs' templates ({folder}); reinstall c3p-docs.").format(
+        name=name, folder=template_dir("common")))
 
 
 def base_document(extension: str, lang: str, templates: str | None, prepare: Callable[[object, str], None],
@@ -65,9 +68,9 @@ def _usable(path: str) -> Iterator[None]:
         yield
     except Exception as error:
         kind = "Word" if path.endswith(".docx") else "PowerPoint"
-        raise UsageError(f"{path}: cannot be used as the reference {kind} document ({type(error).__name__}: "
-                         f"{error}). Save it from {kind} as a {Path(path).suffix} file (not a template), or remove "
-                         "it to use the built-in one.") from None
+        raise UsageError(_("{file}: cannot be used as the reference {program} document ({error}). Save it from "
+                           "{program} as a {suffix} file (not a template), or remove it to use the built-in one.").format(
+            file=path, program=kind, error=f"{type(error).__name__}: {error}", suffix=Path(path).suffix)) from None
 
 
 def _checked(path: str) -> bytes:
@@ -78,19 +81,23 @@ def _checked(path: str) -> bytes:
     from c3p_docs.loading import read_limited
 
     kind = "Word" if path.endswith(".docx") else "PowerPoint"
-    data = read_limited(Path(path), f"reference {kind} document", MAX_REFERENCE_BYTES)
-    advice = f"Save it again from {kind} as a {Path(path).suffix} file, or remove it to use the built-in one."
+    data = read_limited(Path(path), N_("reference document"), MAX_REFERENCE_BYTES)
+    advice = _("Save it again from {program} as a {suffix} file, or remove it to use the built-in one.").format(
+        program=kind, suffix=Path(path).suffix)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             parts = package.infolist()
             if len(parts) > MAX_REFERENCE_PARTS or sum(p.file_size for p in parts) > MAX_REFERENCE_UNCOMPRESSED:
-                raise UsageError(f"{path}: too many or too large parts for a reference document (a zip bomb?). {advice}")
+                raise UsageError(_("{file}: too many or too large parts for a reference document (a zip bomb?). "
+                                   "{advice}").format(file=path, advice=advice))
             for part in parts:
                 if part.filename.lower().endswith((".xml", ".rels")) and _declares_doctype(package, part):
-                    raise UsageError(f"{path}: its part {part.filename} declares a DOCTYPE (XML entities), which "
-                                     f"{kind} never writes. {advice}")
+                    raise UsageError(_("{file}: its part {part} declares a DOCTYPE (XML entities), which {program} "
+                                       "never writes. {advice}").format(file=path, part=part.filename, program=kind,
+                                                                       advice=advice))
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
-        raise UsageError(f"{path}: not a {kind} file (not a zip package). {advice}") from None
+        raise UsageError(_("{file}: not a {program} file (not a zip package). {advice}").format(
+            file=path, program=kind, advice=advice)) from None
     return data
 
 

@@ -7,10 +7,13 @@ import io
 import math
 from pathlib import Path
 
+from c3p_docs.bilingual import pick
+from c3p_docs.calls import cite
 from c3p_docs.documents.context import build_context, placeholder_filter, strings
 from c3p_docs.documents.kinds import Kind, Output, Request, get
 from c3p_docs.documents.markup import laid_out, render_markup
 from c3p_docs.findings import Finding, Severity
+from c3p_docs.i18n import _, language, profile_text, sentences
 from c3p_docs.jinja_env import environment
 from c3p_docs.pipeline import Job, Rendition
 from c3p_docs.project import LoadedProject
@@ -27,7 +30,7 @@ counts, within them (it runs short across page breaks)."""
 
 def last_step(floor: float) -> int:
     """The smallest step at or above `floor` pt."""
-    return max(index for index, (size, _) in enumerate(STEPS) if size >= floor)
+    return max(index for index, (size, _compact) in enumerate(STEPS) if size >= floor)
 
 
 class Renderer:
@@ -152,17 +155,19 @@ class Renderer:
         severity: Severity = "error" if request.attachment is not None else "warning"
         for label in report.overflow:
             findings.append(Finding(
-                "text-overflow", severity, f"{request.kind} ({request.lang}): {label} is too long for its box even at "
-                f"the smallest font size ({READABLE_PT:g} pt); shorten it.", file=where, path=label))
+                "text-overflow", severity, _("{document}: {label} is too long for its box even at the smallest font "
+                                             "size ({size:g} pt); shorten it.").format(
+                    document=f"{request.kind} ({request.lang})", label=label, size=READABLE_PT), file=where, path=label))
         for label in report.cut:
             findings.append(Finding(
-                "text-cut", "warning", f"{request.kind} ({request.lang}): {label} is too long to show whole even at "
-                f"{READABLE_PT:g} pt; the slide shows the first items and how many more there are.",
+                "text-cut", "warning", _("{document}: {label} is too long to show whole even at {size:g} pt; the slide "
+                                         "shows the first items and how many more there are.").format(
+                    document=f"{request.kind} ({request.lang})", label=label, size=READABLE_PT),
                 file=where, path=label))
         for label in report.shrunk:
             findings.append(Finding(
-                "text-shrunk", "info", f"{request.kind} ({request.lang}): {label} was set in a smaller font to fit.",
-                file=where, path=label))
+                "text-shrunk", "info", _("{document}: {label} was set in a smaller font to fit.").format(
+                    document=f"{request.kind} ({request.lang})", label=label), file=where, path=label))
         return Rendition(data, findings)
 
     def _sheet(self, request: Request, kind: Kind) -> tuple[bytes, list[Finding]]:
@@ -175,9 +180,10 @@ class Renderer:
                                           Properties(metadata.title, metadata.author, metadata.subject,
                                                      metadata.created),
                                           words["placeholder"], words["records"]["bullet"])
-        return data, [Finding("text-truncated", "warning", f"{request.kind} ({request.lang}): a text beginning "
-                              f"{start!r} is longer than Excel's 32,767 characters per cell and was cut; shorten it.",
-                              file=str(self.out / request.relative)) for start in truncated]
+        return data, [Finding("text-truncated", "warning", _(
+            "{document}: a text beginning {start} is longer than Excel's 32,767 characters per cell and was cut; shorten "
+            "it.").format(document=f"{request.kind} ({request.lang})", start=repr(start)),
+            file=str(self.out / request.relative)) for start in truncated]
 
     def _fill(self, request: Request, kind: Kind, form: Path) -> bytes:
         """The user's official form, filled; metadata and zip normalised as for our own renditions."""
@@ -203,24 +209,30 @@ class Renderer:
         rule = request.attachment
         if rule is None or not rule.assumed:
             return []
-        return [Finding("assumed-form", "info", f"{rule.name.en} ({rule.source}), assumed: {rule.assumed_note}",
-                        file=str(self.out / request.relative), attachment=rule.label)]
+        return [Finding("assumed-form", "info", _("{name} ({source}), assumed: {note}").format(
+            name=pick(rule.name, language()), source=cite(rule.source), note=profile_text(rule.assumed_note)),
+            file=str(self.out / request.relative), attachment=rule.label)]
 
     def too_long(self, request: Request, pages: int, counted: bool) -> Finding:
         """Still over its pages at the smallest size: how long it is and what to shorten."""
         kind = _kind(request.kind)
         limit = request.page_limit or kind.output_for(request.relative).page_limit or 1
         floor = STEPS[last_step(kind.floor)][0]
-        how = f"{pages} pages" if counted else f"about {pages} pages by our estimate (LibreOffice would count them)"
+        how = (_("{count} pages").format(count=pages) if counted
+               else _("about {count} pages by our estimate (LibreOffice would count them)").format(count=pages))
         fields = kind.shorten(self, request) if kind.shorten else ""
-        shorten = f" Shorten {fields}." if fields else ""
+        shorten = _("Shorten {fields}.").format(fields=fields) if fields else ""
         rule = request.attachment
         if rule is not None:
             return Finding(kind.too_long_code, "error" if counted else "warning",
-                           f"{rule.name.en}: {how} even at {floor:g} pt; the call allows {limit} ({rule.source})."
-                           f"{shorten}", file=str(self.out / request.relative), attachment=rule.label)
-        return Finding(kind.too_long_code, "warning", f"{request.kind} ({request.lang}): {how} even at {floor:g} pt; "
-                       f"it should fit {limit} page(s).{shorten}", file=str(self.out / request.relative))
+                           sentences(_("{name}: {how} even at {size:g} pt; the call allows {limit} ({source}).").format(
+                               name=pick(rule.name, language()), how=how, size=floor, limit=limit,
+                               source=cite(rule.source)), shorten),
+                           file=str(self.out / request.relative), attachment=rule.label)
+        return Finding(kind.too_long_code, "warning", sentences(_("{document}: {how} even at {size:g} pt; it should fit "
+                                                                  "{limit} page(s).").format(
+            document=f"{request.kind} ({request.lang})", how=how, size=floor, limit=limit), shorten),
+                       file=str(self.out / request.relative))
 
 
 def _kind(name: str) -> Kind:

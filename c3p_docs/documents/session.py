@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from babel.dates import get_month_names
+
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, Window
 from c3p_docs.consultation import activity_rule_name
@@ -13,6 +15,7 @@ from c3p_docs.documents.measure import fits
 from c3p_docs.eras import fiscal_year_bounds, fiscal_year_ja, printed_date, printed_month
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _, language
 from c3p_docs.model import Activity, Project
 from c3p_docs.monthly import add_months
 from c3p_docs.project import LoadedProject
@@ -89,7 +92,8 @@ def session_dates(project: Project, rules: CallRules, session_id: str) -> Sessio
     windows = rules.report_sessions
     ids = [w.id for w in windows]
     if session_id not in ids:
-        raise UsageError(f"unknown session {session_id!r}; the call {rules.id} has {', '.join(ids) or 'none'}.")
+        raise UsageError(_("unknown session {session}; the call {call} has {sessions}.").format(
+            session=repr(session_id), call=rules.id, sessions=", ".join(ids) or _("none")))
     fiscal_year = rules.fiscal_year
     number = ids.index(session_id)
     chosen = assign_sessions(project, windows, fiscal_year)
@@ -110,19 +114,21 @@ def session_findings(loaded: LoadedProject, session_id: str) -> list[Finding]:
     rules, source = loaded.rules, loaded.source
     dates = session_dates(loaded.project, rules, session_id)
     window = next(w for w in rules.report_sessions if w.id == session_id)
-    months = ", ".join(printed_month(f"2000-{m:02d}", "en").split()[0] for m in window.months)
+    names = get_month_names("wide", locale=language())  # 4月 / April
+    months = _(", ").join(names[m] for m in window.months)
     # Results on an activity still planned leave it out of "done since the last session": say so.
     findings = [f for f in status_findings(loaded) if f.code == "activity-status"]
     if dates.activity is None:
-        return findings + [source.finding("session-not-scheduled", "info", ("activities",), f"no report_session activity for "
-                               f"the {session_id} session ({months}, {window.cited()}); the slides count up to "
-                               f"{dates.day} and show no date. Add one with `id: {session_id}`.")]
+        return findings + [source.finding("session-not-scheduled", "info", ("activities",), _(
+            "no report_session activity for the {session} session ({months}, {source}); the slides count up to {day} "
+            "and show no date. Add one with {id}.").format(session=session_id, months=months, source=window.cited(),
+                                                           day=dates.day, id=f"`id: {session_id}`"))]
     if dates.outside_window and dates.index is not None:
         field = "date" if dates.activity.date else "month"
-        return findings + [source.finding("session-outside-window", "warning", ("activities", dates.index, field),
-                               f"{dates.day} is taken as the {session_id} session, outside the call's months for it "
-                               f"({months}; {window.cited()}); the slides use this date. Agree the date with the "
-                               "ministry, or give the session that belongs here its own `id`.")]
+        return findings + [source.finding("session-outside-window", "warning", ("activities", dates.index, field), _(
+            "{day} is taken as the {session} session, outside the call's months for it ({months}; {source}); the slides "
+            "use this date. Agree the date with the ministry, or give the session that belongs here its own "
+            "`id`.").format(day=dates.day, session=session_id, months=months, source=window.cited()))]
     return findings
 
 

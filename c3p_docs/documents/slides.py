@@ -13,6 +13,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.simpletypes import ST_Coordinate, ST_Coordinate32, ST_LineWidth
 from pptx.util import Emu, Mm, Pt
 
+from c3p_docs import i18n  # i18n._: `_` is the throwaway name here
 from c3p_docs.documents.markup import number, table_rows, text_of
 from c3p_docs.documents.measure import (
     FALLBACK_LATIN,
@@ -275,7 +276,7 @@ class SlideWriter:
         elif element.tag == "bars":
             self._bars(element)
         else:
-            raise ValueError(f"unknown slide element <{element.tag}>")
+            raise ValueError(i18n._("unknown markup element {element}").format(element=f"<{element.tag}>"))
 
     # Columns ----------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules
 from c3p_docs.eras import babel_locale, format_number, printed_date, printed_month
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
 from c3p_docs.trips import itinerary_contradiction, last_day, plan_due, report_due
@@ -109,21 +110,21 @@ def trip_findings(loaded: LoadedProject, index: int, activity: Activity, report:
     findings: list[Finding] = []
 
     def missing(field: str, what: str) -> None:
-        findings.append(source.finding("trip-incomplete", "warning", where + (field,), f"no {what} given; the "
-                                       "document shows a placeholder."))
+        findings.append(source.finding("trip-incomplete", "warning", where + (field,), _(
+            "no {what} given; the document shows a placeholder.").format(what=_(what))))
 
     if activity.purpose is None or not any(pick(activity.purpose, lang) for lang in langs):
-        missing("purpose", "purpose")
+        missing("purpose", N_("purpose"))
     if not activity.itinerary:
-        missing("itinerary", "day-by-day itinerary")
+        missing("itinerary", N_("day-by-day itinerary"))
     if not activity.participants:
-        missing("participants", "participants")
+        missing("participants", N_("participants"))
     if report:
         if activity.status != "done":
-            findings.append(source.finding("trip-not-done", "warning", where + ("status",), f"the activity is "
-                                           f"{activity.status}; set `status: done` once it has taken place."))
+            findings.append(source.finding("trip-not-done", "warning", where + ("status",), _(
+                "the activity is {status}; set `status: done` once it has taken place.").format(status=activity.status)))
         if not any(activity.results.get(lang) for lang in langs):
-            missing("results", "results")
+            missing("results", N_("results"))
     contradiction = itinerary_contradiction(activity)
     if contradiction:
         findings.append(source.finding("itinerary-dates", "warning", where + ("date" if activity.date else "month",),
@@ -133,5 +134,6 @@ def trip_findings(loaded: LoadedProject, index: int, activity: Activity, report:
         for number, photo in enumerate(activity.photos):
             if not (folder / photo).is_file():
                 findings.append(source.finding("photo-missing", "warning", where + ("photos", number),
-                                               f"{photo} is not found next to the project file; it is listed anyway."))
+                                               _("{photo} is not found next to the project file; it is listed "
+                                                 "anyway.").format(photo=photo)))
     return findings

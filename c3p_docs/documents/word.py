@@ -31,6 +31,7 @@ from c3p_docs.documents.measure import (
     wrap_lines,
 )
 from c3p_docs.documents.packaging import BLOCKS_MARK, apply_metadata, place_mark, save_docx, xml_attribute, xml_text
+from c3p_docs.i18n import _
 
 
 @dataclass(frozen=True)
@@ -463,7 +464,7 @@ class WordWriter:
             elif tag == "footer":
                 self._footer(element)
             else:
-                raise ValueError(f"unknown markup element <{tag}>")
+                raise ValueError(_("unknown markup element {element}").format(element=f"<{tag}>"))
         xml = "".join(block if isinstance(block, str) else _paragraph_xml(block) for block in self._blocks)
         self._blocks, self._previous = [], None
         if self._written is not None:
@@ -658,7 +659,7 @@ class WordWriter:
     def _header_row_count(element: ET.Element, rows: list) -> int:
         count = 0
         for row in rows:
-            if all(cell.tag == "th" for cell, _, _ in row) or any(cell.get("header") == "1" for cell, _, _ in row):
+            if all(cell.tag == "th" for cell, _column, _span in row) or any(cell.get("header") == "1" for cell, _column, _span in row):
                 count += 1
             else:
                 break

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from c3p_docs.attachments import EXTENSIONS, attachment_statuses
-from c3p_docs.calls import CallRules
+from c3p_docs.bilingual import pick
+from c3p_docs.calls import CallRules, cite
 from c3p_docs.errors import C3pError, UsageError
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import N_, _, language
 from c3p_docs.mail import MailPlan, plan_mails
 from c3p_docs.model import Project
 from c3p_docs.package_check import content, freshness, names, text
@@ -84,9 +86,9 @@ class PackageReport:
 
 def scan(folder: Path) -> tuple[list[Entry], list[Finding]]:
     if not folder.exists():
-        raise UsageError(f"{folder}: no such folder.")
+        raise UsageError(_("{folder}: no such folder.").format(folder=folder))
     if not folder.is_dir():
-        raise UsageError(f"{folder}: not a folder; check-package takes the folder you will mail.")
+        raise UsageError(_("{folder}: not a folder; check-package takes the folder you will mail.").format(folder=folder))
     entries: list[Entry] = []
     findings: list[Finding] = []
     stack = [folder]
@@ -95,20 +97,21 @@ def scan(folder: Path) -> tuple[list[Entry], list[Finding]]:
         try:
             children = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as error:
-            findings.append(Finding("corrupt-file", "error", f"cannot read the folder: {error.strerror}.",
-                                    file=names.printable(str(current))))
+            findings.append(Finding("corrupt-file", "error", _("cannot read the folder: {reason}.").format(
+                reason=error.strerror), file=names.printable(str(current))))
             continue
         for child in children:
             raw = str(Path(child.path).relative_to(folder))
             relative = names.printable(raw)
             if names.undecodable(child.name):
                 decoded = names.shift_jis_name(child.name)
-                hint = (f"read as Shift_JIS (Windows) it is {decoded!r}; run check-package with --fix-names to rename it"
-                        if decoded else "it is no Shift_JIS text either (each machine would show other characters), "
-                        "so rename it by hand")
-                findings.append(Finding("filename-encoding", "error", f"the name is not UTF-8 text (a zip made on "
-                                        f"Windows?): {hint}. It is left out of the mail plan until then.",
-                                        file=names.printable(str(folder / relative))))
+                hint = (_("read as Shift_JIS (Windows) it is {name}; run check-package with --fix-names to rename "
+                          "it").format(name=repr(decoded))
+                        if decoded else _("it is no Shift_JIS text either (each machine would show other characters), "
+                                          "so rename it by hand"))
+                findings.append(Finding("filename-encoding", "error", _(
+                    "the name is not UTF-8 text (a zip made on Windows?): {hint}. It is left out of the mail plan until "
+                    "then.").format(hint=hint), file=names.printable(str(folder / relative))))
             if child.is_symlink():
                 entries.append(Entry(relative, Path(child.path), symlink=True))
                 continue
@@ -122,7 +125,8 @@ def scan(folder: Path) -> tuple[list[Entry], list[Finding]]:
                 continue
             entries.append(_file_entry(relative, child, names.undecodable(raw)))
             if len(entries) > MAX_FILES:
-                raise UsageError(f"{folder}: more than {MAX_FILES:,} files; is this the submission folder?")
+                raise UsageError(_("{folder}: more than {count:,} files; is this the submission folder?").format(
+                    folder=folder, count=MAX_FILES))
     entries.sort(key=lambda e: e.relative)
     return entries, findings
 
@@ -137,7 +141,7 @@ def _file_entry(relative: str, child: os.DirEntry, undecodable: bool) -> Entry:
         entry.unreadable = error.strerror or type(error).__name__
         return entry
     if not stat.S_ISREG(info.st_mode):
-        entry.unreadable = "it is no regular file any more: a pipe, a device or a folder took its place"
+        entry.unreadable = _("it is no regular file any more: a pipe, a device or a folder took its place")
         return entry
     entry.size = info.st_size
     entry.identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
@@ -200,16 +204,18 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
         if not entry.undecodable:
             _name_checks(entry, where, add)
         if entry.size == 0:
-            add(Finding("empty-file", "error", "the file is empty (0 bytes).", file=where))
+            add(Finding("empty-file", "error", _("the file is empty (0 bytes)."), file=where))
             continue
         if not _inspect(entry, where, inspected, budget, searching, add):
             continue
         _extension_check(entry, where, add)
         number = names.attachment_number(entry.path.name)
         if number is None or rules.attachment(number) is None:
-            hint = (f"number {number} is not in the call's list" if number is not None
-                    else "its name does not start with an attachment number such as " + rules.attachments[1].label)
-            add(Finding("unknown-file", "warning", f"matches no attachment of {rules.id}: {hint}.", file=where))
+            hint = (_("number {number} is not in the call's list").format(number=number) if number is not None
+                    else _("its name does not start with an attachment number such as {label}").format(
+                        label=rules.attachments[1].label))
+            add(Finding("unknown-file", "warning", _("matches no attachment of {call}: {hint}.").format(
+                call=rules.id, hint=hint), file=where))
             continue
         entry.number = number
         by_number.setdefault(number, []).append(entry)
@@ -220,15 +226,16 @@ def check_package(folder: Path, rules: CallRules, project: Project | None, fix_n
     report.plan = plan_mails([(e.relative, e.size) for e in mailable], rules.mail.limit_bytes.value,
                              rules.mail.header_margin_bytes.value)
     for name in report.plan.too_large:
-        add(Finding("too-large-for-mail", "error", f"too large for any mail under the {rules.mail.limit_bytes.value:,}-"
-                    "byte limit once base64-encoded; ask the ministry (at the submission address) to set up its "
-                    "file-transfer service — the applicant's own transfer services are not accepted "
-                    f"({rules.mail.limit_bytes.cited()}).", file=_shown(folder / name)))
+        add(Finding("too-large-for-mail", "error", _(
+            "too large for any mail under the {limit:,}-byte limit once base64-encoded; ask the ministry (at the "
+            "submission address) to set up its file-transfer service — the applicant's own transfer services are not "
+            "accepted ({source}).").format(limit=rules.mail.limit_bytes.value, source=rules.mail.limit_bytes.cited()),
+            file=_shown(folder / name)))
     if len(report.plan.mails) > 1:
-        layout = "; ".join(f"mail {i}: {', '.join(m.attachments)} ({m.encoded_bytes:,} bytes encoded)"
-                           for i, m in enumerate(report.plan.mails, 1))
-        add(Finding("mail-split", "info", f"the files need {len(report.plan.mails)} mails within "
-                    f"{rules.mail.limit_bytes.value:,} bytes each: {layout}."))
+        layout = _("; ").join(_("mail {number}: {files} ({size:,} bytes encoded)").format(
+            number=i, files=", ".join(m.attachments), size=m.encoded_bytes) for i, m in enumerate(report.plan.mails, 1))
+        add(Finding("mail-split", "info", _("the files need {count} mails within {limit:,} bytes each: {layout}.").format(
+            count=len(report.plan.mails), limit=rules.mail.limit_bytes.value, layout=layout)))
     return report
 
 
@@ -238,15 +245,16 @@ def _shown(path: Path) -> str:
 
 
 DRAFT_REASONS = {
-    "new": "a new rendition c3p-docs wrote beside a file someone edited (its place is OUT/drafts/): compare the "
-           "two, keep the one to send under the attachment's name, and delete this one",
-    "office": "the lock file Word, Excel or PowerPoint keeps while the document is open (or left after a crash): "
-              "close the document and delete this file",
-    "libreoffice": "the lock file LibreOffice keeps while the document is open (or left after a crash): close "
-                   "the document and delete this file",
-    "ours": "c3p-docs's lock file: a run is writing here, or was stopped; wait for it to end, then delete the file",
-    "temporary": "a temporary file of a program that is writing here (or was stopped while writing): wait for it "
-                 "to end, then delete the file",
+    "new": N_("a new rendition c3p-docs wrote beside a file someone edited (its place is OUT/drafts/): compare the "
+              "two, keep the one to send under the attachment's name, and delete this one"),
+    "office": N_("the lock file Word, Excel or PowerPoint keeps while the document is open (or left after a crash): "
+                 "close the document and delete this file"),
+    "libreoffice": N_("the lock file LibreOffice keeps while the document is open (or left after a crash): close "
+                      "the document and delete this file"),
+    "ours": N_("c3p-docs's lock file: a run is writing here, or was stopped; wait for it to end, then delete the "
+               "file"),
+    "temporary": N_("a temporary file of a program that is writing here (or was stopped while writing): wait for "
+                    "it to end, then delete the file"),
 }
 
 
@@ -266,13 +274,14 @@ def _draft_reason(name: str) -> str:
 def _usable(entry: Entry, where: str, add) -> bool:
     """Report what keeps a file out of the mail before its content is read: False for such a file."""
     if entry.symlink:
-        add(Finding("symlink", "error", "a symbolic link; it was not followed. Put the real file here.", file=where))
+        add(Finding("symlink", "error", _("a symbolic link; it was not followed. Put the real file here."), file=where))
     elif entry.draft:
-        add(Finding("draft-in-package", "error", f"not a file to mail: {_draft_reason(entry.path.name)}. It is "
-                    "left out of the mail plan and the drafts.", file=where))
+        add(Finding("draft-in-package", "error", _("not a file to mail: {reason}. It is left out of the mail plan and "
+                                                   "the drafts.").format(reason=_(_draft_reason(entry.path.name))),
+                    file=where))
     elif entry.system:
-        add(Finding("system-file", "warning", "a system or temporary file (Finder, Explorer or an open Office "
-                    "document); delete it before mailing.", file=where))
+        add(Finding("system-file", "warning", _("a system or temporary file (Finder, Explorer or an open Office "
+                                                "document); delete it before mailing."), file=where))
     elif entry.unreadable:
         add(_unreadable(entry, where))
     else:
@@ -281,9 +290,10 @@ def _usable(entry: Entry, where: str, add) -> bool:
 
 
 def _unreadable(entry: Entry, where: str) -> Finding:
-    return Finding("unreadable-file", "error", f"could not be read ({entry.unreadable}): it was removed, replaced "
-                   "or locked while the folder was checked. It is left out of the mail plan; check it and run "
-                   "check-package again.", file=where)
+    return Finding("unreadable-file", "error", _("could not be read ({reason}): it was removed, replaced or locked "
+                                                 "while the folder was checked. It is left out of the mail plan; check "
+                                                 "it and run check-package again.").format(reason=entry.unreadable),
+                   file=where)
 
 
 def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, searching: text.Searching, add) -> bool:
@@ -292,10 +302,12 @@ def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, searchin
     inspection = inspected.get(entry.identity) if entry.identity else None
     if inspection is None:
         if budget.spent():
-            entry.unreadable = "not inspected"
-            add(Finding("not-checked", "error", f"not inspected: the folder holds more than one check reads "
-                        f"({Budget.entries:,} container parts or {Budget.bytes // 2**20:,} MB parsed in all). Is "
-                        "this the folder you will mail? Check a folder of the attachments only.", file=where))
+            entry.unreadable = _("not inspected")
+            add(Finding("not-checked", "error", _("not inspected: the folder holds more than one check reads "
+                                                  "({parts:,} container parts or {megabytes:,} MB parsed in all). Is "
+                                                  "this the folder you will mail? Check a folder of the attachments "
+                                                  "only.").format(parts=Budget.entries,
+                                                                  megabytes=Budget.bytes // 2**20), file=where))
             return False
         try:
             inspection = content.inspect(entry.path, searching)
@@ -305,8 +317,8 @@ def _inspect(entry: Entry, where: str, inspected: dict, budget: Budget, searchin
             return False
         except Exception as error:  # noqa: BLE001 - a hostile file yields a finding, never a crash
             inspection = content.Inspection("unknown", [content.Problem(
-                "corrupt-file", "error", f"could not be read as the document it claims to be "
-                f"({type(error).__name__}); open and save it again.")])
+                "corrupt-file", "error", _("could not be read as the document it claims to be ({error}); open and save "
+                                           "it again.").format(error=type(error).__name__))])
         budget.charge(inspection)
         if entry.identity:
             inspected[entry.identity] = inspection
@@ -325,27 +337,36 @@ def _placeholder_findings(entry: Entry, where: str, add) -> None:
     for hit, count in list(places.items())[:MAX_PLACEHOLDER_FINDINGS]:
         add(Finding("placeholder-left", "error", _placeholder_message(hit, count), file=where))
     if len(places) > MAX_PLACEHOLDER_FINDINGS:
-        add(Finding("placeholder-left", "error", f"{len(places) - MAX_PLACEHOLDER_FINDINGS}"
-                    f"{'+' if not inspection.searched_whole else ''} more place(s) still show a placeholder.",
-                    file=where))
+        add(Finding("placeholder-left", "error", _("{count} more place(s) still show a placeholder.").format(
+            count=f"{len(places) - MAX_PLACEHOLDER_FINDINGS}{'+' if not inspection.searched_whole else ''}"),
+            file=where))
     if not inspection.searched_whole and len(places) <= MAX_PLACEHOLDER_FINDINGS:
-        add(Finding("not-checked", "warning", "only part of the text was searched for placeholders (the file is "
-                    "larger than one check reads); look through the rest yourself.", file=where))
+        add(Finding("not-checked", "warning", _("only part of the text was searched for placeholders (the file is "
+                                                "larger than one check reads); look through the rest yourself."),
+                    file=where))
 
 
 def _placeholder_message(hit: text.Hit, count: int) -> str:
     """Where the placeholder is, as a reviewer would find it, and what to do: one sentence."""
-    place = (f"page {hit.page}" if hit.page else f"slide {hit.slide}" if hit.slide
-             else f"sheet {hit.sheet!r}, cell {hit.cell}" if hit.sheet is not None
-             else f"the {hit.part}" if hit.part else "")
-    field = (f"table row {hit.row!r}" if hit.row else f"table column {hit.column!r}" if hit.column
-             else f"after {hit.before!r}" if hit.before else "")
+    place = (_("page {page}").format(page=hit.page) if hit.page else _("slide {slide}").format(slide=hit.slide)
+             if hit.slide else _("sheet {sheet}, cell {cell}").format(sheet=repr(hit.sheet), cell=hit.cell)
+             if hit.sheet is not None else _("the {part}").format(part=_(PARTS.get(hit.part, hit.part)))
+             if hit.part else "")
+    field = (_("table row {row}").format(row=repr(hit.row)) if hit.row
+             else _("table column {column}").format(column=repr(hit.column)) if hit.column
+             else _("after {text}").format(text=repr(hit.before)) if hit.before else "")
     # On a slide the text before it on the slide only stands in for a label the line lacks.
-    under = f"under {hit.heading!r}" if hit.heading and not (hit.slide and field) else ""
-    times = f" ({count} times)" if count > 1 else ""
-    at = ", ".join(part for part in (place, field, under) if part) or "its text"
-    return (f"{at} still shows the placeholder {hit.placeholder!r}{times}; fill the value in the project YAML (or "
-            "in the document) and build again before mailing.")
+    under = _("under {heading}").format(heading=repr(hit.heading)) if hit.heading and not (hit.slide and field) else ""
+    at = _(", ").join(part for part in (place, field, under) if part) or _("its text")
+    return (_("{place} still shows the placeholder {placeholder} ({count} times); fill the value in the project YAML "
+              "(or in the document) and build again before mailing.") if count > 1 else
+            _("{place} still shows the placeholder {placeholder}; fill the value in the project YAML (or in the "
+              "document) and build again before mailing.")).format(place=at, placeholder=repr(hit.placeholder),
+                                                                    count=count)
+
+
+PARTS = {"header": N_("header"), "footer": N_("footer"), "footnotes": N_("footnotes"), "endnotes": N_("endnotes")}
+"""The parts of a Word document a placeholder may sit in besides its pages (text.WORD_PARTS)."""
 
 
 def _freshness_checks(folder: Path, entries: list[Entry], add) -> None:
@@ -359,36 +380,44 @@ def _freshness_checks(folder: Path, entries: list[Entry], add) -> None:
             manifest = freshness.read_manifest(path, folder)
         except (C3pError, ValueError, UnicodeDecodeError) as error:
             reason = error.message if isinstance(error, C3pError) else str(error)
-            add(Finding("corrupt-file", "warning", f"the manifest could not be read ({reason}); PDFs were compared "
-                        "with their sources by file time instead.", file=_shown(path)))
+            add(Finding("corrupt-file", "warning", _("the manifest could not be read ({reason}); PDFs were compared "
+                                                     "with their sources by file time instead.").format(reason=reason),
+                        file=_shown(path)))
     for stale in freshness.stale_pdfs(folder, pdfs, manifest):
         source = _shown(stale.source)
-        why = ("its source changed after it was converted (the manifest's hash no longer matches)" if stale.by_hash
-               else "it is older than its source")
-        add(Finding("stale-pdf", "error", f"{why}: {source}. Convert it again (build with LibreOffice, or export "
-                    "the PDF from the source) so the ministry gets what the source says now.",
-                    file=_shown(folder / stale.pdf)))
+        add(Finding("stale-pdf", "error", (
+            _("its source changed after it was converted (the manifest's hash no longer matches): {source}. Convert it "
+              "again (build with LibreOffice, or export the PDF from the source) so the ministry gets what the source "
+              "says now.") if stale.by_hash else
+            _("it is older than its source: {source}. Convert it again (build with LibreOffice, or export the PDF from "
+              "the source) so the ministry gets what the source says now.")).format(source=source),
+            file=_shown(folder / stale.pdf)))
 
 
 def _name_checks(entry: Entry, where: str, add) -> None:
     name = entry.path.name
     for problem in names.windows_problems(name, entry.relative):
-        add(Finding("filename-windows", "error", problem + ".", file=where))
+        add(Finding("filename-windows", "error", problem + _("."), file=where))
     for found in names.invisible_characters(name):
         preceding = name[max(0, found.position - 6):found.position - 1]
-        after = f" (after {preceding!r})" if preceding else " (at its start)"
-        add(Finding("filename-invisible", "error", f"the name holds {found.described()} at character "
-                    f"{found.position}{after}, which shows as nothing or as another character: a name typed or "
-                    "copied without it names another file. Run check-package with --fix-names to remove it.",
-                    file=where))
+        add(Finding("filename-invisible", "error", (
+            _("the name holds {character} at character {position} (after {text}), which shows as nothing or as another "
+              "character: a name typed or copied without it names another file. Run check-package with --fix-names to "
+              "remove it.") if preceding else
+            _("the name holds {character} at character {position} (at its start), which shows as nothing or as "
+              "another character: a name typed or copied without it names another file. Run check-package with "
+              "--fix-names to remove it.")).format(character=found.described(), position=found.position,
+                                                   text=repr(preceding)), file=where))
     if not unicodedata.is_normalized("NFC", name):
-        add(Finding("filename-nfd", "error", "the name is in decomposed Unicode (NFD, as macOS writes it): on "
-                    "Windows が shows as か + ゛. Run check-package with --fix-names to rename it.", file=where))
+        add(Finding("filename-nfd", "error", _("the name is in decomposed Unicode (NFD, as macOS writes it): on "
+                                               "Windows が shows as か + ゛. Run check-package with --fix-names to "
+                                               "rename it."), file=where))
     odd = names.machine_dependent_characters(unicodedata.normalize("NFC", name))
     if odd:
-        add(Finding("filename-machine-dependent", "warning", f"{''.join(sorted(set(odd)))} may show differently "
-                    "on other machines (machine-dependent or half-width characters); prefer plain characters.",
-                    file=where))
+        add(Finding("filename-machine-dependent", "warning", _("{characters} may show differently on other machines "
+                                                               "(machine-dependent or half-width characters); prefer "
+                                                               "plain characters.").format(
+            characters="".join(sorted(set(odd)))), file=where))
 
 
 def _extension_check(entry: Entry, where: str, add) -> None:
@@ -397,17 +426,21 @@ def _extension_check(entry: Entry, where: str, add) -> None:
         return
     suffix = entry.path.suffix.lower()
     if suffix in (".docm", ".pptm", ".xlsm", ".dotm", ".potm", ".xltm"):
-        add(Finding("macro", "error", f"a macro-enabled format ({suffix}); save as {suffix[:-1]}x.", file=where))
+        add(Finding("macro", "error", _("a macro-enabled format ({suffix}); save as {fixed}.").format(
+            suffix=suffix, fixed=f"{suffix[:-1]}x"), file=where))
         return
     expected = EXTENSION_KINDS.get(suffix)
     if expected is None:
         if inspection.kind == "unknown":
-            add(Finding("not-windows-viewable", "warning", f"{suffix or 'no extension'}: not a format Windows 10 "
-                        "opens with Office or a PDF reader; check reviewers can open it.", file=where))
+            add(Finding("not-windows-viewable", "warning", _("{suffix}: not a format Windows 10 opens with Office or "
+                                                             "a PDF reader; check reviewers can open it.").format(
+                suffix=suffix or _("no extension")), file=where))
         return
     if inspection.kind not in expected and not inspection.problems:
-        add(Finding("not-windows-viewable", "error", f"named {suffix} but the content is {inspection.kind}; "
-                    "Windows opens files by their extension, so it will not open. Fix the extension.", file=where))
+        add(Finding("not-windows-viewable", "error", _("named {suffix} but the content is {kind}; Windows opens files "
+                                                       "by their extension, so it will not open. Fix the "
+                                                       "extension.").format(suffix=suffix, kind=inspection.kind),
+                    file=where))
 
 
 def _attachment_checks(folder: Path, rules: CallRules, project: Project | None,
@@ -417,10 +450,13 @@ def _attachment_checks(folder: Path, rules: CallRules, project: Project | None,
         files = by_number.get(rule.number, [])
         if not files:
             if status.status == "required":
-                why = {"condition_met": "required for this project", "always": "required"}.get(status.reason_code, "required")
-                add(Finding("missing-attachment", "error", f"{rule.name.ja} ({rule.name.en}) is {why} "
-                            f"({rule.source}); expected a file named like {rule.label}_{rule.file_stem}"
-                            f"{EXTENSIONS.get(rule.formats[0], '.pdf')}.", attachment=rule.label))
+                expected = f"{rule.label}_{rule.file_stem}{EXTENSIONS.get(rule.formats[0], '.pdf')}"
+                add(Finding("missing-attachment", "error", (
+                    _("{name} ({other}) is required for this project ({source}); expected a file named like {file}.")
+                    if status.reason_code == "condition_met" else
+                    _("{name} ({other}) is required ({source}); expected a file named like {file}.")).format(
+                    name=rule.name.ja, other=rule.name.en, source=cite(rule.source), file=expected),
+                    attachment=rule.label))
             continue
         label = rule.label
         if len(rule.languages) > 1:
@@ -428,18 +464,24 @@ def _attachment_checks(folder: Path, rules: CallRules, project: Project | None,
             if None not in present or len(files) < len(rule.languages):
                 for lang in rule.languages:
                     if lang not in present:
-                        add(Finding("missing-translation", "error", f"no {'Japanese' if lang == 'ja' else 'English'} "
-                                    f"version of {rule.name.en}; the call asks for both ({rule.source}). Mark the files "
-                                    "with _ja and _en.", attachment=label))
+                        add(Finding("missing-translation", "error", (
+                            _("no Japanese version of {name}; the call asks for both ({source}). Mark the files with "
+                              "_ja and _en.") if lang == "ja" else
+                            _("no English version of {name}; the call asks for both ({source}). Mark the files with "
+                              "_ja and _en.")).format(name=pick(rule.name, language()), source=cite(rule.source)),
+                            attachment=label))
         if rule.translation_markers and not any(names.is_translation(e.path.name, rule.translation_markers)
                                                 for e in files):
             marker = rule.translation_markers[0]
-            add(Finding("missing-translation", "warning", f"no Japanese translation ({marker}) beside the letters "
-                        f"of interest; the partner city's letter needs one ({rule.source}). Name it …{marker}….",
-                        attachment=label))
+            add(Finding("missing-translation", "warning", _("no Japanese translation ({marker}) beside the letters of "
+                                                            "interest; the partner city's letter needs one ({source}). "
+                                                            "Name it …{marker}….").format(
+                marker=marker, source=cite(rule.source)), attachment=label))
         if rule.per_organisation and len(files) < status.count:
-            add(Finding("missing-attachment", "warning", f"{len(files)} file(s) for {status.count} organisations; "
-                        f"{rule.name.en} is one per organisation ({rule.source}).", attachment=label))
+            add(Finding("missing-attachment", "warning", _("{files} file(s) for {count} organisations; {name} is one "
+                                                           "per organisation ({source}).").format(
+                files=len(files), count=status.count, name=pick(rule.name, language()), source=cite(rule.source)),
+                attachment=label))
         for entry in files:
             _format_checks(folder, rule, entry, add)
 
@@ -450,27 +492,30 @@ def _format_checks(folder: Path, rule, entry: Entry, add) -> None:
     if inspection is None:
         return
     if rule.kind == "application_form" and "pdf" in rule.formats and inspection.kind != "pdf":
-        add(Finding("application-form-not-pdf", "error", f"the application form is {inspection.kind}; the call "
-                    f"asks for PDF with light images ({rule.cited()}). Export it to PDF.", file=where,
-                    attachment=rule.label))
+        add(Finding("application-form-not-pdf", "error", _("the application form is {kind}; the call asks for PDF "
+                                                           "with light images ({source}). Export it to PDF.").format(
+            kind=inspection.kind, source=rule.cited()), file=where, attachment=rule.label))
     if rule.kind == "overview":
         if inspection.kind == "pptx":
             if inspection.pages != 1:
-                add(Finding("overview-not-one-page", "error", f"{inspection.pages} slides; the overview is one A4 "
-                            f"page per language ({rule.cited()}).", file=where, attachment=rule.label))
+                add(Finding("overview-not-one-page", "error", _("{count} slides; the overview is one A4 page per "
+                                                                "language ({source}).").format(
+                    count=inspection.pages, source=rule.cited()), file=where, attachment=rule.label))
             if inspection.slide_size is not None and not content.is_a4_slide(inspection.slide_size):
                 width, height = inspection.slide_size
-                add(Finding("overview-not-one-page", "error", f"slide size {width / 36000:.0f}×{height / 36000:.0f} mm "
-                            f"is not A4 ({rule.source}).", file=where, attachment=rule.label))
+                add(Finding("overview-not-one-page", "error", _("slide size {size} mm is not A4 ({source}).").format(
+                    size=f"{width / 36000:.0f}×{height / 36000:.0f}", source=cite(rule.source)), file=where,
+                    attachment=rule.label))
         elif inspection.kind == "pdf" and inspection.pages and inspection.pages != 1:
-            add(Finding("overview-not-one-page", "error", f"{inspection.pages} pages; one A4 page per language.",
-                        file=where, attachment=rule.label))
+            add(Finding("overview-not-one-page", "error", _("{count} pages; one A4 page per language.").format(
+                count=inspection.pages), file=where, attachment=rule.label))
     if rule.max_pages and inspection.kind == "pdf" and inspection.pages and inspection.pages > rule.max_pages \
             and rule.kind != "overview":
-        add(Finding("too-many-pages", "error", f"{inspection.pages} pages; at most {rule.max_pages} ({rule.source}).",
-                    file=where, attachment=rule.label))
+        add(Finding("too-many-pages", "error", _("{count} pages; at most {limit} ({source}).").format(
+            count=inspection.pages, limit=rule.max_pages, source=cite(rule.source)), file=where, attachment=rule.label))
     allowed = set(rule.formats)
     if allowed and inspection.kind in ("pdf", "docx", "pptx", "xlsx") and inspection.kind not in allowed \
             and rule.kind != "application_form":
-        add(Finding("wrong-format", "warning", f"{inspection.kind}; the call lists {', '.join(sorted(allowed))} for "
-                    f"{rule.name.en} ({rule.source}).", file=where, attachment=rule.label))
+        add(Finding("wrong-format", "warning", _("{kind}; the call lists {formats} for {name} ({source}).").format(
+            kind=inspection.kind, formats=", ".join(sorted(allowed)), name=pick(rule.name, language()),
+            source=cite(rule.source)), file=where, attachment=rule.label))

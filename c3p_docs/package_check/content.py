@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from c3p_docs.findings import Severity
+from c3p_docs.i18n import N_, _
 from c3p_docs.loading import open_regular
 from c3p_docs.package_check import text
 
@@ -107,7 +108,7 @@ def inspect(path: Path, searching: text.Searching | None = None) -> Inspection:
     The file is opened once, as a regular file (a FIFO put in its place is refused, never waited on); a file
     that cannot be opened raises C3pError.
     """
-    with open_regular(path, "file") as stream:
+    with open_regular(path, N_("file")) as stream:
         return _inspect_stream(path, stream, searching)
 
 
@@ -120,14 +121,16 @@ def _inspect_stream(path: Path, stream: BinaryIO, searching: text.Searching | No
     if kind == "ole":
         return _inspect_ole(stream)
     if kind in ("7z", "rar", "gzip", "cab", "lzh", "bzip2", "xz"):
-        return Inspection(kind, [Problem("archive", "error", f"a {kind} archive; the call accepts no compressed "
-                                         "files. Attach the documents themselves.")])
+        return Inspection(kind, [Problem("archive", "error", _("a {kind} archive; the call accepts no compressed "
+                                                                    "files. Attach the documents themselves.").format(
+            kind=kind))])
     if kind == "exe":
         embedded = _scan(stream, [b"PK\x03\x04", b"7z\xbc\xaf\x27\x1c", b"Rar!\x1a\x07", b"MSCF"])
         if embedded:
-            return Inspection(kind, [Problem("archive", "error", "a self-extracting archive (an executable with an "
-                                             "archive inside); the call accepts no compressed or self-extracting files.")])
-        return Inspection(kind, [Problem("not-windows-viewable", "error", "an executable program, not a document.")])
+            return Inspection(kind, [Problem("archive", "error", _(
+                "a self-extracting archive (an executable with an archive inside); the call accepts no compressed or "
+                "self-extracting files."))])
+        return Inspection(kind, [Problem("not-windows-viewable", "error", _("an executable program, not a document."))])
     return Inspection(kind)
 
 
@@ -172,22 +175,22 @@ def _inspect_pdf(stream: BinaryIO, searching: text.Searching | None) -> Inspecti
         # No mail carries it anyway (too-large-for-mail); read only the trailer for a password.
         stream.seek(-65536, 2)
         if b"/Encrypt" in stream.read():
-            result.problems.append(Problem("pdf-encrypted", "error", "the PDF is encrypted; save it without "
-                                           "a password."))
+            result.problems.append(Problem("pdf-encrypted", "error", _("the PDF is encrypted; save it without a password.")))
         return result
     if size > MAX_PDF_REPAIR and not _cross_reference_found(stream, size):
-        result.problems.append(Problem("corrupt-file", "error", "the PDF has no cross-reference table where its "
-                                       "trailer says (a damaged or truncated file that a reader must rebuild by "
-                                       "reading it whole); export it again."))
+        result.problems.append(Problem("corrupt-file", "error", _(
+            "the PDF has no cross-reference table where its trailer says (a damaged or truncated file that a reader "
+            "must rebuild by reading it whole); export it again.")))
         return result
     result.bytes_read = size
     with library_messages() as messages:
         _read_pdf(stream, result, searching if size <= MAX_PDF_TEXT else None)
     _collect_after(size)
     if messages and not any(p.code == "corrupt-file" for p in result.problems):
-        result.problems.append(Problem("pdf-repaired", "warning", f"the PDF has structural errors a reader must "
-                                       f"repair ({len(messages)}{'+' if len(messages) >= 100 else ''} problem(s), "
-                                       f"e.g. {messages[0][:80]!r}); some viewers may fail. Export it again."))
+        result.problems.append(Problem("pdf-repaired", "warning", _(
+            "the PDF has structural errors a reader must repair ({count} problem(s), e.g. {example}); some viewers "
+            "may fail. Export it again.").format(count=f"{len(messages)}{'+' if len(messages) >= 100 else ''}",
+                                                 example=repr(messages[0][:80]))))
     return result
 
 
@@ -237,11 +240,11 @@ def _read_pdf(stream: BinaryIO, result: Inspection, searching: text.Searching | 
             except Exception:  # noqa: BLE001 - pypdf raises several kinds for unknown ciphers
                 opened = PasswordType.NOT_DECRYPTED
             if not opened:
-                result.problems.append(Problem("pdf-encrypted", "error", "the PDF needs a password to open; "
-                                               "reviewers cannot read it. Save it without a password."))
+                result.problems.append(Problem("pdf-encrypted", "error", _(
+                    "the PDF needs a password to open; reviewers cannot read it. Save it without a password.")))
                 return
-            result.problems.append(Problem("pdf-encrypted", "warning", "the PDF carries owner restrictions "
-                                           "(printing or copying may be blocked); save it without security."))
+            result.problems.append(Problem("pdf-encrypted", "warning", _(
+                "the PDF carries owner restrictions (printing or copying may be blocked); save it without security.")))
         result.pages = len(reader.pages)
         catalog = reader.trailer["/Root"]
         if not isinstance(catalog, DictionaryObject):
@@ -258,8 +261,9 @@ def _read_pdf(stream: BinaryIO, result: Inspection, searching: text.Searching | 
         if "/EmbeddedFiles" in names:
             active.append("/EmbeddedFiles")
         if active:
-            result.problems.append(Problem("macro", "error", f"the PDF has active content ({', '.join(active)}); "
-                                           "the call discards files with macros or similar functions."))
+            result.problems.append(Problem("macro", "error", _(
+                "the PDF has active content ({active}); the call discards files with macros or similar "
+                "functions.").format(active=", ".join(active))))
         if result.pages:
             box = reader.pages[0].mediabox
             width, height = float(box.width), float(box.height)
@@ -270,8 +274,8 @@ def _read_pdf(stream: BinaryIO, result: Inspection, searching: text.Searching | 
             _search_pdf_placeholders(reader, searching, result)
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
             NotImplementedError, AssertionError, ZeroDivisionError) as error:
-        result.problems.append(Problem("corrupt-file", "error", f"not a readable PDF ({type(error).__name__}); "
-                                       "export it again."))
+        result.problems.append(Problem("corrupt-file", "error", _("not a readable PDF ({error}); export it again.").format(
+            error=type(error).__name__)))
 
 
 def _search_pdf_placeholders(reader, searching: text.Searching, result: Inspection) -> None:
@@ -299,34 +303,37 @@ APPLE_FORMATS = {".pages": "Pages", ".key": "Keynote", ".numbers": "Numbers"}
 
 def _inspect_zip(path: Path, stream: BinaryIO, searching: text.Searching | None) -> Inspection:
     if path.suffix.lower() in APPLE_FORMATS:
-        return Inspection("zip", [Problem("not-windows-viewable", "error", f"an Apple {APPLE_FORMATS[path.suffix.lower()]} "
-                                          "file; Windows 10 cannot open it. Export it to PDF or Office format.")])
+        return Inspection("zip", [Problem("not-windows-viewable", "error", _(
+            "an Apple {program} file; Windows 10 cannot open it. Export it to PDF or Office format.").format(
+            program=APPLE_FORMATS[path.suffix.lower()]))])
     refused = _directory_refused(stream)
     if refused is not None:
         return Inspection("zip", [refused])
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        return Inspection("zip", [Problem("corrupt-file", "error", f"a damaged zip container ({error}); Word, Excel "
-                                          "and PowerPoint cannot open it. Save it again.")])
+        return Inspection("zip", [Problem("corrupt-file", "error", _(
+            "a damaged zip container ({error}); Word, Excel and PowerPoint cannot open it. Save it again.").format(
+            error=error))])
     with archive:
         infos = archive.infolist()
         result = Inspection("zip", entries_read=len(infos))
         if len(infos) > MAX_ZIP_ENTRIES:
-            return _refused(result, Problem("archive", "error", f"a container with {len(infos):,} entries "
-                                              "(a zip bomb?); not read further."))
+            return _refused(result, Problem("archive", "error", _(
+                "a container with {count:,} entries (a zip bomb?); not read further.").format(count=len(infos))))
         names = {info.filename for info in infos}
         declared = sum(info.file_size for info in infos)
         compressed = sum(info.compress_size for info in infos) or 1
         if declared > MAX_TOTAL_UNCOMPRESSED or declared / compressed > MAX_RATIO and declared > 50 * 1024 * 1024:
-            return _refused(result, Problem("archive", "error", f"declares {declared:,} bytes uncompressed from "
-                                              f"{compressed:,} (a zip bomb?); not read further."))
+            return _refused(result, Problem("archive", "error", _(
+                "declares {declared:,} bytes uncompressed from {compressed:,} (a zip bomb?); not read further.").format(
+                declared=declared, compressed=compressed)))
         if "[Content_Types].xml" not in names:
-            return _refused(result, Problem("archive", "error", "a zip archive; the call accepts no compressed "
-                                              "files. Attach the documents themselves."))
+            return _refused(result, Problem("archive", "error", _(
+                "a zip archive; the call accepts no compressed files. Attach the documents themselves.")))
         if any(info.flag_bits & 0x1 for info in infos):
-            return _refused(result, Problem("corrupt-file", "error", "an encrypted container; save the "
-                                              "document without a password."))
+            return _refused(result, Problem("corrupt-file", "error", _(
+                "an encrypted container; save the document without a password.")))
         if any(n.startswith("word/") for n in names):
             kind = "docx"
         elif any(n.startswith("ppt/") for n in names):
@@ -334,15 +341,16 @@ def _inspect_zip(path: Path, stream: BinaryIO, searching: text.Searching | None)
         elif any(n.startswith("xl/") for n in names):
             kind = "xlsx"
         else:
-            return _refused(result, Problem("archive", "error", "a zip container that is no Word, Excel or "
-                                              "PowerPoint document."))
+            return _refused(result, Problem("archive", "error", _(
+                "a zip container that is no Word, Excel or PowerPoint document.")))
         result.kind = kind
         try:
             _ooxml_checks(archive, infos, result)
             if searching is not None and not any(problem.severity == "error" for problem in result.problems):
                 _search_placeholders(kind, archive, searching, result)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as error:
-            result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind} ({error}); save it again."))
+            result.problems.append(Problem("corrupt-file", "error", _("a damaged {kind} ({error}); save it again.").format(
+                kind=kind, error=error)))
         return result
 
 
@@ -371,10 +379,12 @@ def _directory_refused(stream: BinaryIO) -> Problem | None:
             if zip64[:4] == b"PK\x06\x06" and len(zip64) == 56:
                 entries, directory_bytes = struct.unpack("<32xQQ8x", zip64)
     if entries > MAX_ZIP_ENTRIES:
-        return Problem("archive", "error", f"a container listing {entries:,} entries (a zip bomb?); not read further.")
+        return Problem("archive", "error", _("a container listing {count:,} entries (a zip bomb?); not read further.").format(
+            count=entries))
     if directory_bytes > MAX_ZIP_DIRECTORY:
-        return Problem("archive", "error", f"a container whose directory takes {directory_bytes:,} bytes (a zip "
-                       "bomb?); not read further.")
+        return Problem("archive", "error", _(
+            "a container whose directory takes {size:,} bytes (a zip bomb?); not read further.").format(
+            size=directory_bytes))
     return None
 
 
@@ -383,8 +393,8 @@ def _search_placeholders(kind: str, archive: zipfile.ZipFile, searching: text.Se
     try:
         text.search_ooxml(kind, archive, search)
     except text.NotXml as error:
-        result.problems.append(Problem("corrupt-file", "error", f"a damaged {kind}: {error}; Office reports "
-                                       "unreadable content. Save it again."))
+        result.problems.append(Problem("corrupt-file", "error", _(
+            "a damaged {kind}: {error}; Office reports unreadable content. Save it again.").format(kind=kind, error=error)))
     result.placeholders, result.searched_whole = search.hits, search.complete
     result.bytes_read += search.bytes_used()
 
@@ -410,15 +420,18 @@ def _ooxml_checks(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], result
                 ole_parts.append(info.filename)
     if macro_types or vba_parts or ole_parts:
         evidence = ", ".join(macro_types + vba_parts + [p for p in ole_parts if p not in vba_parts])
-        result.problems.append(Problem("macro", "error", f"contains macros ({evidence}); the call discards such "
-                                       "files. Save as a macro-free .docx/.xlsx/.pptx."))
+        result.problems.append(Problem("macro", "error", _(
+            "contains macros ({evidence}); the call discards such files. Save as a macro-free .docx/.xlsx/.pptx.").format(
+            evidence=evidence)))
     for info in infos:
         lowered = info.filename.lower()
         if "/media/" in lowered and info.file_size > LARGE_IMAGE_BYTES:
             saving = int(info.file_size * 0.8)
             result.problems.append(Problem(
-                "large-image", "warning", f"the image {info.filename} is {info.file_size / 1e6:.1f} MB; compressed to "
-                f"150 dpi JPEG it would be about {saving / 1e6:.1f} MB smaller (the call asks for light files)."))
+                "large-image", "warning", _(
+                    "the image {image} is {size:.1f} MB; compressed to 150 dpi JPEG it would be about {saving:.1f} MB "
+                    "smaller (the call asks for light files).").format(
+                    image=info.filename, size=info.file_size / 1e6, saving=saving / 1e6)))
     if result.kind == "pptx":
         result.pages = sum(1 for i in infos if re.fullmatch(r"ppt/slides/slide\d+\.xml", i.filename))
         if "ppt/presentation.xml" in {i.filename for i in infos}:
@@ -433,8 +446,8 @@ def _inspect_ole(stream: BinaryIO) -> Inspection:
     found = _scan(stream, [name.encode("utf-16-le") for name in
                          ("_VBA_PROJECT", "WordDocument", "PowerPoint Document", "Workbook", "EncryptedPackage")])
     if "EncryptedPackage".encode("utf-16-le") in found:
-        return Inspection("ole", [Problem("encrypted-file", "error", "a password-protected Office file; reviewers "
-                                          "cannot open it. Save it without a password.")])
+        return Inspection("ole", [Problem("encrypted-file", "error", _(
+            "a password-protected Office file; reviewers cannot open it. Save it without a password."))])
     if "WordDocument".encode("utf-16-le") in found:
         kind = "doc"
     elif "PowerPoint Document".encode("utf-16-le") in found:
@@ -445,8 +458,9 @@ def _inspect_ole(stream: BinaryIO) -> Inspection:
         kind = "ole"
     result = Inspection(kind)
     if "_VBA_PROJECT".encode("utf-16-le") in found:
-        result.problems.append(Problem("macro", "error", f"a legacy {kind} file with a VBA macro project; the call "
-                                       "discards files with macros. Save as a macro-free .docx/.xlsx/.pptx."))
+        result.problems.append(Problem("macro", "error", _(
+            "a legacy {kind} file with a VBA macro project; the call discards files with macros. Save as a macro-free "
+            ".docx/.xlsx/.pptx.").format(kind=kind)))
     return result
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from c3p_docs.errors import C3pError
+from c3p_docs.i18n import N_, _
 from c3p_docs.loading import open_regular, read_limited
 
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
@@ -52,11 +53,11 @@ def read_manifest(path: Path, folder: Path) -> Manifest:
     Raises C3pError for a manifest that is no file we can read, and ValueError for one that is not ours.
     """
     if path.is_symlink():
-        raise ValueError("it is a symbolic link, not the manifest c3p-docs writes")
-    data = json.loads(read_limited(path, "manifest", MAX_MANIFEST_BYTES).decode("utf-8"))
+        raise ValueError(_("it is a symbolic link, not the manifest c3p-docs writes"))
+    data = json.loads(read_limited(path, N_("manifest"), MAX_MANIFEST_BYTES).decode("utf-8"))
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
-        raise ValueError("it has no list of files")
+        raise ValueError(_("it has no list of files"))
     base = path.parent
     prefix = os.path.relpath(os.path.abspath(folder), base).replace(os.sep, "/")
     sources: dict[str, tuple[str, str | None]] = {}
@@ -135,7 +136,7 @@ def _sha256(path: Path) -> str | None:
     """The file's SHA-256, streamed; None when it cannot be read or is larger than any source we make."""
     digest = hashlib.sha256()
     try:
-        with open_regular(path, "source file") as stream:
+        with open_regular(path, N_("source file")) as stream:
             read = 0
             while chunk := stream.read(1024 * 1024):
                 read += len(chunk)

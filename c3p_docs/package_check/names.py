@@ -8,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from c3p_docs.i18n import _
+
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _NUMBER = re.compile(r"^\s*(?:[(（]\s*(\d{1,2})\s*[)）]|(\d{1,2})[_\-\s.　]|([" + CIRCLED + r"]))")
 _FORBIDDEN = set('<>:"/\\|?*') | {chr(c) for c in range(32)}
@@ -52,14 +54,15 @@ def windows_problems(name: str, relative: str) -> list[str]:
     bad = sorted({c for c in name if c in _FORBIDDEN})
     if bad:
         shown = ", ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
-        problems.append(f"contains characters Windows forbids in file names ({shown})")
+        problems.append(_("contains characters Windows forbids in file names ({characters})").format(characters=shown))
     stem = name.split(".")[0].rstrip(" ").upper()
     if stem in _RESERVED:
-        problems.append(f"{stem} is a reserved device name on Windows")
+        problems.append(_("{name} is a reserved device name on Windows").format(name=stem))
     if name.endswith((" ", ".")):
-        problems.append("ends with a space or a dot, which Windows drops")
+        problems.append(_("ends with a space or a dot, which Windows drops"))
     if TYPICAL_PREFIX + len(relative) > MAX_PATH:
-        problems.append(f"the path is {len(relative)} characters; saved on Windows it passes MAX_PATH ({MAX_PATH})")
+        problems.append(_("the path is {length} characters; saved on Windows it passes MAX_PATH ({limit})").format(
+            length=len(relative), limit=MAX_PATH))
     return problems
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
+from c3p_docs.i18n import _
 from c3p_docs.placeholders import PlaceholderMatch
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -168,7 +169,7 @@ def _events(archive: zipfile.ZipFile, name: str, search: Search) -> Iterator[tup
                 search.take("xml_bytes", len(chunk))
                 window = tail + chunk
                 if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                    raise NotXml(f"{name} declares a DTD")
+                    raise NotXml(_("{part} declares a DTD").format(part=name))
                 tail = window[-16:]
             for event, element in _parsed(parser, chunk, name):
                 if event == "start":
@@ -193,7 +194,7 @@ def _parsed(parser: XMLPullParser, chunk: bytes, name: str) -> list[tuple[str, E
             parser.close()
         return [cast(tuple[str, Element], pair) for pair in parser.read_events()]  # start/end carry the element
     except ParseError as error:
-        raise NotXml(f"{name} is not well-formed XML ({error})") from None
+        raise NotXml(_("{part} is not well-formed XML ({error})").format(part=name, error=error)) from None
 
 
 def _visible(events: Iterator[tuple[str, Element]]) -> Iterator[tuple[str, Element]]:

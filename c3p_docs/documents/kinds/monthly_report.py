@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from c3p_docs.documents.kinds import Kind, Output, Request, register
 from c3p_docs.findings import Finding
+from c3p_docs.i18n import _
 
 
 def _context(renderer, request: Request, base: dict) -> dict:
@@ -24,7 +25,7 @@ def _shorten(renderer, request: Request) -> str:
         return "activities"
     sizes = {f"monthly.{year_month}.{name}": sum(len(t) for t in getattr(entry, name).get(request.lang))
              for name in ("progress", "next", "issues")}
-    return ", ".join(name for name, _ in sorted(sizes.items(), key=lambda item: -item[1])[:2])
+    return ", ".join(name for name, _size in sorted(sizes.items(), key=lambda item: -item[1])[:2])
 
 
 def _month_empty(loaded, year_month: str) -> list[Finding]:
@@ -35,11 +36,11 @@ def _month_empty(loaded, year_month: str) -> list[Finding]:
     if not month_is_empty(loaded.project, year_month):
         return []
     if year_month in loaded.project.monthly:
-        message = (f"the entry for {year_month} has no line, so the report shows no progress of your own; write "
-                   "its progress, next and issues lines and run again.")
+        message = _("the entry for {month} has no line, so the report shows no progress of your own; write its "
+                    "progress, next and issues lines and run again.").format(month=year_month)
     else:
-        message = (f"there is no entry for {year_month}, so the report shows no progress of your own; add "
-                   f"`{year_month}:` under `monthly:` with progress, next and issues lines and run again.")
+        message = _("there is no entry for {month}, so the report shows no progress of your own; add `{month}:` under "
+                    "`monthly:` with progress, next and issues lines and run again.").format(month=year_month)
     positions = loaded.source.positions
     if ("monthly", year_month) in positions or ("monthly",) in positions:
         return [loaded.source.finding("month-empty", "warning", ("monthly", year_month), message)]
@@ -55,14 +56,17 @@ def _findings(renderer, requests: list[Request]) -> list[Finding]:
     findings = _month_empty(loaded, year_month)
     findings += [loaded.source.finding(
         reminder.code, "warning", reminder.path,
-        ("advance plan to the ministry not recorded for the " if reminder.code == "advance-plan-missing"
-         else "summary report to the ministry not recorded for the ")
-        + f"{reminder.activity.kind} in {reminder.activity.month_key} (due {reminder.due}; set "
-        f"{reminder.path[-1]} when sent).") for reminder in reminders(loaded.project, loaded.rules, year_month)]
+        (_("advance plan to the ministry not recorded for the {kind} in {month} (due {due}; set {field} when sent).")
+         if reminder.code == "advance-plan-missing" else
+         _("summary report to the ministry not recorded for the {kind} in {month} (due {due}; set {field} when "
+           "sent).")).format(kind=reminder.activity.kind, month=reminder.activity.month_key, due=reminder.due,
+                             field=reminder.path[-1]))
+        for reminder in reminders(loaded.project, loaded.rules, year_month)]
     findings += [loaded.source.finding(
         "activity-status", "warning", ("activities", index, "status"),
-        f"{activity.month_key} is over but this {activity.kind} is still planned, so the report lists it neither as "
-        "progress nor as a plan; set status: done, cancelled, or move it to a later month.")
+        _("{month} is over but this {kind} is still planned, so the report lists it neither as progress nor as a plan; "
+          "set status: done, cancelled, or move it to a later month.").format(month=activity.month_key,
+                                                                             kind=activity.kind))
         for index, activity in month_activities(loaded.project, year_month).stale]
     return findings
 
