@@ -21,10 +21,17 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, symlinks
 SECRET = "root:$6$SECRETHASH:19000:0:99999:7:::\n"
 
 
+def _as_from_a_terminal() -> None:
+    """A shell's background job (`pytest &`, some CI runners) starts with SIGINT ignored, and c3p-docs rightly keeps
+    an inherited SIG_IGN (as under nohup); the signal tests mean a run started from a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def popen_cli(*args) -> subprocess.Popen:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.Popen([sys.executable, "-m", "c3p_docs", *map(str, args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_as_from_a_terminal if sys.platform != "win32" else None)
 
 
 def blank_pdf() -> bytes:
