@@ -13,7 +13,7 @@ import typer.core
 
 from c3p_docs import console, i18n
 from c3p_docs.errors import EX_IOERR, EX_SOFTWARE, C3pError, UsageError, internal_error
-from c3p_docs.i18n import N_, _
+from c3p_docs.i18n import N_, _, sentences
 
 TYPER_WORDS = (N_("Options"), N_("Arguments"), N_("Commands"), N_("default: {default}"), N_("required"),
                N_("(dynamic)"), N_("env var: {var}"), N_("Aborted!"), N_("Missing command."),
@@ -410,8 +410,8 @@ def validate(project: ProjectArg, output_format: FormatOption = OutputFormat.tex
     summary = (_("{file}: {errors} error(s), {warnings} warning(s) against {call}.").format(**counts) if call
                else _("{file}: {errors} error(s), {warnings} warning(s).").format(**counts))
     if not errors:
-        summary += " " + (_("It builds, but {count} value(s) are still the starter's examples.").format(count=examples)
-                          if examples else _("Ready to build."))
+        summary = sentences(summary, _("It builds, but {count} value(s) are still the starter's examples.").format(
+            count=examples) if examples else _("Ready to build."))
     print_findings(findings, output_format.value, extra={"call": call}, summary=summary)
     raise typer.Exit(1 if has_errors(findings) else 0)
 
