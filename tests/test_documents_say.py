@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import docx_text, run_cli, write_project
+from conftest import docx_text, docx_words, run_cli, write_project
 
 CALLS = {"fy2024-2": 2024, "fy2026-1": 2026}
 
@@ -446,7 +446,7 @@ def test_an_sme_pledging_a_wage_increase_is_told_to_attach_its_tax_return_beside
     project = write_project(tmp_path, pledging("fy2024-2", "  large_company: false\n"))
     result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "checklist,summary")
     assert result.returncode in (0, 1), result.stderr
-    checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
+    checklist = docx_words(tmp_path / "out" / "checklist_ja.docx")
     assert "企業等の賃上げの実施に関する表明書（コピー可）" in checklist and "⑩_賃上げ表明書.pdf" in checklist
     assert "前年度の法人税申告書別表1の写し（中小企業等）" in checklist and "⑩_法人税申告書別表1.pdf" in checklist
     assert "Schedule 1" in docx_text(tmp_path / "out" / "checklist_en.docx")

@@ -491,6 +491,31 @@ _ITEM_ENDS = re.compile(r"(?<=[、，,〜～ ])(?=[^\s、，,〜～])|(?<=\S)(?=
 """Where the items of a label end (a split before the match): after 、，〜 and a space, before an opening bracket."""
 
 
+LABEL_WIDTH_MARGIN = 0.03
+"""How much narrower or wider than measured a renderer may fill a cell's line (`renderer_keeps_whole`): Word's Yu
+Mincho sets Latin narrower than Noto's widths, LibreOffice without our font aliases wider (FALLBACK_LATIN), and each
+spaces Japanese from Latin its own way. 「JICAフィリピン事務所・在ダ / バオ」 came from a label judged safe to the point."""
+
+
+@lru_cache(maxsize=8192)  # pure; the Word writer asks once per cell line
+def renderer_keeps_whole(text: str, width_pt: float, size_pt: float, face: str = "mincho", bold: bool = False) -> bool:
+    """Whether a renderer that breaks Japanese wherever a line is full would break a cell's label `width_pt` wide only
+    between its phrases (`chunks(..., "label")`: never inside a word of kanji or katakana, a number and its unit, an
+    era and its year or a Latin word), whatever its metrics within LABEL_WIDTH_MARGIN and our two Latin widths, and
+    would not leave one character alone on the last line (導 / 入)."""
+    phrase_ends = set(itertools.accumulate(map(len, _chunks(text, "label"))))
+    for latin in (1.0, FALLBACK_LATIN):
+        for factor in (1 - LABEL_WIDTH_MARGIN, 1.0, 1 + LABEL_WIDTH_MARGIN):
+            lines = wrap_lines(text, width_pt * factor, size_pt, face, bold, "renderer", latin)
+            if len(lines) < 2:
+                continue
+            if len(lines[-1].strip().rstrip("".join(_NO_LINE_START))) <= 1:
+                return False
+            if any(end not in phrase_ends for end in itertools.accumulate(map(len, lines[:-1]))):
+                return False
+    return True
+
+
 @lru_cache(maxsize=8192)  # pure; a box tries every size down to its floor
 def breaks_badly(text: str, width_pt: float, size_pt: float, face: str = "gothic", bold: bool = False) -> bool:
     """Whether running text that the application wraps in lines `width_pt` wide breaks inside a piece a reader must
@@ -650,13 +675,13 @@ class TableText:
     def __init__(self, rows: list[list[tuple]], faces: tuple[str, str] = ("mincho", "gothic"), mode: str = "text") -> None:
         self.columns = max((first + span for row in rows for _, first, span in row), default=1)
         self.cells = _cell_texts(rows, faces, mode)
-        self._needs: dict[float, tuple[list[float], list[float]]] = {}
+        self._needs: dict[float, tuple[list[float], list[float], list[float]]] = {}
 
     def layout(self, available_pt: float, size: float, hints: list[float] | None = None) -> TableLayout:
         """`table_layout` of the rows this was made from."""
         for attempt in (0.0, 0.5, 1.0, 1.5):
             trial = max(size - attempt, MIN_TABLE_SIZE)
-            least, most = self.needs(trial)
+            least, most, data_most = self.needs(trial)
             if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
                 break
         if sum(least) >= available_pt:
@@ -668,26 +693,15 @@ class TableText:
             widths = [n if w <= n else w - short * (w - n) / spare for n, w in zip(least, widths)]
             return TableLayout(widths, trial)
         widths = list(least)
-        free = available_pt - sum(least)
-        wanting = sorted(range(self.columns), key=lambda i: most[i] - least[i])
-        while wanting and free > 0.01:
-            share = free / len(wanting)
-            column = wanting[0]
-            need = most[column] - widths[column]
-            if need <= share:
-                widths[column] = most[column]
-                free -= need
-                wanting.pop(0)
-            else:
-                for column in wanting:
-                    widths[column] += share
-                free = 0.0
+        # Data first, then headers: a header may take two lines (削減量 / （t-CO2eq/年）) before a name takes three.
+        free = _fill_towards(widths, data_most, available_pt - sum(least))
+        free = _fill_towards(widths, most, free)
         if free > 0.01:
             total = sum(widths)
             widths = [w + free * w / total for w in widths]
         return TableLayout(widths, trial)
 
-    def needs(self, size: float) -> tuple[list[float], list[float]]:
+    def needs(self, size: float) -> tuple[list[float], list[float], list[float]]:
         """`_column_needs` at `size` (not to be changed: later layouts share them)."""
         known = self._needs.get(size)
         if known is None:
@@ -706,12 +720,13 @@ def literals(element) -> list[str]:
 
 
 def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
-                mode: str = "text") -> list[tuple[int, float | None, list[tuple]]]:
-    """Per cell spanning one column: the column, the cell's own size (None: the table's), and per line its width, its
-    widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a layout tries). Literal
-    text (`<code>`) counts as one unbreakable piece."""
+                mode: str = "text") -> list[tuple[int, float | None, list[tuple], bool]]:
+    """Per cell spanning one column: the column, the cell's own size (None: the table's), per line its width, its
+    widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a layout tries), and
+    whether it is in a row of column headers. Literal text (`<code>`) counts as one unbreakable piece."""
     cells = []
     for row in rows:
+        column_header = all(cell.tag == "th" for cell, _, _ in row)  # not a row's own header (事業名 | title)
         for cell, first, span in row:
             if span != 1:
                 continue
@@ -721,21 +736,52 @@ def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
             line_mode = _cell_mode(cell, mode)
             lines = []
             for line in cell_lines(cell):
-                pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, line_mode)]
+                held = "whole" if mode == "label" and _hyphen_inside_a_code(line) else line_mode
+                pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, held)]
                 lines.append((_text_width_em(line, face, bold, FALLBACK_LATIN), max(pieces, default=0.0), pieces))
             for literal in literals(cell) if len(cell) else ():  # set in the heading face (word.RunFormat.literal)
                 width = _text_width_em(literal, faces[1], bold, FALLBACK_LATIN)
                 lines.append((width, width, [width]))
-            cells.append((first, own_size, lines))
+            cells.append((first, own_size, lines, column_header))
     return cells
 
 
-def _column_needs(cells: list[tuple[int, float | None, list[tuple]]], columns: int,
-                  size: float) -> tuple[list[float], list[float]]:
-    """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
+def _fill_towards(widths: list[float], targets: list[float], free: float) -> float:
+    """Widen `widths` towards `targets` with `free` (pt): the columns lacking least get all they lack (max-min
+    fairness), the rest share what is left in proportion to what each still lacks, so a long name beside a short
+    technology takes as few lines as it (an equal share left the name three lines deep). Returns what is left."""
+    wanting = sorted((i for i in range(len(widths)) if targets[i] > widths[i]), key=lambda i: targets[i] - widths[i])
+    while wanting and free > 0.01:
+        column = wanting[0]
+        need = targets[column] - widths[column]
+        if need <= free / len(wanting):
+            widths[column] = targets[column]
+            free -= need
+            wanting.pop(0)
+            continue
+        lacking = {i: targets[i] - widths[i] for i in wanting}
+        total = sum(lacking.values())
+        for i in wanting:
+            widths[i] += free * lacking[i] / total
+        return 0.0
+    return free
+
+
+def _hyphen_inside_a_code(line: str) -> bool:
+    """Whether a slide's Latin label holds a unit or code with a hyphen (Reduction (t-CO2eq/yr)): the application wraps
+    such a label itself and breaks after any hyphen (t- / CO2eq), so its column is made wide enough for the line."""
+    text = bind_units(line)
+    return not any(map(is_wide, text)) and any(text[at - 1] == "-" for at in protected_breaks(text))
+
+
+def _column_needs(cells: list[tuple[int, float | None, list[tuple], bool]], columns: int,
+                  size: float) -> tuple[list[float], list[float], list[float]]:
+    """Per column: the width its widest unbreakable piece needs, the width its longest line needs, and the width its
+    longest line outside the column headers needs."""
     least = [2 * CELL_PADDING_PT + size] * columns
     most = list(least)
-    for first, own_size, lines in cells:
+    data_most = list(least)
+    for first, own_size, lines, header in cells:
         cell_size = size if own_size is None else own_size
         for full_em, longest_em, pieces_em in lines:
             full = full_em * cell_size  # as text_width_pt and longest_chunk_pt measure
@@ -746,7 +792,9 @@ def _column_needs(cells: list[tuple[int, float | None, list[tuple]]], columns: i
             piece = max(longest, min(full, 4.2 * cell_size))
             least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
             most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
-    return least, most
+            if not header:
+                data_most[first] = max(data_most[first], full + 2 * CELL_PADDING_PT + 1.0)
+    return least, most, [max(d, n) for d, n in zip(data_most, least)]
 
 
 def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, compact: bool = False) -> float:

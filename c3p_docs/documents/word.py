@@ -23,6 +23,7 @@ from c3p_docs.documents.measure import (
     bind_units,
     is_wide,
     literals,
+    renderer_keeps_whole,
     table_layout,
     text_width_pt,
     title_lines,
@@ -571,13 +572,15 @@ class WordWriter:
 
     def _label_lines(self, line: str, width_pt: float, fmt: RunFormat, face: str, latin: float) -> list[str]:
         """A label's lines: one, left to the renderer, when each line it fills ends where a reader may see a break
-        (the lines we would lay out, each full up to the next character), so the label copies whole; else broken
-        between phrases, because the renderer would break it inside a word (ボ|イラー) or between a number and its
-        unit (8番|1号)."""
+        (the lines we would lay out, each full up to the next character) and it breaks it well whatever its metrics
+        (`measure.renderer_keeps_whole`), so the label copies whole; else broken between phrases, because the
+        renderer could break it inside a word (ボ|イラー, 4 M|W with room left on the line), between a number and
+        its unit (8番|1号) or leave one character alone (導|入)."""
         size = fmt.size or self.base_size
         natural = wrap_lines(line, width_pt, size, face, fmt.bold, "text", latin)
         if all(text_width_pt(full + after[:1], size, face, fmt.bold, latin) > width_pt
-               for full, after in zip(natural, natural[1:])):
+               for full, after in zip(natural, natural[1:])) and renderer_keeps_whole(line, width_pt, size, face,
+                                                                                     fmt.bold):
             return [line]
         return wrap_lines(line, width_pt, size, face, fmt.bold, "label", latin)
 
