@@ -72,7 +72,7 @@ def test_a_kickoff_held_in_june_is_the_kickoff_and_the_interim_counts_from_it(tm
     era = year - 2018
     slides = slides_text(out / f"session_kickoff_fy{year}_ja.pptx")
     assert f"開催日：令和{era}年6月12日" in slides[0]
-    done = next(s for s in slides if s.startswith("前回報告会以降"))
+    done = next(s for s in slides if s.startswith("本年度の実施状況"))  # no session before the kickoff
     assert f"（令和{era}年4月1日～）" in done  # since the contract's start, not last year's final session
     coming = next(s for s in slides if s.startswith("今後の予定"))
     assert "契約締結時の報告会" not in coming and "中間の報告会" in coming
@@ -342,8 +342,8 @@ def test_a_kickoff_with_nothing_done_yet_says_so_and_a_last_year_has_no_next_yea
     out = tmp_path / "out"
     result = run_cli("session", project, "kickoff", "-o", out, "--lang", "ja", "--pdf", "never")
     assert result.returncode == 0, result.stderr
-    done = next(s for s in slides_text(out / f"session_kickoff_fy{year}_ja.pptx") if s.startswith("前回報告会以降"))
-    assert "前回報告会以降に実施した活動・進捗の記録はありません。" in done and "（未記入）" not in done
+    done = next(s for s in slides_text(out / f"session_kickoff_fy{year}_ja.pptx") if s.startswith("本年度の実施状況"))
+    assert "本年度これまでに実施した活動・進捗の記録はありません。" in done and "（未記入）" not in done
     built = run_cli("build", project, "-o", out, "--only", "final_summary", "--lang", "ja,en", "--pdf", "never")
     assert built.returncode in (0, 1), built.stderr
     slides = slides_text(out / "final_summary_ja.pptx")
