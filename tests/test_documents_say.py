@@ -422,8 +422,9 @@ def test_build_says_which_attachments_stand_in_for_the_ministrys_forms_and_how_t
     assert len(notes) == 1 and "--form KIND=FILE" in notes[0]["message"] and "The ministry's own forms" in notes[0]["message"]
     assert [label for label in named if f"{label} " in notes[0]["message"]] == named
     checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
-    assert "所定様式：c3p-docsのレイアウトによる代替版" in checklist and "--form application_form=FILE で" in checklist
-    assert "--form overview_ja=FILE、--form overview_en=FILE" in checklist
+    assert "所定様式：c3p-docsのレイアウトによる代替版" in checklist and "次のオプションを付けて作成する。" in checklist
+    assert "\n--form application_form=FILE\n" in checklist  # each option on a line of its own, copied whole
+    assert "\n--form overview_ja=FILE\n--form overview_en=FILE\n" in checklist
     english = docx_text(tmp_path / "out" / "checklist_en.docx")
     assert "Specified format: made in c3p-docs's own layout" in english and "--form summary_ja=FILE" in english
     form = tmp_path / "form.docx"
