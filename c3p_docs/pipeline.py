@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from c3p_docs import pdf
 from c3p_docs.errors import REPORT_HINT, C3pError, ToolMissing, UsageError
 from c3p_docs.findings import Finding
-from c3p_docs.manifest import merge_manifest
+from c3p_docs.manifest import merge_manifest, read_entries
 from c3p_docs.output import (
     OutputState,
     Written,
@@ -168,8 +168,9 @@ def stage(publication: Publication) -> Iterator[None]:
     recorded and its later stages skipped; elsewhere it propagates."""
     try:
         yield
-    except Exception as error:
-        if not publication.isolated:
+    except BaseException as error:
+        _keep_record(publication)
+        if not isinstance(error, Exception) or not publication.isolated:
             raise
         result = publication.result
         if isinstance(error, C3pError):
@@ -182,6 +183,17 @@ def stage(publication: Publication) -> Iterator[None]:
                 traceback.print_exc()
             result.failed = f"internal error ({type(error).__name__}: {error}). {REPORT_HINT}"
             result.internal = True
+
+
+def _keep_record(publication: Publication) -> None:
+    """After a failure or a stop: fold the journal into the record of what was written so far, so the folder is left
+    without it (when even that cannot be written, a full disk, the journal stays and the next run folds it)."""
+    if publication.state is None:
+        return
+    try:
+        publication.state.save()
+    except (OSError, C3pError):
+        pass
 
 
 def check_out_folder(out: Path) -> None:
@@ -216,6 +228,7 @@ def open_folder(publication: Publication, also: tuple[str, ...] = ()) -> None:
         for relative in [*also, *(name for job in publication.jobs for name in (job.relative, job.pdf_relative) if name)]:
             check_folders(root, safe_relative(relative))
             check_folders(root, kept_name(relative))
+        read_entries(root)  # a manifest we cannot merge into (a pipe, gigabytes) stops the run before anything is written
         publication.state = OutputState(root)
 
 

@@ -75,3 +75,47 @@ def test_imported_third_party_modules_are_declared():
     third_party = {name for name in imported - set(sys.stdlib_module_names) if name != "c3p_docs"}
     missing = {name for name in third_party if distribution.get(name, name).lower().replace("_", "-") not in declared}
     assert not missing, f"imported but not in [project] dependencies: {sorted(missing)}"
+
+
+def test_a_plain_install_imports_every_module_and_finds_its_templates(tmp_path):
+    """What CI and users get is a built wheel, not this checkout: every module must import from it.
+
+    A sub-package missing from pyproject.toml's list imports fine here (editable install) and
+    fails only after `pip install .`; this builds and installs a copy to catch exactly that.
+    """
+    import shutil
+
+    source = tmp_path / "src"
+    for name in ("c3p_docs", "templates"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    target = tmp_path / "site"
+    pip = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(source)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert pip.returncode == 0, pip.stderr
+    probe = (
+        "import importlib, pathlib, pkgutil, sys\n"
+        "import c3p_docs\n"
+        "assert pathlib.Path(c3p_docs.__file__).parent.parent == pathlib.Path(sys.argv[1]), c3p_docs.__file__\n"
+        "names = sorted(m.name for m in pkgutil.walk_packages(c3p_docs.__path__, 'c3p_docs.'))\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "from c3p_docs.jinja_env import template_dir\n"
+        "assert str(template_dir('ja')).startswith(sys.argv[1]), template_dir('ja')\n"
+        "assert (template_dir('ja') / 'strings.yaml').is_file() and (template_dir('common') / 'reference.docx').is_file()\n"
+        "print('\\n'.join(names))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, str(target)],
+        cwd=tmp_path, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    in_checkout = {
+        ".".join(("c3p_docs", *p.relative_to(ROOT / "c3p_docs").with_suffix("").parts)).removesuffix(".__init__")
+        for p in (ROOT / "c3p_docs").rglob("*.py")
+    } - {"c3p_docs"}
+    missing = sorted(in_checkout - set(run.stdout.split()))
+    assert not missing, f"modules in the checkout that `pip install .` leaves out: {missing}"
