@@ -325,3 +325,14 @@ def test_yen_never_starts_a_line_and_header_words_stay_whole(rendered):
                  for word in re.findall(r"[（(][^）)]*[）)]|[^\s（(]+", header)
                  if sum(1.0 if is_wide(c) else 0.55 for c in word) <= HEADER_WORD_EM}
         assert sorted(w for w in words if not any(w in line for line in lines)) == [], name
+
+
+def test_the_jcm_totals_stay_on_the_page_of_their_table(rendered):
+    """「削減量合計：…」 opened page 2 of the R6 application form while its table ended page 1: the table keeps with it."""
+    for name in ("sample/(1)_応募様式.docx", "review/(1)_応募様式.docx"):
+        document = Document(str(rendered[name].with_suffix(".docx")))
+        table = next(t for t in document.tables if t.rows[0].cells[0].text == "案件名")
+        assert all(p.paragraph_format.keep_with_next for p in table.rows[-1].cells[0].paragraphs), name
+        pages = page_texts(rendered[name])
+        last = re.sub(r"\s+", "", table.rows[-1].cells[2].text)  # its subsidy, an amount on one line
+        assert any("削減量合計" in page and last in re.sub(r"\s+", "", page) for page in pages), name
