@@ -180,6 +180,15 @@ def test_the_implementation_plan_shows_structure_months_and_cost(trip):
     assert "Implementation structure" in english and f"JPY\u00a0{total:,}" in english  # the currency bound to it
 
 
+def test_the_implementation_plan_lists_each_participant_on_a_line_of_its_own(trip):
+    """「…、田中 / 美咲（北九州市環境局）」: in one sentence a name was broken between family and given name."""
+    for lang, names in (("ja", ["高橋 健（北方エネルギー研究所）", "小林 恵（札幌市環境局）"]),
+                        ("en", ["Ken Takahashi (Northern Energy Institute)", "Megumi Kobayashi (Sapporo Environment Bureau)"])):
+        cells = [row.cells[1] for table in Document(str(trip / f"implementation_plan_fy2024_{lang}.docx")).tables
+                 for row in table.rows if row.cells[0].text in ("参加者", "Participants")]
+        assert [cell.text for cell in cells] == ["\n".join(names)], lang
+
+
 LEDGER = """date,category,description,amount_jpy
 2024-07-05,overseas_travel,Flights to Ulaanbaatar,1560000
 2024/07/09,会議費,"Workshop venue, lunch","61,500"
