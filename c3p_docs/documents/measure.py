@@ -111,9 +111,10 @@ def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> floa
 
 
 # A space between a number and the Latin unit after it (t-CO2eq, t-CO2eq/年, JPY/t-CO2eq·yr, MW, kWh, t, kg, %);
-# a word that is not a unit (28 May, 3 JCM adoptions) and a Japanese unit are left alone.
-_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t-CO2|CO2|[kMGT]?Wh?\b|[kMG]?J\b|kg\b|km\b|m[23²³]?\b|t\b|yr\b|h\b|kL\b|%|"
-                         r"JPY\b|USD\b|°C))")
+# a word that is not a unit (28 May, 3 JCM adoptions) and a Japanese unit are left alone. A unit ends where no Latin
+# letter or digit follows: \b would miss one followed by Japanese (計6 MWの), a word character too.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t-CO2|CO2|(?:[kMGT]?Wh?|[kMG]?J|kg|km|m[23²³]?|t|yr|h|kL|JPY|USD)(?![A-Za-z0-9])|%|"
+                         r"°C))")
 _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
 
 
