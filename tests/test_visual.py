@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FY2026, ROOT, run_cli, shape_words
+from conftest import FY2024, FY2026, ROOT, run_cli, shape_words
 from docx import Document
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -336,3 +336,29 @@ def test_the_jcm_totals_stay_on_the_page_of_their_table(rendered):
         pages = page_texts(rendered[name])
         last = re.sub(r"\s+", "", table.rows[-1].cells[2].text)  # its subsidy, an amount on one line
         assert any("削減量合計" in page and last in re.sub(r"\s+", "", page) for page in pages), name
+
+
+def test_the_sheets_lines_end_between_phrases(tmp_path):
+    """③ ④ as printed: 「…廃棄物管理改善 / 」」, 「…太陽光発電の導 / 入」 and 「…確 / 認」 were lines of one character, the
+    columns' fixed shares a character short of the text beside a column with room to spare."""
+    from c3p_docs.pdf import convert_to_pdf
+    from openpyxl import load_workbook
+
+    result = run_cli("build", FY2024, "-o", tmp_path, "--only", "track_record,multi_year_plan", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    sheets = sorted((tmp_path / "submission").glob("*.xlsx"))
+    assert len(sheets) == 4
+    broken = 0
+    for sheet, data in convert_to_pdf(sheets).items():
+        pdf = sheet.with_suffix(".pdf")
+        pdf.write_bytes(data)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()]
+        assert [line for line in lines if len(line) == 1] == [], sheet.name
+        cells = [str(cell.value) for worksheet in load_workbook(sheet).worksheets for row in worksheet.iter_rows()
+                 for cell in row if cell.value is not None]
+        for part in (part for cell in cells if "\n" in cell for part in cell.split("\n")):
+            broken += 1
+            assert any(re.sub(r"\s+", "", part) in line for line in lines), (sheet.name, part)
+        assert "6\u00a0MW" in "".join(cells) and not any("6 MW" in cell for cell in cells)
+    assert broken > 0  # some labels were laid out between phrases, and LibreOffice kept each line whole
