@@ -341,8 +341,9 @@ def test_the_jcm_totals_stay_on_the_page_of_their_table(rendered):
 def test_the_sheets_lines_end_between_phrases(tmp_path):
     """③ ④ as printed: 「…廃棄物管理改善 / 」」, 「…太陽光発電の導 / 入」 and 「…確 / 認」 were lines of one character, the
     columns' fixed shares a character short of the text beside a column with room to spare."""
-    from c3p_docs.pdf import convert_to_pdf
     from openpyxl import load_workbook
+
+    from c3p_docs.pdf import convert_to_pdf
 
     result = run_cli("build", FY2024, "-o", tmp_path, "--only", "track_record,multi_year_plan", "--pdf", "never")
     assert result.returncode == 0, result.stderr
