@@ -20,7 +20,9 @@ SAPPORO = ROOT / "tests" / "data" / "sapporo-ulaanbaatar-fy2024.yaml"
 def slide_texts(path: Path) -> list[str]:
     from pptx import Presentation
 
-    return ["\n".join(shape_words(shape) for shape in slide.shapes if shape.has_text_frame)
+    return ["\n".join([shape_words(shape) for shape in slide.shapes if shape.has_text_frame]
+                      + [shape_words(cell) for shape in slide.shapes if shape.has_table  # the JCM pipeline
+                         for row in shape.table.rows for cell in row.cells])
             for slide in Presentation(str(path)).slides]
 
 
