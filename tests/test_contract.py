@@ -47,7 +47,7 @@ def test_the_trip_plan_carries_purpose_days_places_people_and_programme(trip):
                  "小林 恵（札幌市環境局）", "更新候補の討議", "提出日：令和6年6月20日", "令和6年7月24日頃までに"):
         assert fact in ja, fact
     en = docx_text(trip / "trip_plan_ub-survey-1_en.docx")
-    for fact in ("Plan: Field survey", "Mon 8 July 2024", "Courtesy call on the Deputy Mayor", "Megumi Kobayashi",
+    for fact in ("Field survey plan", "Mon 8 July 2024", "Courtesy call on the Deputy Mayor", "Megumi Kobayashi",
                  "Collect operating data"):
         assert fact in en, fact
     assert not any("\u3040" <= ch <= "\u30ff" for ch in en)  # no kana in the English plan
