@@ -233,7 +233,7 @@ def _literal_line(element: ET.Element) -> bool:
             and not any((child.tail or "").strip() for child in element))
 
 
-LABEL_CHARACTERS = 32
+LABEL_CHARACTERS = 40  # 環境・エネルギー分野の調査研究、自治体の脱炭素計画策定支援、海外環境協力 (36) is a list, not prose
 
 
 def _label(line: str) -> bool:
