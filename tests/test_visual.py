@@ -363,3 +363,13 @@ def test_the_sheets_lines_end_between_phrases(tmp_path):
             assert any(re.sub(r"\s+", "", part) in line for line in lines), (sheet.name, part)
         assert "6\u00a0MW" in "".join(cells) and not any("6 MW" in cell for cell in cells)
     assert broken > 0  # some labels were laid out between phrases, and LibreOffice kept each line whole
+
+
+def test_a_short_list_in_a_cell_and_the_summary_intro_leave_no_character_alone_on_a_line(rendered):
+    """「…海外環境協 / 力」 (a list of 36 characters was left to the renderer as prose) and 「…記載す / る。」."""
+    lines = {name: [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+             for name, pdf in documents(rendered).items()}
+    overview = next(v for k, v in lines.items() if k.endswith("(5)_団体概要_1.docx"))
+    assert any(line.endswith("海外環境協力") for line in overview)
+    summary = next(v for k, v in lines.items() if k.endswith("(3)_応募事業概要書_ja.docx"))
+    assert any(line.startswith("以下、") and line.endswith("評価項目ごとに記載する。") for line in summary)
