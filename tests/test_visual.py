@@ -373,3 +373,10 @@ def test_a_short_list_in_a_cell_and_the_summary_intro_leave_no_character_alone_o
     assert any(line.endswith("海外環境協力") for line in overview)
     summary = next(v for k, v in lines.items() if k.endswith("(3)_応募事業概要書_ja.docx"))
     assert any(line.startswith("以下、") and line.endswith("評価項目ごとに記載する。") for line in summary)
+
+
+def test_an_address_keeps_its_block_and_lot_on_one_line(rendered):
+    """「福岡県北九州市小倉北区浅野三丁目8番 / 1号」: the address now breaks before 三丁目, if anywhere."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/(1)_応募様式.docx"])
+             for line in page.splitlines()]
+    assert any("三丁目8番1号" in line for line in lines)

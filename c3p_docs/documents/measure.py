@@ -161,10 +161,16 @@ _HOLD_NEAR = re.compile(r"[dDNK/M]")
 
 def _held(text: str) -> set[int]:
     """Positions (a break before `text[i]`) where a line should not break though a renderer may."""
+    held = {position for match in _ADDRESS_NUMBER.finditer(text) for position in range(match.start() + 1, match.end())} \
+        if "番" in text else set()
     classes = text.translate(_HOLD_CLASSES)
     if not _HOLD_NEAR.search(classes):
-        return set()
-    return {match.end() for match in _HOLDS.finditer(classes)}
+        return held
+    return held | {match.end() for match in _HOLDS.finditer(classes)}
+
+
+_ADDRESS_NUMBER = re.compile(r"(?:[一二三四五六七八九十]+丁目)?[0-9０-９]+番地?(?:[0-9０-９]+号?)?")
+"""The block and lot of a Japanese address (三丁目8番1号, 1番地), read whole: 「…三丁目8番 / 1号」 was in a cell."""
 
 
 def _split(text: str, ends: Iterable[int], held: Collection[int] = ()) -> list[str]:
