@@ -380,3 +380,12 @@ def test_an_address_keeps_its_block_and_lot_on_one_line(rendered):
     lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/(1)_応募様式.docx"])
              for line in page.splitlines()]
     assert any("三丁目8番1号" in line for line in lines)
+
+
+def test_the_outline_keeps_its_appendix_list_together(rendered):
+    """Its last item alone opened page 3. Word keeps the chain together; LibreOffice keeps only the last pair of a
+    chain of paragraphs kept with the next (measured), so the PDF may still part it."""
+    document = Document(str(rendered["sample/final_report_outline_ja.docx"].with_suffix(".docx")))
+    texts = [p.text for p in document.paragraphs]
+    appendix = document.paragraphs[texts.index("巻末資料"):]
+    assert len(appendix) > 3 and all(p.paragraph_format.keep_with_next for p in appendix[:-1])
