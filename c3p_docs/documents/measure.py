@@ -494,8 +494,9 @@ def label_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic"
     return by_items if len(by_items) <= len(lines) else lines
 
 
-_ITEM_ENDS = re.compile(r"(?<=[、，,〜～ ])(?=[^\s、，,〜～])|(?<=\S)(?=[（［「『【])")
-"""Where the items of a label end (a split before the match): after 、，〜 and a space, before an opening bracket."""
+_ITEM_ENDS = re.compile(r"(?<=[、，,〜～／ ])(?=[^\s、，,〜～／])|(?<=\S)(?=[（［「『【])")
+"""Where the items of a label end (a split before the match): after 、，〜／ and a space, before an opening bracket
+(本邦自治体／ / パートナー都市, not 本邦自治体／パートナー / 都市)."""
 
 
 LABEL_WIDTH_MARGIN = 0.03

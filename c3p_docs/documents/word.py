@@ -22,6 +22,7 @@ from c3p_docs.documents.measure import (
     FALLBACK_LATIN,
     bind_units,
     is_wide,
+    label_lines,
     literals,
     renderer_keeps_whole,
     table_layout,
@@ -582,7 +583,7 @@ class WordWriter:
                for full, after in zip(natural, natural[1:])) and renderer_keeps_whole(line, width_pt, size, face,
                                                                                      fmt.bold):
             return [line]
-        return wrap_lines(line, width_pt, size, face, fmt.bold, "label", latin)
+        return label_lines(line, width_pt, size, face, fmt.bold, latin)  # at its items' ends where no more lines
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
         """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
