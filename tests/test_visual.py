@@ -389,3 +389,10 @@ def test_the_outline_keeps_its_appendix_list_together(rendered):
     texts = [p.text for p in document.paragraphs]
     appendix = document.paragraphs[texts.index("巻末資料"):]
     assert len(appendix) > 3 and all(p.paragraph_format.keep_with_next for p in appendix[:-1])
+
+
+def test_a_fiscal_year_ends_a_phrase_of_a_label(rendered):
+    """「令和07・08・09年度環 / 境省競争参加資格」 was in both calls' checklists."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/checklist_ja.docx"])
+             for line in page.splitlines()]
+    assert any("環境省競争参加資格" in line for line in lines)

@@ -347,6 +347,8 @@ _PHRASE_CLASSES = _PerCharacter(_phrase_class)
 # closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
 # katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
 # a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
+_FISCAL_YEAR_END = re.compile(r"[0-9０-９]年度(?=[\u4e00-\u9fff])")
+"""A fiscal year before the word it qualifies ends a phrase: 令和07・08・09年度 / 環境省競争参加資格, not …年度環 / 境省."""
 _PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|[KTHC](?=o)|C(?=[^C ])|H(?=[KTAxOo])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
 
 
@@ -378,8 +380,9 @@ def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
                                    else _chunks(word)))
     text = bind_units(text)  # as the writers set it
     if mode == "label":
-        return tuple(_split(text, (m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))),
-                            _held(text)))
+        ends = {m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))}
+        ends |= {m.end() for m in _FISCAL_YEAR_END.finditer(text)} if "年度" in text else set()
+        return tuple(_split(text, sorted(ends), _held(text)))
     ends = (m.end() for m in _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))
     if mode == "renderer":
         return tuple(_split(text, sorted({*ends, *(m.end() for m in _HYPHEN_BREAK.finditer(text))})))
