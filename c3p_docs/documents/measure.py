@@ -380,9 +380,9 @@ def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
                                    else _chunks(word)))
     text = bind_units(text)  # as the writers set it
     if mode == "label":
-        ends = {m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))}
-        ends |= {m.end() for m in _FISCAL_YEAR_END.finditer(text)} if "年度" in text else set()
-        return tuple(_split(text, sorted(ends), _held(text)))
+        phrase_ends = {m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))}
+        phrase_ends |= {m.end() for m in _FISCAL_YEAR_END.finditer(text)} if "年度" in text else set()
+        return tuple(_split(text, sorted(phrase_ends), _held(text)))
     ends = (m.end() for m in _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))
     if mode == "renderer":
         return tuple(_split(text, sorted({*ends, *(m.end() for m in _HYPHEN_BREAK.finditer(text))})))
