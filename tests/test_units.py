@@ -257,6 +257,9 @@ def test_labels_break_between_phrases_only():
     assert chunks("再生可能エネルギー、省エネルギー", "label") == ["再生可能", "エネルギー、", "省エネルギー"]
     assert chunks("Presentation at the city-to-city seminar (Tokyo).", "label") == [
         "Presentation ", "at ", "the ", "city-to-city ", "seminar ", "(Tokyo)."]
+    assert chunks("ストーカ式焼却炉及び蒸気タービン発電", "label") == ["ストーカ式", "焼却炉及び", "蒸気", "タービン", "発電"]
+    assert chunks("令和07・08・09年度環境省競争参加資格", "label") == ["令和07・08・09年度", "環境省競争参加資格"]
+    assert chunks("福岡県北九州市小倉北区浅野三丁目8番1号")[-1] == "三丁目8番1号"  # an address's block and lot
     assert label_lines("カーボンニュートラルポート形成計画", 140, 10) == ["カーボンニュートラルポート", "形成計画"]
     assert label_lines("あ" * 30, 100, 10) == ["あ" * 10] * 3  # a phrase wider than the line breaks as prose does
 

@@ -347,6 +347,10 @@ _PHRASE_CLASSES = _PerCharacter(_phrase_class)
 # closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
 # katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
 # a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
+_KATAKANA_SUFFIXED = re.compile(r"[\u30a1-\u30faー]([式型製用系性化])")
+"""A katakana word and the kanji suffix that makes it a modifier are one phrase, and a phrase ends after it:
+ストーカ式 / 焼却炉, not ストーカ / 式焼却炉."""
+_WORD_AFTER = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _FISCAL_YEAR_END = re.compile(r"[0-9０-９]年度(?=[\u4e00-\u9fff])")
 """A fiscal year before the word it qualifies ends a phrase: 令和07・08・09年度 / 環境省競争参加資格, not …年度環 / 境省."""
 _PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|[KTHC](?=o)|C(?=[^C ])|H(?=[KTAxOo])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
@@ -382,6 +386,9 @@ def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
     if mode == "label":
         phrase_ends = {m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))}
         phrase_ends |= {m.end() for m in _FISCAL_YEAR_END.finditer(text)} if "年度" in text else set()
+        suffixed = list(_KATAKANA_SUFFIXED.finditer(text))
+        phrase_ends -= {m.start(1) for m in suffixed}
+        phrase_ends |= {m.end() for m in suffixed if _WORD_AFTER.match(text, m.end())}
         return tuple(_split(text, sorted(phrase_ends), _held(text)))
     ends = (m.end() for m in _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))
     if mode == "renderer":
