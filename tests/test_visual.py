@@ -396,3 +396,17 @@ def test_a_fiscal_year_ends_a_phrase_of_a_label(rendered):
     lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/checklist_ja.docx"])
              for line in page.splitlines()]
     assert any("環境省競争参加資格" in line for line in lines)
+
+
+def test_a_sessions_short_items_break_between_phrases(tmp_path):
+    """「・JICA現地事務所との協議（年1回）：実 / 施0件／予定1件」 was on the kick-off slides: a short item that is no
+    sentence is a label."""
+    from c3p_docs.pdf import convert_to_pdf
+
+    result = run_cli("session", FY2026, "kickoff", "-o", tmp_path, "--lang", "ja", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    deck = next(tmp_path.glob("session_kickoff_*_ja.pptx"))
+    pdf = tmp_path / "session.pdf"
+    pdf.write_bytes(convert_to_pdf([deck])[deck])
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+    assert any("実施0件／予定1件" in line for line in lines) and not any(line.endswith("実") for line in lines)
