@@ -188,7 +188,7 @@ def _split(text: str, ends: Iterable[int], held: Collection[int] = ()) -> list[s
 HEADER_WORD_EM = 8.0
 """A header's word or bracketed unit up to this many em (法定耐用年数, 消費税及び地方消費税, （t-CO2eq/年）) is never
 broken; a longer phrase wraps as prose does."""
-_HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+|\s+")
+_HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(／]+／?|／|\s+")  # 本邦自治体／ / パートナー都市: ／ ends a word
 _HEADER_EM = _PerCharacter(lambda c: 1.0 if is_wide(c) else 0.55, by_code=False)
 
 
