@@ -579,11 +579,13 @@ class WordWriter:
         its unit (8番|1号) or leave one character alone (導|入)."""
         size = fmt.size or self.base_size
         natural = wrap_lines(line, width_pt, size, face, fmt.bold, "text", latin)
+        items = label_lines(line, width_pt, size, face, fmt.bold, latin)  # at its items' ends where no more lines
         if all(text_width_pt(full + after[:1], size, face, fmt.bold, latin) > width_pt
                for full, after in zip(natural, natural[1:])) and renderer_keeps_whole(line, width_pt, size, face,
                                                                                      fmt.bold):
-            return [line]
-        return label_lines(line, width_pt, size, face, fmt.bold, latin)  # at its items' ends where no more lines
+            # Whole, unless its items end elsewhere in as many lines (本邦自治体／ / パートナー都市, not …パートナー / 都市).
+            return items if len(items) == len(natural) > 1 and items != natural else [line]
+        return items
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
         """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
