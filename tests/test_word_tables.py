@@ -205,3 +205,11 @@ def test_a_label_is_given_breaks_only_where_the_renderer_would_break_it_inside_a
     assert table.rows[1].cells[0].text == "企業等の\n賃上げの\n実施に関する\n表明書の写し"
     assert table.rows[3].cells[0].text == whole
     assert table.rows[2].cells[0].text == "都市間連携\nセミナーでの\n発表の準備"
+
+
+def test_a_label_breaks_after_a_slash_and_keeps_a_place_name_whole():
+    """「大阪市／ホーチミン / 市人民委員会」: ／ ends a phrase, and a katakana place keeps its 市."""
+    note = "現地コンサルタントによる工場調査の結果を踏まえ、対象工場の設備更新計画を作成する。" * 4
+    document = render(f"<doc><table widths='20,80'><tr><th>区分</th><th>注意</th></tr><tr><td>大阪市／ホーチミン市人民委員会"
+                      f"</td><td>{note}</td></tr><tr><td>本邦自治体</td><td>{note}</td></tr></table></doc>")
+    assert document.tables[0].rows[1].cells[0].text == "大阪市／\nホーチミン市\n人民委員会"

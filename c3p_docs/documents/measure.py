@@ -321,7 +321,7 @@ def _plain_compound(text: str, after_hyphen: int) -> bool:
 
 def _phrase_class(char: str) -> str:
     """K: kanji, T: katakana, H: hiragana, A: Latin letters, digits and their signs, O: an opening bracket,
-    C: what closes a phrase (、。・〜 and closing brackets), space, x: the rest."""
+    C: what closes a phrase (、。・〜／ and closing brackets), space, x: the rest."""
     if char in " \u3000":
         return " "
     if char in _NO_LINE_END and is_wide(char):
@@ -332,7 +332,7 @@ def _phrase_class(char: str) -> str:
         return "H"
     if "\u30a1" <= char <= "\u30fa" or char in "ーヽヾ" or "\uff66" <= char <= "\uff9f":
         return "T"
-    if char in _NO_LINE_START and is_wide(char):
+    if char in _NO_LINE_START and is_wide(char) or char == "／":
         return "C"
     if is_wide(char) and unicodedata.category(char) == "Lo" or char in "々〆ヶ":
         return "K"
@@ -347,9 +347,9 @@ _PHRASE_CLASSES = _PerCharacter(_phrase_class)
 # closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
 # katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
 # a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
-_KATAKANA_SUFFIXED = re.compile(r"[\u30a1-\u30faー]([式型製用系性化])")
-"""A katakana word and the kanji suffix that makes it a modifier are one phrase, and a phrase ends after it:
-ストーカ式 / 焼却炉, not ストーカ / 式焼却炉."""
+_KATAKANA_SUFFIXED = re.compile(r"[\u30a1-\u30faー]([式型製用系性化市町村州県省区])")
+"""A katakana word and the kanji suffix that makes it a modifier or a place are one phrase, and a phrase ends after
+it: ストーカ式 / 焼却炉, ホーチミン市 / 人民委員会, not ストーカ / 式焼却炉."""
 _WORD_AFTER = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _FISCAL_YEAR_END = re.compile(r"[0-9０-９]年度(?=[\u4e00-\u9fff])")
 """A fiscal year before the word it qualifies ends a phrase: 令和07・08・09年度 / 環境省競争参加資格, not …年度環 / 境省."""
