@@ -102,6 +102,22 @@ def docx_text(path) -> str:
     return "\n".join(parts)
 
 
+def docx_words(path) -> str:
+    """Every paragraph and table cell of a Word file, one per line, as its text runs say it: the line breaks word.py
+    lays a label out with (w:br, between phrases) are layout, not words, so a name reads whole across them."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def words(paragraph) -> str:
+        return "".join(t.text or "" for t in paragraph._p.iter(qn("w:t")))
+
+    document = Document(str(path))
+    parts = [words(p) for p in document.paragraphs]
+    for table in document.tables:
+        parts += ["\n".join(map(words, cell.paragraphs)) for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
 def shape_words(shape) -> str:
     """A slide shape's text, paragraphs one per line, each as its runs say it: the line breaks slides.py lays a
     paragraph out with (a:br) are layout, not words, so a phrase reads whole across them."""

@@ -20,7 +20,9 @@ SAPPORO = ROOT / "tests" / "data" / "sapporo-ulaanbaatar-fy2024.yaml"
 def slide_texts(path: Path) -> list[str]:
     from pptx import Presentation
 
-    return ["\n".join(shape_words(shape) for shape in slide.shapes if shape.has_text_frame)
+    return ["\n".join([shape_words(shape) for shape in slide.shapes if shape.has_text_frame]
+                      + [shape_words(cell) for shape in slide.shapes if shape.has_table  # the JCM pipeline
+                         for row in shape.table.rows for cell in row.cells])
             for slide in Presentation(str(path)).slides]
 
 
@@ -45,7 +47,7 @@ def test_the_trip_plan_carries_purpose_days_places_people_and_programme(trip):
                  "小林 恵（札幌市環境局）", "更新候補の討議", "提出日：令和6年6月20日", "令和6年7月24日頃までに"):
         assert fact in ja, fact
     en = docx_text(trip / "trip_plan_ub-survey-1_en.docx")
-    for fact in ("Plan: Field survey", "Mon 8 July 2024", "Courtesy call on the Deputy Mayor", "Megumi Kobayashi",
+    for fact in ("Field survey plan", "Mon 8 July 2024", "Courtesy call on the Deputy Mayor", "Megumi Kobayashi",
                  "Collect operating data"):
         assert fact in en, fact
     assert not any("\u3040" <= ch <= "\u30ff" for ch in en)  # no kana in the English plan
@@ -178,6 +180,15 @@ def test_the_implementation_plan_shows_structure_months_and_cost(trip):
     assert f"{total:,}円" in text
     english = docx_text(trip / "implementation_plan_fy2024_en.docx")
     assert "Implementation structure" in english and f"JPY\u00a0{total:,}" in english  # the currency bound to it
+
+
+def test_the_implementation_plan_lists_each_participant_on_a_line_of_its_own(trip):
+    """「…、田中 / 美咲（北九州市環境局）」: in one sentence a name was broken between family and given name."""
+    for lang, names in (("ja", ["高橋 健（北方エネルギー研究所）", "小林 恵（札幌市環境局）"]),
+                        ("en", ["Ken Takahashi (Northern Energy Institute)", "Megumi Kobayashi (Sapporo Environment Bureau)"])):
+        cells = [row.cells[1] for table in Document(str(trip / f"implementation_plan_fy2024_{lang}.docx")).tables
+                 for row in table.rows if row.cells[0].text in ("参加者", "Participants")]
+        assert [cell.text for cell in cells] == ["\n".join(names)], lang
 
 
 LEDGER = """date,category,description,amount_jpy

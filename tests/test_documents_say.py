@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import docx_text, run_cli, write_project
+from conftest import docx_text, docx_words, run_cli, write_project
 
 CALLS = {"fy2024-2": 2024, "fy2026-1": 2026}
 
@@ -72,7 +72,7 @@ def test_a_kickoff_held_in_june_is_the_kickoff_and_the_interim_counts_from_it(tm
     era = year - 2018
     slides = slides_text(out / f"session_kickoff_fy{year}_ja.pptx")
     assert f"開催日：令和{era}年6月12日" in slides[0]
-    done = next(s for s in slides if s.startswith("前回報告会以降"))
+    done = next(s for s in slides if s.startswith("本年度の実施状況"))  # no session before the kickoff
     assert f"（令和{era}年4月1日～）" in done  # since the contract's start, not last year's final session
     coming = next(s for s in slides if s.startswith("今後の予定"))
     assert "契約締結時の報告会" not in coming and "中間の報告会" in coming
@@ -342,8 +342,8 @@ def test_a_kickoff_with_nothing_done_yet_says_so_and_a_last_year_has_no_next_yea
     out = tmp_path / "out"
     result = run_cli("session", project, "kickoff", "-o", out, "--lang", "ja", "--pdf", "never")
     assert result.returncode == 0, result.stderr
-    done = next(s for s in slides_text(out / f"session_kickoff_fy{year}_ja.pptx") if s.startswith("前回報告会以降"))
-    assert "前回報告会以降に実施した活動・進捗の記録はありません。" in done and "（未記入）" not in done
+    done = next(s for s in slides_text(out / f"session_kickoff_fy{year}_ja.pptx") if s.startswith("本年度の実施状況"))
+    assert "本年度これまでに実施した活動・進捗の記録はありません。" in done and "（未記入）" not in done
     built = run_cli("build", project, "-o", out, "--only", "final_summary", "--lang", "ja,en", "--pdf", "never")
     assert built.returncode in (0, 1), built.stderr
     slides = slides_text(out / "final_summary_ja.pptx")
@@ -422,8 +422,9 @@ def test_build_says_which_attachments_stand_in_for_the_ministrys_forms_and_how_t
     assert len(notes) == 1 and "--form KIND=FILE" in notes[0]["message"] and "The ministry's own forms" in notes[0]["message"]
     assert [label for label in named if f"{label} " in notes[0]["message"]] == named
     checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
-    assert "所定様式：c3p-docsのレイアウトによる代替版" in checklist and "--form application_form=FILE で" in checklist
-    assert "--form overview_ja=FILE、--form overview_en=FILE" in checklist
+    assert "所定様式：c3p-docsのレイアウトによる代替版" in checklist and "次のオプションを付けて作成する。" in checklist
+    assert "\n--form application_form=FILE\n" in checklist  # each option on a line of its own, copied whole
+    assert "\n--form overview_ja=FILE\n--form overview_en=FILE\n" in checklist
     english = docx_text(tmp_path / "out" / "checklist_en.docx")
     assert "Specified format: made in c3p-docs's own layout" in english and "--form summary_ja=FILE" in english
     form = tmp_path / "form.docx"
@@ -446,7 +447,7 @@ def test_an_sme_pledging_a_wage_increase_is_told_to_attach_its_tax_return_beside
     project = write_project(tmp_path, pledging("fy2024-2", "  large_company: false\n"))
     result = run_cli("build", project, "-o", tmp_path / "out", "--pdf", "never", "--only", "checklist,summary")
     assert result.returncode in (0, 1), result.stderr
-    checklist = docx_text(tmp_path / "out" / "checklist_ja.docx")
+    checklist = docx_words(tmp_path / "out" / "checklist_ja.docx")
     assert "企業等の賃上げの実施に関する表明書（コピー可）" in checklist and "⑩_賃上げ表明書.pdf" in checklist
     assert "前年度の法人税申告書別表1の写し（中小企業等）" in checklist and "⑩_法人税申告書別表1.pdf" in checklist
     assert "Schedule 1" in docx_text(tmp_path / "out" / "checklist_en.docx")

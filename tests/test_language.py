@@ -114,8 +114,10 @@ def test_units_are_spelled_as_the_call_writes_them(fy2026, fy2024):
     overview = (fy2026 / "submission").glob("*調査事業概要_en.pptx")
     from pptx import Presentation
 
-    slide_text = " ".join(shape.text_frame.text for shape in Presentation(str(next(overview))).slides[0].shapes
-                                if shape.has_text_frame)
+    shapes = Presentation(str(next(overview))).slides[0].shapes
+    slide_text = " ".join([shape.text_frame.text for shape in shapes if shape.has_text_frame]
+                          + [cell.text for shape in shapes if shape.has_table for row in shape.table.rows
+                             for cell in row.cells])  # the JCM projects are a table
     assert "t-CO2eq/yr" in slide_text and "t-CO2/" not in slide_text
 
 

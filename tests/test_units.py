@@ -247,7 +247,7 @@ def test_lines_break_between_japanese_characters_kinsoku_respected_and_after_spa
 
 
 def test_labels_break_between_phrases_only():
-    from c3p_docs.documents.measure import chunks, label_lines
+    from c3p_docs.documents.measure import chunks, label_lines, word_lines
 
     assert chunks("都市間連携セミナーでの発表", "label") == ["都市間連携", "セミナーでの", "発表"]
     assert chunks("高効率チラー導入", "label") == ["高効率", "チラー", "導入"]
@@ -257,6 +257,10 @@ def test_labels_break_between_phrases_only():
     assert chunks("再生可能エネルギー、省エネルギー", "label") == ["再生可能", "エネルギー、", "省エネルギー"]
     assert chunks("Presentation at the city-to-city seminar (Tokyo).", "label") == [
         "Presentation ", "at ", "the ", "city-to-city ", "seminar ", "(Tokyo)."]
+    assert chunks("ストーカ式焼却炉及び蒸気タービン発電", "label") == ["ストーカ式", "焼却炉及び", "蒸気", "タービン", "発電"]
+    assert chunks("令和07・08・09年度環境省競争参加資格", "label") == ["令和07・08・09年度", "環境省競争参加資格"]
+    assert chunks("福岡県北九州市小倉北区浅野三丁目8番1号")[-1] == "三丁目8番1号"  # an address's block and lot
+    assert word_lines("本邦自治体／パートナー都市", 111, 9.5) == ["本邦自治体／", "パートナー都市"]  # a header
     assert label_lines("カーボンニュートラルポート形成計画", 140, 10) == ["カーボンニュートラルポート", "形成計画"]
     assert label_lines("あ" * 30, 100, 10) == ["あ" * 10] * 3  # a phrase wider than the line breaks as prose does
 

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FY2026, ROOT, run_cli, shape_words
+from conftest import FY2024, FY2026, ROOT, run_cli, shape_words
 from docx import Document
 
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
@@ -325,3 +325,88 @@ def test_yen_never_starts_a_line_and_header_words_stay_whole(rendered):
                  for word in re.findall(r"[（(][^）)]*[）)]|[^\s（(]+", header)
                  if sum(1.0 if is_wide(c) else 0.55 for c in word) <= HEADER_WORD_EM}
         assert sorted(w for w in words if not any(w in line for line in lines)) == [], name
+
+
+def test_the_jcm_totals_stay_on_the_page_of_their_table(rendered):
+    """「削減量合計：…」 opened page 2 of the R6 application form while its table ended page 1: the table keeps with it."""
+    for name in ("sample/(1)_応募様式.docx", "review/(1)_応募様式.docx"):
+        document = Document(str(rendered[name].with_suffix(".docx")))
+        table = next(t for t in document.tables if t.rows[0].cells[0].text == "案件名")
+        assert all(p.paragraph_format.keep_with_next for p in table.rows[-1].cells[0].paragraphs), name
+        pages = page_texts(rendered[name])
+        last = re.sub(r"\s+", "", table.rows[-1].cells[2].text)  # its subsidy, an amount on one line
+        assert any("削減量合計" in page and last in re.sub(r"\s+", "", page) for page in pages), name
+
+
+def test_the_sheets_lines_end_between_phrases(tmp_path):
+    """③ ④ as printed: 「…廃棄物管理改善 / 」」, 「…太陽光発電の導 / 入」 and 「…確 / 認」 were lines of one character, the
+    columns' fixed shares a character short of the text beside a column with room to spare."""
+    from openpyxl import load_workbook
+
+    from c3p_docs.pdf import convert_to_pdf
+
+    result = run_cli("build", FY2024, "-o", tmp_path, "--only", "track_record,multi_year_plan", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    sheets = sorted((tmp_path / "submission").glob("*.xlsx"))
+    assert len(sheets) == 4
+    broken = 0
+    for sheet, data in convert_to_pdf(sheets).items():
+        pdf = sheet.with_suffix(".pdf")
+        pdf.write_bytes(data)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [re.sub(r"\s+", "", line) for line in text.splitlines() if line.strip()]
+        assert [line for line in lines if len(line) == 1] == [], sheet.name
+        cells = [str(cell.value) for worksheet in load_workbook(sheet).worksheets for row in worksheet.iter_rows()
+                 for cell in row if cell.value is not None]
+        for part in (part for cell in cells if "\n" in cell for part in cell.split("\n")):
+            broken += 1
+            assert any(re.sub(r"\s+", "", part) in line for line in lines), (sheet.name, part)
+        assert "6\u00a0MW" in "".join(cells) and not any("6 MW" in cell for cell in cells)
+    assert broken > 0  # some labels were laid out between phrases, and LibreOffice kept each line whole
+
+
+def test_a_short_list_in_a_cell_and_the_summary_intro_leave_no_character_alone_on_a_line(rendered):
+    """「…海外環境協 / 力」 (a list of 36 characters was left to the renderer as prose) and 「…記載す / る。」."""
+    lines = {name: [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+             for name, pdf in documents(rendered).items()}
+    overview = next(v for k, v in lines.items() if k.endswith("(5)_団体概要_1.docx"))
+    assert any(line.endswith("海外環境協力") for line in overview)
+    summary = next(v for k, v in lines.items() if k.endswith("(3)_応募事業概要書_ja.docx"))
+    assert any(line.startswith("以下、") and line.endswith("評価項目ごとに記載する。") for line in summary)
+
+
+def test_an_address_keeps_its_block_and_lot_on_one_line(rendered):
+    """「福岡県北九州市小倉北区浅野三丁目8番 / 1号」: the address now breaks before 三丁目, if anywhere."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/(1)_応募様式.docx"])
+             for line in page.splitlines()]
+    assert any("三丁目8番1号" in line for line in lines)
+
+
+def test_the_outline_keeps_its_appendix_list_together(rendered):
+    """Its last item alone opened page 3. Word keeps the chain together; LibreOffice keeps only the last pair of a
+    chain of paragraphs kept with the next (measured), so the PDF may still part it."""
+    document = Document(str(rendered["sample/final_report_outline_ja.docx"].with_suffix(".docx")))
+    texts = [p.text for p in document.paragraphs]
+    appendix = document.paragraphs[texts.index("巻末資料"):]
+    assert len(appendix) > 3 and all(p.paragraph_format.keep_with_next for p in appendix[:-1])
+
+
+def test_a_fiscal_year_ends_a_phrase_of_a_label(rendered):
+    """「令和07・08・09年度環 / 境省競争参加資格」 was in both calls' checklists."""
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(rendered["sample/checklist_ja.docx"])
+             for line in page.splitlines()]
+    assert any("環境省競争参加資格" in line for line in lines)
+
+
+def test_a_sessions_short_items_break_between_phrases(tmp_path):
+    """「・JICA現地事務所との協議（年1回）：実 / 施0件／予定1件」 was on the kick-off slides: a short item that is no
+    sentence is a label."""
+    from c3p_docs.pdf import convert_to_pdf
+
+    result = run_cli("session", FY2026, "kickoff", "-o", tmp_path, "--lang", "ja", "--pdf", "never")
+    assert result.returncode == 0, result.stderr
+    deck = next(tmp_path.glob("session_kickoff_*_ja.pptx"))
+    pdf = tmp_path / "session.pdf"
+    pdf.write_bytes(convert_to_pdf([deck])[deck])
+    lines = [re.sub(r"\s+", "", line) for page in page_texts(pdf) for line in page.splitlines()]
+    assert any("実施0件／予定1件" in line for line in lines) and not any(line.endswith("実") for line in lines)

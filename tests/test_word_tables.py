@@ -190,17 +190,26 @@ def test_a_table_marked_keep_next_stays_with_the_note_after_it():
 
 
 def test_a_label_is_given_breaks_only_where_the_renderer_would_break_it_inside_a_word():
-    """LibreOffice breaks Japanese wherever a line is full: a label it can only break between two characters a reader
-    may see parted is left to it, so it copies whole; one it would break inside a katakana word is broken between
-    phrases (セミ|ナー never)."""
+    """LibreOffice breaks Japanese wherever a line is full: a label it breaks only between phrases, whatever its
+    metrics, is left to it, so it copies whole; one it would break inside a word (賃上|げ, セミ|ナー) is broken
+    between phrases."""
     from c3p_docs.documents.measure import line_count
 
-    plain, katakana = "企業等の賃上げの実施に関する表明書の写し", "都市間連携セミナーでの発表の準備"
+    plain, katakana, whole = "企業等の賃上げの実施に関する表明書の写し", "都市間連携セミナーでの発表の準備", "実施計画書の写し"
     note = "現地コンサルタントによる工場調査の結果を踏まえ、対象工場の設備更新計画を作成する。" * 4
     document = render(f"<doc><table widths='15,85'><tr><th>書類</th><th>注意</th></tr><tr><td>{plain}</td><td>{note}</td></tr>"
-                      f"<tr><td>{katakana}</td><td>{note}</td></tr></table></doc>")
+                      f"<tr><td>{katakana}</td><td>{note}</td></tr><tr><td>{whole}</td><td>{note}</td></tr></table></doc>")
     table = document.tables[0]
     width, size = table.columns[0].width.pt - 8, table.rows[1].cells[0].paragraphs[0].runs[0].font.size.pt
-    assert line_count(plain, width, size, "mincho") > 1  # it does wrap
-    assert table.rows[1].cells[0].text == plain
+    assert line_count(plain, width, size, "mincho") > 1 and line_count(whole, width, size, "mincho") > 1  # they wrap
+    assert table.rows[1].cells[0].text == "企業等の\n賃上げの\n実施に関する\n表明書の写し"
+    assert table.rows[3].cells[0].text == whole
     assert table.rows[2].cells[0].text == "都市間連携\nセミナーでの\n発表の準備"
+
+
+def test_a_label_breaks_after_a_slash_and_keeps_a_place_name_whole():
+    """「大阪市／ホーチミン / 市人民委員会」: ／ ends a phrase, and a katakana place keeps its 市."""
+    note = "現地コンサルタントによる工場調査の結果を踏まえ、対象工場の設備更新計画を作成する。" * 4
+    document = render(f"<doc><table widths='20,80'><tr><th>区分</th><th>注意</th></tr><tr><td>大阪市／ホーチミン市人民委員会"
+                      f"</td><td>{note}</td></tr><tr><td>本邦自治体</td><td>{note}</td></tr></table></doc>")
+    assert document.tables[0].rows[1].cells[0].text == "大阪市／\nホーチミン市\n人民委員会"

@@ -111,9 +111,10 @@ def _text_width_em(text: str, face: str, bold: bool, latin_scale: float) -> floa
 
 
 # A space between a number and the Latin unit after it (t-CO2eq, t-CO2eq/年, JPY/t-CO2eq·yr, MW, kWh, t, kg, %);
-# a word that is not a unit (28 May, 3 JCM adoptions) and a Japanese unit are left alone.
-_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t-CO2|CO2|[kMGT]?Wh?\b|[kMG]?J\b|kg\b|km\b|m[23²³]?\b|t\b|yr\b|h\b|kL\b|%|"
-                         r"JPY\b|USD\b|°C))")
+# a word that is not a unit (28 May, 3 JCM adoptions) and a Japanese unit are left alone. A unit ends where no Latin
+# letter or digit follows: \b would miss one followed by Japanese (計6 MWの), a word character too.
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:t-CO2|CO2|(?:[kMGT]?Wh?|[kMG]?J|kg|km|m[23²³]?|t|yr|h|kL|JPY|USD)(?![A-Za-z0-9])|%|"
+                         r"°C))")
 _CURRENCY_SPACE = re.compile(r"(?<=\b[A-Z]{3}) (?=\d)")
 
 
@@ -160,10 +161,16 @@ _HOLD_NEAR = re.compile(r"[dDNK/M]")
 
 def _held(text: str) -> set[int]:
     """Positions (a break before `text[i]`) where a line should not break though a renderer may."""
+    held = {position for match in _ADDRESS_NUMBER.finditer(text) for position in range(match.start() + 1, match.end())} \
+        if "番" in text else set()
     classes = text.translate(_HOLD_CLASSES)
     if not _HOLD_NEAR.search(classes):
-        return set()
-    return {match.end() for match in _HOLDS.finditer(classes)}
+        return held
+    return held | {match.end() for match in _HOLDS.finditer(classes)}
+
+
+_ADDRESS_NUMBER = re.compile(r"(?:[一二三四五六七八九十]+丁目)?[0-9０-９]+番地?(?:[0-9０-９]+号?)?")
+"""The block and lot of a Japanese address (三丁目8番1号, 1番地), read whole: 「…三丁目8番 / 1号」 was in a cell."""
 
 
 def _split(text: str, ends: Iterable[int], held: Collection[int] = ()) -> list[str]:
@@ -181,7 +188,7 @@ def _split(text: str, ends: Iterable[int], held: Collection[int] = ()) -> list[s
 HEADER_WORD_EM = 8.0
 """A header's word or bracketed unit up to this many em (法定耐用年数, 消費税及び地方消費税, （t-CO2eq/年）) is never
 broken; a longer phrase wraps as prose does."""
-_HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+|\s+")
+_HEADER_WORDS = re.compile(r"[（(][^）)]*[）)]|[^\s（(／]+／?|／|\s+")  # 本邦自治体／ / パートナー都市: ／ ends a word
 _HEADER_EM = _PerCharacter(lambda c: 1.0 if is_wide(c) else 0.55, by_code=False)
 
 
@@ -314,7 +321,7 @@ def _plain_compound(text: str, after_hyphen: int) -> bool:
 
 def _phrase_class(char: str) -> str:
     """K: kanji, T: katakana, H: hiragana, A: Latin letters, digits and their signs, O: an opening bracket,
-    C: what closes a phrase (、。・〜 and closing brackets), space, x: the rest."""
+    C: what closes a phrase (、。・〜／ and closing brackets), space, x: the rest."""
     if char in " \u3000":
         return " "
     if char in _NO_LINE_END and is_wide(char):
@@ -325,7 +332,7 @@ def _phrase_class(char: str) -> str:
         return "H"
     if "\u30a1" <= char <= "\u30fa" or char in "ーヽヾ" or "\uff66" <= char <= "\uff9f":
         return "T"
-    if char in _NO_LINE_START and is_wide(char):
+    if char in _NO_LINE_START and is_wide(char) or char == "／":
         return "C"
     if is_wide(char) and unicodedata.category(char) == "Lo" or char in "々〆ヶ":
         return "K"
@@ -340,6 +347,12 @@ _PHRASE_CLASSES = _PerCharacter(_phrase_class)
 # closing punctuation, after kana that end a phrase (particles, okurigana), and where a word of kanji meets one of
 # katakana — so 都市間連携|セミナーでの|発表, 高効率|チラー|導入, 削減見込み|（合計）, 令和7年4月1日〜|令和10年3月31日;
 # a single kanji before or after katakana is part of its word (省エネルギー, タイヤ式).
+_KATAKANA_SUFFIXED = re.compile(r"[\u30a1-\u30faー]([式型製用系性化市町村州県省区])")
+"""A katakana word and the kanji suffix that makes it a modifier or a place are one phrase, and a phrase ends after
+it: ストーカ式 / 焼却炉, ホーチミン市 / 人民委員会, not ストーカ / 式焼却炉."""
+_WORD_AFTER = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+_FISCAL_YEAR_END = re.compile(r"[0-9０-９]年度(?=[\u4e00-\u9fff])")
+"""A fiscal year before the word it qualifies ends a phrase: 令和07・08・09年度 / 環境省競争参加資格, not …年度環 / 境省."""
 _PHRASE_BREAKS = re.compile(r" (?=[^ ])|[^O ](?=O)|[KTHC](?=o)|C(?=[^C ])|H(?=[KTAxOo])|(?<=K)K(?=T)|T(?=KK|A)|A(?=T)")
 
 
@@ -371,8 +384,12 @@ def _chunks(text: str, mode: str = "text") -> tuple[str, ...]:
                                    else _chunks(word)))
     text = bind_units(text)  # as the writers set it
     if mode == "label":
-        return tuple(_split(text, (m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))),
-                            _held(text)))
+        phrase_ends = {m.end() for m in _PHRASE_BREAKS.finditer(text.translate(_PHRASE_CLASSES))}
+        phrase_ends |= {m.end() for m in _FISCAL_YEAR_END.finditer(text)} if "年度" in text else set()
+        suffixed = list(_KATAKANA_SUFFIXED.finditer(text))
+        phrase_ends -= {m.start(1) for m in suffixed}
+        phrase_ends |= {m.end() for m in suffixed if _WORD_AFTER.match(text, m.end())}
+        return tuple(_split(text, sorted(phrase_ends), _held(text)))
     ends = (m.end() for m in _MAY_BREAK.finditer(text.translate(_BREAK_CLASSES)))
     if mode == "renderer":
         return tuple(_split(text, sorted({*ends, *(m.end() for m in _HYPHEN_BREAK.finditer(text))})))
@@ -487,8 +504,34 @@ def label_lines(text: str, width_pt: float, size_pt: float, face: str = "gothic"
     return by_items if len(by_items) <= len(lines) else lines
 
 
-_ITEM_ENDS = re.compile(r"(?<=[、，,〜～ ])(?=[^\s、，,〜～])|(?<=\S)(?=[（［「『【])")
-"""Where the items of a label end (a split before the match): after 、，〜 and a space, before an opening bracket."""
+_ITEM_ENDS = re.compile(r"(?<=[、，,〜～／ ])(?=[^\s、，,〜～／])|(?<=\S)(?=[（［「『【])")
+"""Where the items of a label end (a split before the match): after 、，〜／ and a space, before an opening bracket
+(本邦自治体／ / パートナー都市, not 本邦自治体／パートナー / 都市)."""
+
+
+LABEL_WIDTH_MARGIN = 0.03
+"""How much narrower or wider than measured a renderer may fill a cell's line (`renderer_keeps_whole`): Word's Yu
+Mincho sets Latin narrower than Noto's widths, LibreOffice without our font aliases wider (FALLBACK_LATIN), and each
+spaces Japanese from Latin its own way. 「JICAフィリピン事務所・在ダ / バオ」 came from a label judged safe to the point."""
+
+
+@lru_cache(maxsize=8192)  # pure; the Word writer asks once per cell line
+def renderer_keeps_whole(text: str, width_pt: float, size_pt: float, face: str = "mincho", bold: bool = False) -> bool:
+    """Whether a renderer that breaks Japanese wherever a line is full would break a cell's label `width_pt` wide only
+    between its phrases (`chunks(..., "label")`: never inside a word of kanji or katakana, a number and its unit, an
+    era and its year or a Latin word), whatever its metrics within LABEL_WIDTH_MARGIN and our two Latin widths, and
+    would not leave one character alone on the last line (導 / 入)."""
+    phrase_ends = set(itertools.accumulate(map(len, _chunks(text, "label"))))
+    for latin in (1.0, FALLBACK_LATIN):
+        for factor in (1 - LABEL_WIDTH_MARGIN, 1.0, 1 + LABEL_WIDTH_MARGIN):
+            lines = wrap_lines(text, width_pt * factor, size_pt, face, bold, "renderer", latin)
+            if len(lines) < 2:
+                continue
+            if len(lines[-1].strip().rstrip("".join(_NO_LINE_START))) <= 1:
+                return False
+            if any(end not in phrase_ends for end in itertools.accumulate(map(len, lines[:-1]))):
+                return False
+    return True
 
 
 @lru_cache(maxsize=8192)  # pure; a box tries every size down to its floor
@@ -650,13 +693,13 @@ class TableText:
     def __init__(self, rows: list[list[tuple]], faces: tuple[str, str] = ("mincho", "gothic"), mode: str = "text") -> None:
         self.columns = max((first + span for row in rows for _, first, span in row), default=1)
         self.cells = _cell_texts(rows, faces, mode)
-        self._needs: dict[float, tuple[list[float], list[float]]] = {}
+        self._needs: dict[float, tuple[list[float], list[float], list[float]]] = {}
 
     def layout(self, available_pt: float, size: float, hints: list[float] | None = None) -> TableLayout:
         """`table_layout` of the rows this was made from."""
         for attempt in (0.0, 0.5, 1.0, 1.5):
             trial = max(size - attempt, MIN_TABLE_SIZE)
-            least, most = self.needs(trial)
+            least, most, data_most = self.needs(trial)
             if sum(least) <= available_pt or trial == MIN_TABLE_SIZE:
                 break
         if sum(least) >= available_pt:
@@ -668,26 +711,15 @@ class TableText:
             widths = [n if w <= n else w - short * (w - n) / spare for n, w in zip(least, widths)]
             return TableLayout(widths, trial)
         widths = list(least)
-        free = available_pt - sum(least)
-        wanting = sorted(range(self.columns), key=lambda i: most[i] - least[i])
-        while wanting and free > 0.01:
-            share = free / len(wanting)
-            column = wanting[0]
-            need = most[column] - widths[column]
-            if need <= share:
-                widths[column] = most[column]
-                free -= need
-                wanting.pop(0)
-            else:
-                for column in wanting:
-                    widths[column] += share
-                free = 0.0
+        # Data first, then headers: a header may take two lines (削減量 / （t-CO2eq/年）) before a name takes three.
+        free = _fill_towards(widths, data_most, available_pt - sum(least))
+        free = _fill_towards(widths, most, free)
         if free > 0.01:
             total = sum(widths)
             widths = [w + free * w / total for w in widths]
         return TableLayout(widths, trial)
 
-    def needs(self, size: float) -> tuple[list[float], list[float]]:
+    def needs(self, size: float) -> tuple[list[float], list[float], list[float]]:
         """`_column_needs` at `size` (not to be changed: later layouts share them)."""
         known = self._needs.get(size)
         if known is None:
@@ -706,12 +738,13 @@ def literals(element) -> list[str]:
 
 
 def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
-                mode: str = "text") -> list[tuple[int, float | None, list[tuple]]]:
-    """Per cell spanning one column: the column, the cell's own size (None: the table's), and per line its width, its
-    widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a layout tries). Literal
-    text (`<code>`) counts as one unbreakable piece."""
+                mode: str = "text") -> list[tuple[int, float | None, list[tuple], bool]]:
+    """Per cell spanning one column: the column, the cell's own size (None: the table's), per line its width, its
+    widest unbreakable piece's and all its pieces' in em (worked out once for all the sizes a layout tries), and
+    whether it is in a row of column headers. Literal text (`<code>`) counts as one unbreakable piece."""
     cells = []
     for row in rows:
+        column_header = all(cell.tag == "th" for cell, _, _ in row)  # not a row's own header (事業名 | title)
         for cell, first, span in row:
             if span != 1:
                 continue
@@ -721,21 +754,52 @@ def _cell_texts(rows: list[list[tuple]], faces: tuple[str, str],
             line_mode = _cell_mode(cell, mode)
             lines = []
             for line in cell_lines(cell):
-                pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, line_mode)]
+                held = "whole" if mode == "label" and _hyphen_inside_a_code(line) else line_mode
+                pieces = [visible for _, _, visible in _measured(line, face, bold, FALLBACK_LATIN, held)]
                 lines.append((_text_width_em(line, face, bold, FALLBACK_LATIN), max(pieces, default=0.0), pieces))
             for literal in literals(cell) if len(cell) else ():  # set in the heading face (word.RunFormat.literal)
                 width = _text_width_em(literal, faces[1], bold, FALLBACK_LATIN)
                 lines.append((width, width, [width]))
-            cells.append((first, own_size, lines))
+            cells.append((first, own_size, lines, column_header))
     return cells
 
 
-def _column_needs(cells: list[tuple[int, float | None, list[tuple]]], columns: int,
-                  size: float) -> tuple[list[float], list[float]]:
-    """Per column: the width its widest unbreakable piece needs, and the width its longest line needs."""
+def _fill_towards(widths: list[float], targets: list[float], free: float) -> float:
+    """Widen `widths` towards `targets` with `free` (pt): the columns lacking least get all they lack (max-min
+    fairness), the rest share what is left in proportion to what each still lacks, so a long name beside a short
+    technology takes as few lines as it (an equal share left the name three lines deep). Returns what is left."""
+    wanting = sorted((i for i in range(len(widths)) if targets[i] > widths[i]), key=lambda i: targets[i] - widths[i])
+    while wanting and free > 0.01:
+        column = wanting[0]
+        need = targets[column] - widths[column]
+        if need <= free / len(wanting):
+            widths[column] = targets[column]
+            free -= need
+            wanting.pop(0)
+            continue
+        lacking = {i: targets[i] - widths[i] for i in wanting}
+        total = sum(lacking.values())
+        for i in wanting:
+            widths[i] += free * lacking[i] / total
+        return 0.0
+    return free
+
+
+def _hyphen_inside_a_code(line: str) -> bool:
+    """Whether a slide's Latin label holds a unit or code with a hyphen (Reduction (t-CO2eq/yr)): the application wraps
+    such a label itself and breaks after any hyphen (t- / CO2eq), so its column is made wide enough for the line."""
+    text = bind_units(line)
+    return not any(map(is_wide, text)) and any(text[at - 1] == "-" for at in protected_breaks(text))
+
+
+def _column_needs(cells: list[tuple[int, float | None, list[tuple], bool]], columns: int,
+                  size: float) -> tuple[list[float], list[float], list[float]]:
+    """Per column: the width its widest unbreakable piece needs, the width its longest line needs, and the width its
+    longest line outside the column headers needs."""
     least = [2 * CELL_PADDING_PT + size] * columns
     most = list(least)
-    for first, own_size, lines in cells:
+    data_most = list(least)
+    for first, own_size, lines, header in cells:
         cell_size = size if own_size is None else own_size
         for full_em, longest_em, pieces_em in lines:
             full = full_em * cell_size  # as text_width_pt and longest_chunk_pt measure
@@ -746,7 +810,9 @@ def _column_needs(cells: list[tuple[int, float | None, list[tuple]]], columns: i
             piece = max(longest, min(full, 4.2 * cell_size))
             least[first] = max(least[first], piece + 2 * CELL_PADDING_PT + 1.0)
             most[first] = max(most[first], full + 2 * CELL_PADDING_PT + 1.0)
-    return least, most
+            if not header:
+                data_most[first] = max(data_most[first], full + 2 * CELL_PADDING_PT + 1.0)
+    return least, most, [max(d, n) for d, n in zip(data_most, least)]
 
 
 def estimate_height_mm(root, base_size: float, content_width_mm: float = 166.0, compact: bool = False) -> float:

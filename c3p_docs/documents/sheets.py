@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from c3p_docs.documents.measure import visible
 from c3p_docs.documents.workbook import FONT_SIZE, Book
@@ -58,6 +58,7 @@ def render_workbook(sheet: Sheet, lang: str, properties: Properties, placeholder
                     bullet: str) -> tuple[bytes, list[str]]:
     """The .xlsx bytes and the texts that were too long for one cell (cut at Excel's limit)."""
     book = Book(lang, properties)
+    sheet = replace(sheet, widths=_content_widths(sheet, lang, placeholder, bullet))
     worksheet = book.sheet(sheet.name, sheet.landscape, MARGINS)
     truncated: list[str] = []
     line_height = LINE_HEIGHT[lang if lang in LINE_HEIGHT else "en"]
@@ -67,6 +68,9 @@ def render_workbook(sheet: Sheet, lang: str, properties: Properties, placeholder
     for column, (name, width) in enumerate(zip(sheet.columns, sheet.widths)):
         worksheet.set_column(column, column, width)
         worksheet.write_string(row, column, name, header)
+    # A header may take two lines in a column made for its data (Fiscal / year): its row grows with it.
+    header_lines = max(_lines(name, width, FONT_SIZE, lang) for name, width in zip(sheet.columns, sheet.widths))
+    worksheet.set_row(row, max(header_lines, 1) * FONT_SIZE * line_height + 2)
     row += 1
     for group in sheet.groups:
         row = _group(book, worksheet, sheet, group, row, (placeholder, bullet, line_height, lang), truncated)
@@ -121,7 +125,8 @@ def _group(book: Book, worksheet, sheet: Sheet, group: Group, row: int, words: t
     for column, content in enumerate(group.cells):
         if isinstance(content, list):
             for offset in range(height):
-                text = shown(bullet + content[offset]) if offset < len(content) else ""
+                text = _label(shown(bullet + content[offset]), sheet.widths[column], lang) \
+                    if offset < len(content) else ""
                 fmt = cell_format(offset == 0, offset == height - 1, False)
                 if text:
                     worksheet.write_string(row + offset, column, text, fmt)
@@ -129,7 +134,8 @@ def _group(book: Book, worksheet, sheet: Sheet, group: Group, row: int, words: t
                 else:
                     worksheet.write_blank(row + offset, column, None, fmt)
             continue
-        text, grey = (placeholder, True) if content is None else (shown(content), False)
+        text, grey = (placeholder, True) if content is None else (_label(shown(content), sheet.widths[column], lang),
+                                                                  False)
         fmt = cell_format(True, True, grey)
         if height > 1:
             worksheet.merge_range(row, column, row + height - 1, column, text, fmt)
@@ -146,11 +152,59 @@ def _group(book: Book, worksheet, sheet: Sheet, group: Group, row: int, words: t
     return row + height
 
 
+def _label(text: str, width_units: float, lang: str) -> str:
+    """A cell's label (a year, a programme, a title, a list's short item) as the Word writer sets one: left to the
+    renderer where it breaks it only between phrases, else broken there (LibreOffice broke …（1年 / 目） and …策定支 /
+    援). A sentence (…。) is running text: left to the renderer."""
+    from c3p_docs.documents.measure import bind_units, label_lines, renderer_keeps_whole
+
+    text = bind_units(text)  # 6 MW on one line, as in Word and on slides
+    width_pt, face = _inner_pt(width_units), "gothic" if lang == "ja" else "sans"
+    if "\n" in text or text.endswith("。") or renderer_keeps_whole(text, width_pt, FONT_SIZE, face):
+        return text
+    lines = label_lines(text, width_pt, FONT_SIZE, face)
+    return "\n".join(lines) if "".join(lines) == text else text
+
+
+def _content_widths(sheet: Sheet, lang: str, placeholder: str, bullet: str) -> list[float]:
+    """The columns' widths from their content within the sheet's total (so the page keeps its scale), as the Word
+    writer lays out a table (`measure.table_layout`): fixed shares broke a title one character short of a line
+    (…改善 / 」, …の導 / 入) beside a column with room to spare."""
+    import xml.etree.ElementTree as ET
+
+    from c3p_docs.documents.measure import LABEL_WIDTH_MARGIN, table_layout
+
+    def cell(tag: str, content: str | list[str] | None, column: int) -> tuple:
+        element = ET.Element(tag)
+        lines = content if isinstance(content, list) else [placeholder if content is None else content]
+        element.text = (bullet if isinstance(content, list) else "") + (lines[0] if lines else "")
+        for line in lines[1:]:
+            ET.SubElement(element, "br").tail = bullet + line
+        return element, column, 1
+
+    rows = [[cell("th", name, column) for column, name in enumerate(sheet.columns)]]
+    rows += [[cell("td", content, column) for column, content in enumerate(group.cells)] for group in sheet.groups]
+    face = "gothic" if lang == "ja" else "sans"
+    available = sum(_column_pt(width) for width in sheet.widths)
+    # Laid out narrower by the renderers' margin and widened back, so a label measured to fit a line is kept whole.
+    layout = table_layout(rows, available / (1 + LABEL_WIDTH_MARGIN), FONT_SIZE, faces=(face, face))
+    return [round(max((width * (1 + LABEL_WIDTH_MARGIN) / 0.75 - 5) / 7, 1.0), 2) for width in layout.widths_pt]
+
+
+def _column_pt(width_units: float) -> float:
+    """A column's width in points: Excel lays a column out 7 × units + 5 px wide."""
+    return (7 * width_units + 5) * 0.75
+
+
 def _lines(text: str, width_units: float, size: float, lang: str) -> int:
     """Lines a text needs in a cell `width_units` wide, measured as the Word and slide writers measure (Japanese
     breaking between characters, Latin words whole): a unit is a digit of the 10-point face, 7 px (Excel lays a
     column out 7 × units + 5 px wide), less 2 px of padding a side."""
     from c3p_docs.documents.measure import line_count
 
-    width_pt = max(7 * width_units + 5 - 4, 7) * 0.75
-    return line_count(text, width_pt, size, "gothic" if lang == "ja" else "sans")
+    return line_count(text, _inner_pt(width_units), size, "gothic" if lang == "ja" else "sans")
+
+
+def _inner_pt(width_units: float) -> float:
+    """The width (pt) a cell's text is set in: its column's less 2 px of padding a side."""
+    return max(7 * width_units + 5 - 4, 7) * 0.75

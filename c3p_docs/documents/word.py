@@ -22,7 +22,9 @@ from c3p_docs.documents.measure import (
     FALLBACK_LATIN,
     bind_units,
     is_wide,
+    label_lines,
     literals,
+    renderer_keeps_whole,
     table_layout,
     text_width_pt,
     title_lines,
@@ -233,7 +235,7 @@ def _literal_line(element: ET.Element) -> bool:
             and not any((child.tail or "").strip() for child in element))
 
 
-LABEL_CHARACTERS = 32
+LABEL_CHARACTERS = 40  # 環境・エネルギー分野の調査研究、自治体の脱炭素計画策定支援、海外環境協力 (36) is a list, not prose
 
 
 def _label(line: str) -> bool:
@@ -572,15 +574,19 @@ class WordWriter:
 
     def _label_lines(self, line: str, width_pt: float, fmt: RunFormat, face: str, latin: float) -> list[str]:
         """A label's lines: one, left to the renderer, when each line it fills ends where a reader may see a break
-        (the lines we would lay out, each full up to the next character), so the label copies whole; else broken
-        between phrases, because the renderer would break it inside a word (ボ|イラー) or between a number and its
-        unit (8番|1号)."""
+        (the lines we would lay out, each full up to the next character) and it breaks it well whatever its metrics
+        (`measure.renderer_keeps_whole`), so the label copies whole; else broken between phrases, because the
+        renderer could break it inside a word (ボ|イラー, 4 M|W with room left on the line), between a number and
+        its unit (8番|1号) or leave one character alone (導|入)."""
         size = fmt.size or self.base_size
         natural = wrap_lines(line, width_pt, size, face, fmt.bold, "text", latin)
+        items = label_lines(line, width_pt, size, face, fmt.bold, latin)  # at its items' ends where no more lines
         if all(text_width_pt(full + after[:1], size, face, fmt.bold, latin) > width_pt
-               for full, after in zip(natural, natural[1:])):
-            return [line]
-        return wrap_lines(line, width_pt, size, face, fmt.bold, "label", latin)
+               for full, after in zip(natural, natural[1:])) and renderer_keeps_whole(line, width_pt, size, face,
+                                                                                     fmt.bold):
+            # Whole, unless its items end elsewhere in as many lines (本邦自治体／ / パートナー都市, not …パートナー / 都市).
+            return items if len(items) == len(natural) > 1 and items != natural else [line]
+        return items
 
     def _text(self, paragraph: list[str], text: str, fmt: RunFormat) -> None:
         """Runs for `text` as the reader will copy it (`_shown`), Japanese never slanted, every script's face named."""
