@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import sys
+from typing import Any
 
 from c3p_docs.errors import Terminated
 from c3p_docs.i18n import _
@@ -158,7 +159,21 @@ def finish_streams() -> bool:
 
 # -- streams -----------------------------------------------------------------------------------------------
 
-class GuardedStdout:
+class _Wrapped:
+    """A standard stream we answer for: what we do not define is the stream's, until we drop it (`_stream = None`)."""
+
+    _stream: Any
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+class GuardedStdout(_Wrapped):
     """sys.stdout that raises OutputLost once when a write or flush fails (and drops what follows), so the
     failure is reported as such, not as a traceback; a reader that left (`| head`) still raises BrokenPipeError."""
 
@@ -207,16 +222,9 @@ class GuardedStdout:
         self._stream = None  # its buffer cannot be written: never try again, not even at exit
         raise OutputLost(reason)
 
-    def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
-
-    def __getattr__(self, name: str):
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)
 
 
-class QuietStderr:
+class QuietStderr(_Wrapped):
     """sys.stderr that swallows its own failures: a closed or full stderr must not change what a run does."""
 
     def __init__(self, stream) -> None:
@@ -237,10 +245,3 @@ class QuietStderr:
             except (OSError, ValueError):
                 self._stream = None
 
-    def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
-
-    def __getattr__(self, name: str):
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)

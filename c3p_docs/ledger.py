@@ -210,6 +210,15 @@ class CsvTable:
                 "{count} fields but the header has {width}; a column is missing.").format(count=len(record), width=width))
         return None
 
+    def day(self, record: list[tuple[str, int, int]], problems: list[LedgerProblem]) -> dt.date | None:
+        """The record's `date` column as a day, or None with the problem (its line and column) added."""
+        text, line, column = record[self.position["date"]]
+        day = parse_day(text)
+        if day is None:
+            problems.append(LedgerProblem(self.file, line, column, _(
+                "date {text} is not a date; write YYYY-MM-DD (or YYYY/MM/DD).").format(text=repr(text.strip()))))
+        return day
+
 
 def read_csv_table(path: Path, what: str, columns: tuple[str, ...], required: tuple[str, ...],
                    max_bytes: int = MAX_LEDGER_BYTES) -> CsvTable:
@@ -299,11 +308,7 @@ def _entry(record: list[tuple[str, int, int]], table: CsvTable, categories: Mapp
         problems.append(width)
         return None
     found = len(problems)
-    date_text, date_line, date_column = record[position["date"]]
-    day = parse_day(date_text)
-    if day is None:
-        problems.append(LedgerProblem(file, date_line, date_column, _(
-            "date {text} is not a date; write YYYY-MM-DD (or YYYY/MM/DD).").format(text=repr(date_text.strip()))))
+    day = table.day(record, problems)
     category_text, _line, category_column = record[position["category"]]
     amount_text, amount_line, amount_column = record[position["amount_jpy"]]
     amount = parse_amount(amount_text)

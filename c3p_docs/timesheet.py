@@ -18,7 +18,7 @@ from c3p_docs.eras import fiscal_year_bounds, fiscal_year_of
 from c3p_docs.errors import UsageError
 from c3p_docs.findings import Finding
 from c3p_docs.i18n import N_, _, sentences
-from c3p_docs.ledger import MAX_PROBLEMS, LedgerError, LedgerProblem, parse_day, read_csv_table
+from c3p_docs.ledger import MAX_PROBLEMS, LedgerError, LedgerProblem, read_csv_table
 from c3p_docs.model import Activity, Project
 from c3p_docs.project import LoadedProject
 
@@ -140,11 +140,7 @@ def read_hours(path: Path, people: list[Person], listed: bool, month: str) -> Re
         if width is not None:
             problems.append(width)
             continue
-        date_text, date_line, date_column = record[position["date"]]
-        day = parse_day(date_text)
-        if day is None:
-            problems.append(LedgerProblem(file, date_line, date_column, _(
-                "date {text} is not a date; write YYYY-MM-DD (or YYYY/MM/DD).").format(text=repr(date_text.strip()))))
+        day = table.day(record, problems)
         hours_text, hours_line, hours_column = record[position["hours"]]
         hours = parse_hours(hours_text)
         if hours is None or not 0 < hours <= 24:

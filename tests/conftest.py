@@ -122,3 +122,16 @@ def shape_words(shape) -> str:
     """A slide shape's text, paragraphs one per line, each as its runs say it: the line breaks slides.py lays a
     paragraph out with (a:br) are layout, not words, so a phrase reads whole across them."""
     return "\n".join("".join(run.text for run in paragraph.runs) for paragraph in shape.text_frame.paragraphs)
+
+
+def blank_pdf() -> bytes:
+    """A valid one-page A4 PDF, as a person would add to the package."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

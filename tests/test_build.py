@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import FY2024, FY2026, MINIMAL, ROOT, assert_built_as_draft, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import FY2024, FY2026, MINIMAL, ROOT, assert_built_as_draft, assert_no_traceback, blank_pdf, docx_text, run_cli, write_project
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
@@ -247,18 +247,6 @@ def test_a_project_breaking_the_rules_is_still_rendered_but_the_build_fails(tmp_
 
 # -- the package: drafts out of it, PDFs never older than their source, mailed only when ready (issue 18) -------
 
-def _blank_pdf() -> bytes:
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def fake_libreoffice(monkeypatch) -> list[str]:
     """LibreOffice replaced by a stub making a valid one-page PDF; returns the names it converted."""
@@ -268,7 +256,7 @@ def fake_libreoffice(monkeypatch) -> list[str]:
 
     def convert(sources):
         converted.extend(source.name for source in sources)
-        return {source: _blank_pdf() for source in sources}
+        return {source: blank_pdf() for source in sources}
 
     monkeypatch.setattr(pdf, "find_soffice", lambda: "soffice")
     monkeypatch.setattr(pdf, "convert_to_pdf", convert)
@@ -429,7 +417,7 @@ def test_shift_jis_file_names_never_stop_a_build(tmp_path):
     assert_no_traceback(first)
     assert first.returncode == 0 and json.loads(first.stdout)["ok"] is True
     with open(out + b"/submission/" + "(10)_参考資料.pdf".encode("cp932"), "wb") as stream:
-        stream.write(_blank_pdf())  # added by hand from a Windows zip
+        stream.write(blank_pdf())  # added by hand from a Windows zip
     for _ in range(2):  # and every later build still runs
         result = run_cli("build", os.fsdecode(project), "-o", os.fsdecode(out), "--pdf", "never", "--format", "json")
         assert_no_traceback(result)

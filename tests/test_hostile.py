@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN, FY2024, FY2026, MINIMAL, ROOT, assert_no_traceback, docx_text, run_cli, write_project
+from conftest import BROKEN, FY2024, FY2026, MINIMAL, ROOT, assert_no_traceback, blank_pdf, docx_text, run_cli, write_project
 from docx import Document
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, symlinks and raw byte names are POSIX")
@@ -32,19 +32,6 @@ def popen_cli(*args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "c3p_docs", *map(str, args)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env,
                             preexec_fn=_as_from_a_terminal if sys.platform != "win32" else None)
-
-
-def blank_pdf() -> bytes:
-    """A valid one-page A4 PDF, as a person would add to the package."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def attachments(eml: Path) -> list[str]:
