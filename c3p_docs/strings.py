@@ -60,6 +60,12 @@ def _merged(built_in: dict, path: Path) -> dict:
                                   if isinstance(base[key], list) else
                                   _("{where}: {path} must be text, like the built-in label.")).format(
                     where=f"{path}:{line}", path=format_path(place)))
+            elif key == "columns" and isinstance(value, list) and len(value) != len(base.get(key) or value):
+                line, _column = user.position(place)  # a sheet's columns are positional: one name per column
+                raise InputError(_("{where}: {path} must name {count} columns, as the built-in label does ({names}); "
+                                   "it names {given}.").format(where=f"{path}:{line}", path=format_path(place),
+                                                               count=len(base[key]), names=", ".join(base[key]),
+                                                               given=len(value)))
             else:
                 merged[key] = str(value) if isinstance(base.get(key), str) else value
                 _check_labels(merged[key], base.get(key), f"{path}:{user.position(place)[0]}: {format_path(place)}")

@@ -169,6 +169,20 @@ def test_a_malformed_strings_file_names_its_place(tmp_path):
     assert result.returncode == 2 and "strings.yaml:2" in result.stderr and "status" in result.stderr
 
 
+@pytest.mark.parametrize("columns", ["[]", "[年度]", "[a, b, c, d, e]"])
+def test_a_sheets_columns_relabelled_in_another_number_are_refused_by_name(tmp_path, columns):
+    """③'s columns are positional: the sweep's `columns: []` was an internal error in the sheet writer."""
+    (tmp_path / "tpl" / "ja").mkdir(parents=True)
+    (tmp_path / "tpl" / "ja" / "strings.yaml").write_text(
+        f"placeholder: 未記入\nrecords:\n  track_record:\n    columns: {columns}\n", encoding="utf-8")
+    result = run_cli("build", FY2024, "-o", tmp_path / "out", "--pdf", "never", "--only", "track_record",
+                     "--lang", "ja", "--templates", tmp_path / "tpl")
+    assert_no_traceback(result)
+    assert result.returncode == 2
+    assert "strings.yaml:4" in result.stderr and "records.track_record.columns" in result.stderr
+    assert not (tmp_path / "out" / "submission").exists() or not any((tmp_path / "out" / "submission").iterdir())
+
+
 def test_a_runaway_template_is_stopped_with_its_name_and_line(tmp_path):
     (tmp_path / "tpl" / "ja").mkdir(parents=True)
     (tmp_path / "tpl" / "ja" / "cover.xml.j2").write_text("<document>\n<p>{{ 'x' * 10**9 }}</p>\n</document>\n",
