@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from c3p_docs.adoptions import pair_adoptions, place
 from c3p_docs.bilingual import pick
 from c3p_docs.calls import CallRules, cite
 from c3p_docs.countries import country_name
-from c3p_docs.documents.sheets import Group, Sheet
 from c3p_docs.eras import era_year, fiscal_year_label, fiscal_year_of, format_date, format_number, format_yen
 from c3p_docs.findings import Finding
 from c3p_docs.i18n import N_, _, language
 from c3p_docs.model import Applicant, BilingualList, Organisation, OrganisationProfile, Pin, Project
+
+if TYPE_CHECKING:  # the sheet writer (and its measuring) only when a sheet is made, not for validate's checks here
+    from c3p_docs.documents.sheets import Group, Sheet
 
 SHEET_KINDS = ("track_record", "multi_year_plan")
 GENERATED_KINDS = SHEET_KINDS + ("organisation_overview", "jcm_adoptions", "project_idea_note")
@@ -40,6 +43,8 @@ def _heading(project: Project, lang: str, words: dict) -> list[str]:
 def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
     """③: every entry of `history` by fiscal year and programme, with the JCM adoptions of the pair (never one in
     another country, under another pair, or a survey: ③ is the record between the two cities)."""
+    from c3p_docs.documents.sheets import Group, Sheet
+
     r = words["records"]
     rows: list[tuple[int, int, Group]] = []
     for entry in project.history:
@@ -60,6 +65,8 @@ def track_record_sheet(project: Project, lang: str, words: dict) -> Sheet:
 def multi_year_plan_sheet(project: Project, rules: CallRules, lang: str, words: dict) -> Sheet:
     """④: for a continuing project last year's C3P plan beside its results, then every year from this one to the end
     of the project period, with a placeholder for a year `plan` does not give."""
+    from c3p_docs.documents.sheets import Group, Sheet
+
     r = words["records"]
     year = rules.fiscal_year
     plans = {entry.fiscal_year: entry for entry in project.plan}
