@@ -160,7 +160,8 @@ def test_an_untouched_init_file_warns_placeholder_at_each_example_and_still_buil
         shown = lines[finding["line"] - 1][finding["column"] - 1:]
         assert value in examples and (shown.startswith(f"{key}: {value}") or shown.startswith(f"{key}: '{value}'"))
     assert {f["path"] for f in warned} >= {"applicant.name.ja", "contact.phone", "contact.email", "project_manager.name",
-                                           "japanese_city.name.ja", "partner_city.name.ja", "activities[1].place.ja"}
+                                           "japanese_city.name.ja", "partner_city.name.ja", "activities[1].place.ja",
+                                           "partner_city.name.en", "activities[1].place.en"}  # its English name too
     scalar = re.compile(r"\w: '?(?:" + "|".join(map(re.escape, examples)) + r")'?(?:[,}]|  #|$)")
     every_example_line = [number for number, line in enumerate(lines, 1)
                           if not line.lstrip().startswith("#") and scalar.search(line)]
