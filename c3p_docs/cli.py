@@ -541,6 +541,7 @@ def init(directory: Annotated[Path, typer.Argument(help=_("Folder to write proje
     from c3p_docs.calls import load_call
     from c3p_docs.init_file import SCHEMA_FILE, starter_yaml, write_schema
     from c3p_docs.output import write_atomic
+    from c3p_docs.where import shell_word
 
     rules = load_call(call)
     target = directory / "project.yaml"
@@ -551,12 +552,12 @@ def init(directory: Annotated[Path, typer.Argument(help=_("Folder to write proje
     write_atomic(target, starter_yaml(rules, call, _reading(lang)).encode("utf-8"))
     schema_file = directory / SCHEMA_FILE
     if write_schema(schema_file, rules, call):
-        _stderr(_("wrote {file} and {schema} for {call}. Next: c3p-docs validate {file}").format(
-            file=target, schema=schema_file, call=rules.id))
+        _stderr(_("wrote {file} and {schema} for {call}. Next: c3p-docs validate {command_file}").format(
+            file=target, schema=schema_file, call=rules.id, command_file=shell_word(str(target))))
     else:
         _stderr(_("wrote {file} for {call}; kept {schema}, which differs from this version's schema (`c3p-docs "
-                  "schema > {schema}` replaces it). Next: c3p-docs validate {file}").format(
-            file=target, schema=schema_file, call=rules.id))
+                  "schema > {schema}` replaces it). Next: c3p-docs validate {command_file}").format(
+            file=target, schema=schema_file, call=rules.id, command_file=shell_word(str(target))))
 
 
 @subject_app.command("make", short_help=_("Print the exact e-mail subject for PROJECT.yaml."),

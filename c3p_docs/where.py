@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -10,6 +11,18 @@ import sysconfig
 from pathlib import Path
 
 SCRIPT = "c3p-docs"
+
+_SHELL_SAFE = re.compile(r"[\w./:@%+=,-]+")
+
+
+def shell_word(text: str) -> str:
+    """`text` as one argument of a command line that works pasted into bash, PowerShell and cmd alike: as it is when
+    nothing in it is special, else in double quotes, else (a quote or `$` in it) quoted for POSIX shells."""
+    if _SHELL_SAFE.fullmatch(text):
+        return text
+    if not set(text) & set('"$`\\!%'):
+        return f'"{text}"'
+    return shlex.quote(text)
 
 
 def _quoted(parts: list[str], windows: bool) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
+import sys
 
 import pytest
-from conftest import MINIMAL, assert_built_as_draft, run_cli, write_project
+from conftest import MINIMAL, ROOT, assert_built_as_draft, run_cli, write_project
 
 from c3p_docs.calls import bundled_profiles, load_call
 from c3p_docs.checks import COMPLETE_APPLICATION_FIELDS
@@ -228,3 +231,15 @@ def test_the_schema_takes_a_budget_category_by_any_name_validate_accepts(tmp_pat
     wrong = write_project(tmp_path, MINIMAL + "budget:\n  items:\n    - {category: 旅費, description: x, unit_cost_jpy: 1}\n",
                           "wrong.yaml")
     assert run_cli("validate", wrong).returncode == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="runs the printed line in sh")
+def test_the_next_command_init_prints_runs_as_pasted_into_a_shell_for_a_folder_with_spaces(tmp_path):
+    folder = tmp_path / "My Projects" / "kobe danang"
+    result = run_cli("init", folder, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    line = result.stderr.split("Next: ", 1)[1].strip()
+    assert line.startswith("c3p-docs validate ")
+    pasted = subprocess.run(["sh", "-c", line.replace("c3p-docs", f"{shlex.quote(sys.executable)} -m c3p_docs", 1)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert pasted.returncode == 0, pasted.stderr  # the untouched file validates (warnings only)

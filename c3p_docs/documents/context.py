@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import shlex
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from c3p_docs.scoring import cost_effectiveness_value
 from c3p_docs.strings import cite, deliverable_text, strings
 from c3p_docs.subject import make_subject
 from c3p_docs.trips import kind_and_place
+from c3p_docs.where import shell_word
 
 
 @lru_cache(maxsize=8)
@@ -64,19 +63,6 @@ def placeholder_filter(lang: str, override: str | None = None):
         return value
 
     return ph
-
-
-_SHELL_SAFE = re.compile(r"[\w./:@%+=,-]+")
-
-
-def shell_word(text: str) -> str:
-    """`text` as one argument of a command line that works pasted into bash, PowerShell and cmd alike: as it is when
-    nothing in it is special, else in double quotes, else (a quote or `$` in it) quoted for POSIX shells."""
-    if _SHELL_SAFE.fullmatch(text):
-        return text
-    if not set(text) & set('"$`\\!%'):
-        return f'"{text}"'
-    return shlex.quote(text)
 
 
 def check_package_command(project_file: Path, out: Path) -> str:
