@@ -488,3 +488,12 @@ def test_calls_rules_lists_the_report_session_and_seminar_months_and_the_reporti
     lines = japanese.splitlines()
     basis = lines[lines.index("  中間報告会：毎年度9月〜11月") + 1]
     assert basis.startswith("    【想定】出典：" if assumed else "    出典：")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_rules_page_speaks_of_the_calls_sources_never_of_our_own_files(lang):
+    """A note once cited RULES.md, our internal summary, which means nothing to an applicant."""
+    for call in ("fy2024-2", "fy2026-1"):
+        result = run_cli("calls", call, "--rules", "--lang", lang)
+        assert result.returncode == 0
+        assert not re.search(r"RULES\.md|TECH-NOTES|PRODUCT\.md|\bseeds?/", result.stdout + result.stderr)
