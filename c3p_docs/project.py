@@ -105,8 +105,37 @@ def _clean_loc(loc: tuple, data) -> tuple:
     return tuple(cleaned)
 
 
+def _digit_group(key) -> str | None:
+    """A key that is the rest of a number after a thousands comma (`000`, `000円`, read as 0 or text), as 3 digits."""
+    if isinstance(key, int) and not isinstance(key, bool) and 0 <= key < 1000:
+        return f"{key:03d}"
+    if key == "0":  # `000`, read as the number 0 (other groups with leading zeros are YAML octal: not guessed)
+        return "000"
+    found = re.match(r"(\d{3})(?!\d)", key) if isinstance(key, str) else None
+    return found.group(1) if found else None
+
+
+def _amount_cut_at_commas(mapping: dict, keys: list, index: int) -> tuple[str, str] | None:
+    """For `{unit_cost_jpy: 1,250,000円}`: the number's key and its digits, when the stray key at `index` is one of the
+    empty digit groups that follow a whole number; else None."""
+    start = index
+    while start > 0 and mapping[keys[start]] is None and _digit_group(keys[start]) is not None:
+        start -= 1
+    owner = keys[start]
+    value = mapping[owner]
+    if start == index or isinstance(value, bool) or not isinstance(value, int):
+        return None
+    groups = []
+    for key in keys[start + 1:]:
+        group = _digit_group(key)
+        if group is None or mapping[key] is not None:
+            break
+        groups.append(group)
+    return str(owner), f"{value}{''.join(groups)}"
+
+
 def _split_by_comma(loc: tuple, source: LoadedYaml) -> str | None:
-    """How to fix `{ja: …, en: Foo Co., Ltd.}`: the comma made `Ltd.` a key of its own."""
+    """How to fix `{ja: …, en: Foo Co., Ltd.}`: the comma made `Ltd.` a key of its own (`""`: already said)."""
     parent = loc[:-1]
     if parent not in source.flow_mappings:
         return None
@@ -114,10 +143,18 @@ def _split_by_comma(loc: tuple, source: LoadedYaml) -> str | None:
     for part in parent:
         mapping = mapping[part]
     keys = list(mapping)
-    index = keys.index(loc[-1]) if loc[-1] in keys else 0
+    index = next((at for at, key in enumerate(keys) if key == loc[-1] or str(key) == str(loc[-1])), 0)  # 000 → key 0
     if index == 0 or mapping[loc[-1]] is not None:
         return None
     previous = keys[index - 1]
+    amount = _amount_cut_at_commas(mapping, keys, index)
+    if amount is not None:
+        owner, number = amount
+        if keys[index - 1] != owner:
+            return ""  # said once, at the number's first group
+        return _("stray key {key} inside {path}: a comma inside {{…}} cut the number {previous} at its thousands "
+                 "separator. Write {previous}: {number} (digits only, without commas or units).").format(
+            key=repr(loc[-1]), path=format_path(parent), previous=owner, number=number)
     joined = f"{mapping[previous]}, {loc[-1]}"
     return _("stray key {key} inside {path}: a comma inside {{…}} ends the value unless it is quoted, so the text of "
              "{previous} stopped at the comma. Write {previous}: \"{joined}\".").format(
@@ -195,8 +232,9 @@ def schema_findings(error: ValidationError, source: LoadedYaml) -> list[Finding]
             continue
         seen.add((loc, kind))
         comma = _split_by_comma(loc, source) if kind == "extra_forbidden" else None
-        if comma:
-            findings.append(source.finding("unknown-key", "error", loc, comma))
+        if comma is not None:
+            if comma:  # "": a later group of a number already reported
+                findings.append(source.finding("unknown-key", "error", loc, comma))
         elif kind == "extra_forbidden":
             model = _model_at(loc)
             known = list(model.model_fields) if model else []

@@ -78,6 +78,24 @@ def test_a_comma_inside_a_flow_mapping_names_the_stray_key(tmp_path):
     assert "Did you mean 'name'" not in result.stderr
 
 
+@pytest.mark.parametrize("written, number", [("60,000円", "60000"), ("1,250,000", "1250000")])
+def test_an_amount_with_thousands_commas_in_a_flow_mapping_is_told_its_digits_once(tmp_path, written, number):
+    """`{unit_cost_jpy: 60,000円}` was told to write "60, 000円", which then failed as not a whole number."""
+    text = FY2026.read_text(encoding="utf-8")
+    assert "unit_cost_jpy: 60000," in text
+    project = tmp_path / "p.yaml"
+    project.write_text(text.replace("unit_cost_jpy: 60000,", f"unit_cost_jpy: {written},", 1), encoding="utf-8")
+    result = run_cli("validate", project, "--format", "json")
+    assert result.returncode == 1
+    errors = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert len(errors) == 1 and errors[0]["code"] == "unknown-key"
+    assert f"Write unit_cost_jpy: {number} (digits only" in errors[0]["message"]
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(text.replace("unit_cost_jpy: 60000,", f"unit_cost_jpy: {number},", 1), encoding="utf-8")
+    after = json.loads(run_cli("validate", fixed, "--format", "json").stdout)["findings"]
+    assert not [f for f in after if f["path"].startswith("budget.items[0]")]  # the advice, followed, is right
+
+
 def test_monthly_writes_every_good_project_when_one_is_bad(tmp_path):
     bad = write_project(tmp_path, MINIMAL.replace("call: fy2026-1", "call: fy2026-1\nproject: [broken"), "bad.yaml")
     odd = write_project(tmp_path, ODD_PROJECT, "odd.yaml")
