@@ -155,6 +155,37 @@ class _Builder:
         return mapping
 
 
+
+_YAML_PROBLEMS = {
+    "mapping values are not allowed here": N_("a colon where no key may start (a value holding ': ' needs quotes)"),
+    "did not find expected key": N_("a line indented as part of the mapping above, but not a `key: value`"),
+    "did not find expected ',' or '}'": N_("the `{…}` is not closed with `}` (or a comma is missing)"),
+    "did not find expected ',' or ']'": N_("the `[…]` is not closed with `]` (or a comma is missing)"),
+    "did not find expected '-' indicator": N_("a list item without its `- `"),
+    "could not find expected ':'": N_("a key without its colon (`key: value`)"),
+    "found unexpected end of stream": N_("the file ends inside a quoted text or a bracket"),
+    "found unclosed quoted scalar": N_("a quoted text without its closing quote"),
+    "while parsing a block mapping": N_("the mapping"),
+    "while parsing a flow mapping": N_("the `{…}`"),
+    "while parsing a flow sequence": N_("the `[…]`"),
+    "while parsing a block collection": N_("the list"),
+    "while scanning a simple key": N_("the key"),
+    "while scanning a quoted scalar": N_("the quoted text"),
+    "while scanning a plain scalar": N_("the text"),
+}
+
+
+def _yaml_words(text: str | None, at: str = "") -> str | None:
+    """PyYAML's wording of a syntax problem, in the message language where we know it (its rare ones as it is);
+    `at`: the character where it was found."""
+    if not text:
+        return text
+    if at == "\t" and "cannot start any token" in text:
+        return _("a tab character: YAML indents with spaces only; replace the tab with spaces")
+    known = _YAML_PROBLEMS.get(text)
+    return _(known) if known else text
+
+
 def parse_yaml(text: str, file: str) -> LoadedYaml:
     """Parse YAML text into data plus positions; raises InputError for syntax errors or hostile input."""
     result = LoadedYaml(data=None, file=file)
@@ -169,10 +200,12 @@ def parse_yaml(text: str, file: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else file
-        problem = error.problem or error.context or _("invalid YAML")
+        lines = text.splitlines()
+        at = lines[mark.line][mark.column:mark.column + 1] if mark and mark.line < len(lines) else ""
+        problem = _yaml_words(error.problem or error.context, at) or _("invalid YAML")
         if error.context and error.context_mark and mark and error.context_mark.line != mark.line:
             problem = _("{problem} ({context} that started at line {line})").format(
-                problem=problem, context=error.context, line=error.context_mark.line + 1)
+                problem=problem, context=_yaml_words(error.context), line=error.context_mark.line + 1)
         raise InputError(_("{where}: YAML syntax error: {problem}. Check indentation, quotes and colons on that line "
                            "and the one before it.").format(where=where, problem=problem),
                          file=file, line=mark.line + 1 if mark else None,

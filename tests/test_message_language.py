@@ -179,3 +179,22 @@ def test_every_note_of_the_bundled_profiles_is_in_japanese_and_english():
             assert [note for note in japanese if not japanese_script.search(note) or SENTENCE.search(note)] == []
     finally:
         i18n.use(i18n.from_environment())
+
+
+@pytest.mark.parametrize("line, change, japanese, english", [
+    (20, lambda line: "\t" + line[2:], "タブ文字があります", "a tab character: YAML indents with spaces only"),
+    (20, lambda line: " " + line, "の形になっていません", "not a `key: value`"),
+    (102, lambda line: line.replace("人日}", "人日"), "が `}` で閉じられていません", "is not closed with `}`"),
+])
+def test_a_yaml_syntax_error_says_what_is_wrong_in_the_message_language(tmp_path, line, change, japanese, english):
+    """PyYAML's own words ('did not find expected key … while parsing a block mapping') were left in Japanese output."""
+    lines = FY2026.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = change(lines[line - 1])
+    project = tmp_path / "p.yaml"
+    project.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for lang, words in (("ja", japanese), ("en", english)):
+        result = subprocess.run([sys.executable, "-m", "c3p_docs", "validate", str(project), "--lang", lang],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2 and words in result.stderr, result.stderr
+        if lang == "ja":
+            assert not re.search(r"\b(?:did not|while parsing|found|expected)\b", result.stderr), result.stderr
