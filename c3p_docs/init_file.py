@@ -105,6 +105,8 @@ def _emit(data: dict, prefix: str, indent: int, descriptions: dict[str, str], ex
             lines.append(f"{text}  # {comment}" if comment else text)
             if value == [] and path in examples:
                 lines.append(f"{pad}#  - {_scalar(examples[path])}")
+            elif value == {} and path in examples:  # a mapping by key (monthly: by month): its entries, commented
+                lines.extend(f"{pad}#  {_scalar(k)}: {_scalar(v)}" for k, v in examples[path].items())
         elif isinstance(value, dict):
             lines.append(f"{pad}{key}:")
             _emit(value, path + ".", indent + 1, descriptions, examples, lines)
@@ -147,6 +149,7 @@ def starter_yaml(rules: CallRules, call: str, lang: str) -> str:
         year, month = map(int, activity["month"].split("-"))
         activity["month"] = f"{year + shift}-{month:02d}"
     examples = {path: _shift_years(example, shift) for path, example in examples.items()}
+    examples["monthly"] = {f"{int(month[:4]) + shift}{month[4:]}": entry for month, entry in examples["monthly"].items()}
     descriptions = field_descriptions(lang)
     data["narrative"] = _narrative(rules, data["project"]["status"], lang, descriptions)
     if rules.attachment_for_kind("project_idea_note") is None:

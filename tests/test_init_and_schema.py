@@ -243,3 +243,22 @@ def test_the_next_command_init_prints_runs_as_pasted_into_a_shell_for_a_folder_w
     pasted = subprocess.run(["sh", "-c", line.replace("c3p-docs", f"{shlex.quote(sys.executable)} -m c3p_docs", 1)],
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert pasted.returncode == 0, pasted.stderr  # the untouched file validates (warnings only)
+
+
+@pytest.mark.parametrize("call", ["fy2026-1", "fy2024-2"])
+def test_inits_commented_monthly_example_uncommented_is_a_month_of_the_period_with_placeholders(tmp_path, call):
+    """`monthly --strict` asks for a `monthly:` entry; the starter shows its shape, in a month of the call's period."""
+    assert run_cli("init", tmp_path, "--call", call, "--lang", "en").returncode == 0
+    project = tmp_path / "project.yaml"
+    text = project.read_text(encoding="utf-8")
+    example = re.search(r"^monthly: \{\}.*\n#  (\d{4}-\d{2}): (\{progress.*\})$", text, re.M)
+    assert example, text
+    month = example.group(1)
+    project.write_text(text.replace(example.group(0), f"monthly:\n  {month}: {example.group(2)}"), encoding="utf-8")
+    findings = json.loads(run_cli("validate", project, "--format", "json").stdout)["findings"]
+    assert not [f for f in findings if f["severity"] == "error"]
+    assert {f["path"] for f in findings if f["code"] == "placeholder"} >= {
+        f"monthly.{month}.progress.ja[0]", f"monthly.{month}.next.en[0]"}
+    result = run_cli("monthly", project, "--month", month, "-o", tmp_path / "out", "--pdf", "never", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "month-empty" not in result.stderr
