@@ -473,28 +473,22 @@ def calls(call: Annotated[Optional[str], typer.Argument(help=_("A bundled call n
     reading = _reading(lang)
     if criteria and rules_listing:
         raise UsageError(_("give --criteria or --rules, not both."))
-    if rules_listing:
+    if rules_listing or criteria:
         if call is None:
-            raise UsageError(_("--rules lists one call's rules: name it, e.g. `c3p-docs calls fy2026-1 --rules`."))
-        from c3p_docs.call_rules import format_rules, rule_rows
-
-        rules = load_call(call, base_dir=Path.cwd())
-        if output_format == OutputFormat.json:
-            print_findings([], "json", extra={"call": rules.id, "rules": rule_rows(rules)})
-        else:
-            sys.stdout.write(format_rules(rules, reading))
-        return
-    if criteria:
-        if call is None:
-            raise UsageError(_("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 "
+            raise UsageError(_("--rules lists one call's rules: name it, e.g. `c3p-docs calls fy2026-1 --rules`.")
+                             if rules_listing else
+                             _("--criteria lists one call's criteria: name it, e.g. `c3p-docs calls fy2026-1 "
                                "--criteria`."))
+        from c3p_docs.call_rules import format_rules, rule_rows
         from c3p_docs.criteria import criteria_rows, format_criteria
 
         rules = load_call(call, base_dir=Path.cwd())
+        key, rows, text = (("rules", rule_rows, format_rules) if rules_listing else
+                           ("criteria", criteria_rows, format_criteria))
         if output_format == OutputFormat.json:
-            print_findings([], "json", extra={"call": rules.id, "criteria": criteria_rows(rules)})
+            print_findings([], "json", extra={"call": rules.id, key: rows(rules)})
         else:
-            sys.stdout.write(format_criteria(rules, reading))
+            sys.stdout.write(text(rules, reading))
         return
     profiles = [load_call(call, base_dir=Path.cwd())] if call else [load_call(name) for name in bundled_profiles()]
     if output_format == OutputFormat.json:
